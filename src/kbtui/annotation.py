@@ -1,0 +1,115 @@
+"""The annotation model: what a highlight, note or bookmark is and how it is stored.
+
+An annotation is anchored in *source* offsets (see :mod:`kbtui.document`),
+whatever view it was made in, together with the W3C Web Annotation selectors
+that let it be found again when the document changes: a TextQuoteSelector
+(``quote`` with ``prefix`` and ``suffix``) and a TextPositionSelector
+(``start``, ``end``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from enum import StrEnum
+
+CONTEXT_CHARS = 32
+"""How many characters of prefix and suffix are kept around a quote."""
+
+
+class Colour(StrEnum):
+    """The five highlight colours (Zotero's and Readwise's set), in cycle order."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    RED = "red"
+    PURPLE = "purple"
+
+    def next(self) -> Colour:
+        """The colour after this one, wrapping around."""
+        members = list(Colour)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+class Kind(StrEnum):
+    """How an annotation is drawn and what it is for."""
+
+    HIGHLIGHT = "highlight"
+    UNDERLINE = "underline"
+    BOOKMARK = "bookmark"
+
+
+class AnchorState(StrEnum):
+    """Where an annotation stands relative to the current document text."""
+
+    EXACT = "exact"
+    """The document is unchanged, or the quote is still at its offsets."""
+    MOVED = "moved"
+    """Re-anchored to a new place (quote or fuzzy match)."""
+    ORPHAN = "orphan"
+    """Could not be placed confidently: shown apart, never dropped."""
+
+
+def now_iso() -> str:
+    """The current UTC time as ISO 8601 with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+@dataclass(slots=True)
+class Annotation:
+    """One highlight, underline or bookmark with its note and tags.
+
+    ``text_hash`` is :func:`kbtui.document.source_hash` of the source it was
+    made on. ``anchor`` and ``score`` record the last re-anchoring.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    quote: str
+    prefix: str = ""
+    suffix: str = ""
+    colour: Colour = Colour.YELLOW
+    kind: Kind = Kind.HIGHLIGHT
+    note: str = ""
+    tags: list[str] = field(default_factory=list)
+    text_hash: str = ""
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    created: str = field(default_factory=now_iso)
+    updated: str = field(default_factory=now_iso)
+    anchor: AnchorState = AnchorState.EXACT
+    score: float | None = None
+
+    @classmethod
+    def from_source(cls, doc_id: str, source: str, start: int, end: int, **kw: object) -> Annotation:
+        """Make an annotation of ``source[start:end]`` with its quote context."""
+        return cls(
+            doc_id=doc_id,
+            start=start,
+            end=end,
+            quote=source[start:end],
+            prefix=source[max(0, start - CONTEXT_CHARS) : start],
+            suffix=source[end : end + CONTEXT_CHARS],
+            **kw,  # type: ignore[arg-type]
+        )
+
+    def to_record(self) -> dict[str, object]:
+        """A JSON-ready dict for storage."""
+        record = asdict(self)
+        record["colour"] = str(self.colour)
+        record["kind"] = str(self.kind)
+        record["anchor"] = str(self.anchor)
+        return record
+
+    @classmethod
+    def from_record(cls, record: dict[str, object]) -> Annotation:
+        """Rebuild from :meth:`to_record` output, ignoring unknown keys."""
+        known = {f.name for f in fields(cls)}
+        data = {k: v for k, v in record.items() if k in known}
+        data["colour"] = Colour(data.get("colour", Colour.YELLOW))
+        data["kind"] = Kind(data.get("kind", Kind.HIGHLIGHT))
+        data["anchor"] = AnchorState(data.get("anchor", AnchorState.EXACT))
+        data["tags"] = list(data.get("tags") or [])  # type: ignore[call-overload]
+        return cls(**data)  # type: ignore[arg-type]

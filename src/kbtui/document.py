@@ -1,0 +1,83 @@
+"""The document model: a source text, its metadata, and what went wrong reading it.
+
+The *source text* of a document is the file's bytes decoded (see
+:mod:`kbtui.decoding`) with line endings normalised to ``\\n`` and a byte-order
+mark removed. Every offset kbtui stores (annotations, mentions, reading
+positions) is an index into this string, counted in Python characters (code
+points). Nothing else (frontmatter stripping, rendering, script conversion)
+changes it; those produce views with offset maps back to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+
+class Script(StrEnum):
+    """The Chinese script a document is written in."""
+
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+    MIXED = "mixed"
+    NONE = "none"
+
+
+@dataclass(slots=True)
+class Metadata:
+    """What is known about a document, from frontmatter or inferred.
+
+    ``entities`` maps a frontmatter entity-list key (``people``,
+    ``companies_orgs``, ...) to the names listed there. ``frontmatter`` keeps
+    every field as parsed, for display. ``title_inferred`` says the title was
+    guessed rather than declared.
+    """
+
+    title: str
+    date: str | None = None
+    source_url: str | None = None
+    author: str | None = None
+    tags: list[str] = field(default_factory=list)
+    entities: dict[str, list[str]] = field(default_factory=dict)
+    frontmatter: dict[str, object] = field(default_factory=dict)
+    title_inferred: bool = False
+
+
+@dataclass(slots=True)
+class Document:
+    """One file of the corpus.
+
+    ``id`` is the path relative to the corpus root with ``/`` separators.
+    ``body_start`` is the source offset where the body begins (after any
+    frontmatter). ``problems`` are human-readable reasons the document is not
+    fully usable; a document with problems is still listed. ``source`` is
+    empty when the file could not be read at all.
+    """
+
+    id: str
+    path: Path
+    source: str
+    meta: Metadata
+    script: Script = Script.NONE
+    body_start: int = 0
+    problems: list[str] = field(default_factory=list)
+    encoding: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+
+    @property
+    def text_hash(self) -> str:
+        """A hash of the source text: annotations record it to notice edits."""
+        return source_hash(self.source)
+
+    @property
+    def readable(self) -> bool:
+        """Whether there is text to show."""
+        return bool(self.source)
+
+
+def source_hash(text: str) -> str:
+    """The hash kbtui uses to tell whether a source text changed."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,1 @@
+"""The Textual user interface over kbtui's core (the only package that imports Textual)."""
