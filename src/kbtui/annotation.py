@@ -83,7 +83,9 @@ class Annotation:
     score: float | None = None
 
     @classmethod
-    def from_source(cls, doc_id: str, source: str, start: int, end: int, **kw: object) -> Annotation:
+    def from_source(
+        cls, doc_id: str, source: str, start: int, end: int, **kw: object
+    ) -> Annotation:
         """Make an annotation of ``source[start:end]`` with its quote context."""
         return cls(
             doc_id=doc_id,

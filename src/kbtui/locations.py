@@ -1,0 +1,57 @@
+"""Where kbtui keeps its files: data, cache, config, and the bundled corpus.
+
+Each location can be overridden by an environment variable, so tests and
+users can point kbtui anywhere without touching their real files.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files
+from pathlib import Path
+
+from platformdirs import user_cache_path, user_config_path, user_data_path
+
+APP_NAME = "kbtui"
+
+
+def _override(var: str, default: Path) -> Path:
+    value = os.environ.get(var)
+    return Path(value).expanduser() if value else default
+
+
+def data_dir() -> Path:
+    """User data directory (``KBTUI_DATA_DIR`` overrides)."""
+    return _override("KBTUI_DATA_DIR", user_data_path(APP_NAME))
+
+
+def cache_dir() -> Path:
+    """Cache directory for rebuildable indexes (``KBTUI_CACHE_DIR`` overrides)."""
+    return _override("KBTUI_CACHE_DIR", user_cache_path(APP_NAME))
+
+
+def config_dir() -> Path:
+    """Config directory holding ``settings.toml`` (``KBTUI_CONFIG_DIR`` overrides)."""
+    return _override("KBTUI_CONFIG_DIR", user_config_path(APP_NAME))
+
+
+def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The annotation database: ``--db``, else ``KBTUI_DB``, else in the data dir."""
+    if explicit:
+        return Path(explicit).expanduser()
+    return _override("KBTUI_DB", data_dir() / "kbtui.json")
+
+
+def bundled_corpus() -> Path:
+    """The sample corpus: inside the installed package, or the source checkout's."""
+    packaged = Path(str(files("kbtui"))) / "corpus"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "corpus"
+
+
+def corpus_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The corpus root: ``--corpus``, else ``KBTUI_CORPUS``, else the bundled one."""
+    if explicit:
+        return Path(explicit).expanduser()
+    return _override("KBTUI_CORPUS", bundled_corpus())
