@@ -1,0 +1,33 @@
+"""Settings: defaults, round trip, and broken files that must be reported, not replaced."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kbtui.settings import Settings, SettingsError, load_settings, save_settings
+
+
+def test_missing_file_gives_defaults(tmp_path: Path) -> None:
+    assert load_settings(tmp_path / "none.toml") == Settings()
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    settings = Settings(default_script="taiwan", theme="nord", keys={"reader.find": "ctrl+g"})
+    settings.colours["red"] = "#ff0000"
+    save_settings(settings, path)
+    assert load_settings(path) == settings
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["default_script = ", 'default_script = "klingon"', "theme = 3", "[keys]\na = 1", "\x00"],
+)
+def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(SettingsError, match="s.toml"):
+        load_settings(path)
+    assert path.read_text(encoding="utf-8") == text
