@@ -28,6 +28,6 @@ def test_round_trip(tmp_path: Path) -> None:
 def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     path = tmp_path / "s.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(SettingsError, match="s.toml"):
+    with pytest.raises(SettingsError, match=r"s\.toml"):
         load_settings(path)
     assert path.read_text(encoding="utf-8") == text
