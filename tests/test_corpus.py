@@ -1,0 +1,385 @@
+"""The corpus: listing, bad files, loading, and the entry cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from kbtui import corpus as corpus_module
+from kbtui.corpus import Corpus, CorpusError, DocumentNotFound, Entry, read_document
+from kbtui.decoding import BINARY, EMPTY
+from kbtui.document import Document, Script
+from kbtui.locations import bundled_corpus
+
+SAMPLE_IDS = sorted(p.name for p in bundled_corpus().iterdir() if p.suffix == ".txt")
+
+
+@pytest.fixture(autouse=True)
+def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("KBTUI_DATA_DIR", "KBTUI_CACHE_DIR", "KBTUI_CONFIG_DIR"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    monkeypatch.setenv("KBTUI_DB", str(tmp_path / "db.json"))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A copy of the sample corpus, so tests may change it."""
+    path = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus(), path)
+    return path
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the files the corpus actually reads."""
+    seen: list[str] = []
+    real = corpus_module._read
+
+    def counting(
+        path: Path, doc_id: str, entity_lists: tuple[str, ...]
+    ) -> tuple[Document, os.stat_result | None]:
+        seen.append(doc_id)
+        return real(path, doc_id, entity_lists)
+
+    monkeypatch.setattr(corpus_module, "_read", counting)
+    return seen
+
+
+def by_id(entries: list[Entry]) -> dict[str, Entry]:
+    return {entry.id: entry for entry in entries}
+
+
+# Listing
+
+
+def test_sample_corpus_is_listed_sorted_with_metadata(root: Path) -> None:
+    entries = Corpus(root).scan()
+    assert [e.id for e in entries] == SAMPLE_IDS
+    first = entries[0]
+    assert first.meta.title == "Anthropic的诞生与安全愿景：AGI概念的重新审视"
+    assert first.script == Script.SIMPLIFIED
+    assert first.encoding == "utf-8"
+    assert first.problems == ()
+    assert first.size == (root / first.id).stat().st_size
+    assert first.chars == len((root / first.id).read_text(encoding="utf-8"))
+    assert [e.script for e in entries][2] == Script.TRADITIONAL
+    assert entries[4].meta.date == "2025-07-30"
+
+
+def test_missing_root_is_a_corpus_error(tmp_path: Path) -> None:
+    with pytest.raises(CorpusError, match="not found"):
+        Corpus(tmp_path / "nope")
+
+
+def test_file_root_is_a_corpus_error(tmp_path: Path) -> None:
+    (tmp_path / "f.md").write_text("x")
+    with pytest.raises(CorpusError, match="not a folder"):
+        Corpus(tmp_path / "f.md")
+
+
+def test_walk_is_recursive_and_skips_hidden_and_other_files(tmp_path: Path) -> None:
+    for name in ["a.md", "b/c.MARKDOWN", "b/d/e.txt", ".git/x.md", "b/.hidden.md", "f.pdf"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("正文")
+    (tmp_path / "b" / "entities.yaml").write_text("entities: []")
+    assert [e.id for e in Corpus(tmp_path).scan()] == ["a.md", "b/c.MARKDOWN", "b/d/e.txt"]
+
+
+def test_folder_links_are_not_followed(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text("正文")
+    (tmp_path / "loop").symlink_to(tmp_path)
+    assert [e.id for e in Corpus(tmp_path).scan()] == ["a.md"]
+
+
+# Bad files
+
+
+def test_bad_files_are_entries_with_problems(tmp_path: Path) -> None:
+    (tmp_path / "good.md").write_text("# 好\n正文")
+    (tmp_path / "binary.md").write_bytes(b"\x00\x01\x02PK\x03\x04" * 100)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "broken.md").write_text("---\ntitle: [x\n---\n正文\n")
+    entries = by_id(Corpus(tmp_path).scan())
+    assert entries["good.md"].problems == ()
+    assert entries["binary.md"].problems == (BINARY,)
+    assert entries["empty.txt"].problems == (EMPTY,)
+    assert "YAML error" in entries["broken.md"].problems[0]
+    assert entries["broken.md"].readable
+    assert not entries["binary.md"].readable
+    assert entries["binary.md"].meta.title == "binary"
+
+
+def test_too_large_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(corpus_module, "MAX_FILE_BYTES", 1024 * 1024)
+    (tmp_path / "huge.txt").write_bytes(b"x" * (2 * 1024 * 1024))
+    (entry,) = Corpus(tmp_path).scan()
+    assert entry.problems == ("too large: 2 MB (limit 1 MB)",)
+    assert entry.size == 2 * 1024 * 1024
+
+
+def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "secret.md").write_text("正文")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(corpus_module, "open", refuse, raising=False)
+    (entry,) = Corpus(tmp_path).scan()
+    assert entry.problems == ("unreadable: permission denied",)
+    assert entry.meta.title == "secret"
+
+
+def test_unreadable_by_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "locked.md"
+    path.write_text("正文")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who can read anything")
+        (entry,) = Corpus(tmp_path).scan()
+        assert entry.problems == ("unreadable: permission denied",)
+    finally:
+        path.chmod(0o644)
+
+
+def test_special_files_are_not_opened(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.md")  # opening it would block forever
+    (tmp_path / "link.txt").symlink_to(tmp_path / "missing")
+    entries = by_id(Corpus(tmp_path).scan())
+    assert entries["pipe.md"].problems == ("unreadable: not a regular file",)
+    assert entries["link.txt"].problems[0].startswith("unreadable: no such file")
+
+
+def test_folder_named_like_a_document(tmp_path: Path) -> None:
+    (tmp_path / "x.md").mkdir()
+    (tmp_path / "x.md" / "inner.md").write_text("正文")
+    corpus = Corpus(tmp_path)
+    assert [e.id for e in corpus.scan()] == ["x.md/inner.md"]
+    doc = corpus.load("x.md")
+    assert doc.problems == ["unreadable: not a regular file"]
+    assert doc.source == ""
+
+
+def test_encodings_in_a_corpus(tmp_path: Path) -> None:
+    (tmp_path / "gb.txt").write_bytes("标题\r\n简体中文的正文。\r\n".encode("gb18030"))
+    (tmp_path / "b5.txt").write_bytes("標題\n繁體中文的內容，這裡說明。\n".encode("big5"))
+    (tmp_path / "u16.txt").write_bytes("\ufeff标题\n正文".encode("utf-16-le"))
+    entries = by_id(Corpus(tmp_path).scan())
+    assert entries["gb.txt"].encoding == "gb18030"
+    assert entries["gb.txt"].meta.title == "标题"
+    assert entries["b5.txt"].encoding == "big5"
+    assert entries["b5.txt"].script == Script.TRADITIONAL
+    assert entries["u16.txt"].encoding == "utf-16-le"
+
+
+def test_read_document_of_a_missing_file(tmp_path: Path) -> None:
+    doc = read_document(tmp_path / "gone.md", "gone.md")
+    assert doc.problems == ["unreadable: no such file or directory"]
+    assert doc.meta.title == "gone"
+
+
+# Loading
+
+
+def test_load_returns_the_full_document(root: Path) -> None:
+    corpus = Corpus(root)
+    doc = corpus.load(SAMPLE_IDS[0])
+    assert isinstance(doc, Document)
+    assert doc.source == (root / SAMPLE_IDS[0]).read_text(encoding="utf-8")
+    assert doc.source[doc.body_start :].startswith("### Anthropic")
+    assert doc.meta.entities["people"] == ["丹妮拉·阿莫代伊"]
+
+
+def test_load_keeps_recent_documents_and_notices_changes(root: Path) -> None:
+    corpus = Corpus(root)
+    doc_id = SAMPLE_IDS[3]
+    first = corpus.load(doc_id)
+    assert corpus.load(doc_id) is first
+    (root / doc_id).write_text("# 改过了\n", encoding="utf-8")
+    changed = corpus.load(doc_id)
+    assert changed.meta.title == "改过了"
+
+
+def test_load_evicts_old_documents(tmp_path: Path) -> None:
+    for i in range(corpus_module.LOADED_DOCUMENTS + 2):
+        (tmp_path / f"{i:02}.md").write_text(f"文档 {i}")
+    corpus = Corpus(tmp_path)
+    first = corpus.load("00.md")
+    for i in range(1, corpus_module.LOADED_DOCUMENTS + 2):
+        corpus.load(f"{i:02}.md")
+    assert corpus.load("00.md") is not first
+
+
+@pytest.mark.parametrize(
+    "doc_id", ["../etc/passwd.md", "/etc/x.md", "a/../../x.md", ".git/x.md", "x.pdf", "", "a\\b.md"]
+)
+def test_load_refuses_ids_that_are_not_documents(root: Path, doc_id: str) -> None:
+    with pytest.raises(DocumentNotFound):
+        Corpus(root).load(doc_id)
+
+
+def test_load_missing_document(root: Path) -> None:
+    with pytest.raises(DocumentNotFound, match=r"no such document: nope\.md") as caught:
+        Corpus(root).load("nope.md")
+    assert isinstance(caught.value, KeyError)
+    assert str(caught.value) == "no such document: nope.md"
+
+
+# Cache
+
+
+def test_second_scan_reads_nothing(root: Path, reads: list[str]) -> None:
+    first = Corpus(root).scan()
+    assert len(reads) == len(SAMPLE_IDS)
+    reads.clear()
+    second = Corpus(root).scan()
+    assert reads == []
+    assert second == first
+
+
+def test_cache_is_not_rewritten_when_nothing_changed(root: Path) -> None:
+    corpus = Corpus(root)
+    corpus.scan()
+    before = corpus.cache_path.stat().st_mtime_ns
+    Corpus(root).scan()
+    assert corpus.cache_path.stat().st_mtime_ns == before
+
+
+def test_changed_size_or_mtime_rereads_that_file(root: Path, reads: list[str]) -> None:
+    Corpus(root).scan()
+    reads.clear()
+    (root / SAMPLE_IDS[1]).write_text("新的第一行\n内容", encoding="utf-8")
+    st = (root / SAMPLE_IDS[2]).stat()
+    os.utime(root / SAMPLE_IDS[2], ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    entries = by_id(Corpus(root).scan())
+    assert sorted(reads) == SAMPLE_IDS[1:3]
+    assert entries[SAMPLE_IDS[1]].meta.title == "新的第一行"
+
+
+def test_added_and_deleted_files(root: Path, reads: list[str]) -> None:
+    Corpus(root).scan()
+    reads.clear()
+    (root / SAMPLE_IDS[0]).unlink()
+    (root / "new.md").write_text("# 新文档")
+    ids = [e.id for e in Corpus(root).scan()]
+    assert ids == [*SAMPLE_IDS[1:], "new.md"]
+    assert reads == ["new.md"]
+    cached = json.loads(Corpus(root).cache_path.read_text(encoding="utf-8"))
+    assert SAMPLE_IDS[0] not in cached["entries"]
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    [b"", b"{not json", b"[]", b'{"version": 1, "root": 5}', b"\xff\xfe\x00", None],
+)
+def test_corrupt_cache_is_ignored_and_rebuilt(
+    root: Path, reads: list[str], garbage: bytes | None
+) -> None:
+    corpus = Corpus(root)
+    corpus.scan()
+    if garbage is None:  # right shape, broken records
+        data = json.loads(corpus.cache_path.read_text(encoding="utf-8"))
+        data["entries"] = {key: {"size": "x"} for key in data["entries"]}
+        corpus.cache_path.write_text(json.dumps(data), encoding="utf-8")
+    else:
+        corpus.cache_path.write_bytes(garbage)
+    reads.clear()
+    entries = Corpus(root).scan()
+    assert [e.id for e in entries] == SAMPLE_IDS
+    assert len(reads) == len(SAMPLE_IDS)
+    reads.clear()
+    Corpus(root).scan()
+    assert reads == []
+
+
+def test_cache_write_leaves_no_temporary_files(root: Path) -> None:
+    corpus = Corpus(root)
+    corpus.scan()
+    assert [p.name for p in corpus.cache_path.parent.iterdir()] == [corpus.cache_path.name]
+
+
+def test_unwritable_cache_does_not_stop_the_scan(
+    root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("KBTUI_CACHE_DIR", str(blocker))
+    assert len(Corpus(root).scan()) == len(SAMPLE_IDS)
+
+
+def test_entity_lists_change_invalidates_the_cache(root: Path, reads: list[str]) -> None:
+    Corpus(root).scan()
+    reads.clear()
+    Corpus(root, entity_lists=["media_books"]).scan()
+    assert len(reads) == len(SAMPLE_IDS)
+
+
+def test_caches_are_per_root(root: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "x.md").write_text("正文")
+    assert Corpus(root).cache_path != Corpus(other).cache_path
+    assert [e.id for e in Corpus(other).scan()] == ["x.md"]
+
+
+def test_without_cache(root: Path, reads: list[str]) -> None:
+    corpus = Corpus(root, use_cache=False)
+    corpus.scan()
+    corpus.scan()
+    assert len(reads) == 2 * len(SAMPLE_IDS)
+    assert not corpus.cache_path.exists()
+
+
+# Progress, cancelling, threads
+
+
+def test_progress_reports_start_and_end(root: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    Corpus(root).scan(progress=lambda done, total: calls.append((done, total)))
+    assert calls[0] == (0, len(SAMPLE_IDS))
+    assert calls[-1] == (len(SAMPLE_IDS), len(SAMPLE_IDS))
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_cancel_returns_a_prefix_and_keeps_the_work(root: Path, reads: list[str]) -> None:
+    corpus = Corpus(root)
+    entries = corpus.scan(cancel=lambda: len(reads) >= 2)
+    assert [e.id for e in entries] == SAMPLE_IDS[:2]
+    assert not corpus.scanned
+    reads.clear()
+    assert [e.id for e in corpus.scan()] == SAMPLE_IDS
+    assert reads == SAMPLE_IDS[2:]
+    assert corpus.scanned
+
+
+def test_closing_iter_scan_early_keeps_the_work(root: Path, reads: list[str]) -> None:
+    corpus = Corpus(root)
+    scan = corpus.iter_scan()
+    assert next(scan).id == SAMPLE_IDS[0]
+    scan.close()
+    reads.clear()
+    corpus.scan()
+    assert reads == SAMPLE_IDS[1:]
+
+
+def test_entries_and_get(root: Path) -> None:
+    corpus = Corpus(root)
+    assert corpus.get(SAMPLE_IDS[0]) is None
+    entries = corpus.entries()
+    assert corpus.get(SAMPLE_IDS[0]) == entries[0]
+    assert corpus.entries() == entries
+
+
+def test_scan_in_a_thread_while_loading(root: Path) -> None:
+    corpus = Corpus(root)
+    results: list[list[Entry]] = []
+    worker = threading.Thread(target=lambda: results.append(corpus.scan()))
+    worker.start()
+    docs = [corpus.load(doc_id) for doc_id in SAMPLE_IDS]
+    worker.join(timeout=10)
+    assert [e.id for e in results[0]] == [d.id for d in docs]
