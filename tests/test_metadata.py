@@ -15,13 +15,6 @@ from kbtui.metadata import MAX_TITLE_CHARS, Described, clean_line, describe, par
 CORPUS = bundled_corpus()
 
 
-@pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("KBTUI_DATA_DIR", "KBTUI_CACHE_DIR", "KBTUI_CONFIG_DIR"):
-        monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    monkeypatch.setenv("KBTUI_DB", str(tmp_path / "db.json"))
-
-
 def sample_path(prefix: str) -> Path:
     return next(CORPUS.glob(f"{prefix}_*"))
 
@@ -295,6 +288,11 @@ def test_long_first_line_is_cut_at_a_sentence() -> None:
 def test_long_sentence_is_trimmed_with_an_ellipsis() -> None:
     title = describe("长" * 200 + "\n", "p.txt").meta.title
     assert len(title) == MAX_TITLE_CHARS and title.endswith("…")
+
+
+def test_images_and_shortcodes_are_not_titles() -> None:
+    text = "---\ndraft: true\n---\n![封面](/a.jpg)\n{{< youtube\nabc >}}\n第一段正文。\n"
+    assert describe(text, "s.md").meta.title == "第一段正文"
 
 
 def test_author_line_is_found() -> None:

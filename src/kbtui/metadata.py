@@ -66,7 +66,9 @@ _EMPHASIS = re.compile(r"(\*\*|__|\*|`)(\S|\S.*?\S)\1")
 _BULLET = re.compile(r"[•·●▪◦*+\-|>»›]\s")
 _BREADCRUMB = re.compile(r"\S\s*[>›»]\s*\S")
 _MARKUP_ONLY = re.compile(
-    r"!?\[[^\]]*\]\([^)]*\)|\{\{[<%].*[%>]\}\}|<[^>]+>|[-*_=~`]{3,}|\[\^?[^\]]*\]:.*"
+    r"!?\[[^\]]*\]\([^)]*\)"  # an image or a link alone
+    r"|\{\{[<%].*|.*[%>]\}\}"  # a Hugo shortcode, or its first or last line
+    r"|<[^>]+>|[-*_=~`]{3,}|\[\^?[^\]]*\]:.*"  # a tag, a rule, a link definition
 )
 _GREETING = re.compile(
     r"(大家好|各位|哈[喽囉啰]|嗨|朋友[们們]|欢迎|歡迎|hello\b|hi\b|hey\b)", re.IGNORECASE
