@@ -19,13 +19,6 @@ from kbtui.locations import bundled_corpus
 SAMPLE_IDS = sorted(p.name for p in bundled_corpus().iterdir() if p.suffix == ".txt")
 
 
-@pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("KBTUI_DATA_DIR", "KBTUI_CACHE_DIR", "KBTUI_CONFIG_DIR"):
-        monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    monkeypatch.setenv("KBTUI_DB", str(tmp_path / "db.json"))
-
-
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A copy of the sample corpus, so tests may change it."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import codecs
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -13,13 +12,6 @@ from kbtui.decoding import BINARY, EMPTY, UNDECODABLE, decode, normalise_newline
 from kbtui.locations import bundled_corpus
 
 CORPUS = bundled_corpus()
-
-
-@pytest.fixture(autouse=True)
-def _isolate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("KBTUI_DATA_DIR", "KBTUI_CACHE_DIR", "KBTUI_CONFIG_DIR"):
-        monkeypatch.setenv(var, str(tmp_path / var.lower()))
-    monkeypatch.setenv("KBTUI_DB", str(tmp_path / "db.json"))
 
 
 def sample(prefix: str) -> str:
