@@ -263,15 +263,16 @@ def safe_cut_before(text: str, pos: int, window: int = 4096) -> int | None:
     """The last safe cut at or before ``pos`` within ``window`` characters.
 
     A cut is safe next to a separator: converting the two sides apart gives
-    the same text as converting the whole. ``None`` when the window holds no
-    separator (a very long unbroken run of Chinese characters).
+    the same text as converting the whole, and so are both ends of the text.
+    ``None`` when the window holds neither (a very long unbroken run of
+    Chinese characters).
     """
     if pos <= 0:
         return 0
     pos = min(pos, len(text))
     if pos < len(text) and is_separator(text[pos]):
         return pos
-    last = None
+    last = 0 if pos <= window else None  # the start of the text is a cut too
     for match in SEPARATORS.finditer(text, max(0, pos - window), pos):
         last = match.end()
     return last
@@ -285,4 +286,6 @@ def safe_cut_after(text: str, pos: int, window: int = 4096) -> int | None:
     if pos > 0 and is_separator(text[pos - 1]):
         return pos
     match = SEPARATORS.search(text, pos, pos + window)
-    return match.start() if match else None
+    if match:
+        return match.start()
+    return len(text) if pos + window >= len(text) else None
