@@ -22,7 +22,6 @@ import json
 import logging
 import os
 import stat
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -31,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kbtui.atomic import atomic_write_text
 from kbtui.decoding import decode
 from kbtui.document import Document, Metadata, Script
 from kbtui.locations import cache_dir
@@ -482,28 +482,9 @@ class Corpus:
             "entries": records,
         }
         try:
-            write_atomically(self.cache_path, json.dumps(payload, ensure_ascii=False))
+            atomic_write_text(self.cache_path, json.dumps(payload, ensure_ascii=False))
         except OSError as error:
             logger.warning("could not write corpus cache %s: %s", self.cache_path, error)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` so that readers see the old file or the new one.
-
-    The text goes to a temporary file in the same folder, is flushed to disk,
-    and is renamed over ``path``; a crash at any point leaves a whole file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _walk(root: Path) -> tuple[list[_Found], list[str]]:
