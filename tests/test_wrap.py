@@ -1,0 +1,228 @@
+"""Wrapping in terminal cells, kinsoku, and the reader's row and range indexes."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len, split_graphemes
+
+from kbtui.wrap import (
+    CLOSING,
+    MAX_SEGMENT,
+    OPENING,
+    RangeIndex,
+    RowIndex,
+    cells_per_char,
+    estimate_rows,
+    layout_line,
+    row_count,
+    sanitize,
+    split_segments,
+    wrap_line,
+)
+
+
+def rows(text: str, width: int) -> list[str]:
+    starts = wrap_line(text, width)
+    return [text[a:b] for a, b in pairwise([*starts, len(text)])]
+
+
+# --------------------------------------------------------------------------- examples
+
+
+def test_short_line_is_one_row() -> None:
+    assert wrap_line("", 10) == [0]
+    assert wrap_line("hello", 10) == [0]
+    assert wrap_line("你好", 4) == [0]
+
+
+def test_cjk_takes_two_cells() -> None:
+    assert rows("一二三四五六七", 6) == ["一二三", "四五六", "七"]
+    # an odd width leaves the last cell empty rather than splitting a character
+    assert rows("一二三四五六七", 7) == ["一二三", "四五六", "七"]
+
+
+def test_latin_breaks_after_spaces() -> None:
+    assert rows("the quick brown fox", 10) == ["the quick ", "brown fox"]
+
+
+def test_long_word_breaks_hard() -> None:
+    assert rows("abcdefghijkl", 5) == ["abcde", "fghij", "kl"]
+
+
+def test_no_row_starts_with_closing_punctuation() -> None:
+    # 六 would end the first row and ， start the second: 六 moves down with it
+    assert rows("一二三四五六，七八九", 12) == ["一二三四五", "六，七八九"]
+    assert rows("一二三四五六。」七八", 12) == ["一二三四五", "六。」七八"]
+
+
+def test_no_row_ends_with_opening_punctuation() -> None:
+    assert rows("一二三四五「六七」八", 12) == ["一二三四五", "「六七」八"]
+
+
+def test_kinsoku_gives_way_when_impossible() -> None:
+    assert rows("，，，，", 2) == ["，", "，", "，", "，"]
+
+
+def test_character_wider_than_the_row_gets_a_row_alone() -> None:
+    assert rows("中文", 1) == ["中", "文"]
+
+
+def test_combining_mark_stays_with_its_letter() -> None:
+    text = "abcde\u0301fg"
+    assert rows(text, 5) == ["abcde\u0301", "fg"]
+
+
+def test_mixed_script_line() -> None:
+    text = "Anthropic的联合创始人丹妮拉·阿莫代伊，最近罕见公开亮相。"
+    for width in range(2, 40):
+        for row in rows(text, width):
+            assert cell_len(row) <= width
+
+
+def test_layout_columns_and_offsets() -> None:
+    layout = layout_line("ab中文cd", 20)
+    assert layout.column_of(2) == 2
+    assert layout.column_of(3) == 4
+    assert layout.offset_at(0, 3) == 2  # the second cell of 中 is 中
+    assert layout.offset_at(0, 4) == 3
+    assert layout.offset_at(0, 99) == len("ab中文cd")
+
+
+def test_sanitize_makes_controls_visible_one_for_one() -> None:
+    text = "a\x1b[31mb\tc\x07\x85\u202e"
+    clean = sanitize(text)
+    assert len(clean) == len(text)
+    assert clean == "a␛[31mb c␇��"
+    assert all(ch.isprintable() for ch in clean)
+
+
+def test_layout_sanitizes() -> None:
+    assert layout_line("x\x1by", 10).text == "x␛y"
+
+
+# ------------------------------------------------------------------------- properties
+
+CJK = st.characters(min_codepoint=0x4E00, max_codepoint=0x4FFF)
+LATIN = st.sampled_from("abcdefghij ")
+PUNCT = st.sampled_from(sorted(CLOSING | OPENING))
+ANY_CHAR = st.one_of(CJK, LATIN, PUNCT, st.sampled_from("é\u0301\u3000😀\u200d\ufe0f❤-/"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(ANY_CHAR, max_size=120), st.integers(1, 50))
+def test_rows_concatenate_and_fit(text: str, width: int) -> None:
+    starts = wrap_line(text, width)
+    assert starts[0] == 0
+    assert starts == sorted(set(starts))
+    pieces = rows(text, width)
+    assert "".join(pieces) == text
+    for piece in pieces:
+        assert cell_len(piece) <= width or len(split_graphemes(piece)[0]) == 1
+    assert row_count(text, width) == len(starts)
+
+
+def _well_formed_cjk() -> st.SearchStrategy[str]:
+    """CJK text where punctuation never stacks: a good break always exists."""
+    unit = st.one_of(
+        st.builds(lambda a, b: a + b, CJK, st.sampled_from(sorted(CLOSING))),
+        st.builds(lambda a, b: a + b, st.sampled_from("「『（《〈【"), CJK),
+        CJK,
+    )
+    return st.lists(unit, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_well_formed_cjk(), st.integers(8, 60))
+def test_kinsoku_holds_when_possible(text: str, width: int) -> None:
+    pieces = rows(text, width)
+    for piece in pieces[1:]:
+        assert piece[0] not in CLOSING
+    for piece in pieces[:-1]:
+        assert piece[-1] not in OPENING
+
+
+# ------------------------------------------------------------------------- segments
+
+
+def test_split_segments_lines() -> None:
+    text = "ab\n\ncd\n"
+    starts, ends = split_segments(text)
+    assert list(starts) == [0, 3, 4]
+    assert list(ends) == [2, 3, 6]  # the final newline opens no empty line
+
+
+def test_split_segments_cuts_long_lines() -> None:
+    text = ("word " * 1000) + "\nshort"
+    starts, ends = split_segments(text, max_len=300)
+    assert all(e - s <= 300 for s, e in zip(starts, ends, strict=True))
+    assert "".join(text[s:e] for s, e in zip(starts, ends, strict=True)) == text.replace("\n", "")
+    assert all(text[s - 1] == " " for s in starts[1:-1])
+
+
+def test_split_segments_default_limit() -> None:
+    starts, _ends = split_segments("中" * (MAX_SEGMENT * 3))
+    assert len(starts) == 3
+
+
+# ------------------------------------------------------------------------ row index
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(1, 9), min_size=1, max_size=700), st.data())
+def test_row_index_matches_a_plain_prefix_sum(heights: list[int], data: st.DataObject) -> None:
+    index = RowIndex(heights)
+    for _ in range(5):
+        i = data.draw(st.integers(0, len(heights) - 1))
+        h = data.draw(st.integers(1, 9))
+        index.set(i, h)
+        heights[i] = h
+    starts = [0]
+    for h in heights:
+        starts.append(starts[-1] + h)
+    assert index.total == starts[-1]
+    for i in range(len(heights)):
+        assert index.start(i) == starts[i]
+    for row in range(0, starts[-1], 3):
+        seg, sub = index.locate(row)
+        assert starts[seg] + sub == row and 0 <= sub < heights[seg]
+
+
+def test_row_index_clamps() -> None:
+    index = RowIndex([2, 3])
+    assert index.locate(-5) == (0, 0)
+    assert index.locate(99) == (1, 2)
+
+
+# ---------------------------------------------------------------------- range index
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 500), st.integers(0, 300)), max_size=80),
+    st.integers(0, 600),
+    st.integers(1, 100),
+)
+def test_range_index_finds_every_overlap(
+    ranges: list[tuple[int, int]], start: int, length: int
+) -> None:
+    items = [(s, s + n, i) for i, (s, n) in enumerate(ranges)]
+    index = RangeIndex(items)
+    end = start + length
+    expected = [item for item in items if item[0] < end and item[1] > start and item[1] > item[0]]
+    assert index.overlapping(start, end) == expected
+
+
+# ----------------------------------------------------------------------- estimates
+
+
+def test_estimates_are_close_on_the_corpus(sample_corpus) -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(sample_corpus.glob("*.txt")))
+    starts, ends = split_segments(text)
+    lengths = [e - s for s, e in zip(starts, ends, strict=True)]
+    for width in (40, 79, 120):
+        exact = sum(row_count(text[s:e], width) for s, e in zip(starts, ends, strict=True))
+        estimate = sum(estimate_rows(lengths, cells_per_char(text), width))
+        assert abs(estimate - exact) / exact < 0.1
