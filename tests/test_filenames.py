@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 
 from kbtui.filenames import (
     MAX_NAME_BYTES,
-    atomic_write_text,
     plan_file,
     plan_files,
     safe_filename,
     unique_filenames,
+    write_file,
     write_plan,
 )
 
@@ -47,7 +47,7 @@ def assert_safe(name: str, max_bytes: int = MAX_NAME_BYTES) -> None:
     assert not RESERVED & set(name)
     assert all(ch.isprintable() for ch in name)
     assert not name.startswith((".", " "))
-    assert not name.rstrip(".md").endswith((" ", "."))
+    assert not name.removesuffix(".md").endswith((" ", "."))
     assert len(name.encode("utf-8")) <= max_bytes
     assert Path(name).name == name
 
@@ -129,10 +129,10 @@ def test_a_file_created_after_planning_is_still_not_overwritten(tmp_path: Path) 
 
 def test_atomic_write_leaves_no_temporary_file_and_keeps_mode(tmp_path: Path) -> None:
     path = tmp_path / "n.md"
-    atomic_write_text(path, "一\n")
+    write_file(path, "一\n")
     assert path.read_bytes() == "一\n".encode()
     os.chmod(path, 0o600)
-    atomic_write_text(path, "二\n")
+    write_file(path, "二\n")
     assert path.read_text(encoding="utf-8") == "二\n"
     assert path.stat().st_mode & 0o777 == 0o600
     assert [p.name for p in tmp_path.iterdir()] == ["n.md"]
@@ -154,5 +154,5 @@ def test_overwriting_a_link_replaces_the_link_not_its_target(tmp_path: Path) -> 
 def test_a_failed_write_removes_its_temporary_file(tmp_path: Path) -> None:
     (tmp_path / "dir.md").mkdir()
     with pytest.raises(OSError):
-        atomic_write_text(tmp_path / "dir.md", "x")
+        write_file(tmp_path / "dir.md", "x")
     assert [p.name for p in tmp_path.iterdir()] == ["dir.md"]

@@ -8,22 +8,24 @@ most file systems limit a name to 255 *bytes*, which is 85 CJK characters).
 
 Writing is split in two so a caller can ask before overwriting:
 :func:`plan_files` says which files already exist, :func:`write_plan` writes
-(refusing existing files unless forced), each file atomically.
+(refusing existing files unless forced), each file atomically through
+:mod:`kbtui.atomic`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtui.atomic import atomic_write_text
+
 MAX_NAME_BYTES = 200
 """Longest file name written, in UTF-8 bytes: under the usual 255-byte limit,
-leaving room for a sync tool's conflict suffix."""
+leaving room for the atomic write's temporary name and a sync tool's suffix."""
 
 FALLBACK_NAME = "untitled"
 """The name used when nothing of a title survives."""
@@ -145,31 +147,19 @@ def write_plan(plan: WritePlan, *, force: bool = False) -> None:
         if existing:
             raise FileExistsError(f"would overwrite: {', '.join(map(str, existing))}")
     for planned in plan.files:
-        planned.path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(planned.path, planned.text)
+        write_file(planned.path, planned.text)
 
 
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` as UTF-8 so ``path`` is either the old file or the new one.
+def write_file(path: Path, text: str) -> None:
+    """Write ``text`` as UTF-8 atomically (:mod:`kbtui.atomic`), keeping the file's mode.
 
-    Why: an export interrupted half-way must not leave a torn note in the
-    user's vault. The text goes to a temporary file in the same folder,
-    is flushed and fsynced, then renamed over ``path`` (which replaces a
-    symbolic link itself, never the file it points to).
+    Why the mode: the atomic write makes a fresh file (private, 0600); an
+    exported note the user overwrites keeps its permissions, a new one is
+    :data:`NEW_FILE_MODE`, like any file a notes tool writes.
     """
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=".kbtui-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
+    atomic_write_text(path, text)
+    os.chmod(path, mode)
 
 
 def _mode_for(path: Path) -> int:
@@ -177,14 +167,3 @@ def _mode_for(path: Path) -> int:
     if path.is_symlink() or not path.is_file():
         return NEW_FILE_MODE
     return path.stat().st_mode & 0o777
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename durable where the platform allows syncing a folder."""
-    if os.name != "posix":
-        return
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

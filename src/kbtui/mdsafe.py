@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from kbtui.sanitize import printable
 
 _STRUCTURAL = re.compile(
     r"""^(?P<lead>
@@ -44,22 +44,13 @@ _YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def visible_controls(text: str) -> str:
-    """Normalise line breaks and make control characters visible.
+    """Line breaks normalised to ``\n``, then :func:`kbtui.sanitize.printable`.
 
-    Tabs and newlines stay; a C0 control becomes its Unicode control picture
-    (ESC shows as ``␛``), DEL ``␡``, and a C1 control ``�``. Why: Markdown
-    printed to a terminal must never carry an escape sequence the terminal
-    would obey, and the reader should still see that something was there.
+    Why: Markdown printed to a terminal must never carry an escape sequence
+    the terminal would obey, and the reader should still see that something
+    was there (ESC shows as ``␛``).
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub(_control_picture, text)
-
-
-def _control_picture(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    return "\u2421" if code == 0x7F else "\ufffd"
+    return printable(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def escape_block(text: str) -> str:
