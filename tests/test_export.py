@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -65,6 +66,11 @@ def s2t(text: str) -> str:
 _S2T = opencc.OpenCC("s2t")
 
 
+def traditional(doc: Document) -> Callable[[str], str]:
+    """The converter for every document: plain s2t (what a Simplified source gets)."""
+    return s2t
+
+
 def assert_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if UPDATE:
@@ -102,7 +108,9 @@ def test_golden_all_documents() -> None:
 
 def test_golden_one_document_in_traditional() -> None:
     scope = Scope(doc_id="000_7aa956d427ec0c4c.txt")
-    text = render_markdown(items(), options(scope=scope, script="traditional", convert=s2t))
+    text = render_markdown(
+        items(), options(scope=scope, script="traditional", converter=traditional)
+    )
     assert_golden("000-traditional.md", text)
 
 
@@ -257,7 +265,9 @@ def test_each_annotation_shows_its_reference() -> None:
 def test_script_applies_to_document_text_not_to_notes_or_tags() -> None:
     doc = Document("d.txt", Path("d"), "# 软件\n\n信息软件\n", Metadata(title="软件说明"))
     anno = Annotation.from_source("d.txt", doc.source, 6, 10, note="软件笔记", tags=["软件"])
-    text = render_markdown([ExportItem(doc, [anno])], options(convert=s2t, script="traditional"))
+    text = render_markdown(
+        [ExportItem(doc, [anno])], options(converter=traditional, script="traditional")
+    )
     assert "# 軟件說明" in text
     assert "> 信息軟件" in text
     assert "§ 軟件 ·" in text

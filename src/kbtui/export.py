@@ -21,7 +21,7 @@ Decisions, for users and for template authors:
   is fine Markdown inside a block quote); only line starts that would break
   the structure are escaped, so a quoted ``> line`` or ``# heading`` stays
   literal text inside the quote.
-* The chosen script (``convert``) applies to text taken from the document:
+* The chosen script (``converter``) applies to text taken from the document:
   its title, the heading above an annotation and the quote. Notes and tags
   are the user's own words and stay as written, so a tag is the same tag in
   every export; entity names are identifiers too and stay as well.
@@ -60,7 +60,11 @@ from kbtui.mdsafe import (
 )
 
 Convert = Callable[[str], str]
-"""Script conversion of a text (``scripts`` gives one per variant)."""
+"""Script conversion of a text."""
+
+ConverterFor = Callable[[Document], Convert]
+"""The conversion for one document's text: it depends on the document's own
+script (``lambda doc: scripts.text_converter(variant, doc.script)``)."""
 
 
 class TemplateError(Exception):
@@ -108,8 +112,9 @@ class MarkdownOptions:
     scope: Scope = field(default_factory=Scope)
     script: str = "original"
     """The script's name, for the header (``original``, ``traditional``...)."""
-    convert: Convert | None = None
-    """Converts document text to the chosen script; ``None`` keeps the original."""
+    converter: ConverterFor | None = None
+    """Gives each document's conversion to the chosen script; ``None`` keeps the
+    original. What a conversion raises (``scripts.ConversionError``) passes through."""
     template: jinja2.Template | None = None
     """A compiled template (:func:`load_template`); ``None`` is the default layout."""
     exported: str | None = None
@@ -223,8 +228,7 @@ def _with_tag(item: ExportItem, key: str) -> ExportItem:
 
 def build_context(items: Sequence[ExportItem], options: MarkdownOptions) -> ExportContext:
     """The template context for ``items`` (already selected) under ``options``."""
-    convert = options.convert or _same
-    documents = [_document_view(item, convert, options.corpus) for item in items]
+    documents = [_document_view(item, _convert(options, item), options.corpus) for item in items]
     orphans = sum(len(d.orphans) for d in documents)
     return ExportContext(
         exported=options.exported or now_iso(),
@@ -242,6 +246,10 @@ def _same(text: str) -> str:
     return text
 
 
+def _convert(options: MarkdownOptions, item: ExportItem) -> Convert:
+    return options.converter(item.document) if options.converter else _same
+
+
 def render_markdown(items: Iterable[ExportItem], options: MarkdownOptions) -> str:
     """All of ``items`` in ``options.scope`` as one Markdown text."""
     chosen = select(items, options.scope)
@@ -257,8 +265,7 @@ def render_per_document(
     (:func:`kbtui.filenames.unique_filenames`); each file has its own header.
     """
     chosen = select(items, options.scope)
-    convert = options.convert or _same
-    names = unique_filenames(convert(item.document.meta.title) for item in chosen)
+    names = unique_filenames(_convert(options, item)(item.document.meta.title) for item in chosen)
     template = options.template or default_template()
     return [
         (name, _render(template, build_context([item], options)))
