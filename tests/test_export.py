@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
+import jinja2
 import opencc
 import pytest
 import yaml
@@ -19,6 +20,10 @@ from kbtui import w3c
 from kbtui.annotation import Annotation
 from kbtui.document import Document, Metadata
 from kbtui.export import (
+    AnnotationView,
+    Counts,
+    DocumentView,
+    ExportContext,
     ExportItem,
     MarkdownOptions,
     Outline,
@@ -378,6 +383,15 @@ def test_unreadable_template_is_a_clear_error(tmp_path: Path) -> None:
     binary.write_bytes(b"\xff\xfe\x00bad")
     with pytest.raises(TemplateError, match="cannot read the template"):
         load_template(binary)
+
+
+def test_every_template_variable_is_documented() -> None:
+    """docs/export.md lists every field a template sees, and every filter."""
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "export.md").read_text(encoding="utf-8")
+    views = (ExportContext, DocumentView, AnnotationView, Counts)
+    names = {name for view in views for name in view.__dataclass_fields__}
+    names |= set(compile_template("", "x").environment.filters) - set(jinja2.filters.FILTERS)
+    assert {name for name in names if f"`{name}`" not in doc} == set()
 
 
 def test_default_template_is_package_data() -> None:

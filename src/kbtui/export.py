@@ -8,7 +8,8 @@ the CLI and the UI gather :class:`ExportItem` objects and call
 The layout is a Jinja2 template (``templates/export.md.j2``), rendered in a
 sandbox with a context of plain values (:class:`ExportContext`,
 :class:`DocumentView`, :class:`AnnotationView`), so a user's own template
-(``--template FILE``) sees exactly what the default one sees.
+(``--template FILE``) sees exactly what the default one sees. The user's
+reference for all of it is ``docs/export.md``.
 
 Decisions, for users and for template authors:
 
@@ -125,7 +126,7 @@ class MarkdownOptions:
 
 @dataclass(frozen=True, slots=True)
 class AnnotationView:
-    """One annotation as a template sees it (see the module doc for escaping)."""
+    """One annotation as a template sees it (every field is described in docs/export.md)."""
 
     id: str
     doc_id: str
@@ -154,7 +155,7 @@ class AnnotationView:
 
 @dataclass(frozen=True, slots=True)
 class DocumentView:
-    """One document as a template sees it."""
+    """One document as a template sees it (every field is described in docs/export.md)."""
 
     id: str
     title: str
