@@ -82,6 +82,11 @@ class Annotation:
     anchor: AnchorState = AnchorState.EXACT
     score: float | None = None
 
+    @property
+    def placed(self) -> bool:
+        """Whether the annotation stands in the current text (is not an orphan)."""
+        return self.anchor != AnchorState.ORPHAN
+
     @classmethod
     def from_source(
         cls, doc_id: str, source: str, start: int, end: int, **kw: object

@@ -1,0 +1,203 @@
+"""The ``kbtui`` command: a thin layer over the core, and the way into the app.
+
+Each subcommand parses its arguments, calls the core and prints. Textual is
+imported only when the app opens, so ``kbtui list`` and ``kbtui show`` start
+fast. Every error the user can cause ends in one line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from kbtui import __version__
+from kbtui.locations import corpus_path, database_path
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is printed as one line."""
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """``--corpus``/``--db``, accepted before or after the subcommand's name."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--corpus", metavar="DIR", default=default, help="corpus folder")
+    parser.add_argument("--db", metavar="FILE", default=default, help="annotation database")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kbtui",
+        description="A keyboard-driven reader and annotator for mixed-script Chinese corpora.",
+    )
+    parser.add_argument("--version", action="version", version=f"kbtui {__version__}")
+    _common(parser, suppress=False)
+    parser.add_argument("--open", metavar="DOC[#OFFSET]", help="open the reader at a passage")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        _common(command, suppress=True)
+        return command
+
+    add("list", "list the documents").add_argument("--json", action="store_true")
+    show = add("show", "print a document's reading text")
+    show.add_argument("doc", metavar="DOC")
+    show.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    search = add("search", "search every document, script-insensitively")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--json", action="store_true")
+    mentions = add("mentions", "entities and the passages that mention them")
+    mentions.add_argument("entity", metavar="ENTITY", nargs="?")
+    mentions.add_argument("--json", action="store_true")
+    export = add("export", "export annotations as Markdown or W3C Web Annotation JSON")
+    export.add_argument("--out", metavar="PATH")
+    export.add_argument("--format", default="markdown", choices=("markdown", "json"))
+    export.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    export.add_argument("--doc", metavar="DOC")
+    export.add_argument("--tag", metavar="TAG")
+    export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
+    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    imp = add("import", "import annotations from a W3C Web Annotation JSON file")
+    imp.add_argument("file", metavar="FILE")
+    return parser
+
+
+SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
+
+
+def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kbtui.corpus import Corpus, CorpusError
+
+    try:
+        return Corpus(corpus_path(args.corpus))
+    except CorpusError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from kbtui.store import DatabaseError, Store
+
+    try:
+        return Store.open(database_path(args.db))
+    except DatabaseError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _print_json(data: object) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    """``kbtui list``: one line (or JSON object) per document."""
+    from kbtui.sanitize import one_line
+
+    corpus = _corpus(args)
+    store = _store(args)
+    entries = corpus.scan()
+    records = [
+        {
+            "id": e.id,
+            "title": e.meta.title,
+            "date": e.meta.date,
+            "source": e.meta.source_url,
+            "author": e.meta.author,
+            "script": str(e.script),
+            "tags": e.meta.tags,
+            "chars": e.chars,
+            "annotations": store.count(e.id),
+            "encoding": e.encoding,
+            "problems": e.problems,
+        }
+        for e in entries
+    ]
+    if args.json:
+        _print_json(records)
+        return
+    for r in records:
+        problems = f"  ⚠ {'; '.join(r['problems'])}" if r["problems"] else ""
+        print(
+            f"{r['id']}\t{r['date'] or '-':10}\t{r['script']:11}\t{r['chars']:>8}\t"
+            f"{one_line(str(r['title']), 80)}{one_line(problems)}"
+        )
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    """``kbtui show DOC``: the reading text, optionally converted."""
+    from kbtui.reading import render
+    from kbtui.sanitize import printable
+    from kbtui.scripts import ConversionError, Variant, convert_view
+
+    doc = _load(args, args.doc)
+    view = render(doc.source, doc.body_start)
+    if args.script != "original":
+        try:
+            view = convert_view(view, Variant(args.script), doc.script)
+        except ConversionError as exc:
+            raise UserError(f"{doc.id}: cannot convert to {args.script}: {exc}") from exc
+    sys.stdout.write(printable(view.text))
+    if not view.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def]
+    corpus = _corpus(args)
+    try:
+        doc = corpus.load(doc_id)
+    except KeyError as exc:
+        raise UserError(f"no document {doc_id!r} in {corpus.root}") from exc
+    if not doc.readable:
+        raise UserError(f"{doc_id}: {'; '.join(doc.problems) or 'cannot be read'}")
+    return doc
+
+
+def cmd_app(args: argparse.Namespace) -> None:
+    """Open the app (the only path that imports Textual)."""
+    from kbtui.corpus import CorpusError
+    from kbtui.store import DatabaseError
+    from kbtui.ui.app import make_app
+
+    try:
+        app, warnings = make_app(
+            corpus_path(args.corpus), database_path(args.db), open_target=args.open
+        )
+    except (CorpusError, DatabaseError) as exc:
+        raise UserError(str(exc)) from exc
+    for warning in warnings:
+        app.call_later(app.notify, warning, severity="warning", timeout=10)
+    app.run()
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
+    None: cmd_app,
+    "list": cmd_list,
+    "show": cmd_show,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: run a command, turning user errors into one line."""
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except UserError as exc:
+        _fail(str(exc))
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    sys.exit(0)
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    from kbtui.sanitize import one_line
+
+    print(f"kbtui: {one_line(message)}", file=sys.stderr)
+    sys.exit(code)

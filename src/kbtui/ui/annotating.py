@@ -1,0 +1,271 @@
+"""The annotation keys of the reader pane: highlight, colour, note, tag, delete, undo.
+
+Everything here works in source offsets: the selection is mapped back from
+whatever script view it was made in, so a highlight made in the Traditional
+view of a Simplified document stores the Simplified source quote.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from kbtui.annotation import Annotation, Colour, Kind, now_iso
+from kbtui.ui.screens.dialogs import LineInputScreen, NoteEditorScreen
+
+if TYPE_CHECKING:
+    from kbtui.document import Document
+    from kbtui.store import Store
+    from kbtui.textview import TextView
+    from kbtui.ui.app import KbtuiApp
+    from kbtui.ui.reader import Reader
+
+COLOURS = list(Colour)
+"""Colour 1–5 in key order."""
+
+
+def parse_tags(text: str) -> list[str]:
+    """Comma-separated tags, trimmed, without a leading ``#``, de-duplicated in order."""
+    tags: list[str] = []
+    for raw in text.split(","):
+        tag = " ".join(raw.strip().lstrip("#").split())
+        if tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+class AnnotationActions:
+    """Mixed into :class:`~kbtui.ui.pane.DocumentPane`; needs its attributes."""
+
+    ANNOTATION_BINDINGS = [
+        Binding("h", "highlight", "Highlight", id="reader.highlight"),
+        *(
+            Binding(
+                str(i + 1),
+                f"colour({i})",
+                f"Highlight {c.value}",
+                show=False,
+                id=f"reader.colour{i + 1}",
+            )
+            for i, c in enumerate(COLOURS)
+        ),
+        Binding("c", "recolour", "Colour", id="reader.recolour", show=False),
+        Binding("a", "note", "Note", id="reader.note"),
+        Binding("t", "tag", "Tag", id="reader.tag"),
+        Binding("d", "delete_annotation", "Delete", id="reader.delete", show=False),
+        Binding("u", "undo", "Undo", id="reader.undo", show=False),
+        Binding(
+            "left_square_bracket",
+            "previous_annotation",
+            "Prev annotation",
+            key_display="[",
+            id="reader.prev_annotation",
+            show=False,
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_annotation",
+            "Next annotation",
+            key_display="]",
+            id="reader.next_annotation",
+            show=False,
+        ),
+        Binding("B", "bookmark", "Bookmark", id="reader.bookmark", show=False),
+        Binding("y", "copy", "Copy", id="reader.copy", show=False),
+    ]
+
+    doc: Document | None
+    view: TextView | None
+    annotations: list[Annotation]
+
+    if TYPE_CHECKING:
+        app: KbtuiApp
+
+        @property
+        def reader(self) -> Reader: ...
+
+        @property
+        def kb(self) -> KbtuiApp: ...
+
+        def refresh_annotations(self) -> None: ...
+
+    @property
+    def store(self) -> Store:
+        """The annotation store."""
+        return self.kb.store
+
+    def annotation_at_cursor(self) -> Annotation | None:
+        """The innermost placed annotation under the cursor, bookmarks last."""
+        cursor = self.reader.cursor_source
+        hits = [
+            a
+            for a in self.annotations
+            if a.placed and (a.start <= cursor < a.end or (a.start == a.end == cursor))
+        ]
+        hits.sort(key=lambda a: (a.kind == Kind.BOOKMARK, a.end - a.start))
+        return hits[0] if hits else None
+
+    def _selection(self) -> tuple[int, int] | None:
+        selection = self.reader.selection_source
+        if selection is None or selection[0] >= selection[1]:
+            return None
+        return selection
+
+    def _create(self, start: int, end: int, **fields: object) -> Annotation | None:
+        if self.doc is None:
+            return None
+        annotation = Annotation.from_source(
+            self.doc.id, self.doc.source, start, end, text_hash=self.doc.text_hash, **fields
+        )
+        self.store.add(annotation)
+        self.reader.clear_selection()
+        self.refresh_annotations()
+        return annotation
+
+    def _changed(self, annotation: Annotation) -> None:
+        annotation.updated = now_iso()
+        self.store.update(annotation)
+        self.refresh_annotations()
+
+    def action_highlight(self) -> None:
+        """Highlight the selection in the default colour."""
+        self._highlight_or_recolour(None)
+
+    def action_colour(self, index: int) -> None:
+        """Highlight the selection in colour ``index`` (or recolour the one at the cursor)."""
+        self._highlight_or_recolour(COLOURS[index])
+
+    def _highlight_or_recolour(self, colour: Colour | None) -> None:
+        selection = self._selection()
+        if selection is not None:
+            self._create(*selection, colour=colour or Colour.YELLOW)
+            return
+        annotation = self.annotation_at_cursor()
+        if annotation is not None and colour is not None:
+            annotation.colour = colour
+            self._changed(annotation)
+            return
+        self.app.notify("Select text first: v, then move (or shift+arrows)")
+
+    def action_recolour(self) -> None:
+        """Cycle the colour of the annotation at the cursor."""
+        annotation = self.annotation_at_cursor()
+        if annotation is None:
+            self.app.notify("No annotation at the cursor")
+            return
+        annotation.colour = annotation.colour.next()
+        self._changed(annotation)
+
+    def action_note(self) -> None:
+        """Add or edit the note of the annotation at the cursor (or of a new one)."""
+        selection = self._selection()
+        annotation = None if selection else self.annotation_at_cursor()
+        if selection is None and annotation is None:
+            self.app.notify("Select text or move onto an annotation to add a note")
+            return
+        quote = annotation.quote if annotation else self._quote(*selection)  # type: ignore[misc]
+
+        def saved(note: str | None) -> None:
+            if note is None:
+                return
+            if annotation is None:
+                self._create(*selection, note=note)  # type: ignore[misc]
+            else:
+                annotation.note = note
+                self._changed(annotation)
+
+        editor = NoteEditorScreen("Note", annotation.note if annotation else "", quote)
+        self.app.push_screen(editor, saved)
+
+    def _quote(self, start: int, end: int) -> str:
+        return self.doc.source[start:end] if self.doc else ""
+
+    def action_tag(self) -> None:
+        """Tag the annotation at the cursor, or the document when there is none."""
+        if self.doc is None:
+            return
+        annotation = self.annotation_at_cursor()
+        doc_id = self.doc.id
+        current = annotation.tags if annotation else self.store.doc_state(doc_id).tags
+        known = ", ".join(sorted(self.store.all_tags())[:40])
+        hint = f"Comma separated. In use: {known}" if known else "Comma separated."
+        title = "Tags of the annotation" if annotation else "Tags of the document"
+
+        def entered(text: str | None) -> None:
+            if text is None:
+                return
+            tags = parse_tags(text)
+            if annotation is not None:
+                annotation.tags = tags
+                self._changed(annotation)
+            else:
+                self.store.set_doc_tags(doc_id, tags)
+                self.refresh_annotations()
+
+        self.app.push_screen(LineInputScreen(title, ", ".join(current), hint=hint), entered)
+
+    def action_delete_annotation(self) -> None:
+        """Delete the annotation at the cursor (``u`` brings it back)."""
+        annotation = self.annotation_at_cursor()
+        if annotation is None:
+            self.app.notify("No annotation at the cursor")
+            return
+        self.store.delete(annotation.id)
+        self.refresh_annotations()
+        self.app.notify("Annotation deleted (u to undo)")
+
+    def action_undo(self) -> None:
+        """Undo the last annotation change."""
+        description = self.store.undo()
+        if description is None:
+            self.app.notify("Nothing to undo")
+            return
+        self.refresh_annotations()
+        self.app.notify(f"Undone: {description}")
+
+    def action_bookmark(self) -> None:
+        """Toggle a bookmark at the cursor."""
+        if self.doc is None:
+            return
+        cursor = self.reader.cursor_source
+        for annotation in self.annotations:
+            if annotation.kind == Kind.BOOKMARK and annotation.start == cursor:
+                self.store.delete(annotation.id)
+                self.refresh_annotations()
+                return
+        line_end = self.doc.source.find("\n", cursor)
+        end = min(len(self.doc.source), cursor + 40 if line_end < 0 else line_end)
+        self._create(cursor, max(cursor, end), kind=Kind.BOOKMARK)
+
+    def _step_annotation(self, forward: bool) -> None:
+        cursor = self.reader.cursor_source
+        placed = sorted(
+            (a for a in self.annotations if a.placed),
+            key=lambda a: a.start,
+        )
+        if forward:
+            target = next((a for a in placed if a.start > cursor), None)
+        else:
+            target = next((a for a in reversed(placed) if a.start < cursor), None)
+        if target is None:
+            self.app.notify("No more annotations" if placed else "No annotations yet")
+            return
+        self.jump(target.start)  # type: ignore[attr-defined]
+
+    def action_next_annotation(self) -> None:
+        """Jump to the next annotation."""
+        self._step_annotation(forward=True)
+
+    def action_previous_annotation(self) -> None:
+        """Jump to the previous annotation."""
+        self._step_annotation(forward=False)
+
+    def action_copy(self) -> None:
+        """Copy the selection as shown (in the current script) to the clipboard."""
+        selection = self.reader.selection
+        if selection is None or self.view is None:
+            self.app.notify("Select text first")
+            return
+        self.app.copy_to_clipboard(self.view.text[selection[0] : selection[1]])
+        self.app.notify("Copied")

@@ -1,0 +1,264 @@
+"""The kbtui App: document list, reader pane and sidebar, over the core.
+
+The App owns the long-lived things (corpus, store, settings) and the global
+keys; the open document and its keys belong to :class:`DocumentPane`. The CLI
+and the tests both build the App with :func:`make_app`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import Footer, ProgressBar
+
+from kbtui.corpus import Corpus
+from kbtui.history import History
+from kbtui.search import search
+from kbtui.settings import Settings, SettingsError, load_settings, save_settings
+from kbtui.store import Store
+from kbtui.ui.commands import DocumentCommands
+from kbtui.ui.doclist import DocOptions, DocRow, DocumentList
+from kbtui.ui.messages import JumpTo, OpenDocument
+from kbtui.ui.pane import DocumentPane
+from kbtui.ui.reader import Reader
+from kbtui.ui.screens.help import HelpScreen, binding_rows
+from kbtui.ui.screens.notebook import NotebookScreen
+from kbtui.ui.screens.passages import Passage, PassageGroup, SearchScreen, Target
+from kbtui.ui.sidebar import Sidebar
+
+
+def parse_open_target(target: str) -> tuple[str, int | None]:
+    """Split ``DOC#OFFSET`` (as exports write it) into id and source offset."""
+    doc_id, sep, offset = target.rpartition("#")
+    if sep and offset.isdigit():
+        return doc_id, int(offset)
+    return target, None
+
+
+class KbtuiApp(App[None]):
+    """A reader and annotator for a corpus of documents."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "kbtui"
+    COMMANDS = App.COMMANDS | {DocumentCommands}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
+        Binding("ctrl+f", "search", "Search all", id="app.search"),
+        Binding("ctrl+n", "notebook", "Notebook", id="app.notebook"),
+        Binding("alt+left", "back", "Back", id="app.back", show=False),
+        Binding("alt+right", "forward", "Forward", id="app.forward", show=False),
+    ]
+
+    def __init__(
+        self, corpus: Corpus, store: Store, settings: Settings, *, open_target: str | None = None
+    ) -> None:
+        super().__init__()
+        self.corpus = corpus
+        self.store = store
+        self.settings = settings
+        self._settings_writable = True
+        self._open_target = open_target
+        self.history = History()
+        self.theme = settings.theme
+        if settings.keys:
+            self.set_keymap(settings.keys)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="main"):
+            yield DocumentList(id="doc-list")
+            yield DocumentPane(id="pane")
+            yield Sidebar(id="sidebar")
+        yield ProgressBar(id="scan-progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DocOptions).focus()
+        self._scan()
+
+    @property
+    def pane(self) -> DocumentPane:
+        """The reader pane."""
+        return self.query_one(DocumentPane)
+
+    @property
+    def doc_list(self) -> DocumentList:
+        """The document list."""
+        return self.query_one(DocumentList)
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _scan(self) -> None:
+        """Index the corpus off the UI thread, showing progress on the first run."""
+        bar = self.query_one("#scan-progress", ProgressBar)
+
+        def progress(done: int, total: int) -> None:
+            self.call_from_thread(bar.update, total=total, progress=done)
+
+        entries = self.corpus.scan(progress=progress)
+        rows = [self._row_for(entry) for entry in entries]
+        self.call_from_thread(self._scanned, rows)
+
+    def _row_for(self, entry: object) -> DocRow:
+        state = self.store.doc_state(entry.id)  # type: ignore[attr-defined]
+        return DocRow(
+            id=entry.id,  # type: ignore[attr-defined]
+            meta=entry.meta,  # type: ignore[attr-defined]
+            script=entry.script,  # type: ignore[attr-defined]
+            problems=list(entry.problems),  # type: ignore[attr-defined]
+            annotations=self.store.count(entry.id),  # type: ignore[attr-defined]
+            doc_tags=list(state.tags),
+            last_opened=state.last_opened,
+        )
+
+    def _scanned(self, rows: list[DocRow]) -> None:
+        self.query_one("#scan-progress", ProgressBar).display = False
+        self.doc_list.set_rows(rows)
+        opened = [row for row in rows if row.last_opened]
+        if not self._open_target and opened:
+            last = max(opened, key=lambda row: row.last_opened or "").id
+            self.pane.open(last)
+            self.doc_list.select(last)
+        if self._open_target:
+            doc_id, offset = parse_open_target(self._open_target)
+            self._open_target = None
+            if self.doc_list.row(doc_id) is None:
+                self.notify(f"No document {doc_id!r} in this corpus", severity="error")
+            else:
+                self.post_message(OpenDocument(doc_id, offset))
+
+    @on(OpenDocument)
+    def _open_document(self, message: OpenDocument) -> None:
+        self.go_to(message.doc_id, message.source_offset, focus=message.focus_reader)
+
+    def go_to(self, doc_id: str, offset: int | None, *, focus: bool = True) -> None:
+        """Show ``doc_id`` at ``offset`` (its remembered position when None)."""
+        pane = self.pane
+        if pane.doc is not None and pane.doc.id == doc_id and offset is not None:
+            pane.jump(offset)
+        else:
+            self.history.push(pane.here())
+            pane.open(doc_id, offset)
+        if focus:
+            self.query_one(Reader).focus()
+
+    def _go_to_target(self, target: Target | None) -> None:
+        if target is not None:
+            self.go_to(*target)
+
+    def action_back(self) -> None:
+        """Back to where the last jump left."""
+        place = self.history.back(self.pane.here())
+        if place is not None:
+            self._travel(place)
+
+    def action_forward(self) -> None:
+        """Forward again after going back."""
+        place = self.history.forward()
+        if place is not None:
+            self._travel(place)
+
+    def _travel(self, place: tuple[str, int]) -> None:
+        doc_id, offset = place
+        if self.pane.doc is not None and self.pane.doc.id == doc_id:
+            self.pane.reader.move_to_source(offset)
+        else:
+            self.pane.open(doc_id, offset)
+
+    def action_search(self) -> None:
+        """Search every document."""
+        self.push_screen(SearchScreen(self._run_search), self._go_to_target)
+
+    def _run_search(self, query: str) -> tuple[list[PassageGroup], str]:
+        """Search the corpus (called in a worker thread)."""
+        entries = [e for e in self.corpus.entries() if e.readable]
+        result = search(
+            ((e.id, self.corpus.load(e.id).source) for e in entries), query, max_hits=2000
+        )
+        titles = {e.id: e.meta.title for e in entries}
+        groups = [
+            PassageGroup(
+                group.doc_id,
+                titles.get(group.doc_id, group.doc_id),
+                group.total,
+                tuple(
+                    Passage(h.start, h.context.before, h.context.match, h.context.after)
+                    for h in group.hits
+                ),
+            )
+            for group in result.documents
+        ]
+        summary = f"{result.total} matches in {len(groups)} documents"
+        return groups, summary + (" (first 2000 shown)" if result.truncated else "")
+
+    def action_notebook(self) -> None:
+        """Every annotation in the corpus."""
+        titles = {row.id: row.meta.title for row in self.doc_list.rows()}
+        screen = NotebookScreen(self.store.all_annotations(), lambda d: titles.get(d, d))
+        self.push_screen(screen, self._go_to_target)
+
+    @on(JumpTo)
+    def _jump(self, message: JumpTo) -> None:
+        self.pane.jump(message.source_offset, message.source_end)
+
+    def refresh_document(self, doc_id: str) -> None:
+        """Update the list row and sidebar after the document's annotations changed."""
+        row = self.doc_list.row(doc_id)
+        if row is not None:
+            row.annotations = self.store.count(doc_id)
+            row.doc_tags = list(self.store.doc_state(doc_id).tags)
+            self.doc_list.update_row(row)
+
+    def action_help(self) -> None:
+        """Show every binding."""
+        groups = [
+            ("everywhere", self.BINDINGS),
+            ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
+            ("list", DocOptions.BINDINGS),
+            ("reader", DocumentPane.BINDINGS),
+            ("reader", Reader.BINDINGS),
+        ]
+        self.push_screen(HelpScreen(binding_rows(groups, self.settings.keys)))
+
+    def save_settings(self) -> None:
+        """Persist the settings, unless the file on disk was unreadable."""
+        if self._settings_writable:
+            save_settings(self.settings)
+
+    def watch_theme(self, theme: str) -> None:
+        if self.is_mounted and theme != self.settings.theme:
+            self.settings.theme = theme
+            self.save_settings()
+
+    async def action_quit(self) -> None:
+        """Save the reading position, then leave."""
+        self.pane.save_position()
+        self.store.close()
+        self.exit()
+
+
+def make_app(
+    corpus_root: Path, db_path: Path, *, open_target: str | None = None
+) -> tuple[KbtuiApp, list[str]]:
+    """Build the App (the one factory shared by the CLI and the tests).
+
+    Returns the App and warnings to show once it runs (a broken settings
+    file, which is kept and not overwritten). Raises the core's errors for a
+    bad corpus or database; the CLI turns them into one line.
+    """
+    corpus = Corpus(corpus_root)
+    store = Store.open(db_path)
+    warnings = []
+    try:
+        settings = load_settings()
+        writable = True
+    except SettingsError as exc:
+        settings, writable = Settings(), False
+        warnings.append(f"{exc} (using defaults; the file is kept)")
+    app = KbtuiApp(corpus, store, settings, open_target=open_target)
+    app._settings_writable = writable
+    return app, warnings

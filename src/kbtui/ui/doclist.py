@@ -1,0 +1,219 @@
+"""The document list: every document of the corpus, filtered as you type, sortable.
+
+Rows show the title, the date, a script badge, the annotation count and a
+marker for documents with problems. The filter matches titles, ids and tags
+script- and case-insensitively (``創立`` finds ``创立``), and ``#tag`` keeps
+only documents carrying that tag.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from kbtui.document import Metadata, Script
+from kbtui.hanzi import fold
+from kbtui.ui.messages import OpenDocument
+from kbtui.ui.text import safe_line
+
+SCRIPT_BADGES = {
+    Script.SIMPLIFIED: ("简", "green"),
+    Script.TRADITIONAL: ("繁", "cyan"),
+    Script.MIXED: ("混", "magenta"),
+    Script.NONE: ("–", "dim"),
+}
+"""How each detected script is shown: one character and a colour."""
+
+SORTS = ("date ↓", "date ↑", "title")
+"""The orders the list cycles through with ``r``."""
+
+
+@dataclass(slots=True)
+class DocRow:
+    """What the list knows of a document: enough to show, filter and sort it."""
+
+    id: str
+    meta: Metadata
+    script: Script
+    problems: list[str]
+    annotations: int = 0
+    doc_tags: list[str] = field(default_factory=list)
+    entities: frozenset[str] = frozenset()
+    last_opened: str | None = None
+
+    @property
+    def all_tags(self) -> list[str]:
+        """Frontmatter tags and the user's tags together."""
+        return [*self.meta.tags, *self.doc_tags]
+
+    def haystack(self) -> str:
+        """The folded text the filter searches."""
+        return fold(" ".join([self.meta.title, self.id, *self.all_tags]))
+
+
+class DocOptions(OptionList):
+    """The list proper: two lines a document; ``enter`` opens it."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="list.open"),
+        Binding("r", "sort", "Sort", id="list.sort"),
+        Binding("slash", "filter", "Filter", id="list.filter"),
+    ]
+
+    def action_open(self) -> None:
+        """Open the document under the cursor."""
+        doc_list = self.query_ancestor(DocumentList)
+        if (doc_id := doc_list.current_id) is not None:
+            self.post_message(OpenDocument(doc_id))
+
+    def action_sort(self) -> None:
+        """Cycle the sort order."""
+        self.query_ancestor(DocumentList).cycle_sort()
+
+    def action_filter(self) -> None:
+        """Focus the filter box."""
+        self.query_ancestor(DocumentList).query_one(Input).focus()
+
+
+class DocumentList(Vertical):
+    """Filter box above a table of documents."""
+
+    sort_index: reactive[int] = reactive(0)
+    """Index into :data:`SORTS`."""
+
+    entity_filter: reactive[tuple[str, frozenset[str]] | None] = reactive(None)
+    """An entity name and the ids of the documents that mention it, or None."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._rows: dict[str, DocRow] = {}
+        self._shown: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="Filter (title, tag, #tag)…", id="doc-filter")
+        yield DocOptions(id="doc-table")
+
+    @property
+    def table(self) -> DocOptions:
+        """The table widget."""
+        return self.query_one(DocOptions)
+
+    @property
+    def current_id(self) -> str | None:
+        """The id of the document under the list's cursor."""
+        index = self.table.highlighted
+        if index is None or index >= len(self._shown):
+            return None
+        return self._shown[index]
+
+    def set_rows(self, rows: Sequence[DocRow]) -> None:
+        """Replace every row (keeps the cursor on the same document)."""
+        self._rows = {row.id: row for row in rows}
+        self.refresh_rows()
+
+    def update_row(self, row: DocRow) -> None:
+        """Change one document's row (after an annotation or tag change)."""
+        self._rows[row.id] = row
+        self.refresh_rows()
+
+    def rows(self) -> list[DocRow]:
+        """Every row, filtered or not."""
+        return list(self._rows.values())
+
+    def row(self, doc_id: str) -> DocRow | None:
+        """The row of ``doc_id``."""
+        return self._rows.get(doc_id)
+
+    def select(self, doc_id: str) -> None:
+        """Move the list's cursor to ``doc_id`` if it is shown."""
+        if doc_id in self._shown:
+            self.table.highlighted = self._shown.index(doc_id)
+
+    def cycle_sort(self) -> None:
+        """Next sort order."""
+        self.sort_index = (self.sort_index + 1) % len(SORTS)
+
+    def watch_sort_index(self) -> None:
+        self.refresh_rows()
+        self.border_subtitle = f"r: {SORTS[self.sort_index]}"
+
+    def watch_entity_filter(self) -> None:
+        self.refresh_rows()
+
+    @on(OptionList.OptionSelected, "#doc-table")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.post_message(OpenDocument(event.option.id))
+
+    @on(Input.Changed, "#doc-filter")
+    def _filter_changed(self) -> None:
+        self.refresh_rows()
+
+    @on(Input.Submitted, "#doc-filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def _visible(self) -> list[DocRow]:
+        query = fold(self.query_one(Input).value.strip()) if self.is_mounted else ""
+        rows = list(self._rows.values())
+        if self.entity_filter is not None:
+            rows = [r for r in rows if r.id in self.entity_filter[1]]
+        for word in query.split():
+            if word.startswith("#") and len(word) > 1:
+                rows = [r for r in rows if word[1:] in (fold(t) for t in r.all_tags)]
+            else:
+                rows = [r for r in rows if word in r.haystack()]
+        order = SORTS[self.sort_index]
+        if order == "title":
+            return sorted(rows, key=lambda r: fold(r.meta.title))
+        undated = [r for r in rows if not r.meta.date]
+        dated = sorted(
+            (r for r in rows if r.meta.date),
+            key=lambda r: r.meta.date or "",
+            reverse=order == "date ↓",
+        )
+        return dated + undated
+
+    def refresh_rows(self) -> None:
+        """Rebuild the table from the rows, the filter and the order."""
+        if not self.is_mounted:
+            return
+        table = self.table
+        keep = self.current_id
+        rows = self._visible()
+        table.clear_options()
+        table.add_options(Option(_prompt(row), id=row.id) for row in rows)
+        self._shown = [row.id for row in rows]
+        if self._shown:
+            table.highlighted = self._shown.index(keep) if keep in self._shown else 0
+        title = f"Documents {len(rows)}/{len(self._rows)}"
+        if self.entity_filter is not None:
+            title += f" · {self.entity_filter[0]}"
+        self.border_title = title
+
+
+def _prompt(row: DocRow) -> Group:
+    """Two lines: the title, then date, script, annotation count and tags (all literal)."""
+    title = safe_line(row.meta.title, 200)
+    if row.problems:
+        title = Text("⚠ ", style="bold red") + title
+    badge, colour = SCRIPT_BADGES[row.script]
+    info = Text(no_wrap=True, overflow="ellipsis")
+    info.append(badge, style=f"bold {colour}")
+    info.append(f" {(row.meta.date or 'no date')[:10]}", style="dim")
+    if row.annotations:
+        info.append(f"  ✎{row.annotations}", style="bold")
+    if row.all_tags:
+        info.append("  ")
+        info.append_text(safe_line(" ".join(f"#{t}" for t in row.all_tags), style="dim"))
+    return Group(title, info)

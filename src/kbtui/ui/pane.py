@@ -1,0 +1,357 @@
+"""The reader pane: the open document, its script view, and the keys that act on it.
+
+The pane keeps three things about the open document: the :class:`Document`,
+its reading view (Markdown rendered) and the view on screen (the reading view
+converted to the chosen script). Everything it stores goes through source
+offsets, so a script toggle or a reopen lands on the same passage.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.worker import get_current_worker
+
+from kbtui.annotation import Annotation, Kind
+from kbtui.document import Document
+from kbtui.reading import render
+from kbtui.scripts import (
+    CacheKey,
+    ConversionCache,
+    ConversionError,
+    Variant,
+    convert_view,
+    cycle_next,
+)
+from kbtui.search import find_all
+from kbtui.textview import TextView
+from kbtui.ui.annotating import AnnotationActions
+from kbtui.ui.reader import Reader
+from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
+from kbtui.ui.sidebar import Sidebar
+
+if TYPE_CHECKING:
+    from kbtui.ui.app import KbtuiApp
+
+VARIANT_LABELS = {
+    Variant.ORIGINAL: "original",
+    Variant.SIMPLIFIED: "简体 simplified",
+    Variant.TRADITIONAL: "繁體 traditional",
+    Variant.TAIWAN: "臺灣 taiwan",
+    Variant.HONGKONG: "香港 hong kong",
+}
+
+REGION_LINES = 120
+"""Lines around the cursor converted at once, before the rest in the background."""
+
+
+HISTORY_LIMIT = 100
+"""How many places back ``alt+left`` remembers."""
+
+
+class DocumentPane(AnnotationActions, Vertical):
+    """Holds the :class:`Reader` and acts on the document it shows."""
+
+    BINDINGS = [
+        Binding("s", "cycle_script", "Script", id="reader.script"),
+        Binding("S", "pick_script", "Variant", id="reader.variant"),
+        Binding("slash", "find", "Find", key_display="/", id="reader.find"),
+        Binding("n", "find_next", "Next match", show=False, id="reader.find_next"),
+        Binding("N", "find_previous", "Previous match", show=False, id="reader.find_previous"),
+        Binding("T", "toc", "Contents", id="reader.toc"),
+        Binding("o", "open_source", "Source URL", id="reader.source", show=False),
+        *AnnotationActions.ANNOTATION_BINDINGS,
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.doc: Document | None = None
+        self.reading: TextView | None = None
+        self.view: TextView | None = None
+        self.variant = Variant.ORIGINAL
+        self.annotations: list[Annotation] = []
+        self._cache = ConversionCache()
+        self._find_query = ""
+        self._matches: list[tuple[int, int]] = []
+        self._match_index: int | None = None
+
+    @property
+    def kb(self) -> KbtuiApp:
+        """The App, typed."""
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def reader(self) -> Reader:
+        """The reader widget."""
+        return self.query_one(Reader)
+
+    def compose(self) -> ComposeResult:
+        yield Reader(id="reader")
+
+    def on_mount(self) -> None:
+        self.border_title = "Reader"
+        self.border_subtitle = "enter a document to read it"
+
+    # -- opening -------------------------------------------------------------
+
+    def open(self, doc_id: str, source_offset: int | None = None) -> None:
+        """Open ``doc_id`` (loads off the UI thread); at ``source_offset`` if given."""
+        self.save_position()
+        self._load(doc_id, source_offset)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self, doc_id: str, source_offset: int | None) -> None:
+        doc = self.kb.corpus.load(doc_id)
+        reading = render(doc.source, doc.body_start)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._loaded, doc, reading, source_offset)
+
+    def _loaded(self, doc: Document, reading: TextView, source_offset: int | None) -> None:
+        store = self.kb.store
+        state = store.doc_state(doc.id)
+        self.doc, self.reading = doc, reading
+        store.touch_opened(doc.id)
+        variant = state.script or self.kb.settings.default_script
+        self.variant = Variant(variant) if variant in set(Variant) else Variant.ORIGINAL
+        offset = source_offset if source_offset is not None else state.position
+        self._matches, self._match_index = [], None
+        self._show_variant(offset)
+        self.refresh_annotations()
+        for problem in doc.problems:
+            self.app.notify(f"{doc.id}: {problem}", severity="warning")
+
+    def save_position(self) -> None:
+        """Remember where the reader is in the open document."""
+        if self.doc is not None and self.view is not None:
+            self.kb.store.set_position(self.doc.id, self.reader.cursor_source)
+
+    def jump(self, source_offset: int, source_end: int | None = None) -> None:
+        """Move the cursor to a source offset, remembering where it was (``alt+left``)."""
+        self.kb.history.push(self.here())
+        self.reader.move_to_source(source_offset)
+        self.reader.focus()
+
+    def here(self) -> tuple[str, int] | None:
+        """The open document and the cursor's source offset."""
+        if self.doc is None or self.view is None:
+            return None
+        return self.doc.id, self.reader.cursor_source
+
+    def refresh_annotations(self) -> None:
+        """Re-read the document's annotations; redraw highlights, sidebar and list row."""
+        if self.doc is None:
+            return
+        doc = self.doc
+        self.annotations = self.kb.store.anchored_annotations(doc.id, doc.source)
+        self.reader.set_highlights(
+            (a.start, a.end, _overlay_style(a)) for a in self.annotations if a.placed
+        )
+        sidebar = self.kb.query_one(Sidebar)
+        sidebar.show_document(doc, self.kb.store.doc_state(doc.id).tags)
+        sidebar.show_annotations(self.annotations, [self._shown_quote(a) for a in self.annotations])
+        self.kb.refresh_document(doc.id)
+
+    def _shown_quote(self, annotation: Annotation) -> str:
+        """The annotation's text as the current view shows it (its script, no markup)."""
+        if self.view is None or not annotation.placed:
+            return annotation.quote
+        start, end = self.view.map.range_to_view(annotation.start, annotation.end)
+        return self.view.text[start:end] or annotation.quote
+
+    # -- scripts ---------------------------------------------------------------
+
+    def _show_variant(self, cursor_source: int | None) -> None:
+        """Show the reading view in ``self.variant``: the visible part now, the rest later."""
+        assert self.doc is not None and self.reading is not None
+        key = CacheKey(self.doc.id, self.doc.text_hash, self.variant)
+        cached = self._cache.get(key) if self.variant != Variant.ORIGINAL else self.reading
+        if cached is not None:
+            self._display(cached, cursor_source)
+            return
+        offset = self.reading.map.to_view(cursor_source or 0)
+        try:
+            partial = convert_view(
+                self.reading,
+                self.variant,
+                self.doc.script,
+                region=_line_region(self.reading.text, offset, REGION_LINES),
+            )
+        except ConversionError as exc:
+            self._conversion_failed(exc)
+            return
+        self._display(partial, cursor_source)
+        self._convert_rest(self.doc, self.reading, self.variant)
+
+    @work(thread=True, exclusive=True, group="convert")
+    def _convert_rest(self, doc: Document, reading: TextView, variant: Variant) -> None:
+        try:
+            full = convert_view(reading, variant, doc.script)
+        except ConversionError as exc:
+            self.app.call_from_thread(self._conversion_failed, exc)
+            return
+        self._cache.put(CacheKey(doc.id, doc.text_hash, variant), full)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._swap_in, doc, variant, full)
+
+    def _swap_in(self, doc: Document, variant: Variant, full: TextView) -> None:
+        if self.doc is doc and self.variant == variant:
+            self._display(full, self.reader.cursor_source)
+
+    def _conversion_failed(self, exc: Exception) -> None:
+        self.variant = Variant.ORIGINAL
+        if self.reading is not None:
+            self._display(self.reading, self.reader.cursor_source if self.view else None)
+        self.app.notify(f"Could not convert the script: {exc}", severity="error")
+
+    def _display(self, view: TextView, cursor_source: int | None) -> None:
+        self.view = view
+        self.reader.show(view, cursor_source=cursor_source)
+        self._update_titles()
+        if self.annotations:
+            self.kb.query_one(Sidebar).show_annotations(
+                self.annotations, [self._shown_quote(a) for a in self.annotations]
+            )
+
+    def _update_titles(self) -> None:
+        if self.doc is None:
+            return
+        self.border_title = self.doc.meta.title
+        self.border_subtitle = f"{VARIANT_LABELS[self.variant]} · {self.doc.script}"
+
+    def _set_variant(self, variant: Variant) -> None:
+        if self.doc is None:
+            return
+        cursor = self.reader.cursor_source
+        self.variant = variant
+        self.kb.store.set_script(self.doc.id, str(variant))
+        self._show_variant(cursor)
+
+    def action_cycle_script(self) -> None:
+        """original → simplified → traditional → original."""
+        if self.doc is not None:
+            self._set_variant(cycle_next(self.variant, self.doc.script))
+
+    def action_pick_script(self) -> None:
+        """Choose any variant, including Taiwan and Hong Kong phrasing."""
+        items = [(str(v), v.display_name) for v in Variant]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._set_variant(Variant(value))
+
+        self.app.push_screen(PickerScreen("Script", items, highlighted=str(self.variant)), chosen)
+
+    # -- find --------------------------------------------------------------------
+
+    def action_find(self) -> None:
+        """Find in the document, in any script (``多雲`` finds ``多云``)."""
+        if self.doc is None:
+            return
+
+        def entered(query: str | None) -> None:
+            if query:
+                self._find(query)
+
+        self.app.push_screen(LineInputScreen("Find in document", self._find_query), entered)
+
+    def _find(self, query: str) -> None:
+        assert self.reading is not None
+        self._find_query = query
+        self._matches = [
+            self.reading.map.range_to_source(s, e) for s, e in find_all(self.reading.text, query)
+        ]
+        if not self._matches:
+            self.reader.set_matches([])
+            self.app.notify(f"Not found: {query}", severity="warning")
+            return
+        cursor = self.reader.cursor_source
+        index = next((i for i, (s, _) in enumerate(self._matches) if s >= cursor), 0)
+        self._go_to_match(index)
+
+    def _go_to_match(self, index: int) -> None:
+        self._match_index = index % len(self._matches)
+        start, _ = self._matches[self._match_index]
+        self.reader.set_matches(self._matches, self._match_index)
+        self.jump(start)
+        self.border_subtitle = f"match {self._match_index + 1}/{len(self._matches)}"
+
+    def action_find_next(self) -> None:
+        """The next match."""
+        if self._matches and self._match_index is not None:
+            self._go_to_match(self._match_index + 1)
+
+    def action_find_previous(self) -> None:
+        """The previous match."""
+        if self._matches and self._match_index is not None:
+            self._go_to_match(self._match_index - 1)
+
+    # -- navigation --------------------------------------------------------------
+
+    def action_toc(self) -> None:
+        """Jump to a heading."""
+        if self.view is None or not self.view.headings:
+            self.app.notify("This document has no headings")
+            return
+        view = self.view
+        items = [(str(i), "  " * (h.level - 1) + h.title) for i, h in enumerate(view.headings)]
+
+        def chosen(value: str | None) -> None:
+            if value is not None and self.view is view:
+                heading = view.headings[int(value)]
+                self.jump(view.map.to_source(heading.start))
+
+        self.app.push_screen(PickerScreen("Contents", items), chosen)
+
+    def action_open_source(self) -> None:
+        """Open the source URL in a browser, after showing it."""
+        url = (self.doc.meta.source_url or "") if self.doc else ""
+        if not url.startswith(("http://", "https://")):
+            self.app.notify("This document has no web source URL")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                webbrowser.open(url)
+
+        self.app.push_screen(
+            ConfirmScreen("Source", "Open this address in a browser?", url), answered
+        )
+
+    @on(Reader.CursorMoved)
+    def _cursor_moved(self) -> None:
+        if self.view is not None and self.view.text:
+            percent = 100 * self.reader.cursor // max(1, len(self.view.text))
+            self.border_subtitle = (
+                f"{VARIANT_LABELS[self.variant]} · {self.doc.script if self.doc else ''}"
+                f" · {percent}%"
+            )
+
+
+def _overlay_style(annotation: Annotation) -> str:
+    """The reader's overlay key for an annotation (colour, underline or bookmark)."""
+    if annotation.kind == Kind.UNDERLINE:
+        return f"underline-{annotation.colour.value}"
+    if annotation.kind == Kind.BOOKMARK:
+        return "bookmark"
+    return annotation.colour.value
+
+
+def _line_region(text: str, offset: int, lines: int) -> tuple[int, int]:
+    """View offsets of about ``lines`` whole lines around ``offset`` (a third above)."""
+    start = offset
+    for _ in range(lines // 3):
+        start = text.rfind("\n", 0, max(0, start - 1)) + 1
+        if start == 0:
+            break
+    end = offset
+    for _ in range(lines - lines // 3):
+        found = text.find("\n", end)
+        if found < 0:
+            return start, len(text)
+        end = found + 1
+    return start, end

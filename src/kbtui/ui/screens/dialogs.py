@@ -1,0 +1,178 @@
+"""Small modal dialogs: pick from a list, confirm, enter a line, edit a note.
+
+Each is a ``ModalScreen[T]`` that answers through ``dismiss()`` (frogmouth's
+pattern): ``enter`` accepts, ``escape`` cancels with ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from kbtui.hanzi import fold
+from kbtui.ui.text import safe_line
+
+
+class PickerScreen(ModalScreen[str | None]):
+    """Choose one of many items, filtering as you type (script-insensitively)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(
+        self, title: str, items: Sequence[tuple[str, str]], *, highlighted: str | None = None
+    ) -> None:
+        """``items`` are (id, label) pairs; the chosen id is the result."""
+        super().__init__()
+        self._title = title
+        self._items = list(items)
+        self._highlighted = highlighted
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog picker") as box:
+            box.border_title = self._title
+            yield Input(placeholder="Type to filter…", id="picker-filter")
+            yield OptionList(id="picker-options")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(Input).focus()
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one(OptionList)
+        options.clear_options()
+        needle = fold(query.strip())
+        for item_id, label in self._items:
+            if not needle or needle in fold(label):
+                options.add_option(Option(safe_line(label, 200), id=item_id))
+        if self._highlighted is not None:
+            ids = [opt.id for opt in options.options]
+            if self._highlighted in ids:
+                options.highlighted = ids.index(self._highlighted)
+        elif options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Changed, "#picker-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        self._highlighted = None
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#picker-filter")
+    def _submitted(self) -> None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self.dismiss(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#picker-options")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key in ("down", "up") and self.query_one(Input).has_focus:
+            options = self.query_one(OptionList)
+            options.action_cursor_down() if key == "down" else options.action_cursor_up()
+
+    def action_cancel(self) -> None:
+        """Close without a choice."""
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question about untrusted text (shown literally)."""
+
+    BINDINGS = [
+        Binding("escape,n", "answer(False)", "No", id="confirm.no"),
+        Binding("enter,y", "answer(True)", "Yes", id="confirm.yes"),
+    ]
+
+    def __init__(self, title: str, question: str, detail: str = "") -> None:
+        super().__init__()
+        self._title, self._question, self._detail = title, question, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm") as box:
+            box.border_title = self._title
+            yield Label(Text(self._question))
+            if self._detail:
+                yield Label(safe_line(self._detail, 500), classes="detail")
+            with Horizontal(classes="buttons"):
+                yield Button("Yes (enter)", variant="primary", id="yes")
+                yield Button("No (escape)", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        """Answer and close."""
+        self.dismiss(answer)
+
+
+class LineInputScreen(ModalScreen[str | None]):
+    """Enter one line of text (tags, names), with suggestions to complete from."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+
+    def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
+        super().__init__()
+        self._title, self._value, self._hint = title, value, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog line-input") as box:
+            box.border_title = self._title
+            yield Input(value=self._value, id="line-input")
+            if self._hint:
+                yield Label(safe_line(self._hint, 500), classes="detail")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        """Close without an answer."""
+        self.dismiss(None)
+
+
+class NoteEditorScreen(ModalScreen[str | None]):
+    """A multi-line note editor: ``enter`` is a new line, ``ctrl+s`` saves."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+    ]
+
+    def __init__(self, title: str, note: str = "", quote: str = "") -> None:
+        super().__init__()
+        self._title, self._note, self._quote = title, note, quote
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog note-editor") as box:
+            box.border_title = self._title
+            box.border_subtitle = "ctrl+s save · escape cancel"
+            if self._quote:
+                yield Label(safe_line(self._quote, 300), classes="detail")
+            yield TextArea(self._note, id="note-text", soft_wrap=True, tab_behavior="indent")
+
+    def on_mount(self) -> None:
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        """Save the note."""
+        self.dismiss(self.query_one(TextArea).text)
+
+    def action_cancel(self) -> None:
+        """Close, keeping the old note."""
+        self.dismiss(None)

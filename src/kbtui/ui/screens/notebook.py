@@ -1,0 +1,128 @@
+"""The notebook: every annotation in the corpus, filterable, and a jump to any of them.
+
+The filter box takes words that must all match the quote, note, tags or
+document title (script-insensitively), plus ``#tag``, ``c:colour`` and
+``d:document`` tokens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input
+
+from kbtui.annotation import AnchorState, Annotation
+from kbtui.hanzi import fold
+from kbtui.ui.text import safe_line
+
+
+@dataclass(frozen=True, slots=True)
+class NotebookFilter:
+    """A parsed filter: free words, tags, colours and document fragments (all folded)."""
+
+    words: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    colours: tuple[str, ...] = ()
+    docs: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> NotebookFilter:
+        """Split the filter box's text into its parts."""
+        words, tags, colours, docs = [], [], [], []
+        for token in fold(text).split():
+            if token.startswith("#") and len(token) > 1:
+                tags.append(token[1:])
+            elif token.startswith("c:") and len(token) > 2:
+                colours.append(token[2:])
+            elif token.startswith("d:") and len(token) > 2:
+                docs.append(token[2:])
+            else:
+                words.append(token)
+        return cls(tuple(words), tuple(tags), tuple(colours), tuple(docs))
+
+    def accepts(self, annotation: Annotation, title: str) -> bool:
+        """Whether ``annotation`` (in the document titled ``title``) passes."""
+        tags = [fold(t) for t in annotation.tags]
+        doc = fold(f"{annotation.doc_id} {title}")
+        text = fold(f"{annotation.quote} {annotation.note} {title}")
+        return (
+            all(t in tags for t in self.tags)
+            and all(annotation.colour.value.startswith(c) for c in self.colours)
+            and all(d in doc for d in self.docs)
+            and all(w in text or w in tags for w in self.words)
+        )
+
+
+class NotebookScreen(Screen[tuple[str, int] | None]):
+    """All annotations; ``enter`` answers (document id, source offset)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="notebook.close"),
+        Binding("slash", "filter", "Filter", id="notebook.filter"),
+    ]
+
+    def __init__(self, annotations: Sequence[Annotation], title_of: Callable[[str], str]) -> None:
+        super().__init__()
+        self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
+        self._title_of = title_of
+        self._shown: list[Annotation] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="notebook"):
+            yield Input(placeholder="Filter: words, #tag, c:red, d:document…", id="notebook-filter")
+            table: DataTable[Text] = DataTable(cursor_type="row", id="notebook-table")
+            table.add_columns(" ", "Document", "Quote", "Note", "Tags")
+            yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self.query_one(DataTable).focus()
+
+    def _fill(self, text: str) -> None:
+        wanted = NotebookFilter.parse(text)
+        table = self.query_one(DataTable)
+        table.clear()
+        self._shown = [a for a in self._annotations if wanted.accepts(a, self._title_of(a.doc_id))]
+        for a in self._shown:
+            swatch = Text("▌", style=f"bold {a.colour.value}")
+            if a.anchor == AnchorState.ORPHAN:
+                swatch = Text("?", style="bold red")
+            table.add_row(
+                swatch,
+                safe_line(self._title_of(a.doc_id), 30),
+                safe_line(a.quote, 50),
+                safe_line(a.note, 40, style="italic"),
+                Text(" ".join(f"#{t}" for t in a.tags), style="dim"),
+            )
+        self.query_one(
+            "#notebook"
+        ).border_title = f"Notebook · {len(self._shown)} of {len(self._annotations)} annotations"
+
+    @on(Input.Changed, "#notebook-filter")
+    def _changed(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#notebook-filter")
+    def _submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected, "#notebook-table")
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        annotation = self._shown[event.cursor_row]
+        self.dismiss((annotation.doc_id, annotation.start))
+
+    def action_filter(self) -> None:
+        """Focus the filter box."""
+        self.query_one(Input).focus()
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

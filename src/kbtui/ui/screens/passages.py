@@ -1,0 +1,175 @@
+"""Passages grouped by document: the results of a corpus search and of a mentions query.
+
+Both screens show the same thing (documents with counts, and under each the
+context lines of its passages) and answer the same thing: the document and
+source offset the user chose with ``enter``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from kbtui.ui.text import safe_line
+
+Target = tuple[str, int]
+"""A document id and a source offset."""
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """One passage: where it is and its keyword-in-context line."""
+
+    start: int
+    before: str
+    match: str
+    after: str
+
+
+@dataclass(frozen=True, slots=True)
+class PassageGroup:
+    """The passages of one document; ``total`` may exceed the passages listed."""
+
+    doc_id: str
+    title: str
+    total: int
+    passages: tuple[Passage, ...]
+
+
+def passage_text(passage: Passage) -> Text:
+    """A context line with the match in bold (all literal text)."""
+    line = Text("  ")
+    line.append_text(safe_line(passage.before))
+    line.append_text(safe_line(passage.match, style="bold reverse"))
+    line.append_text(safe_line(passage.after))
+    return line
+
+
+class PassageList(OptionList):
+    """Documents as headings, passages under them; ``enter`` on a passage chooses it."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._targets: dict[str, Target] = {}
+
+    def show_groups(self, groups: Sequence[PassageGroup]) -> None:
+        """Replace the list."""
+        self.clear_options()
+        self._targets = {}
+        for g, group in enumerate(groups):
+            head = safe_line(group.title, 100, style="bold")
+            head.append(f"  {group.total}", style="dim")
+            self.add_option(Option(head, id=f"doc-{g}"))
+            self._targets[f"doc-{g}"] = (
+                group.doc_id,
+                group.passages[0].start if group.passages else 0,
+            )
+            for p, passage in enumerate(group.passages):
+                option_id = f"p-{g}-{p}"
+                self._targets[option_id] = (group.doc_id, passage.start)
+                self.add_option(Option(passage_text(passage), id=option_id))
+        if self.option_count:
+            self.highlighted = 0
+
+    def target(self, option_id: str | None) -> Target | None:
+        """Where an option leads."""
+        return self._targets.get(option_id or "")
+
+
+class PassagesScreen(Screen[Target | None]):
+    """A fixed list of passages (mentions of an entity, documents of an entity)."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="passages.close")]
+
+    def __init__(self, title: str, groups: Sequence[PassageGroup]) -> None:
+        super().__init__()
+        self._title = title
+        self._groups = groups
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="passages") as box:
+            box.border_title = self._title
+            yield PassageList(id="passage-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        passages = self.query_one(PassageList)
+        passages.show_groups(self._groups)
+        passages.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        target = self.query_one(PassageList).target(event.option.id)
+        if target is not None:
+            self.dismiss(target)
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)
+
+
+class SearchScreen(Screen[Target | None]):
+    """Search every document as you type (after a short pause), script-insensitively."""
+
+    BINDINGS = [Binding("escape", "close", "Close", id="search.close")]
+
+    def __init__(
+        self, run: Callable[[str], tuple[list[PassageGroup], str]], query: str = ""
+    ) -> None:
+        """``run(query)`` returns the groups and a one-line summary; it runs in a thread."""
+        super().__init__()
+        self._run = run
+        self._query = query
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="passages") as box:
+            box.border_title = "Search all documents"
+            yield Input(value=self._query, placeholder="Search (any script)…", id="search-input")
+            yield PassageList(id="passage-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self._query:
+            self._search(self._query)
+
+    @on(Input.Changed, "#search-input")
+    def _changed(self, event: Input.Changed) -> None:
+        self._search(event.value)
+
+    @on(Input.Submitted, "#search-input")
+    def _submitted(self) -> None:
+        self.query_one(PassageList).focus()
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, query: str) -> None:
+        if not query.strip():
+            self.app.call_from_thread(self._show, [], "")
+            return
+        groups, summary = self._run(query)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, groups, summary)
+
+    def _show(self, groups: list[PassageGroup], summary: str) -> None:
+        self.query_one(PassageList).show_groups(groups)
+        self.query_one("#passages").border_subtitle = summary
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        target = self.query_one(PassageList).target(event.option.id)
+        if target is not None:
+            self.dismiss(target)
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)

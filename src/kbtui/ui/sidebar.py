@@ -1,0 +1,124 @@
+"""The sidebar: the open document's metadata, annotations, bookmarks and orphans.
+
+Annotations are listed in reading order with their colour, a shortened quote,
+the note and the tags; choosing one moves the reader there. Orphans (that no
+longer fit the text) are listed apart, with their quote, so nothing a user
+wrote disappears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from kbtui.annotation import AnchorState, Annotation, Kind
+from kbtui.document import Document
+from kbtui.ui.messages import JumpTo
+from kbtui.ui.text import safe_line
+
+QUOTE_CHARS = 60
+"""How much of a quote the sidebar shows."""
+
+ENTITY_LABELS = {
+    "people": "People",
+    "companies_orgs": "Organisations",
+    "products_models": "Products",
+}
+
+
+def metadata_text(doc: Document, doc_tags: Sequence[str] = ()) -> Text:
+    """The metadata block: literal text, never markup."""
+    meta = doc.meta
+    out = Text()
+    out.append_text(safe_line(meta.title, style="bold"))
+    rows: list[tuple[str, str]] = [
+        ("date", meta.date or ""),
+        ("author", meta.author or ""),
+        ("source", meta.source_url or ""),
+        ("script", str(doc.script)),
+        ("tags", ", ".join(meta.tags)),
+        ("my tags", ", ".join(doc_tags)),
+        ("chars", f"{len(doc.source):,}"),
+    ]
+    for key, names in meta.entities.items():
+        rows.append((ENTITY_LABELS.get(key, key), ", ".join(names)))
+    for label, value in rows:
+        if value:
+            out.append(f"\n{label}: ", style="dim")
+            out.append_text(safe_line(value, 300))
+    for problem in doc.problems:
+        out.append("\n⚠ ", style="bold red")
+        out.append_text(safe_line(problem, 300))
+    return out
+
+
+def annotation_prompt(annotation: Annotation, quote: str) -> Group:
+    """One annotation as a list entry: colour swatch, quote, note, tags."""
+    head = Text()
+    if annotation.kind == Kind.BOOKMARK:
+        head.append("🔖 ", style="bold")
+    else:
+        head.append("▌", style=f"bold {annotation.colour.value}")
+        head.append(" ")
+    head.append_text(safe_line(quote, QUOTE_CHARS))
+    parts: list[Text] = [head]
+    if annotation.note:
+        parts.append(safe_line(annotation.note, QUOTE_CHARS * 2, style="italic"))
+    if annotation.tags:
+        parts.append(Text(" ".join(f"#{t}" for t in annotation.tags), style="dim"))
+    return Group(*parts)
+
+
+class Sidebar(Vertical):
+    """Metadata on top, annotations below."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._annotations: dict[str, Annotation] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="meta")
+        yield OptionList(id="annotation-list")
+
+    def show_document(self, doc: Document, doc_tags: Sequence[str] = ()) -> None:
+        """Show ``doc``'s metadata."""
+        self.query_one("#meta", Static).update(metadata_text(doc, doc_tags))
+
+    def show_annotations(self, annotations: Sequence[Annotation], quotes: Sequence[str]) -> None:
+        """List annotations (reading order first, then orphans); ``quotes`` as shown."""
+        options = self.query_one("#annotation-list", OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        placed = [(a, q) for a, q in zip(annotations, quotes, strict=True) if not _orphan(a)]
+        orphans = [(a, q) for a, q in zip(annotations, quotes, strict=True) if _orphan(a)]
+        for annotation, quote in placed:
+            options.add_option(Option(annotation_prompt(annotation, quote), id=annotation.id))
+        if orphans:
+            options.add_option(None)
+            options.add_option(
+                Option(Text("Orphans (text changed)", style="bold red"), disabled=True)
+            )
+            for annotation, quote in orphans:
+                options.add_option(Option(annotation_prompt(annotation, quote), id=annotation.id))
+        count = len(annotations)
+        options.border_title = f"Annotations {count}" if count else "No annotations yet"
+        if highlighted is not None and highlighted < options.option_count:
+            options.highlighted = highlighted
+        self._annotations = {a.id: a for a in annotations}
+
+    @on(OptionList.OptionSelected, "#annotation-list")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        annotation = self._annotations.get(event.option.id or "")
+        if annotation is not None and not _orphan(annotation):
+            self.post_message(JumpTo(annotation.start, annotation.end))
+
+
+def _orphan(annotation: Annotation) -> bool:
+    return annotation.anchor == AnchorState.ORPHAN

@@ -1,0 +1,23 @@
+"""Turning untrusted strings into Rich ``Text`` that is never parsed as markup.
+
+Every title, note, quote or document fragment that reaches a widget goes
+through :func:`safe` or :func:`safe_line`: a ``Text`` object is shown as it
+is (``[bold]`` stays ``[bold]``) and control characters are replaced first,
+so escape sequences never reach the terminal.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from kbtui.sanitize import one_line, printable
+
+
+def safe(text: str, style: str = "") -> Text:
+    """Multi-line untrusted text as a literal ``Text``."""
+    return Text(printable(text), style=style)
+
+
+def safe_line(text: str, limit: int | None = None, style: str = "") -> Text:
+    """Untrusted text as one literal line, cut to ``limit`` characters."""
+    return Text(one_line(text, limit), style=style, no_wrap=True, overflow="ellipsis")
