@@ -19,6 +19,8 @@ from kbtui.converter import (
     CONFIG_NAMES,
     get_converter,
     is_separator,
+    parse_dictionary,
+    parse_dictionary_lines,
     safe_cut_after,
     safe_cut_before,
 )
@@ -74,6 +76,21 @@ def test_same_output_as_opencc_on_the_corpus(config: str) -> None:
         converted, offset_map = converter.convert(text)
         assert converted == reference(config).convert(text), name
         assert (offset_map.view_len, offset_map.source_len) == (len(converted), len(text))
+
+
+def test_fast_dictionary_parse_is_the_packages_parse() -> None:
+    for path in (files("opencc") / "dictionary").iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert parse_dictionary(text) == parse_dictionary_lines(text), path.name
+    odd = [
+        "a\tb c\nd\te\na\tf\n",  # a later line wins, multi-valued or not
+        "a\tb\na\tc d\n",
+        "a\tb \nc\td\n",  # trailing space
+        "a\tb\r\nc\td e\r\n",  # CRLF: line by line
+        "a\tb\n\nc\td\n",  # blank line: line by line
+    ]
+    for text in odd:
+        assert parse_dictionary(text) == parse_dictionary_lines(text), text
 
 
 def test_lengths_change_only_with_phrase_variants() -> None:

@@ -313,6 +313,34 @@ def test_spans_and_headings_follow_the_text() -> None:
     assert converted.map.range_to_source(5, 8) == (4, 6)
 
 
+def test_a_partial_view_moves_what_follows_the_region() -> None:
+    text = "互联网\n" * 3 + "线程\n" * 3
+    view = TextView(
+        text,
+        OffsetMap.identity(len(text)),
+        spans=(Span(0, 3, "strong"), Span(4, 7, "strong"), Span(12, 14, "link")),
+        headings=(Heading(1, 0, "互联网"), Heading(1, 4, "互联网"), Heading(2, 15, "线程")),
+    )
+    partial = convert_view(view, Variant.TAIWAN, S, region=(5, 6))
+    assert partial.extra[PARTIAL_RANGE] == (4, 8)
+    assert partial.text == "互联网\n網際網路\n互联网\n" + "线程\n" * 3
+    assert [partial.text[s.start : s.end] for s in partial.spans] == ["互联网", "網際網路", "线程"]
+    assert [(h.start, h.title) for h in partial.headings] == [
+        (0, "互联网"),
+        (4, "網際網路"),
+        (16, "线程"),
+    ]
+
+
+def test_prepare_builds_what_s_needs(monkeypatch: pytest.MonkeyPatch) -> None:
+    built: list[str] = []
+    monkeypatch.setattr(scripts, "get_converter", built.append)
+    scripts.prepare(S)
+    assert built == ["s2t"]
+    scripts.prepare(T, [Variant.TAIWAN])
+    assert built == ["s2t", "t2s", "s2twp"]
+
+
 def test_original_returns_the_view() -> None:
     view = TextView.plain("软件")
     assert convert_view(view, Variant.ORIGINAL, S) is view

@@ -45,18 +45,20 @@ Only the Taiwan and Hong Kong phrase variants change lengths (``TWPhrases``:
 软件 → 軟體 keeps two characters, 信息 → 資訊 too, but 互联网 → 網際網路
 and 线程 → 執行緒 do not); s2t and t2s never do.
 
-Speed (pure Python): the largest table loads in about 75 ms on first use,
-then a visible page converts in a few milliseconds. :func:`convert_view` with
-a ``region`` converts only the text around it (cut next to a separator, so
-the result equals that part of a full conversion); a worker thread then
-converts the whole view, and :class:`ConversionCache` keeps it.
+Speed (pure Python, see ``bench/script_toggle.py``): the largest table loads
+in about 75 ms on first use (:func:`prepare` does it ahead, off the UI
+thread), then a visible page converts in a few milliseconds.
+:func:`convert_view` with a ``region`` converts only the text around it (cut
+next to a separator, so the result equals that part of a full conversion); a
+worker thread then converts the whole view, and :class:`ConversionCache`
+keeps it.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
@@ -151,6 +153,23 @@ def chain_for(source_script: Script, variant: Variant) -> tuple[str, ...]:
     return (config,) if source_script is Script.SIMPLIFIED else ("t2s", config)
 
 
+def prepare(source_script: Script, variants: Iterable[Variant] | None = None) -> None:
+    """Build the converters ``variants`` need for a text in ``source_script``.
+
+    Converters are built on first use, and the large phrase table takes
+    about 75 ms to load: a reader that calls this from a worker thread when a
+    document opens makes the first ``s`` fast. By default it prepares the
+    variants ``s`` cycles through for that script.
+    """
+    if variants is None:
+        skipped = _SAME_AS_SOURCE.get(source_script)
+        variants = [v for v in (Variant.SIMPLIFIED, Variant.TRADITIONAL) if v is not skipped]
+    for variant in variants:
+        with _errors_as(variant):
+            for name in chain_for(source_script, variant):
+                get_converter(name)
+
+
 def convert_text(
     text: str,
     variant: Variant,
@@ -204,12 +223,15 @@ def convert_view(
     with _errors_as(variant):
         start, end = _widen(view.text, region)
         text, conv_map = _convert_range(view.text, start, end, chain, cancelled)
-        titles = _convert_titles([h.title for h in view.headings], chain)
+        moved = _Moved(conv_map, start, end, len(text) - len(view.text))
+        headings = moved.headings(view.headings, chain)
     extra = dict(view.extra)
     extra.pop(PARTIAL_RANGE, None)
     if (start, end) != (0, len(view.text)):
-        extra[PARTIAL_RANGE] = (start, end + len(text) - len(view.text))
-    return _moved_view(view, text, conv_map, titles, variant, extra)
+        extra[PARTIAL_RANGE] = (start, end + moved.delta)
+    offset_map = view.map if moved.identity else conv_map.then(view.map)
+    spans = moved.spans(view.spans)
+    return TextView(text, offset_map, spans, headings, variant.value, extra)
 
 
 @contextmanager
@@ -326,30 +348,48 @@ def _convert_titles(titles: list[str], chain: Sequence[str]) -> list[str]:
     return _convert_chain("\n".join(titles), chain)[0].split("\n")
 
 
-def _moved_view(
-    view: TextView,
-    text: str,
-    conv_map: OffsetMap,
-    titles: list[str],
-    variant: Variant,
-    extra: dict[str, object],
-) -> TextView:
-    """The converted view: spans, headings and the map moved to its offsets."""
-    headings = tuple(
-        Heading(h.level, conv_map.to_view(h.start), title)
-        for h, title in zip(view.headings, titles, strict=True)
-    )
-    if _is_identity(conv_map):
-        offset_map, spans = view.map, view.spans
-    else:
-        offset_map = conv_map.then(view.map)
-        spans = tuple(_moved_span(span, conv_map) for span in view.spans)
-    return TextView(text, offset_map, spans, headings, variant.value, extra)
+class _Moved:
+    """Moves spans and headings from a view to its converted copy.
 
+    Only ``[start, end)`` of the view was converted; what lies before it
+    keeps its offsets and what lies after moves by ``delta``, so a partial
+    conversion of a long view costs little more than its region.
+    """
 
-def _moved_span(span: Span, conv_map: OffsetMap) -> Span:
-    start, end = conv_map.range_to_view(span.start, span.end)
-    return Span(start, end, span.style)
+    def __init__(self, conv_map: OffsetMap, start: int, end: int, delta: int) -> None:
+        self.conv_map = conv_map
+        self.start, self.end, self.delta = start, end, delta
+        self.identity = _is_identity(conv_map)
+        """Whether nothing changed length (s2t, t2s): offsets all stay."""
+
+    def spans(self, spans: tuple[Span, ...]) -> tuple[Span, ...]:
+        """Spans at their new offsets (a span over a replaced phrase covers all of it)."""
+        if self.identity:
+            return spans
+        return tuple(self._span(span) for span in spans)
+
+    def _span(self, span: Span) -> Span:
+        if span.end <= self.start:
+            return span
+        if span.start >= self.end:
+            return Span(span.start + self.delta, span.end + self.delta, span.style)
+        start, end = self.conv_map.range_to_view(span.start, span.end)
+        return Span(start, end, span.style)
+
+    def headings(self, headings: tuple[Heading, ...], chain: Sequence[str]) -> tuple[Heading, ...]:
+        """Headings at their new offsets; titles inside the converted range converted."""
+        inside = [i for i, h in enumerate(headings) if self.start <= h.start < self.end]
+        converted = _convert_titles([headings[i].title for i in inside], chain)
+        titles = dict(zip(inside, converted, strict=True))
+        return tuple(
+            Heading(h.level, self._position(h.start), titles.get(i, h.title))
+            for i, h in enumerate(headings)
+        )
+
+    def _position(self, pos: int) -> int:
+        if self.identity or pos < self.start:
+            return pos
+        return pos + self.delta if pos >= self.end else self.conv_map.to_view(pos)
 
 
 class CacheKey(NamedTuple):
