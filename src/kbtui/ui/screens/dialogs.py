@@ -149,7 +149,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="note.cancel"),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
     ]
 
     def __init__(self, title: str, note: str = "", quote: str = "") -> None:
