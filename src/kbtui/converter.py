@@ -24,9 +24,10 @@ What the package does, and why the re-implementation is equivalent:
 
 Occurrences are found by a walk that stops as soon as no key can continue
 (a set of key prefixes), and a trailing single-character dictionary
-(``STCharacters``...) is applied with ``str.translate``: this is exact and
-two to ten times faster than the package's own search. Equality with
-``OpenCC(config).convert`` is tested on the sample corpus and on random text.
+(``STCharacters``...) is applied with ``str.translate``: this is exact, and
+three (s2t) to fourteen (t2s) times faster than the package's own search.
+Equality with ``OpenCC(config).convert`` is tested on the sample corpus and
+on random text.
 
 Because matches never cross a separator and separators pass through every
 stage unchanged, a text cut next to a separator converts as its two halves do

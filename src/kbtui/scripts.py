@@ -34,16 +34,17 @@ because the tests pin its output):
 * Another segmentation. Within a clause (text between separators) it takes
   the longest dictionary key found anywhere first, then works on the text to
   either side; native OpenCC matches the longest key at each position from
-  left to right. They differ where phrases overlap: 一准保护 gives 一准保護
-  here (准保 is taken first), 一準保護 by matching from the left.
+  left to right. They differ where phrases overlap: in 一准保护 the
+  three-character key 准保护 → 准保護 wins here (一准保護), where matching
+  from the left takes 一准 → 一準 first (一準保護).
 * Each stage of a chain converts the whole clause again, so a Taiwan phrase
   may span two words of the first stage; native converts stage by stage
   inside the first segmentation.
 * Multi-valued entries use their first value (as native does).
 
-Only the Taiwan and Hong Kong phrase variants change lengths (``TWPhrases``:
-软件 → 軟體 keeps two characters, 信息 → 資訊 too, but 互联网 → 網際網路
-and 线程 → 執行緒 do not); s2t and t2s never do.
+Only Taiwan's phrase tables change lengths (``TWPhrases``: 软件 → 軟體 keeps
+two characters, 信息 → 資訊 too, but 互联网 → 網際網路 and 线程 → 執行緒 do
+not); s2t, t2s and the Hong Kong variant never do.
 
 Speed (pure Python, see ``bench/script_toggle.py``): the largest table loads
 in about 75 ms on first use (:func:`prepare` does it ahead, off the UI
