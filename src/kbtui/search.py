@@ -1,0 +1,314 @@
+"""Script- and case-insensitive search over source texts.
+
+Two texts match when they are equal after :func:`kbtui.hanzi.fold`, character
+by character: ``創立`` finds ``创立`` and ``創立``, ``多雲`` finds ``多云``,
+``claude`` finds ``CLAUDE``. Because the fold maps one character to one
+character, a match in the folded text is a match at the same offsets in the
+source text.
+
+Folding a whole corpus before searching it is the slow part (``str.translate``
+over 100 MB takes seconds). So a query is compiled instead: each of its
+folded characters becomes the class of every character that folds to it
+(``[创創]``), and the regular expression runs over the unfolded source text,
+which is as fast as a plain ``re`` search. :class:`FoldTable` holds that
+inverse of the fold; :mod:`kbtui.mentions` uses it in the same way.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+from kbtui.hanzi import fold, tables
+from kbtui.sanitize import one_line
+
+CONTEXT_CHARS = 40
+"""How many characters of the line a context shows on each side of a hit."""
+
+_FORCE_CHAR_FOLD = "\uff01"
+"""A full-width character: appended to a lone character, it makes
+:func:`~kbtui.hanzi.fold` take its character-by-character path (NFKC, then
+lower-case), the path it takes for nearly every Chinese text, since those hold
+full-width punctuation."""
+
+_BLOCK = 256
+
+
+@dataclass(frozen=True, slots=True)
+class FoldTable:
+    """The character fold as a table, and its inverse.
+
+    ``forward`` maps every code point that folds to something else to what it
+    folds to. ``inverse`` maps a folded character to every character that
+    folds to it (itself included, when it folds to itself); characters that
+    only fold to themselves are absent.
+    """
+
+    forward: dict[int, int]
+    inverse: dict[str, frozenset[str]] = field(repr=False)
+
+    def variants(self, folded_char: str) -> frozenset[str]:
+        """Every character that folds to ``folded_char``."""
+        return self.inverse.get(folded_char, frozenset((folded_char,)))
+
+    def fold(self, text: str) -> str:
+        """``text`` folded one character at a time (what :func:`kbtui.hanzi.fold`
+        gives for any text holding a full-width character)."""
+        return text.translate(self.forward)
+
+
+@cache
+def fold_table() -> FoldTable:
+    """Build the table (about 0.1 s, once per process).
+
+    Only code points that NFKC, lower-casing or the OpenCC table can change
+    are folded one by one; whole blocks of 256 that none of them touches are
+    skipped with one check each.
+    """
+    forward: dict[int, int] = {}
+    for cp in _changeable_code_points():
+        ch = chr(cp)
+        folded = fold(ch + _FORCE_CHAR_FOLD)[0]
+        if folded != ch:
+            forward[cp] = ord(folded)
+    return FoldTable(forward=forward, inverse=_invert(forward))
+
+
+def _changeable_code_points() -> list[int]:
+    t2s = tables().t2s
+    found = set(t2s)
+    for base in range(0, 0x110000, _BLOCK):
+        if 0xD800 <= base < 0xE000:
+            continue
+        block = "".join(map(chr, range(base, base + _BLOCK)))
+        if unicodedata.is_normalized("NFKC", block) and block.lower() == block:
+            continue
+        found.update(cp for cp in range(base, base + _BLOCK) if _changeable(chr(cp)))
+    found.update(ord(ch) for ch in "·・•‧･⋅∙")
+    return sorted(found)
+
+
+def _changeable(ch: str) -> bool:
+    return not unicodedata.is_normalized("NFKC", ch) or ch.lower() != ch
+
+
+def _invert(forward: dict[int, int]) -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for source, target in forward.items():
+        groups.setdefault(chr(target), set()).add(chr(source))
+    for target, members in groups.items():
+        if ord(target) not in forward:
+            members.add(target)
+    return {target: frozenset(members) for target, members in groups.items()}
+
+
+def fold_text(text: str) -> str:
+    """``text`` folded one character at a time (offsets unchanged)."""
+    return fold_table().fold(text)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A compiled query: regular expressions that find it in unfolded text.
+
+    Each character of the folded query becomes the class of every character
+    that folds to it, so a match is exactly a span whose fold equals the
+    query's fold. ``bmp`` leaves out the variants beyond U+FFFF (mathematical
+    alphanumerics such as ``𝐀``, some compatibility ideographs): ``re`` tests
+    those one by one at every position, which makes a Latin query six times
+    slower, and almost no text holds them. ``full`` is used for a text that does.
+    """
+
+    text: str
+    bmp: re.Pattern[str]
+    full: re.Pattern[str]
+    astral: frozenset[str]
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        """Every non-overlapping match in ``text``, left to right."""
+        return self._pattern_for(text).finditer(text)
+
+    def _pattern_for(self, text: str) -> re.Pattern[str]:
+        if not self.astral or not _may_hold_astral(text):
+            return self.bmp
+        return self.full if self.astral.intersection(_ASTRAL.findall(text)) else self.bmp
+
+
+def _may_hold_astral(text: str) -> bool:
+    """False only when ``text`` surely has no character beyond U+FFFF.
+
+    CPython stores a string with such a character at four bytes per
+    character (PEP 393), so a smaller string cannot hold one; the check costs
+    nothing, where scanning would cost 0.1 s per 100 MB.
+    """
+    try:
+        return sys.getsizeof(text) >= 4 * len(text)
+    except TypeError:
+        return True
+
+
+def compile_query(query: str) -> Query | None:
+    """The compiled form of ``query``, or ``None`` when it is empty."""
+    table = fold_table()
+    classes = [table.variants(ch) for ch in table.fold(query)]
+    if not classes:
+        return None
+    astral = frozenset(ch for members in classes for ch in members if ch > "\uffff")
+    return Query(
+        text=query,
+        bmp=_compile(members - astral or members for members in classes),
+        full=_compile(classes),
+        astral=astral,
+    )
+
+
+def _compile(classes: Iterable[frozenset[str]]) -> re.Pattern[str]:
+    return re.compile("".join(_char_class(members) for members in classes))
+
+
+def _char_class(members: frozenset[str]) -> str:
+    if len(members) == 1:
+        return re.escape(next(iter(members)))
+    return "[" + "".join(_escape_in_class(ch) for ch in sorted(members)) + "]"
+
+
+def _escape_in_class(ch: str) -> str:
+    return "\\" + ch if ch in "\\]^-[" else ch
+
+
+def find_all(text: str, query: str) -> list[tuple[int, int]]:
+    """Source ranges ``(start, end)`` of every non-overlapping match of ``query``.
+
+    Script-, case- and width-insensitive (``多雲`` finds ``多云``); the find
+    command of the reader uses this, as does the corpus search.
+    """
+    pattern = compile_query(query)
+    if pattern is None:
+        return []
+    return [match.span() for match in pattern.finditer(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A keyword-in-context line: the hit with up to :data:`CONTEXT_CHARS` of
+    its line on each side, white space collapsed and control characters made
+    visible, so it is safe to print. ``before`` starts with ``…`` when the
+    line was cut."""
+
+    before: str
+    match: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"{self.before}{self.match}{self.after}"
+
+
+def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Context:
+    """The keyword-in-context line around ``text[start:end]``."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        line_end = len(text)
+    left = max(line_start, start - width)
+    right = min(line_end, end + width)
+    before = _clean(text[left:start], lead=left > line_start)
+    after = _clean(text[end:right], trail=right < line_end)
+    return Context(before=before, match=one_line(text[start:end]), after=after)
+
+
+def _clean(piece: str, *, lead: bool = False, trail: bool = False) -> str:
+    """One display line from ``piece``, keeping a single space at either end
+    when there was white space there (so ``Dario Amodei`` does not become
+    ``DarioAmodei``), with ``…`` where the line was cut."""
+    body = one_line(piece)
+    if body and piece[:1].isspace():
+        body = " " + body
+    if body and piece[-1:].isspace():
+        body += " "
+    return ("…" if lead else "") + body + ("…" if trail else "")
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One search hit: where it is in the source text, and its context line."""
+
+    doc_id: str
+    start: int
+    end: int
+    context: Context
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``kbtui search --json`` prints for one hit."""
+        return {
+            "doc": self.doc_id,
+            "start": self.start,
+            "end": self.end,
+            "context": str(self.context),
+        }
+
+
+@dataclass(slots=True)
+class DocumentHits:
+    """The hits in one document; ``total`` counts hits beyond ``hits`` too."""
+
+    doc_id: str
+    hits: list[Hit]
+    total: int
+
+    def to_json(self) -> dict[str, object]:
+        """One document's part of ``kbtui search --json``."""
+        return {"doc": self.doc_id, "count": self.total, "hits": [h.to_json() for h in self.hits]}
+
+
+@dataclass(slots=True)
+class SearchResult:
+    """Hits grouped by document, in the order the documents were given."""
+
+    query: str
+    documents: list[DocumentHits]
+    total: int
+    truncated: bool
+
+    def to_json(self) -> dict[str, object]:
+        """The shape ``kbtui search --json`` prints."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "truncated": self.truncated,
+            "documents": [group.to_json() for group in self.documents],
+        }
+
+
+def search(
+    documents: Iterable[tuple[str, str]], query: str, *, max_hits: int | None = 10_000
+) -> SearchResult:
+    """Search ``(doc_id, source_text)`` pairs for ``query``.
+
+    Every hit is counted, but only the first ``max_hits`` get a context line
+    (``None``: all of them), since a common word in a big corpus has hundreds
+    of thousands of hits and no one reads past the first screens.
+    """
+    pattern = compile_query(query)
+    result = SearchResult(query=query, documents=[], total=0, truncated=False)
+    if pattern is None:
+        return result
+    budget = max_hits
+    for doc_id, text in documents:
+        spans = [match.span() for match in pattern.finditer(text)]
+        if not spans:
+            continue
+        shown = spans if budget is None else spans[: max(budget, 0)]
+        hits = [Hit(doc_id, s, e, context(text, s, e)) for s, e in shown]
+        result.documents.append(DocumentHits(doc_id, hits, len(spans)))
+        result.total += len(spans)
+        if budget is not None:
+            budget -= len(shown)
+            result.truncated = result.truncated or len(shown) < len(spans)
+    return result
