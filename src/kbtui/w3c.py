@@ -45,6 +45,7 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from kbtui.annotation import AnchorState, Annotation, Colour, Kind, now_iso
+from kbtui.sanitize import one_line
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 """The JSON-LD context every Web Annotation names."""
@@ -286,12 +287,13 @@ def _has_type(obj: dict[str, Any], name: str) -> bool:
 def _label(item: object) -> str | None:
     """How a rejection names an item: its ``id`` when it has a sensible one."""
     if isinstance(item, dict) and isinstance(item.get("id"), str):
-        return _printable(item["id"][:200])
+        return one_line(item["id"], 200)
     return None
 
 
-def _printable(text: str) -> str:
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+def _shown(value: object) -> str:
+    """A value from the file as a rejection quotes it: its repr, one short line."""
+    return one_line(repr(value), 80)
 
 
 def _check_new(a: Annotation, seen: dict[str, int], index: int) -> None:
@@ -302,7 +304,7 @@ def _check_new(a: Annotation, seen: dict[str, int], index: int) -> None:
 
 def _check_document(doc_id: str, known_docs: Container[str] | None) -> None:
     if known_docs is not None and doc_id not in known_docs:
-        raise _Rejected(f"document {_printable(doc_id)!r} is not in the corpus")
+        raise _Rejected(f"document {one_line(doc_id, 200)!r} is not in the corpus")
 
 
 def _document_tags(item: object) -> tuple[str, list[str]] | None:
@@ -323,7 +325,7 @@ def _annotation(item: object) -> Annotation:
     if not isinstance(item, dict):
         raise _Rejected("not a JSON object")
     if "type" in item and not _has_type(item, "Annotation"):
-        raise _Rejected(f"type is {item['type']!r}, not Annotation")
+        raise _Rejected(f"type is {_shown(item['type'])}, not Annotation")
     target = _target(item.get("target"))
     doc_id = _doc_id(_text(target.get("source"), "target.source"))
     quote_sel, position = _selectors_of(target.get("selector"))
@@ -485,7 +487,7 @@ def _choice(enum: Any, value: object, what: str) -> Any:
         return enum(value)
     except ValueError:
         allowed = ", ".join(str(m) for m in enum)
-        raise _Rejected(f"{EXTENSION}.{what} {value!r} is not one of {allowed}") from None
+        raise _Rejected(f"{EXTENSION}.{what} {_shown(value)} is not one of {allowed}") from None
 
 
 def _score(value: object) -> float | None:
@@ -508,7 +510,7 @@ def _time(item: dict[str, Any], key: str) -> str:
         return now_iso()
     value = _text(item[key], key)
     if _parse_time(value) is None:
-        raise _Rejected(f"{key} {value!r} is not an ISO 8601 date-time")
+        raise _Rejected(f"{key} {_shown(value)} is not an ISO 8601 date-time")
     return value
 
 
