@@ -257,8 +257,8 @@ def _take(
         known += [tag for tag in tags if tag not in known]
         return
     annotation = _annotation(item)
-    _check_new(annotation, seen, index)
     _check_document(annotation.doc_id, known_docs)
+    _check_new(annotation, seen, index)
     result.annotations.append(annotation)
 
 
