@@ -325,3 +325,44 @@ def test_core_modules_do_not_import_textual() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_rekeyed_index_follows_a_merge_but_not_a_new_name(
+    registry: EntityRegistry, corpus_texts: dict[str, str]
+) -> None:
+    index = MentionIndex.from_documents(registry, corpus_texts.items())
+    google, brain = registry.get("google"), registry.get("google brain")
+    merged = EntityRegistry.for_corpus(
+        load_entities_file(CORPUS), user=[merge_record(google, brain)]
+    )
+    rekeyed = index.rekeyed(merged)
+    assert rekeyed is not None
+    assert rekeyed.stats()["google"].mentions == (
+        index.stats()["google"].mentions + index.stats()["google brain"].mentions
+    )
+    grown = EntityRegistry.for_corpus(
+        load_entities_file(CORPUS), user=[EntityRecord("Hertz", Kind.OTHER)]
+    )
+    assert index.rekeyed(grown) is None
+
+
+def test_cancel_keeps_what_the_cache_already_held(
+    tmp_path: Path, registry: EntityRegistry, corpus_texts: dict[str, str]
+) -> None:
+    (tmp_path / "docs").mkdir()
+    files, cache = _Files(tmp_path / "docs", corpus_texts), tmp_path / "m.json"
+    MentionIndex.build(registry, files.stamps(), files.load, cache_file=cache)
+    first = next(iter(corpus_texts))
+    (files.root / first).write_text("Claude", "utf-8")
+    calls = iter(range(100))
+    with pytest.raises(IndexCancelled):
+        MentionIndex.build(
+            registry,
+            files.stamps(),
+            files.load,
+            cache_file=cache,
+            cancelled=lambda: next(calls) >= 1,
+        )
+    files.loads.clear()
+    MentionIndex.build(registry, files.stamps(), files.load, cache_file=cache)
+    assert files.loads == []

@@ -454,7 +454,8 @@ class MentionIndex:
         reporter = _Progress(progress, len(stamps))
         for done, stamp in enumerate(stamps):
             if cancelled is not None and cancelled():
-                index._save(cache_file, changed)
+                if cache_file is not None and changed:
+                    _write_cache(cache_file, index.matcher.fingerprint, {**cached, **index._docs})
                 raise IndexCancelled(f"indexed {done} of {len(stamps)} documents")
             entry = cached.get(stamp.id)
             if entry is None or entry.stamp != stamp:
@@ -475,6 +476,18 @@ class MentionIndex:
         for document in documents:
             doc_id = document.id if isinstance(document, Document) else document[0]
             index.update(doc_id, document if isinstance(document, Document) else document[1])
+        return index
+
+    def rekeyed(self, registry: EntityRegistry) -> MentionIndex | None:
+        """This index for an edited registry, without matching anything again,
+        when the edit only moved names between entities (a merge, a change of
+        kind); ``None`` when it added or removed a name, which may occur in any
+        document: then :meth:`build` again, in the background."""
+        matcher = Matcher.from_registry(registry)
+        if matcher.fingerprint != self.matcher.fingerprint:
+            return None
+        index = MentionIndex(registry, matcher)
+        index._docs = dict(self._docs)
         return index
 
     def update(self, doc_id: str, source: str | Document, stamp: DocStamp | None = None) -> None:
@@ -585,7 +598,7 @@ def _safe_load(load: Loader, doc_id: str) -> str | Document:
     must not stop the index (the document list reports it)."""
     try:
         return load(doc_id)
-    except (OSError, UnicodeError, ValueError):
+    except (OSError, UnicodeError, ValueError, LookupError):
         return ""
 
 
