@@ -12,6 +12,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import NoReturn
 
 from kbtui import __version__
@@ -157,6 +158,79 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
     return doc
 
 
+def cmd_search(args: argparse.Namespace) -> None:
+    """``kbtui search QUERY``: every match in every document, with context."""
+    from kbtui.search import search
+
+    corpus = _corpus(args)
+    docs = ((e.id, corpus.load(e.id).source) for e in corpus.entries() if e.readable)
+    result = search(docs, args.query)
+    if args.json:
+        _print_json(result.to_json())
+        return
+    for group in result.documents:
+        print(f"{group.doc_id}  ({group.total})")
+        for hit in group.hits:
+            print(f"  {hit.start:>7}  {hit.context}")
+    note = " (contexts cut)" if result.truncated else ""
+    print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    """``kbtui export``: annotations as Markdown (stdout, a file, a folder) or W3C JSON."""
+    from kbtui.exchange import collect, export_json, markdown_options, out_path, plan_markdown
+    from kbtui.export import Scope, TemplateError, load_template
+    from kbtui.filenames import plan_file, write_plan
+    from kbtui.scripts import ConversionError
+
+    corpus, store = _corpus(args), _store(args)
+    scope = Scope(doc_id=args.doc, tag=args.tag)
+    if args.doc is not None and corpus.get(args.doc) is None:
+        raise UserError(f"no document {args.doc!r} in {corpus.root}")
+    out, folder = out_path(args.out)
+    try:
+        items = collect(corpus, store, scope)
+        if args.format == "json":
+            text, plan = export_json(items), None
+            if out is not None:
+                text, plan = None, plan_file(out, export_json(items))
+        else:
+            template = load_template(Path(args.template)) if args.template else None
+            options = markdown_options(args.script, scope, template, corpus.root)
+            text, plan = plan_markdown(items, options, out, folder)
+        if plan is None:
+            sys.stdout.write(text or "")
+            return
+        write_plan(plan, force=args.force)
+    except FileExistsError as exc:
+        raise UserError(f"{exc}; use --force to overwrite") from exc
+    except (TemplateError, ConversionError, OSError) as exc:
+        raise UserError(str(exc)) from exc
+    count = sum(len(item.annotations) for item in items)
+    print(f"exported {count} annotations to {out}", file=sys.stderr)
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    """``kbtui import FILE``: merge a W3C JSON export, re-anchoring what it brings."""
+    from kbtui.exchange import import_json
+    from kbtui.w3c import W3CError
+
+    corpus, store = _corpus(args), _store(args)
+    try:
+        data = Path(args.file).expanduser().read_bytes()
+    except OSError as exc:
+        raise UserError(f"{args.file}: {exc.strerror or exc}") from exc
+    try:
+        report = import_json(corpus, store, data)
+    except W3CError as exc:
+        raise UserError(f"{args.file}: {exc}") from exc
+    finally:
+        store.close()
+    for rejection in report.rejected:
+        print(f"kbtui: rejected {rejection}", file=sys.stderr)
+    print(report.summary())
+
+
 def cmd_app(args: argparse.Namespace) -> None:
     """Open the app (the only path that imports Textual)."""
     from kbtui.corpus import CorpusError
@@ -178,6 +252,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     None: cmd_app,
     "list": cmd_list,
     "show": cmd_show,
+    "search": cmd_search,
+    "export": cmd_export,
+    "import": cmd_import,
 }
 
 

@@ -1,0 +1,159 @@
+"""The command line: output shapes, option placement, errors as one line, no Textual for CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbtui.annotation import Annotation
+from kbtui.cli import main
+from kbtui.store import Store
+
+DOC_000 = "000_7aa956d427ec0c4c.txt"
+DOC_002 = "002_be2c72276a634b9f.txt"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main(list(argv))
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def annotate(db: Path, corpus: Path, doc_id: str, needle: str, **fields: object) -> Annotation:
+    source = (corpus / doc_id).read_text(encoding="utf-8")
+    start = source.index(needle)
+    annotation = Annotation.from_source(doc_id, source, start, start + len(needle), **fields)
+    store = Store.open(db)
+    store.add(annotation)
+    store.close()
+    return annotation
+
+
+def test_list_json_has_the_fields(capsys: pytest.CaptureFixture[str], sample_corpus: Path) -> None:
+    code, out, _ = run(capsys, "list", "--json", "--corpus", str(sample_corpus))
+    assert code == 0
+    records = {r["id"]: r for r in json.loads(out)}
+    assert set(records) == {p.name for p in sample_corpus.glob("*.txt")}
+    for key in ("id", "title", "date", "source", "script", "tags", "chars", "problems"):
+        assert key in records[DOC_000]
+    assert records["004_6b75a25af0571ee2.txt"]["date"] == "2025-07-30"
+    assert records[DOC_002]["script"] == "traditional"
+
+
+def test_options_before_or_after_the_command(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path
+) -> None:
+    before = run(capsys, "--corpus", str(sample_corpus), "list", "--json")
+    after = run(capsys, "list", "--json", "--corpus", str(sample_corpus))
+    assert before == after and before[0] == 0
+
+
+def test_show_in_every_script(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "show", DOC_002, "--script", "simplified")
+    assert code == 0 and "偶然聚集的天才团队" in out
+    _, out, _ = run(capsys, "show", DOC_000, "--script", "traditional")
+    assert "誕生" in out and "title:" not in out
+    _, out, _ = run(capsys, "show", "004_6b75a25af0571ee2.txt", "--script", "taiwan")
+    assert "軟體公司" in out
+
+
+def test_search_json_is_script_insensitive(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "search", "創立", "--json")
+    assert code == 0
+    result = json.loads(out)
+    docs = {group["doc"] for group in result["documents"]}
+    assert {DOC_000, DOC_002} <= docs  # 创立 (Simplified) and 創立 (Traditional)
+    hit = result["documents"][0]["hits"][0]
+    assert {"doc", "start", "context"} <= set(hit)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["list", "--corpus", "/no/such/folder"], "/no/such/folder"),
+        (["show", "nope.md"], "nope.md"),
+        (["import", "/no/such/file.json"], "/no/such/file.json"),
+        (["export", "--doc", "nope.md"], "nope.md"),
+    ],
+)
+def test_errors_are_one_line(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *argv)
+    assert code != 0
+    assert err.count("\n") == 1 and message in err and "Traceback" not in err
+
+
+def test_corrupt_database_is_reported_and_kept(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    db.write_bytes(b'{"annotations": [1, 2')
+    code, _, err = run(capsys, "list", "--db", str(db))
+    assert code != 0 and str(db) in err and err.count("\n") == 1
+    assert db.read_bytes() == b'{"annotations": [1, 2'
+
+
+def test_export_markdown_and_json_round_trip(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    annotate(db, sample_corpus, DOC_000, "安全护栏", note="a *note*", tags=["safety"])
+    annotate(db, sample_corpus, DOC_002, "偶然聚集", tags=["team"])
+    code, markdown, _ = run(capsys, "export", "--db", str(db))
+    assert code == 0
+    assert "> 安全护栏" in markdown and "#safety" in markdown and f"{DOC_000}#" in markdown
+    _, traditional, _ = run(capsys, "export", "--db", str(db), "--script", "traditional")
+    assert "> 安全護欄" in traditional
+
+    exported = tmp_path / "notes.json"
+    assert (
+        run(capsys, "export", "--db", str(db), "--format", "json", "--out", str(exported))[0] == 0
+    )
+    fresh = tmp_path / "fresh.json"
+    code, out, _ = run(capsys, "import", str(exported), "--db", str(fresh))
+    assert code == 0 and "added 2" in out
+    code, out, _ = run(capsys, "import", str(exported), "--db", str(fresh))
+    assert "added 0" in out and "unchanged 2" in out
+    _, again, _ = run(capsys, "export", "--db", str(fresh))
+    strip = [line for line in markdown.splitlines() if not line.startswith("exported:")]
+    assert strip == [line for line in again.splitlines() if not line.startswith("exported:")]
+
+
+def test_export_to_folder_never_overwrites_unasked(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    annotate(db, sample_corpus, DOC_000, "安全护栏")
+    out = tmp_path / "notes"
+    assert run(capsys, "export", "--db", str(db), "--out", f"{out}/")[0] == 0
+    [written] = list(out.iterdir())
+    written.write_text("mine", encoding="utf-8")
+    code, _, err = run(capsys, "export", "--db", str(db), "--out", f"{out}/")
+    assert code != 0 and "--force" in err
+    assert written.read_text(encoding="utf-8") == "mine"
+    assert run(capsys, "export", "--db", str(db), "--out", f"{out}/", "--force")[0] == 0
+    assert "安全护栏" in written.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("command", ["list", "show 000_7aa956d427ec0c4c.txt", "search AI"])
+def test_cli_commands_do_not_import_textual(command: str) -> None:
+    code = (
+        "import sys\nfrom kbtui.cli import main\n"
+        f"try:\n    main({command.split()!r})\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(str('textual' in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.stderr.strip().endswith("False"), done.stderr
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--version")
+    assert code == 0 and out.startswith("kbtui ")
