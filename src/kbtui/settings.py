@@ -52,6 +52,8 @@ class Settings:
     theme: str = "textual-dark"
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
     keys: dict[str, str] = field(default_factory=dict)
+    export_path: str = ""
+    """Where the export dialog wrote last ("" until the first export)."""
 
     def to_toml(self) -> str:
         """The settings as TOML text."""
@@ -88,6 +90,7 @@ def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings.theme = _str(raw.get("theme", settings.theme), "theme", path)
     settings.colours.update(_str_table(raw.get("colours", {}), "colours", path))
     settings.keys = _str_table(raw.get("keys", {}), "keys", path)
+    settings.export_path = _str(raw.get("export_path", ""), "export_path", path)
     return settings
 
 
