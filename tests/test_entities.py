@@ -212,3 +212,11 @@ def test_fingerprint_follows_the_names(sample_registry: EntityRegistry) -> None:
 def _rebuilt(user: list[EntityRecord]) -> EntityRegistry:
     root = Path(__file__).resolve().parents[1] / "corpus"
     return EntityRegistry.for_corpus(load_entities_file(root), user=user)
+
+
+def test_an_ambiguous_name_cannot_be_edited_as_an_entity(sample_registry: EntityRegistry) -> None:
+    amodei = sample_registry.lookup("Amodei")
+    with pytest.raises(ValueError, match="shared"):
+        alias_record(amodei, "阿莫迪")
+    with pytest.raises(ValueError):
+        merge_record(sample_registry.get("dario amodei"), amodei)

@@ -397,7 +397,8 @@ class _Builder:
         for name in record.names:
             self.claim(target, name)
         self.rename(target, record.name)
-        target.kind = record.kind
+        if record.kind is not Kind.AMBIGUOUS:
+            target.kind = record.kind
         target.sources.add("user")
 
     def absorb(self, target: _Group, other: _Group) -> None:
@@ -484,24 +485,34 @@ def new_entity_record(name: str, kind: Kind = Kind.OTHER) -> EntityRecord:
     return EntityRecord(name=clean_name(name), kind=kind)
 
 
+def _editable(entity: Entity) -> None:
+    if entity.ambiguous:
+        raise ValueError(f"{entity.name!r} is a name shared by several entities; pick one of them")
+
+
 def alias_record(entity: Entity, alias: str) -> EntityRecord:
     """Make a selection an alias of ``entity``; the alias is taken from any
     other entity that claimed it (so giving ``Amodei`` to Dario resolves the
     ambiguity, by the user's choice)."""
+    _editable(entity)
     return EntityRecord(entity.name, entity.kind, (*entity.aliases, clean_name(alias)))
 
 
 def rename_record(entity: Entity, new_name: str) -> EntityRecord:
     """Rename ``entity``; the old name stays an alias. Renaming to a name
     another entity already owns merges the two (ask the user first)."""
+    _editable(entity)
     return EntityRecord(clean_name(new_name), entity.kind, (entity.name, *entity.aliases))
 
 
 def merge_record(keep: Entity, absorb: Entity) -> EntityRecord:
     """Merge ``absorb`` into ``keep``: its names become ``keep``'s aliases."""
+    _editable(keep)
+    _editable(absorb)
     return EntityRecord(keep.name, keep.kind, (*keep.aliases, absorb.name, *absorb.aliases))
 
 
 def set_kind_record(entity: Entity, kind: Kind) -> EntityRecord:
     """Change the kind of ``entity``."""
+    _editable(entity)
     return EntityRecord(entity.name, kind, entity.aliases)
