@@ -23,10 +23,12 @@ from kbtui.reading import render
 from kbtui.scripts import (
     CacheKey,
     ConversionCache,
+    ConversionCancelled,
     ConversionError,
     Variant,
     convert_view,
     cycle_next,
+    prepare,
 )
 from kbtui.search import find_all
 from kbtui.textview import TextView
@@ -65,6 +67,7 @@ class DocumentPane(AnnotationActions, Vertical):
         Binding("N", "find_previous", "Previous match", show=False, id="reader.find_previous"),
         Binding("T", "toc", "Contents", id="reader.toc"),
         Binding("o", "open_source", "Source URL", id="reader.source", show=False),
+        Binding("e", "export", "Export", id="reader.export", show=False),
         *AnnotationActions.ANNOTATION_BINDINGS,
     ]
 
@@ -110,6 +113,7 @@ class DocumentPane(AnnotationActions, Vertical):
         reading = render(doc.source, doc.body_start)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, doc, reading, source_offset)
+            prepare(doc.script)  # build converters now, so the first `s` is quick
 
     def _loaded(self, doc: Document, reading: TextView, source_offset: int | None) -> None:
         store = self.kb.store
@@ -189,13 +193,18 @@ class DocumentPane(AnnotationActions, Vertical):
 
     @work(thread=True, exclusive=True, group="convert")
     def _convert_rest(self, doc: Document, reading: TextView, variant: Variant) -> None:
+        worker = get_current_worker()
+        key = CacheKey(doc.id, doc.text_hash, variant)
         try:
-            full = convert_view(reading, variant, doc.script)
+            full = self._cache.get_or_convert(
+                key, reading, doc.script, cancelled=lambda: worker.is_cancelled
+            )
+        except ConversionCancelled:
+            return
         except ConversionError as exc:
             self.app.call_from_thread(self._conversion_failed, exc)
             return
-        self._cache.put(CacheKey(doc.id, doc.text_hash, variant), full)
-        if not get_current_worker().is_cancelled:
+        if not worker.is_cancelled:
             self.app.call_from_thread(self._swap_in, doc, variant, full)
 
     def _swap_in(self, doc: Document, variant: Variant, full: TextView) -> None:
@@ -321,6 +330,12 @@ class DocumentPane(AnnotationActions, Vertical):
         self.app.push_screen(
             ConfirmScreen("Source", "Open this address in a browser?", url), answered
         )
+
+    def action_export(self) -> None:
+        """Export annotations (this document's by default) to Markdown or JSON."""
+        from kbtui.ui.screens.export import start_export
+
+        start_export(self.kb, self.doc.id if self.doc else None)
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self) -> None:
