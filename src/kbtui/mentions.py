@@ -705,6 +705,7 @@ class Passage:
     context: Context
 
     def to_json(self) -> dict[str, object]:
+        """One context of ``kbtui mentions --json``."""
         return {"start": self.start, "end": self.end, "context": str(self.context)}
 
 
@@ -717,6 +718,7 @@ class DocumentPassages:
     passages: list[Passage] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
+        """One document of an entity in ``kbtui mentions --json``."""
         return {
             "doc": self.doc_id,
             "count": self.count,
