@@ -18,24 +18,15 @@ from __future__ import annotations
 
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from kbtui.hanzi import fold, tables
+from kbtui.hanzi import fold_map
 from kbtui.sanitize import one_line
 
 CONTEXT_CHARS = 40
 """How many characters of the line a context shows on each side of a hit."""
-
-_FORCE_CHAR_FOLD = "\uff01"
-"""A full-width character: appended to a lone character, it makes
-:func:`~kbtui.hanzi.fold` take its character-by-character path (NFKC, then
-lower-case), the path it takes for nearly every Chinese text, since those hold
-full-width punctuation."""
-
-_BLOCK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,44 +47,15 @@ class FoldTable:
         return self.inverse.get(folded_char, frozenset((folded_char,)))
 
     def fold(self, text: str) -> str:
-        """``text`` folded one character at a time (what :func:`kbtui.hanzi.fold`
-        gives for any text holding a full-width character)."""
+        """``text`` folded (the same as :func:`kbtui.hanzi.fold`)."""
         return text.translate(self.forward)
 
 
 @cache
 def fold_table() -> FoldTable:
-    """Build the table (about 0.1 s, once per process).
-
-    Only code points that NFKC, lower-casing or the OpenCC table can change
-    are folded one by one; whole blocks of 256 that none of them touches are
-    skipped with one check each.
-    """
-    forward: dict[int, int] = {}
-    for cp in _changeable_code_points():
-        ch = chr(cp)
-        folded = fold(ch + _FORCE_CHAR_FOLD)[0]
-        if folded != ch:
-            forward[cp] = ord(folded)
+    """The fold of :func:`kbtui.hanzi.fold` and its inverse (built once)."""
+    forward = fold_map()
     return FoldTable(forward=forward, inverse=_invert(forward))
-
-
-def _changeable_code_points() -> list[int]:
-    t2s = tables().t2s
-    found = set(t2s)
-    for base in range(0, 0x110000, _BLOCK):
-        if 0xD800 <= base < 0xE000:
-            continue
-        block = "".join(map(chr, range(base, base + _BLOCK)))
-        if unicodedata.is_normalized("NFKC", block) and block.lower() == block:
-            continue
-        found.update(cp for cp in range(base, base + _BLOCK) if _changeable(chr(cp)))
-    found.update(ord(ch) for ch in "·・•‧･⋅∙")
-    return sorted(found)
-
-
-def _changeable(ch: str) -> bool:
-    return not unicodedata.is_normalized("NFKC", ch) or ch.lower() != ch
 
 
 def _invert(forward: dict[int, int]) -> dict[str, frozenset[str]]:
