@@ -2,11 +2,10 @@
 
 The widget paints with Textual's line API: ``render_line(y)`` builds one
 visual row, so the cost of a frame depends on the window, not the document.
-Wrapping is lazy. At :meth:`Reader.show` each segment (a line of the view, or
-a piece of a very long one, see :func:`kbtui.wrap.split_segments`) gets an
-*estimated* height; a segment is wrapped exactly the first time it is
-painted or the cursor enters it, and a background pass wraps the rest in
-small slices so the scrollbar and ``G`` become exact without a pause. When a
+Where rows are is the business of :class:`kbtui.layout.TextLayout`, which
+estimates every line's height when a view is shown and wraps a line exactly
+the first time anything looks at it; a background pass wraps the rest in
+slices of a few milliseconds and then corrects the scrollbar once. When a
 correction lands above the window, the scroll position moves by the same
 amount, so what the user reads does not jump.
 
@@ -14,20 +13,20 @@ Everything the App gives or gets in *source* offsets (cursor, selection,
 highlights, mentions, find matches) goes through ``view.map``; the widget
 itself works in view offsets.
 
-The view text is untrusted: rows are built from Rich ``Text`` objects (never
-markup), and :func:`kbtui.wrap.sanitize` turns any control character left in
-the text into a visible one before it is measured or painted.
+The view text is untrusted: rows are built from Rich ``Segment`` objects of
+plain text (nothing is parsed as markup), and :func:`kbtui.wrap.sanitize`
+turns any control character left in the text into a visible one before it is
+measured or painted.
 """
 
 from __future__ import annotations
 
 import asyncio
 from array import array
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from operator import sub
+from pathlib import Path
 from time import perf_counter
 from typing import ClassVar
 
@@ -42,17 +41,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kbtui.layout import TextLayout
 from kbtui.textview import STYLE_NAMES, TextView
-from kbtui.wrap import (
-    LineLayout,
-    RangeIndex,
-    RowIndex,
-    cells_per_char,
-    estimate_rows,
-    layout_line,
-    row_count,
-    split_segments,
-)
+from kbtui.wrap import LineLayout, RangeIndex
 
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "red", "purple")
 """Colours a highlight may take; ``underline-<colour>`` is the underlined variant."""
@@ -83,76 +74,8 @@ class Reader(ScrollView, can_focus=True):
     }
     """``reader--<style>`` for each TextView style name, plus the overlays."""
 
-    DEFAULT_CSS = """
-    Reader {
-        background: $surface;
-        color: $foreground;
-        padding: 0 1;
-        overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-gutter: stable;
-
-        & > .reader--heading1 { color: $text-accent; text-style: bold underline; }
-        & > .reader--heading2 { color: $text-accent; text-style: bold; }
-        & > .reader--heading3 { color: $text-primary; text-style: bold; }
-        & > .reader--heading4 { color: $text-primary; text-style: bold; }
-        & > .reader--heading5 { text-style: bold; }
-        & > .reader--heading6 { color: $text-muted; text-style: bold; }
-        & > .reader--strong { text-style: bold; }
-        & > .reader--emphasis { text-style: italic; }
-        & > .reader--strike { text-style: strike; }
-        & > .reader--code { color: $text-warning; background: $warning 10%; }
-        & > .reader--code_block { color: $text-warning; }
-        & > .reader--quote { color: $text-muted; text-style: italic; }
-        & > .reader--link { color: $text-primary; text-style: underline; }
-        & > .reader--list_marker { color: $text-accent; text-style: bold; }
-        & > .reader--placeholder { color: $text-secondary; text-style: italic; }
-        & > .reader--rule { color: $text-muted; }
-        & > .reader--math { color: $text-success; }
-
-        /* Accent and warning tints are too pale on light themes to read. */
-        &:light {
-            & > .reader--heading1, & > .reader--heading2, & > .reader--list_marker {
-                color: $text-primary;
-            }
-            & > .reader--code { color: $text-error; background: $error 5%; }
-            & > .reader--code_block { color: $text-error; }
-            & > .reader--math { color: $text-primary; text-style: italic; }
-        }
-
-        /* Highlights tint the background; the text keeps its colour unless a
-           strong tint needs the contrasting one (auto). */
-        & > .reader--highlight-yellow { background: #f5d63d 35%; color: auto 90%; }
-        & > .reader--highlight-green { background: #4cc764 35%; color: auto 90%; }
-        & > .reader--highlight-blue { background: #4a9ff5 35%; color: auto 90%; }
-        & > .reader--highlight-red { background: #f0584a 35%; color: auto 90%; }
-        & > .reader--highlight-purple { background: #a77bf3 35%; color: auto 90%; }
-        & > .reader--highlight-underline-yellow {
-            background: #f5d63d 12%; text-style: underline;
-        }
-        & > .reader--highlight-underline-green {
-            background: #4cc764 12%; text-style: underline;
-        }
-        & > .reader--highlight-underline-blue {
-            background: #4a9ff5 12%; text-style: underline;
-        }
-        & > .reader--highlight-underline-red {
-            background: #f0584a 12%; text-style: underline;
-        }
-        & > .reader--highlight-underline-purple {
-            background: #a77bf3 12%; text-style: underline;
-        }
-
-        & > .reader--mention { text-style: underline; }
-        & > .reader--match { background: $secondary 30%; color: auto 90%; }
-        & > .reader--match-current {
-            background: $secondary; color: auto 95%; text-style: bold;
-        }
-        & > .reader--selection { background: $primary 45%; color: auto 95%; }
-        & > .reader--cursor { background: $block-cursor-background; color: auto 95%; }
-        & > .reader--cursor-blurred { background: $foreground 30%; color: auto 90%; }
-    }
-    """
+    DEFAULT_CSS = (Path(__file__).parent / "reader.tcss").read_text(encoding="utf-8")
+    """Default look, kept in ``reader.tcss`` next to this module."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="reader.up"),
@@ -228,16 +151,9 @@ class Reader(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._view = view or TextView.plain("")
-        self._starts = [0]
-        self._ends = [0]
-        self._index = RowIndex([1])
-        self._exact = bytearray(1)
-        self._wrap_width = 0
-        """Cells per row the current index was made for (0: not laid out yet)."""
+        self._layout = TextLayout(self._view.text, on_correct=self._on_correct)
         self._generation = 0
-        """Bumped on every relayout, so a stale background pass stops."""
-        # Caches are sized for a few screens: a bigger one only feeds the garbage collector.
-        self._layouts: LRUCache[int, LineLayout] = LRUCache(1024)
+        """Bumped on every new view or width, so a stale background pass stops."""
         self._styled: LRUCache[int, list[Span]] = LRUCache(1024)
         self._rows: LRUCache[tuple[int, int], list[Segment]] = LRUCache(512)
         """Painted rows without cursor or selection. Segments, not Strips: a Strip
@@ -258,8 +174,8 @@ class Reader(ScrollView, can_focus=True):
         """Cell column that vertical motions try to keep."""
         self._dragging: int | None = None
         """Where a mouse drag started."""
-        self._pending_cursor: int | None = 0
-        """Cursor to scroll to once the widget has a size."""
+        self._pending = True
+        """A layout is due as soon as the widget has a size."""
         self._size_stale = False
         self._scroll_shift = 0
         self._in_render = False
@@ -289,7 +205,6 @@ class Reader(ScrollView, can_focus=True):
         cursor = 0 if cursor_source is None else view.map.to_view(cursor_source)
         self._load(view, cursor)
         if self._sized():
-            self._pending_cursor = None
             self._relayout()
             if screen_row is None:
                 self._reveal_cursor(third=True, always=True)
@@ -382,42 +297,25 @@ class Reader(ScrollView, can_focus=True):
         self._matches = RangeIndex(())
         self._overlays_changed()
 
-    # ------------------------------------------------------------- document state
+    # ------------------------------------------------------------------ layout
 
     def _load(self, view: TextView, cursor: int) -> None:
-        """Take a new view: segments, span index, cursor; no layout yet."""
+        """Take a new view: its layout (not wrapped yet), span index and cursor."""
         self._view = view
-        self._starts, self._ends = split_segments(view.text)
-        self._lengths = list(map(sub, self._ends, self._starts))
+        self._layout = TextLayout(view.text, on_correct=self._on_correct)
         self._spans = RangeIndex((s.start, s.end, s.style) for s in view.spans)
-        self._cells_per_char = cells_per_char(view.text)
         self._anchor = None
         self._extending = False
         self._goal_column = None
         self._dragging = None
-        self._cursor = self._clamp(cursor)
-        self._pending_cursor = self._cursor
-        self._wrap_width = 0
+        self._cursor = self._layout.clamp(cursor)
+        self._pending = True
         self._generation += 1  # stops a background pass over the old view
-        self._layouts.clear()
         self._clear_paint_caches()
 
     @property
-    def _max_offset(self) -> int:
-        """The last place a cursor may stand (the end of the last line)."""
-        return self._ends[-1]
-
-    def _clamp(self, offset: int) -> int:
-        return min(max(offset, 0), self._max_offset)
-
-    def _segment_of(self, offset: int) -> int:
-        return bisect_right(self._starts, offset) - 1
-
-    def _ends_line(self, seg: int) -> bool:
-        """Whether segment ``seg`` ends its line (so its end is a cursor place)."""
-        return seg + 1 >= len(self._starts) or self._ends[seg] < self._starts[seg + 1]
-
-    # ---------------------------------------------------------------- layout
+    def _laid_out(self) -> bool:
+        return not self._pending
 
     def _content_size(self) -> Size:
         """The text area's size: without padding and scrollbar (cached until a resize)."""
@@ -428,144 +326,62 @@ class Reader(ScrollView, can_focus=True):
                 self._viewport = size
         return size
 
+    def _sized(self) -> bool:
+        size = self._content_size()
+        return self.is_mounted and size.width > 0 and size.height > 0
+
+    def _wrap_width(self) -> int:
+        """Cells per row: the text area less one cell, for a cursor at a full line's end."""
+        return max(self._content_size().width - 1, 1)
+
     def _relayout(self) -> None:
-        """Estimate every segment's height for the current width and restart refinement."""
-        width = self._content_size().width
-        self._wrap_width = max(width - 1, 1)  # one cell for a cursor at a line end
+        """Estimate every line for the current width and start the background pass."""
+        self._pending = False
         self._generation += 1
-        lengths = self._lengths
-        self._index = RowIndex(estimate_rows(lengths, self._cells_per_char, self._wrap_width))
-        self._exact = bytearray(len(lengths))
-        self._layouts.clear()
+        self._layout.rewrap(self._wrap_width())
         self._clear_paint_caches()
         self._scroll_shift = 0
         self._size_stale = True
         self._settle()
-        if self.is_mounted:
-            self.run_worker(self._refine(self._generation), exclusive=True, group="reader-refine")
+        self.run_worker(self._refine(self._generation), exclusive=True, group="reader-refine")
 
-    def _layout(self, seg: int) -> LineLayout:
-        """The exact layout of segment ``seg``, correcting its height if it was estimated."""
-        layout = self._layouts.get(seg)
-        if layout is None:
-            text = self._view.text[self._starts[seg] : self._ends[seg]]
-            layout = layout_line(text, self._wrap_width)
-            self._layouts[seg] = layout
-        if not self._exact[seg]:
-            self._exact[seg] = 1
-            self._correct_height(seg, layout.rows)
-        return layout
-
-    def _correct_height(self, seg: int, rows: int) -> None:
-        """Store an exact height; keep the window still if the change is above it."""
-        index = self._index
-        above = not self._in_render and index.start(seg) + index.height(seg) <= self._top_row
-        delta = self._index.set(seg, rows)
-        if delta:
-            self._size_stale = True
-            if above:
-                self._scroll_shift += delta
-
-    @property
-    def _top_row(self) -> int:
-        return self.scroll_offset.y
+    def _on_correct(self, seg: int, delta: int) -> None:
+        """A line's exact height differs from its estimate: keep the window still."""
+        self._size_stale = True
+        if self._in_render:
+            return  # painting only corrects lines in the window, never above it
+        index = self._layout.index
+        if index.start(seg) + index.height(seg) <= self.scroll_offset.y:
+            self._scroll_shift += delta
 
     def _settle(self) -> None:
-        """Apply pending height corrections to the virtual size and scroll position."""
+        """Apply pending corrections to the virtual size and the scroll position."""
         if self._size_stale:
             self._size_stale = False
-            width = self._content_size().width
-            self.virtual_size = Size(width, self._index.total)
+            self.virtual_size = Size(self._content_size().width, self._layout.total_rows)
         if self._scroll_shift:
             shift, self._scroll_shift = self._scroll_shift, 0
             self.scroll_to(y=self.scroll_offset.y + shift, animate=False, force=True)
 
-    def _locate(self, row: int) -> tuple[int, int, LineLayout]:
-        """Segment, row within it, and its layout, for a document row (made exact)."""
-        seg, sub = self._index.locate(row)
-        while not self._exact[seg]:
-            self._layout(seg)
-            seg, sub = self._index.locate(row)
-        return seg, sub, self._layout(seg)
-
-    def _position(self, offset: int) -> tuple[int, LineLayout, int]:
-        """Segment, layout and row-in-segment of a view offset."""
-        seg = self._segment_of(offset)
-        layout = self._layout(seg)
-        return seg, layout, layout.row_of(offset - self._starts[seg])
-
-    def _row_of(self, offset: int) -> int:
-        """Document row of a view offset."""
-        seg, _layout, sub = self._position(offset)
-        return self._index.start(seg) + sub
-
-    def _row_limit(self, seg: int, layout: LineLayout, sub: int) -> int:
-        """Last cursor place (segment-relative) on a row: its last character or line end."""
-        start, end = layout.row_span(sub)
-        if sub == layout.rows - 1 and self._ends_line(seg):
-            return end
-        last = max(start, end - 1)
-        while layout.is_continuation(last) and last > start:
-            last -= 1
-        return last
-
-    def _prepare_window(self, offset: int) -> None:
-        """Wrap a screenful above and below ``offset`` exactly before scrolling there.
-
-        Scrolling to rows whose heights are only estimated would put the
-        cursor somewhere else once they are painted.
-        """
-        height = self._content_size().height
-        seg = self._segment_of(offset)
-        rows, i = 0, seg
-        while i >= 0 and rows <= height:
-            rows += self._layout(i).rows
-            i -= 1
-        rows, i = 0, seg + 1
-        while i < len(self._starts) and rows <= height:
-            rows += self._layout(i).rows
-            i += 1
-
     async def _refine(self, generation: int) -> None:
-        """Wrap every segment exactly, a few milliseconds at a time, in the background.
+        """Wrap every line exactly, a few milliseconds at a time, in the background.
 
-        The exact heights are applied together at the end: one correction of
-        the scrollbar and (if heights above the window changed) one scroll
-        shift, instead of a repaint per slice. Segments that the user reached
-        meanwhile were made exact on the way and are left alone.
+        The heights are applied together at the end: one correction of the
+        scrollbar and (if lines above the window changed) one scroll shift,
+        instead of a repaint per slice.
         """
+        layout = self._layout
         heights = array("q")
-        count = len(self._starts)
-        while len(heights) < count:
-            self._refine_slice(heights, perf_counter() + REFINE_SLICE)
+        while len(heights) < layout.segments:
+            layout.measure(heights, perf_counter() + REFINE_SLICE, perf_counter)
             await asyncio.sleep(0)
             if generation != self._generation:
                 return
-        updates = [(i, rows) for i, rows in enumerate(heights) if not self._exact[i]]
-        for i, _rows in updates:
-            self._exact[i] = 1
-        self._apply_heights(updates)
-
-    def _refine_slice(self, heights: array, deadline: float) -> None:
-        """Append exact heights for the next segments until ``deadline``."""
-        text, width = self._view.text, self._wrap_width
-        starts, ends, count = self._starts, self._ends, len(self._starts)
-        seg = len(heights)
-        while seg < count and perf_counter() < deadline:
-            stop = min(seg + 64, count)
-            heights.extend(row_count(text[starts[i] : ends[i]], width) for i in range(seg, stop))
-            seg = stop
-
-    def _apply_heights(self, updates: list[tuple[int, int]]) -> None:
-        """Store many exact heights at once, keeping the window on the same text."""
-        index, top = self._index, self._top_row
-        shift = sum(rows - index.height(i) for i, rows in updates if index.start(i + 1) <= top)
-        index.set_many(updates)
-        self._scroll_shift += shift
+        self._scroll_shift += layout.settle(heights, self.scroll_offset.y)
         self._size_stale = True
         self._settle()
 
-    # --------------------------------------------------------------- events
+    # ------------------------------------------------------------------ events
 
     def on_mount(self) -> None:
         """Lay out once the widget has a size (``show`` may come before)."""
@@ -576,19 +392,14 @@ class Reader(ScrollView, can_focus=True):
         self._viewport = None
         self._sync_width()
 
-    def _sized(self) -> bool:
-        size = self._content_size()
-        return self.is_mounted and size.width > 0 and size.height > 0
-
     def _sync_width(self) -> None:
-        """Lay out for the current width if it changed or a layout is pending."""
+        """Lay out if a layout is due or the width changed."""
         if not self._sized():
             return
-        pending = self._pending_cursor is not None
-        if not pending and self._wrap_width == max(self._content_size().width - 1, 1):
+        pending = self._pending
+        if not pending and self._layout.width == self._wrap_width():
             return
         screen_row = None if pending else self._cursor_screen_row()
-        self._pending_cursor = None
         self._relayout()
         if screen_row is None:
             self._reveal_cursor(third=True, always=pending)
@@ -596,19 +407,19 @@ class Reader(ScrollView, can_focus=True):
             self._reveal_cursor(screen_row=screen_row)
 
     def _cursor_screen_row(self) -> int | None:
-        """The cursor's row in the window, if it is visible and laid out."""
-        if not self._wrap_width or self._pending_cursor is not None:
+        """The cursor's row in the window, if it is laid out and visible."""
+        if not self._laid_out:
             return None
-        row = self._row_of(self._cursor) - self.scroll_offset.y
+        row = self._layout.row_of(self._cursor) - self.scroll_offset.y
         return row if 0 <= row < self._content_size().height else None
 
     def on_focus(self) -> None:
         """The cursor looks different with and without focus."""
-        self._refresh_cursor_row()
+        self._refresh_rows_of(self._cursor)
 
     def on_blur(self) -> None:
         """The cursor looks different with and without focus."""
-        self._refresh_cursor_row()
+        self._refresh_rows_of(self._cursor)
 
     def notify_style_update(self) -> None:
         """Theme or CSS changed: styles and painted rows are stale."""
@@ -621,17 +432,14 @@ class Reader(ScrollView, can_focus=True):
         point = event.get_content_offset_capture(self)
         height = self._content_size().height
         row = self.scroll_offset.y + min(max(point.y, 0), max(height - 1, 0))
-        seg, sub, layout = self._locate(row)
-        offset = min(layout.offset_at(sub, point.x), self._row_limit(seg, layout, sub))
-        return self._starts[seg] + offset
+        return self._layout.offset_at_row(row, point.x)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         """A click puts the cursor under the mouse and may start a drag selection."""
-        if event.button != 1 or not self._wrap_width:
+        if event.button != 1 or not self._laid_out:
             return
         offset = self._offset_at(event)
-        self._extending = False
-        self._set_selection(None)
+        self.clear_selection()
         self._move(offset, select=False)
         self._dragging = offset
         self.capture_mouse()
@@ -641,10 +449,9 @@ class Reader(ScrollView, can_focus=True):
         if self._dragging is None:
             return
         y = event.get_content_offset_capture(self).y
-        if y < 0:
-            self.scroll_to(y=self.scroll_offset.y - 1, animate=False, force=True)
-        elif y >= self._content_size().height:
-            self.scroll_to(y=self.scroll_offset.y + 1, animate=False, force=True)
+        if y < 0 or y >= self._content_size().height:
+            step = -1 if y < 0 else 1
+            self.scroll_to(y=self.scroll_offset.y + step, animate=False, force=True)
         offset = self._offset_at(event)
         if offset != self._dragging or self._anchor is not None:
             if self._anchor is None:
@@ -657,7 +464,7 @@ class Reader(ScrollView, can_focus=True):
             self._dragging = None
             self.release_mouse()
 
-    # ------------------------------------------------------------- actions
+    # ----------------------------------------------------------------- actions
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Escape only belongs to the reader while there is a selection to cancel."""
@@ -667,25 +474,11 @@ class Reader(ScrollView, can_focus=True):
 
     def action_cursor_left(self, select: bool = False) -> None:
         """One character left (a whole grapheme, never half of one)."""
-        offset = self._cursor - 1
-        if offset >= 0:
-            seg = self._segment_of(offset)
-            layout = self._layout(seg)
-            start = self._starts[seg]
-            while offset > start and layout.is_continuation(offset - start):
-                offset -= 1
-        self._move(offset, select=select)
+        self._move(self._layout.previous_place(self._cursor), select=select)
 
     def action_cursor_right(self, select: bool = False) -> None:
         """One character right; the end of a line is a place of its own."""
-        seg = self._segment_of(self._cursor)
-        relative = self._cursor - self._starts[seg]
-        layout = self._layout(seg)
-        if relative < len(layout.text):
-            offset = self._starts[seg] + layout.unit_end(relative)
-        else:
-            offset = self._cursor + 1
-        self._move(offset, select=select)
+        self._move(self._layout.next_place(self._cursor), select=select)
 
     def action_cursor_up(self, select: bool = False) -> None:
         """One visual row up, keeping the cell column."""
@@ -709,17 +502,17 @@ class Reader(ScrollView, can_focus=True):
 
     def action_end(self) -> None:
         """To the end of the document."""
-        self._move(self._max_offset, select=False)
+        self._move(self._layout.max_offset, select=False)
 
     def action_row_start(self, select: bool = False) -> None:
         """To the start of the cursor's visual row."""
-        seg, layout, sub = self._position(self._cursor)
-        self._move(self._starts[seg] + layout.row_span(sub)[0], select=select)
+        if self._laid_out:
+            self._move(self._layout.row_first(self._cursor), select=select)
 
     def action_row_end(self, select: bool = False) -> None:
         """To the last place of the cursor's visual row."""
-        seg, layout, sub = self._position(self._cursor)
-        self._move(self._starts[seg] + self._row_limit(seg, layout, sub), select=select)
+        if self._laid_out:
+            self._move(self._layout.row_last(self._cursor), select=select)
 
     def action_toggle_selection(self) -> None:
         """``v``: start selecting at the cursor, or stop extending the selection."""
@@ -750,15 +543,11 @@ class Reader(ScrollView, can_focus=True):
 
     def _place_cursor(self, offset: int, *, third: bool = False) -> None:
         """Set the cursor, repaint its old and new rows, and keep it in view."""
-        offset = self._clamp(offset)
-        old = self._cursor
-        self._cursor = offset
+        offset = self._layout.clamp(offset)
+        old, self._cursor = self._cursor, offset
         self._goal_column = None
-        if not self._wrap_width:
-            self._pending_cursor = offset
-        else:
-            self._refresh_rows_of(old, offset)
-            self._reveal_cursor(third=third)
+        self._refresh_rows_of(old, offset)
+        self._reveal_cursor(third=third)
         if old != offset:
             self._post_cursor()
 
@@ -773,57 +562,32 @@ class Reader(ScrollView, can_focus=True):
     def _post_cursor(self) -> None:
         self.post_message(self.CursorMoved(self, self.cursor_source))
 
+    def _rows_away(self, delta: int) -> tuple[int, int]:
+        """The place ``delta`` visual rows from the cursor, and the goal column used."""
+        goal = self._goal_column
+        if goal is None:
+            goal = self._layout.column_of(self._cursor)
+        return self._layout.rows_away(self._cursor, delta, goal), goal
+
     def _move_rows(self, delta: int, select: bool) -> None:
         """Move ``delta`` visual rows, keeping the goal cell column."""
-        if not self._wrap_width:
+        if not self._laid_out:
             return
         offset, goal = self._rows_away(delta)
         self._move(offset, select=select)
         self._goal_column = goal
 
-    def _rows_away(self, delta: int) -> tuple[int, int]:
-        """The place ``delta`` visual rows from the cursor, and the goal column used."""
-        seg, layout, sub = self._position(self._cursor)
-        goal = self._goal_column
-        if goal is None:
-            goal = layout.column_of(self._cursor - self._starts[seg])
-        seg, sub = self._step_rows(seg, sub, delta)
-        layout = self._layout(seg)
-        relative = min(layout.offset_at(sub, goal), self._row_limit(seg, layout, sub))
-        return self._starts[seg] + relative, goal
-
-    def _step_rows(self, seg: int, sub: int, delta: int) -> tuple[int, int]:
-        """The row ``delta`` visual rows from ``(seg, sub)``, wrapping segments as it goes."""
-        last = len(self._starts) - 1
-        while delta > 0:
-            rows = self._layout(seg).rows
-            if sub + delta < rows or seg == last:
-                return seg, min(sub + delta, rows - 1)
-            delta -= rows - sub
-            seg, sub = seg + 1, 0
-        while delta < 0:
-            if sub + delta >= 0 or seg == 0:
-                return seg, max(sub + delta, 0)
-            delta += sub + 1
-            seg = seg - 1
-            sub = self._layout(seg).rows - 1
-        return seg, sub
-
     def _page(self, direction: int, select: bool) -> None:
         """Move cursor and window by one page (the window's height less one row)."""
-        if not self._wrap_width:
+        if not self._laid_out:
             return
         page = max(self._content_size().height - 1, 1)
         offset, goal = self._rows_away(direction * page)
         self._settle()
-        moved = self._row_of(offset) - self._row_of(self._cursor)
+        moved = self._layout.row_of(offset) - self._layout.row_of(self._cursor)
         self.scroll_to(y=self.scroll_offset.y + moved, animate=False, force=True)
         self._move(offset, select=select)
         self._goal_column = goal
-
-    def _cursor_visible(self) -> bool:
-        top = self.scroll_offset.y
-        return top <= self._row_of(self._cursor) < top + self._content_size().height
 
     def _reveal_cursor(
         self, *, third: bool = False, screen_row: int | None = None, always: bool = False
@@ -834,13 +598,15 @@ class Reader(ScrollView, can_focus=True):
         is asked for or ``always``; one outside goes to the nearest edge, or a
         third down.
         """
-        if not self._wrap_width:
+        if not self._laid_out:
             return
-        if always or screen_row is not None or not self._cursor_visible():
-            self._prepare_window(self._cursor)
+        height = self._content_size().height
+        row = self._layout.row_of(self._cursor)
+        top = self.scroll_offset.y
+        if always or screen_row is not None or not top <= row < top + height:
+            self._layout.prepare(self._cursor, height)
         self._settle()
-        row = self._row_of(self._cursor)
-        top, height = self.scroll_offset.y, self._content_size().height
+        row, top = self._layout.row_of(self._cursor), self.scroll_offset.y
         if screen_row is not None:
             target = row - screen_row
         elif top <= row < top + height and not always:
@@ -862,12 +628,9 @@ class Reader(ScrollView, can_focus=True):
         self._rows.clear()
 
     def _refresh_rows_of(self, *offsets: int) -> None:
-        for offset in offsets:
-            self.refresh_line(self._row_of(offset))
-
-    def _refresh_cursor_row(self) -> None:
-        if self._wrap_width:
-            self._refresh_rows_of(self._cursor)
+        if self._laid_out:
+            for offset in offsets:
+                self.refresh_line(self._layout.row_of(offset))
 
     def _base_style(self) -> Style:
         """The widget's own colours (cached: ``rich_style`` walks the DOM)."""
@@ -932,44 +695,81 @@ class Reader(ScrollView, can_focus=True):
                 spans.append(self._clip(vs, ve, start, end, component))
         return spans
 
+    def _segment_styles(self, seg: int) -> list[Span]:
+        """Styled ranges of a segment (relative to it), lowest layer first."""
+        spans = self._styled.get(seg)
+        if spans is not None:
+            return spans
+        start, end = self._layout.starts[seg], self._layout.ends[seg]
+        spans = []
+        if end > start:
+            for s, e, name in self._spans.overlapping(start, end):
+                if name in STYLE_NAMES:
+                    spans.append(self._clip(s, e, start, end, f"reader--{name}"))
+            spans.extend(self._overlay_spans(start, end))
+        self._styled[seg] = spans
+        return spans
+
+    def _clip(self, s: int, e: int, start: int, end: int, component: str) -> Span:
+        return Span(max(s, start) - start, min(e, end) - start, self._style(component))
+
+    def _overlay_spans(self, start: int, end: int) -> list[Span]:
+        """Mentions, highlights and matches over view ``[start, end)``, mapped from source."""
+        if not (self._mentions or self._highlights or self._matches):
+            return []
+        view_map = self._view.map
+        source = view_map.range_to_source(start, end)
+        layers: list[tuple[int, int, str]] = []
+        for s, e, _ in self._mentions.overlapping(*source):
+            layers.append((s, e, "reader--mention"))
+        for s, e, key in self._highlights.overlapping(*source):
+            key = key if key in HIGHLIGHT_KEYS else "yellow"
+            layers.append((s, e, f"reader--highlight-{key}"))
+        for s, e, i in self._matches.overlapping(*source):
+            current = i == self._current_match
+            layers.append((s, e, "reader--match-current" if current else "reader--match"))
+        spans = []
+        for s, e, component in layers:
+            vs, ve = view_map.range_to_view(s, e)
+            if vs < end and ve > start:
+                spans.append(self._clip(vs, ve, start, end, component))
+        return spans
+
     def render_line(self, y: int) -> Strip:
         """Paint window row ``y``: its text, styles, overlays, selection and cursor."""
         width = self._content_size().width
         row = self.scroll_offset.y + y
-        if not self._wrap_width or row >= self._index.total:
+        if not self._laid_out or row >= self._layout.total_rows:
             return Strip.blank(width, self._base_style())
         self._in_render = True
         try:
-            seg, sub, layout = self._locate(row)
-            strip = self._row_strip(seg, sub, layout, width)
+            seg, sub_row, layout = self._layout.locate(row)
+            strip = self._row_strip(seg, sub_row, layout, width)
         finally:
             self._in_render = False
         if self._size_stale:
             self.call_later(self._settle)
         return strip
 
-    def _row_strip(self, seg: int, sub: int, layout: LineLayout, width: int) -> Strip:
+    def _row_strip(self, seg: int, sub_row: int, layout: LineLayout, width: int) -> Strip:
         """The strip of one row: from the cache unless the cursor or selection is on it."""
-        live = self._live_spans(seg, sub, layout)
-        row_start, row_end = layout.row_span(sub)
+        live = self._live_spans(seg, sub_row)
+        row_start, row_end = layout.row_span(sub_row)
         if live:
             return Strip(self._paint(seg, layout, row_start, row_end, live, width), width)
-        segments = self._rows.get((seg, sub))
+        segments = self._rows.get((seg, sub_row))
         if segments is None:
             segments = self._paint(seg, layout, row_start, row_end, [], width)
-            self._rows[(seg, sub)] = segments
+            self._rows[(seg, sub_row)] = segments
         return Strip(segments, width)
 
-    def _live_spans(self, seg: int, sub: int, layout: LineLayout) -> list[Span]:
+    def _live_spans(self, seg: int, sub_row: int) -> list[Span]:
         """Selection and cursor spans on a row, relative to the row's start.
 
         The last row of a line also shows its line end, one cell past the text,
         where a cursor may stand and which a selection may include.
         """
-        start = self._starts[seg]
-        row_start, row_end = layout.row_span(sub)
-        a, b = start + row_start, start + row_end
-        has_eol = sub == layout.rows - 1 and self._ends_line(seg)
+        a, b, has_eol = self._layout.row_bounds(seg, sub_row)
         stop = b + 1 if has_eol else b  # one past the last place on the row
         spans: list[Span] = []
         selection = self.selection
@@ -978,8 +778,7 @@ class Reader(ScrollView, can_focus=True):
             spans.append(Span(max(selection[0], a) - a, min(selection[1], stop) - a, style))
         cursor = self._cursor
         if a <= cursor < stop:
-            relative = cursor - start
-            unit = layout.unit_end(relative) - relative if relative < len(layout.text) else 1
+            unit = self._layout.unit_end(cursor) - cursor
             component = "reader--cursor" if self.has_focus else "reader--cursor-blurred"
             spans.append(Span(cursor - a, cursor - a + unit, self._style(component)))
         return spans
