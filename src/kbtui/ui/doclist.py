@@ -164,7 +164,8 @@ class DocumentList(Vertical):
         self.table.focus()
 
     def _visible(self) -> list[DocRow]:
-        query = fold(self.query_one(Input).value.strip()) if self.is_mounted else ""
+        text = self.query_one(Input).value.strip() if self.is_mounted else ""
+        query = fold(text) if text else ""
         rows = list(self._rows.values())
         if self.entity_filter is not None:
             rows = [r for r in rows if r.id in self.entity_filter[1]]

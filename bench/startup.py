@@ -1,0 +1,74 @@
+"""Start-up time: kbtui on a corpus against a bare Textual app, in fresh processes.
+
+Each run is a new Python process (imports included, as a user pays them)
+that starts the app headless and exits as soon as the document list is on
+screen; a bare ``App`` that exits on mount is the yardstick.
+
+    python bench/startup.py [--corpus DIR] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = """
+from textual.app import App
+class Bare(App):
+    def on_mount(self):
+        self.exit()
+Bare().run(headless=True)
+"""
+
+KBTUI = """
+import sys
+from pathlib import Path
+from kbtui.ui.app import make_app
+app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]))
+original = app._scanned
+def scanned(rows):
+    original(rows)
+    app.call_after_refresh(app.exit)
+app._scanned = scanned
+app.run(headless=True)
+"""
+
+
+def timed(code: str, *args: str, env: dict[str, str]) -> float:
+    """Seconds from process start to exit."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1] / "corpus"))
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {
+            "KBTUI_DATA_DIR": f"{tmp}/data",
+            "KBTUI_CACHE_DIR": f"{tmp}/cache",
+            "KBTUI_CONFIG_DIR": f"{tmp}/config",
+            "PATH": "/usr/bin:/bin",
+        }
+        db = f"{tmp}/db.json"
+        first = timed(KBTUI, args.corpus, db, env=env)
+        bare = [timed(BARE, env=env) for _ in range(args.runs)]
+        warm = [timed(KBTUI, args.corpus, db, env=env) for _ in range(args.runs)]
+    print(f"corpus: {args.corpus}")
+    bare_ms, warm_ms = statistics.median(bare) * 1000, statistics.median(warm) * 1000
+    print(f"bare Textual app:        median {bare_ms:6.0f} ms")
+    print(f"kbtui, first run:               {first * 1000:6.0f} ms (no caches)")
+    print(f"kbtui, list on screen:   median {warm_ms:6.0f} ms")
+    print(f"overhead over bare app:  median {warm_ms - bare_ms:6.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
