@@ -283,6 +283,19 @@ async def test_view_styles_and_overlays_are_layered() -> None:
         assert row1["世界"].bgcolor == green and row1["世界"].bold
 
 
+async def test_highlight_keys_and_unknown_keys() -> None:
+    app = ReaderApp(TextView.plain("one two three"))
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.query_one(Reader)
+        reader.set_highlights([(4, 7, "bookmark"), (8, 13, "no-such-colour")])
+        await pilot.press("end")
+        styles = {seg.text: seg.style for seg in reader.render_line(0)}
+        bookmark = reader.get_component_rich_style("reader--highlight-bookmark")
+        yellow = reader.get_component_rich_style("reader--highlight-yellow")
+        assert styles["two"].bgcolor == bookmark.bgcolor and styles["two"].underline
+        assert styles["three"].bgcolor == yellow.bgcolor
+
+
 async def test_find_matches_stress_the_current_one() -> None:
     app = ReaderApp(TextView.plain("ab ab ab"))
     async with app.run_test(size=SIZE) as pilot:

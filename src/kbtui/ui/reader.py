@@ -48,8 +48,12 @@ from kbtui.wrap import LineLayout, RangeIndex
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "red", "purple")
 """Colours a highlight may take; ``underline-<colour>`` is the underlined variant."""
 
-HIGHLIGHT_KEYS = (*HIGHLIGHT_COLOURS, *(f"underline-{c}" for c in HIGHLIGHT_COLOURS))
-"""Every style key :meth:`Reader.set_highlights` understands."""
+HIGHLIGHT_KEYS = (
+    *HIGHLIGHT_COLOURS,
+    *(f"underline-{c}" for c in HIGHLIGHT_COLOURS),
+    "bookmark",
+)
+"""Every style key :meth:`Reader.set_highlights` understands (others show as yellow)."""
 
 REFINE_SLICE = 0.004
 """Seconds of background wrapping between two yields to the event loop."""
