@@ -32,8 +32,9 @@ async def settle(app: KbtuiApp, pilot: object) -> None:
 
 
 async def open_doc(app: KbtuiApp, pilot: object, doc_id: str) -> None:
-    """Filter the list down to one document and press enter on it."""
+    """Put the list's cursor on ``doc_id`` and press enter on it, as a user would."""
     await settle(app, pilot)
+    app.doc_list.table.focus()
     app.doc_list.select(doc_id)
     await pilot.press("enter")  # type: ignore[attr-defined]
     await settle(app, pilot)

@@ -160,10 +160,14 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
 
 def cmd_search(args: argparse.Namespace) -> None:
     """``kbtui search QUERY``: every match in every document, with context."""
-    from kbtui.search import search
+    from kbtui.search import body_only, search
 
     corpus = _corpus(args)
-    docs = ((e.id, corpus.load(e.id).source) for e in corpus.entries() if e.readable)
+    docs = (
+        (e.id, body_only(doc.source, doc.body_start))
+        for e in corpus.entries()
+        if e.readable and (doc := corpus.load(e.id))
+    )
     result = search(docs, args.query)
     if args.json:
         _print_json(result.to_json())

@@ -248,6 +248,18 @@ class SearchResult:
         }
 
 
+def body_only(source: str, body_start: int) -> str:
+    """``source`` with its frontmatter blanked out, offsets unchanged.
+
+    Searches look at what the reader can show and jump to; frontmatter
+    fields (title, summary) are shown as metadata instead.
+    """
+    if body_start <= 0:
+        return source
+    blank = "".join("\n" if ch == "\n" else " " for ch in source[:body_start])
+    return blank + source[body_start:]
+
+
 def search(
     documents: Iterable[tuple[str, str]], query: str, *, max_hits: int | None = 10_000
 ) -> SearchResult:

@@ -86,10 +86,24 @@ class PassageList(OptionList):
         return self._targets.get(option_id or "")
 
 
-class PassagesScreen(Screen[Target | None]):
-    """A fixed list of passages (mentions of an entity, documents of an entity)."""
+class _PassageScreen(Screen[Target | None]):
+    """A screen with a :class:`PassageList`; choosing a passage answers its target."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="passages.close")]
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        target = self.query_one(PassageList).target(event.option.id)
+        if target is not None:
+            self.dismiss(target)
+
+    def action_close(self) -> None:
+        """Back to the reader."""
+        self.dismiss(None)
+
+
+class PassagesScreen(_PassageScreen):
+    """A fixed list of passages (mentions of an entity, documents of an entity)."""
 
     def __init__(self, title: str, groups: Sequence[PassageGroup]) -> None:
         super().__init__()
@@ -107,21 +121,9 @@ class PassagesScreen(Screen[Target | None]):
         passages.show_groups(self._groups)
         passages.focus()
 
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        target = self.query_one(PassageList).target(event.option.id)
-        if target is not None:
-            self.dismiss(target)
 
-    def action_close(self) -> None:
-        """Back to the reader."""
-        self.dismiss(None)
-
-
-class SearchScreen(Screen[Target | None]):
-    """Search every document as you type (after a short pause), script-insensitively."""
-
-    BINDINGS = [Binding("escape", "close", "Close", id="search.close")]
+class SearchScreen(_PassageScreen):
+    """Search every document as you type, script-insensitively."""
 
     def __init__(
         self, run: Callable[[str], tuple[list[PassageGroup], str]], query: str = ""
@@ -163,13 +165,3 @@ class SearchScreen(Screen[Target | None]):
     def _show(self, groups: list[PassageGroup], summary: str) -> None:
         self.query_one(PassageList).show_groups(groups)
         self.query_one("#passages").border_subtitle = summary
-
-    @on(OptionList.OptionSelected)
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        target = self.query_one(PassageList).target(event.option.id)
-        if target is not None:
-            self.dismiss(target)
-
-    def action_close(self) -> None:
-        """Back to the reader."""
-        self.dismiss(None)

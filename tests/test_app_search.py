@@ -1,0 +1,125 @@
+"""Finding things by keys: find in document, search all, notebook, script toggles."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_app import SIZE, build, open_doc, screen_text, settle
+
+from kbtui.annotation import Annotation, Colour
+from kbtui.scripts import Variant
+from kbtui.ui.reader import Reader
+from kbtui.ui.screens.notebook import NotebookScreen
+from kbtui.ui.screens.passages import PassageList, SearchScreen
+
+DOC_000 = "000_7aa956d427ec0c4c.txt"
+DOC_002 = "002_be2c72276a634b9f.txt"
+DOC_004 = "004_6b75a25af0571ee2.txt"
+
+
+async def test_s_and_S_switch_scripts_and_keep_the_passage(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_002)
+        reader = app.query_one(Reader)
+        await pilot.press("pagedown", "pagedown", "l", "l")
+        await pilot.pause()
+        before = reader.cursor_source
+        await pilot.press("s")  # Traditional document: straight to Simplified
+        await settle(app, pilot)
+        assert app.pane.variant == Variant.SIMPLIFIED
+        assert "偶然聚集的天才团队" in app.pane.view.text
+        assert reader.cursor_source == before
+        assert "simplified" in str(app.pane.border_subtitle).lower() or "简体" in str(
+            app.pane.border_subtitle
+        )
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.pane.variant == Variant.ORIGINAL
+        assert app.store.doc_state(DOC_002).script == "original"
+
+        await open_doc(app, pilot, DOC_004)
+        await pilot.press("S")
+        await pilot.pause()
+        await pilot.press(*"taiwan", "enter")
+        await settle(app, pilot)
+        assert app.pane.variant == Variant.TAIWAN
+        assert "軟體公司" in app.pane.view.text
+
+
+async def test_find_in_document_across_scripts(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_002)  # Traditional text
+        reader = app.query_one(Reader)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"创立", "enter")  # Simplified query
+        await pilot.pause()
+        source = app.pane.doc.source
+        first = reader.cursor_source
+        assert source[first : first + 2] == "創立"
+        await pilot.press("n")
+        await pilot.pause()
+        second = reader.cursor_source
+        assert second > first and source[second : second + 2] == "創立"
+        await pilot.press("N")
+        await pilot.pause()
+        assert reader.cursor_source == first
+        await pilot.press("v", "right", "h")  # a selection can start at the match
+        await pilot.pause()
+        assert app.pane.annotations[0].quote == "創立"
+
+
+async def test_search_all_documents_and_open_a_hit(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"創立")
+        await settle(app, pilot)
+        passages = app.screen.query_one(PassageList)
+        docs = {target[0] for target in passages._targets.values()}
+        assert {DOC_000, DOC_002} <= docs
+        await pilot.press("enter")  # to the list
+        await pilot.press("down", "enter")  # the first passage
+        await settle(app, pilot)
+        assert not isinstance(app.screen, SearchScreen)
+        doc = app.pane.doc
+        offset = app.query_one(Reader).cursor_source
+        assert doc is not None and doc.source[offset : offset + 2] in ("创立", "創立")
+
+
+async def test_notebook_lists_and_filters_every_annotation(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    for doc_id, needle, colour, tags in (
+        (DOC_000, "安全护栏", Colour.RED, ["safety"]),
+        (DOC_002, "偶然聚集", Colour.BLUE, ["team"]),
+    ):
+        source = (sample_corpus / doc_id).read_text(encoding="utf-8")
+        start = source.index(needle)
+        app.store.add(
+            Annotation.from_source(
+                doc_id, source, start, start + len(needle), colour=colour, tags=tags
+            )
+        )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotebookScreen)
+        assert "2 of 2" in screen_text(app)
+        await pilot.press("slash", *"#team")
+        await pilot.pause()
+        assert "1 of 2" in screen_text(app)
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert app.pane.doc is not None and app.pane.doc.id == DOC_002
+        offset = app.query_one(Reader).cursor_source
+        assert app.pane.doc.source[offset : offset + 4] == "偶然聚集"
