@@ -54,7 +54,7 @@ import os
 import threading
 import uuid
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,10 +195,13 @@ def scan_journal(data: bytes, start: int, path: Path, base: int = 0) -> tuple[li
 # record] puts a record, ["d", table, id] deletes one, ["x", table] drops a table.
 
 
-def apply_ops(tables: Tables, ops: list[list[Any]]) -> None:
-    """Apply journal operations to ``tables`` in place."""
+def apply_ops(tables: Tables, ops: list[list[Any]], *, only_present: bool = False) -> None:
+    """Apply journal operations to ``tables`` in place (``only_present``: skip
+    operations on tables it does not have)."""
     for op in ops:
         kind, name = op[0], op[1]
+        if only_present and name not in tables:
+            continue
         if kind == "p":
             tables.setdefault(name, {})[op[2]] = op[3]
         elif kind == "d":
@@ -233,6 +236,31 @@ def _generation(tables: Tables) -> str | None:
     return generation if isinstance(generation, str) else None
 
 
+def _copy(table: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a table, as it would come back from disk."""
+    result: dict[str, Any] = json.loads(_dumps(table))
+    return result
+
+
+class _LiveTables(dict[str, dict[str, Any]]):
+    """The tables handed to TinyDB.
+
+    TinyDB reads a table with ``[]`` before it changes any of its records in
+    place (``Table._update_table``), so that is when the storage keeps a
+    private copy of the table as it is on disk, to tell later what changed.
+    Plain reads through ``get`` cost nothing.
+    """
+
+    def __init__(self, tables: Tables, on_access: Callable[[str, dict[str, Any]], None]) -> None:
+        super().__init__(tables)
+        self._on_access = on_access
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        table = super().__getitem__(name)
+        self._on_access(name, table)
+        return table
+
+
 class JournalStorage(Storage):
     """TinyDB storage: an atomically replaced JSON file plus a fsynced journal.
 
@@ -242,9 +270,11 @@ class JournalStorage(Storage):
     All of a transaction's writes go to disk as one journal line when it
     ends, so they happen together or not at all.
 
-    Relies on one TinyDB property: every write to a table assigns a *new*
-    dict for that table (``Table._update_table``), so tables whose dict is
-    the one last handed out are unchanged and are not compared.
+    Relies on how TinyDB's ``Table._update_table`` writes: it reads the
+    table with ``[]`` before changing records in place (see
+    :class:`_LiveTables`), and assigns a *new* dict for the table, so a table
+    whose dict is the one last handed out is unchanged and not compared.
+    What :meth:`read` returns must only be changed that way (TinyDB's API).
     Not for use from several threads at once without :meth:`transaction`.
     """
 
@@ -269,7 +299,7 @@ class JournalStorage(Storage):
         self._thread_lock = threading.RLock()
         self._depth = 0
         self._state: Tables = {}  # what TinyDB reads and mutates
-        self._shadow: Tables = {}  # what is on disk, never handed out
+        self._shadow: Tables = {}  # on-disk copies of the tables TinyDB may change in place
         self._known: dict[str, dict[str, Any]] = {}  # table dicts as last handed out
         self._pending: list[str] = []  # operations of the open transaction, as JSON
         self._main_key: _FileKey | None = None
@@ -306,7 +336,7 @@ class JournalStorage(Storage):
         with self.transaction():
             for text in ops:
                 apply_ops(self._state, [json.loads(text)])
-                apply_ops(self._shadow, [json.loads(text)])
+                apply_ops(self._shadow, [json.loads(text)], only_present=True)
             self._known = dict(self._state)
             self._pending.extend(ops)
 
@@ -369,6 +399,8 @@ class JournalStorage(Storage):
                 self.path,
                 f"is locked by another kbtui process (waited {self._lock_timeout:.0f} s)",
             ) from exc
+        except OSError as exc:  # e.g. a read-only folder: no lock file can be made
+            raise DatabaseError(self.path, f"cannot be locked: {exc.strerror}") from exc
 
     def _commit(self) -> None:
         """Append the open transaction's operations as one fsynced journal line."""
@@ -404,13 +436,16 @@ class JournalStorage(Storage):
 
         Only tables whose dict is new since we last handed them out are
         compared, record by record, with the private on-disk copy (records
-        may have been changed in place, so identity says nothing about them).
+        may have been changed in place, so identity says nothing about them);
+        a table with no copy was never read for a change, so its old dict
+        is as on disk.
         """
         ops: list[list[Any]] = []
         for name, table in data.items():
-            if self._known.get(name) is table:
+            before = self._known.get(name)
+            if before is table:
                 continue
-            old = self._shadow.get(name)
+            old = self._shadow.get(name, before)
             if old is None:
                 ops.append(["t", name])
                 old = {}
@@ -420,8 +455,13 @@ class JournalStorage(Storage):
                 if old.get(key, _MISSING) != record
             )
             ops.extend(["d", name, key] for key in old.keys() - table.keys())
-        ops.extend(["x", name] for name in self._shadow.keys() - data.keys())
+        ops.extend(["x", name] for name in self._known.keys() - data.keys())
         return [_dumps(op) for op in ops]
+
+    def _keep_copy(self, name: str, table: dict[str, Any]) -> None:
+        """Before TinyDB may change a table in place, keep a copy of it (once)."""
+        if name not in self._shadow:
+            self._shadow[name] = _copy(table)
 
     def _changed_on_disk(self) -> bool:
         return (
@@ -459,10 +499,10 @@ class JournalStorage(Storage):
     def _load(self) -> None:
         """Read everything from disk (lock held), repairing what a crash left."""
         main = self._read_main()
-        text, generation = main if main is not None else ("{}", None)
-        self._state = self._parse_main(text)
-        self._shadow = self._parse_main(text)
-        self._known = dict(self._state)
+        tables, generation = main if main is not None else ({}, None)
+        self._state = _LiveTables(tables, self._keep_copy)
+        self._shadow = {}
+        self._known = dict(tables)
         self._main_key = _file_key(self.path)
         journal = self._read_journal() if generation else b""
         header = self._journal_generation(journal)
@@ -481,8 +521,8 @@ class JournalStorage(Storage):
         self._journal_key = _file_key(self.journal_path)
         self._stale = False
 
-    def _read_main(self) -> tuple[str, str | None] | None:
-        """The main file's text and generation; ``None`` when there is none yet.
+    def _read_main(self) -> tuple[Tables, str | None] | None:
+        """The main file's tables and generation; ``None`` when there is none yet.
 
         An empty file counts as an empty database (TinyDB's convention, and
         what ``touch`` makes); a damaged one raises :class:`DatabaseError`.
@@ -496,17 +536,11 @@ class JournalStorage(Storage):
         if not raw.strip():
             return None
         try:
-            text = raw.decode("utf-8")
-            tables = _check_shape(json.loads(text), self.path)
+            tables = _check_shape(json.loads(raw.decode("utf-8")), self.path)
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise unreadable(self.path, f"is not valid JSON ({exc})") from exc
-        return text, _generation(tables)
-
-    @staticmethod
-    def _parse_main(text: str) -> Tables:
-        tables: Tables = json.loads(text)
-        tables.pop(STORAGE_TABLE, None)
-        return tables
+        generation = _generation(tables)  # also removes the private table
+        return tables, generation
 
     def _read_journal_head(self) -> bytes:
         """The journal's first line (it is short: a checksum and a generation)."""
@@ -544,7 +578,9 @@ class JournalStorage(Storage):
         try:
             for payload in payloads:
                 apply_ops(self._state, json.loads(payload)["ops"])
-                apply_ops(self._shadow, json.loads(payload)["ops"])
+                if self._shadow:
+                    apply_ops(self._shadow, json.loads(payload)["ops"], only_present=True)
+            self._known = dict(self._state)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             reason = f"holds an entry kbtui cannot read ({exc})"
             raise unreadable(self.journal_path, reason) from exc
@@ -571,7 +607,7 @@ class JournalStorage(Storage):
         the old generation, which the next load discards as already folded in.
         """
         generation = uuid.uuid4().hex
-        body = dict(self._shadow)
+        body = dict(self._state)  # between writes, exactly what is on disk
         body[STORAGE_TABLE] = {"1": {"generation": generation, "journal": JOURNAL_FORMAT}}
         header = frame(_dumps({"journal": JOURNAL_FORMAT, "generation": generation}))
         try:
