@@ -183,6 +183,12 @@ class Store:
         """Fold the journal into the database file and let go of it."""
         self._db.close()
 
+    def compact(self) -> None:
+        """Fold the journal into the database file now (a full atomic rewrite)."""
+        compact = getattr(self._db.storage, "compact", None)
+        if compact is not None:
+            compact()
+
     def __enter__(self) -> Store:
         return self
 
