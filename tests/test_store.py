@@ -179,7 +179,9 @@ def test_merge_import_adds_updates_and_never_duplicates(store: Store) -> None:
 def test_merge_import_moves_an_annotation_to_its_new_document(store: Store) -> None:
     a = make()
     store.add(a)
-    moved = Annotation.from_record({**a.to_record(), "doc_id": "renamed.md"})
+    moved = Annotation.from_record(
+        {**a.to_record(), "doc_id": "renamed.md", "updated": "2099-01-01T00:00:00+00:00"}
+    )
     assert store.merge_import([moved]).updated == 1
     assert store.annotations_for("a.md") == []
     assert [x.id for x in store.annotations_for("renamed.md")] == [a.id]

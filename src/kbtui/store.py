@@ -118,7 +118,7 @@ class ImportCounts:
     added: int = 0
     updated: int = 0
     unchanged: int = 0
-    """Identical to what was stored, or older than it (the stored one is kept)."""
+    """Identical to what was stored, or not newer than it (the stored one is kept)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +219,7 @@ class Store:
         ]
         changed = [new for new, old in zip(placed, annotations, strict=True) if new != old]
         if changed:
-            with self._transaction():  # skip any another process changed meanwhile
+            with self._transaction():  # not those another process changed meanwhile
                 stored = self._table_records(doc_id)
                 same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
                 self._put_many(doc_id, same)
@@ -304,7 +304,9 @@ class Store:
         """Whether :meth:`undo` has something to take back."""
         return bool(self._undo)
 
-    def _remember(self, description: str, before: Annotation | None, after: Annotation | None):
+    def _remember(
+        self, description: str, before: Annotation | None, after: Annotation | None
+    ) -> None:
         self._undo.append(_Change(description, _copy(before), _copy(after)))
         del self._undo[:-UNDO_DEPTH]
 
@@ -382,8 +384,8 @@ class Store:
         """Merge imported annotations by id, never duplicating one.
 
         A new id is added; a known id is replaced when the import differs and
-        is at least as recent (``updated``); otherwise the stored one is kept.
-        One transaction; not undoable.
+        is newer (``updated``); otherwise the stored one is kept (an export
+        of it coming back, or an older copy). One transaction; not undoable.
         """
         incoming = {a.id: a for a in annotations}  # the last of a repeated id wins
         added = updated = unchanged = 0
@@ -411,7 +413,7 @@ class Store:
         """Whether the stored annotation stands against an imported one with its id."""
         if _content(stored) == _content(incoming):
             return True
-        return _time(incoming.updated) < _time(stored.updated)
+        return _time(incoming.updated) <= _time(stored.updated)
 
     # -- schema ----------------------------------------------------------------
 
