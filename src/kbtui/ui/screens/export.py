@@ -1,0 +1,516 @@
+"""The export dialog: what to export, how, in which script, and where; then write it.
+
+``e`` in the reader calls :func:`start_export`. The dialog is a form
+(:class:`ExportScreen`) that also runs the export, so a bad path or a "no"
+to overwriting leaves the user in the form to fix it instead of starting
+over. The work itself is the CLI's (:mod:`kbtui.exchange`, ``kbtui export``):
+collect the items, render, plan the files, write the plan. Collecting and
+rendering run in a thread, since a large corpus takes a while; writing runs
+in a second thread once the plan is known and, if it would overwrite files,
+the user has agreed to that.
+
+Keys: ``tab`` moves between fields, the arrows choose within a group,
+``enter`` exports (except in a drop-down, where it opens or picks), and
+``escape`` cancels.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
+from textual.worker import Worker, WorkerState
+
+from kbtui.corpus import Corpus
+from kbtui.exchange import collect, export_json, markdown_options, plan_markdown
+from kbtui.export import Scope, TemplateError, select
+from kbtui.filenames import WritePlan, plan_file, write_plan
+from kbtui.sanitize import one_line
+from kbtui.scripts import ConversionError, Variant
+from kbtui.store import Store
+from kbtui.ui.screens.dialogs import ConfirmScreen
+from kbtui.ui.text import safe_line
+
+if TYPE_CHECKING:
+    from kbtui.ui.app import KbtuiApp
+
+
+class Layout(StrEnum):
+    """How the export is laid out on disk."""
+
+    FILE = "file"
+    """One Markdown file for everything."""
+    PER_DOCUMENT = "folder"
+    """A folder with one Markdown file per document."""
+    JSON = "json"
+    """One W3C Web Annotation JSON file."""
+
+
+FILE_NAMES = {Layout.FILE: "kbtui-notes.md", Layout.JSON: "kbtui-annotations.json"}
+"""The file name a one-file layout suggests when the path names none."""
+
+_SUFFIXES = {Layout.FILE: ".md", Layout.JSON: ".json"}
+
+_HINTS = {
+    Layout.FILE: "A Markdown file (.md)",
+    Layout.PER_DOCUMENT: "A folder: one Markdown file per document, named after its title",
+    Layout.JSON: "A JSON file (W3C Web Annotation; the script does not apply)",
+}
+
+EXPORT_ERRORS = (TemplateError, ConversionError, OSError, ValueError)
+"""What an export may raise for reasons the user can act on (FileExistsError
+is an OSError); each becomes one line. ValueError is the file planner's last
+guard against an unsafe name."""
+
+_SEPARATORS = tuple({"/", os.sep})
+
+
+# -- paths: pure, so they are easy to test and the dialog stays small ---------
+
+
+def default_folder(home: Path | None = None) -> str:
+    """Where a first export goes: ``~/Documents/kbtui`` if ``~/Documents`` exists, else here.
+
+    Shown with ``~`` because that is what a user types and reads; the export
+    expands it.
+    """
+    try:
+        home = home or Path.home()
+    except RuntimeError:  # no home directory can be determined
+        return str(Path.cwd())
+    if (home / "Documents").is_dir():
+        return os.path.join("~", "Documents", "kbtui")
+    return str(Path.cwd())
+
+
+def split_path(text: str) -> tuple[str, str | None]:
+    """The folder and file name of a path as typed (``None``: the path is a folder).
+
+    A path is a folder when it ends with a separator, is an existing folder,
+    or has no suffix (``notes`` is read as a folder, ``notes.md`` as a file).
+    """
+    text = text.strip()
+    path = Path(text).expanduser()
+    if text.endswith(_SEPARATORS) or path.is_dir() or not path.suffix:
+        return text.rstrip("".join(_SEPARATORS)) or text, None
+    return os.path.dirname(text), os.path.basename(text)
+
+
+def path_for(layout: Layout, text: str, fallback: str, name: str | None = None) -> str:
+    """The path ``layout`` suggests, keeping as much of ``text`` (the current path) as fits.
+
+    A folder layout gets the folder with a trailing separator (what
+    ``kbtui export --out DIR/`` means); a one-file layout keeps the file
+    name, swapping ``.md`` and ``.json`` as the layout changes. When
+    ``text`` names no file, ``name`` (the one the user had before passing
+    through the folder layout) is used, else :data:`FILE_NAMES`. An empty
+    ``text`` means ``fallback``.
+    """
+    folder, typed = split_path(text) if text.strip() else (fallback, None)
+    if layout is Layout.PER_DOCUMENT:
+        return os.path.join(folder or ".", "")
+    suffix = _SUFFIXES[layout]
+    name = typed or name
+    if name is None:
+        name = FILE_NAMES[layout]
+    elif Path(name).suffix.lower() in _SUFFIXES.values():
+        name = Path(name).stem + suffix
+    return os.path.join(folder, name)
+
+
+def layout_for(path: str) -> Layout:
+    """The layout a remembered path was written with: a folder, a .json file, or Markdown."""
+    if not path.strip():
+        return Layout.FILE
+    _folder, name = split_path(path)
+    if name is None:
+        return Layout.PER_DOCUMENT
+    return Layout.JSON if name.lower().endswith(".json") else Layout.FILE
+
+
+def check_path(layout: Layout, text: str) -> str | None:
+    """Why ``text`` cannot be written with ``layout`` (``None``: it can be tried)."""
+    text = text.strip()
+    if not text:
+        return "Enter a path to export to"
+    folder = text.endswith(_SEPARATORS) or Path(text).expanduser().is_dir()
+    if folder and layout is not Layout.PER_DOCUMENT:
+        return f"{text} is a folder: name a file, or choose one file per document"
+    return None
+
+
+# -- the export itself (runs in a thread) -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What the user asked for in the dialog."""
+
+    scope: Scope
+    layout: Layout
+    script: str
+    """A :class:`~kbtui.scripts.Variant` name; ignored for JSON."""
+    path: str
+    """The path as typed (``~`` and all): what settings remember."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedExport:
+    """A rendered export, ready to write."""
+
+    request: ExportRequest
+    plan: WritePlan
+    annotations: int
+    """How many annotations the files hold."""
+    target: Path
+    """The file, or the folder for one file per document."""
+    per_document: bool
+
+    def summary(self) -> str:
+        """One line for the user: how many annotations went where."""
+        count = _plural(self.annotations, "annotation")
+        if self.per_document:
+            files = _plural(len(self.plan.files), "file")
+            return f"Exported {count} in {files} to {self.target}{os.sep}"
+        return f"Exported {count} to {self.target}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def plan_export(corpus: Corpus, store: Store, request: ExportRequest) -> PlannedExport:
+    """Collect, render and plan the files of ``request``, writing nothing.
+
+    The same steps as ``kbtui export``; the items are narrowed to the scope
+    first, so JSON honours a tag too and the count is what the files hold.
+    """
+    items = select(collect(corpus, store, request.scope), request.scope)
+    target = Path(request.path.strip()).expanduser()
+    per_document = request.layout is Layout.PER_DOCUMENT
+    if request.layout is Layout.JSON:
+        plan = plan_file(target, export_json(items))
+    else:
+        options = markdown_options(request.script, request.scope, None, corpus.root)
+        _text, planned = plan_markdown(items, options, target, per_document)
+        assert planned is not None  # a target was given, so there is a plan
+        plan = planned
+    count = sum(len(item.annotations) for item in items)
+    return PlannedExport(request, plan, count, target.absolute(), per_document)
+
+
+def error_line(error: BaseException) -> str:
+    """One printable line about a failed export."""
+    if isinstance(error, EXPORT_ERRORS):
+        text = str(error) or type(error).__name__
+    else:  # a bug: still one line, named, instead of a crash of the whole app
+        text = f"{type(error).__name__}: {error}"
+    return "Export failed: " + one_line(text, 300)
+
+
+# -- the dialog -----------------------------------------------------------------
+
+
+class ChoiceSet(RadioSet, inherit_bindings=False):
+    """A RadioSet whose arrows choose at once, leaving ``enter`` to the dialog.
+
+    Textual's RadioSet moves a highlight with the arrows and needs
+    ``enter``/``space`` to choose; in a form that is one key too many, and
+    ``enter`` should export, as in every kbtui dialog.
+    """
+
+    BINDINGS = [
+        Binding("down,right", "choose(1)", "Next", show=False),
+        Binding("up,left", "choose(-1)", "Previous", show=False),
+    ]
+
+    def action_choose(self, step: int) -> None:
+        """Press the next enabled button ``step`` away, wrapping around."""
+        buttons = list(self.query(RadioButton))
+        start = self.pressed_index
+        for offset in range(1, len(buttons) + 1):
+            button = buttons[(start + step * offset) % len(buttons)]
+            if not button.disabled:
+                button.value = True
+                return
+
+
+class ExportScreen(ModalScreen[PlannedExport | None]):
+    """The export form; it runs the export and answers with what was written (``None``: nothing).
+
+    ``plan`` does the work of :func:`plan_export` for the app's corpus and
+    store; the screen never touches them itself.
+    """
+
+    BINDINGS = [
+        Binding("enter", "run", "Export", id="export.run"),
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+    ]
+
+    busy: reactive[bool] = reactive(False, init=False)
+    """An export is being planned or written: the form is locked."""
+
+    def __init__(
+        self,
+        plan: Callable[[ExportRequest], PlannedExport],
+        *,
+        document: tuple[str, str] | None,
+        tags: Sequence[str],
+        script: str,
+        path: str,
+        folder: str,
+    ) -> None:
+        """``document`` is the open one (id, title); ``path`` is the remembered one ("" for
+        none) and ``folder`` where to suggest files without it (:func:`default_folder`)."""
+        super().__init__()
+        self._plan_export = plan
+        self._document = document
+        self._tags = list(tags)
+        self._script = script if script in {v.value for v in Variant} else Variant.ORIGINAL.value
+        self._path = path
+        self._fallback = folder
+        self._writing = False
+        self._file_name: str | None = None
+        """The last file name in the path, kept while the folder layout hides it."""
+
+    def compose(self) -> ComposeResult:
+        layout = layout_for(self._path)
+        with Vertical(classes="dialog export") as box:
+            box.border_title = "Export annotations"
+            box.border_subtitle = "tab next field · enter export · escape cancel"
+            with Horizontal(id="export-form"):
+                with Vertical(classes="column"):
+                    yield Label("Scope", classes="heading")
+                    yield from self._scope_fields()
+                with Vertical(classes="column"):
+                    yield Label("Layout", classes="heading")
+                    with ChoiceSet(id="export-layout"):
+                        yield RadioButton("One file", value=layout is Layout.FILE, id="file")
+                        yield RadioButton(
+                            "One file per document",
+                            value=layout is Layout.PER_DOCUMENT,
+                            id="folder",
+                        )
+                        yield RadioButton("JSON (W3C)", value=layout is Layout.JSON, id="json")
+                    yield Select(
+                        [(v.display_name, v.value) for v in Variant],
+                        value=self._script,
+                        allow_blank=False,
+                        id="export-script",
+                    )
+            yield Label("Path", classes="heading")
+            yield Input(path_for(layout, self._path, self._fallback), id="export-path")
+            yield Label(_HINTS[layout], id="export-hint", classes="detail")
+            with Horizontal(classes="buttons"):
+                yield Label("", id="export-status")
+                yield Button("Export (enter)", variant="primary", id="export-run")
+                yield Button("Cancel (escape)", id="export-cancel")
+
+    def _scope_fields(self) -> ComposeResult:
+        with ChoiceSet(id="export-scope"):
+            if self._document is not None:
+                label = safe_line(f"This document: {self._document[1]}", 48)
+                yield RadioButton(label, value=True, id="doc")
+            yield RadioButton("All documents", value=self._document is None, id="all")
+            yield RadioButton("Documents or annotations tagged", id="tag", disabled=not self._tags)
+        yield Select(
+            [(safe_line(tag, 40), tag) for tag in self._tags],
+            prompt="no tags yet" if not self._tags else "Select a tag",
+            allow_blank=not self._tags,
+            disabled=True,
+            id="export-tag",
+        )
+
+    def on_mount(self) -> None:
+        self._layout_changed()
+        self.query_one("#export-scope").focus()
+
+    # -- reading the form -------------------------------------------------------
+
+    def _choice(self, set_id: str) -> str:
+        """The id of the pressed button in a set ("" if none is)."""
+        button = self.query_one(set_id, RadioSet).pressed_button
+        return (button.id or "") if button is not None else ""
+
+    @property
+    def chosen_layout(self) -> Layout:
+        """The layout chosen in the form."""
+        return Layout(self._choice("#export-layout") or Layout.FILE)
+
+    def form_request(self) -> ExportRequest | str:
+        """The request the form describes, or why it is not complete."""
+        scope = Scope()
+        choice = self._choice("#export-scope")
+        if choice == "doc" and self._document is not None:
+            scope = Scope(doc_id=self._document[0])
+        elif choice == "tag":
+            tag = self.query_one("#export-tag", Select).selection
+            if tag is None:
+                return "Choose a tag to export"
+            scope = Scope(tag=str(tag))
+        path = self.query_one("#export-path", Input).value
+        problem = check_path(self.chosen_layout, path)
+        if problem is not None:
+            return problem
+        path = path.strip()
+        if self.chosen_layout is Layout.PER_DOCUMENT:
+            path = os.path.join(path, "")  # remembered as a folder, unmistakably
+        script = str(self.query_one("#export-script", Select).value)
+        return ExportRequest(scope, self.chosen_layout, script, path)
+
+    # -- reacting to the form ---------------------------------------------------
+
+    @on(RadioSet.Changed, "#export-scope")
+    def _scope_changed(self) -> None:
+        """The tag drop-down is live only while the tag scope is chosen (tab skips it)."""
+        self.query_one("#export-tag", Select).disabled = self._choice("#export-scope") != "tag"
+
+    @on(RadioSet.Changed, "#export-layout")
+    def _layout_changed(self) -> None:
+        """Keep the path, hint and script in step with the layout."""
+        layout = self.chosen_layout
+        path = self.query_one("#export-path", Input)
+        self._file_name = split_path(path.value)[1] or self._file_name
+        path.value = path_for(layout, path.value, self._fallback, self._file_name)
+        path.cursor_position = len(path.value)
+        self.query_one("#export-hint", Label).update(_HINTS[layout])
+        self.query_one("#export-script", Select).disabled = layout is Layout.JSON
+
+    def watch_busy(self, busy: bool) -> None:
+        self.query_one("#export-form").disabled = busy
+        self.query_one("#export-path").disabled = busy
+        self.query_one("#export-run").disabled = busy
+        self._status("Exporting…" if busy else "")
+        if not busy:
+            self.query_one("#export-path").focus()
+
+    def _status(self, text: str) -> None:
+        self.query_one("#export-status", Label).update(text)
+
+    # -- running ------------------------------------------------------------------
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-run")
+    def action_run(self) -> None:
+        """Check the form and start the export."""
+        if self.busy:
+            return
+        request = self.form_request()
+        if isinstance(request, str):
+            self.app.notify(one_line(request, 300), severity="error", markup=False)
+            return
+        self.busy = True
+        self._plan(request)
+
+    @work(thread=True, exclusive=True, group="export", name="plan", exit_on_error=False)
+    def _plan(self, request: ExportRequest) -> PlannedExport:
+        """Collect and render off the UI thread; nothing is written here."""
+        return self._plan_export(request)
+
+    @work(thread=True, exclusive=True, group="export", name="write", exit_on_error=False)
+    def _write(self, planned: PlannedExport, force: bool) -> PlannedExport:
+        """Write the planned files (``force``: the user agreed to overwrite)."""
+        write_plan(planned.plan, force=force)
+        return planned
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "export" or worker.is_cancelled:
+            return
+        if event.state is WorkerState.ERROR:
+            self._writing = False
+            self.busy = False
+            error = worker.error or RuntimeError("unknown error")
+            self.log.error("export failed", error)
+            self.app.notify(error_line(error), severity="error", markup=False)
+        elif event.state is WorkerState.SUCCESS and worker.name == "plan":
+            self._planned(worker.result)  # type: ignore[arg-type]
+        elif event.state is WorkerState.SUCCESS and worker.name == "write":
+            self._writing = False
+            self.dismiss(worker.result)  # type: ignore[arg-type]
+
+    def _planned(self, planned: PlannedExport) -> None:
+        """Write at once, or ask first when files would be overwritten."""
+        existing = planned.plan.existing
+        if not planned.plan.files:
+            self.busy = False
+            self.app.notify("Nothing to export in this scope", severity="warning")
+            return
+        if not existing:
+            self._start_write(planned, force=False)
+            return
+        files = _plural(len(existing), "file")
+        verb = "exists" if len(existing) == 1 else "exist"
+        question = ConfirmScreen(
+            "Export", f"{files} {verb}: overwrite?", ", ".join(map(str, existing))
+        )
+
+        def answered(overwrite: bool | None) -> None:
+            if overwrite:
+                self._start_write(planned, force=True)
+            else:
+                self.busy = False
+                self._status("Not written: change the path, or export again to overwrite")
+
+        self.app.push_screen(question, answered)
+
+    def _start_write(self, planned: PlannedExport, *, force: bool) -> None:
+        self._writing = True
+        self._status("Writing…")
+        self._write(planned, force)
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        """Close without exporting; a planning export is dropped, a write is let finish."""
+        if self._writing:
+            self.app.notify("Writing files: a moment…")
+            return
+        self.workers.cancel_group(self, "export")
+        self.dismiss(None)
+
+
+# -- the app's side -------------------------------------------------------------
+
+
+def start_export(app: KbtuiApp, doc_id: str | None) -> None:
+    """Open the export dialog over ``app``; ``doc_id`` is the open document, if any.
+
+    What was written is reported, and its path remembered in the settings
+    (``export_path``), so the next export starts there.
+    """
+    document = None
+    if doc_id is not None:
+        row = app.doc_list.row(doc_id)
+        document = (doc_id, row.meta.title if row is not None else doc_id)
+    screen = ExportScreen(
+        lambda request: plan_export(app.corpus, app.store, request),
+        document=document,
+        tags=app.store.all_tags(),
+        script=app.settings.default_script,
+        path=app.settings.export_path,
+        folder=default_folder(),
+    )
+
+    def finished(planned: PlannedExport | None) -> None:
+        if planned is None:
+            return
+        app.notify(one_line(planned.summary(), 400), markup=False)
+        app.settings.export_path = planned.request.path
+        try:
+            app.save_settings()
+        except OSError as exc:
+            message = one_line(f"Settings not saved: {exc}", 300)
+            app.notify(message, severity="warning", markup=False)
+
+    app.push_screen(screen, finished)
