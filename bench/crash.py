@@ -155,13 +155,13 @@ def run_round(db: Path, workdir: Path, writers: int, rng: random.Random, notes: 
     time.sleep(rng.uniform(0.05, 1.2))  # imports take ~0.3 s: some kills land in the open
     for c in children:
         c.send_signal(signal.SIGKILL)
-    for c in children:
-        c.wait()
+    early = [c.args[5] for c in children if c.wait() != -signal.SIGKILL]
     expected, pending = notes, []
     for log in logs:
         expected, in_flight = expected_after(log, expected)
         pending += [in_flight] if in_flight else []
-    return check(db, expected, pending)
+    problems, stored = check(db, expected, pending)
+    return [f"writer {name} stopped by itself" for name in early] + problems, stored
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import json
 import random
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -211,6 +212,48 @@ def test_anchored_annotations_follow_an_edit_and_remember_it(store: Store) -> No
     assert orphan.quote == gone.quote and orphan.text_hash == gone.text_hash
     assert store.get(moved.id) == now and store.get(gone.id) == orphan
     assert not store.can_undo or store.undo() == "add highlight"  # not itself undoable
+
+
+def test_an_orphan_is_searched_for_once_per_text(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kbtui.store
+
+    searched: list[int] = []
+    real = kbtui.store.anchor_all
+    monkeypatch.setattr(
+        kbtui.store, "anchor_all", lambda a, s: (searched.append(len(a)), real(a, s))[1]
+    )
+    store.add(make(30, 40))
+    rewritten = "完全不同的文字。" * 20
+    for _ in range(2):
+        [orphan] = store.anchored_annotations("a.md", rewritten)
+        assert orphan.anchor == AnchorState.ORPHAN
+    assert searched == [1, 0]
+    [back] = store.anchored_annotations("a.md", SOURCE)  # the text came back
+    assert (back.start, back.end, back.anchor) == (30, 40, AnchorState.EXACT)
+
+
+def test_threads_reading_while_another_writes_see_a_consistent_store(store: Store) -> None:
+    errors: list[BaseException] = []
+
+    def read() -> None:
+        try:
+            for _ in range(200):
+                store.all_tags()
+                store.annotations_for("a.md")
+        except BaseException as exc:  # collected for the assertion below
+            errors.append(exc)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for r in readers:
+        r.start()
+    for i in range(100):
+        store.add(make(i, i + 3, tags=[f"t{i}"]))
+    for r in readers:
+        r.join()
+    assert errors == []
+    assert store.count("a.md") == 100
 
 
 # -- files: opening, damage, schema, processes ---------------------------------------------------

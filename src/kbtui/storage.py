@@ -386,6 +386,10 @@ class JournalStorage(Storage):
             finally:
                 self._lock.release()
 
+    def hold(self) -> AbstractContextManager[Any]:
+        """Keep this process's other threads out (reentrant; no file lock)."""
+        return self._thread_lock
+
     def compact(self) -> None:
         """Rewrite the main file with everything and start an empty journal."""
         with self.transaction():
@@ -629,11 +633,20 @@ class JournalStorage(Storage):
 
 
 class MemoryStorage(_TinyMemoryStorage):
-    """TinyDB's in-memory storage with the same :meth:`transaction` as the journal one.
+    """TinyDB's in-memory storage with the same interface as the journal one.
 
-    For tests and throwaway stores: nothing is locked, nothing is rolled back.
+    For tests and throwaway stores: threads are kept apart, but nothing is
+    locked between processes or rolled back.
     """
 
+    def __init__(self) -> None:
+        super().__init__()
+        self._thread_lock = threading.RLock()
+
+    def hold(self) -> AbstractContextManager[Any]:
+        """Keep other threads out (reentrant)."""
+        return self._thread_lock
+
     def transaction(self) -> AbstractContextManager[None]:
-        """Nothing to lock or commit."""
+        """Nothing to lock between processes, nothing to commit."""
         return nullcontext()

@@ -33,6 +33,7 @@ saving a copy as ``<db>.schema0.bak``), in one atomic write.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -40,7 +41,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
@@ -72,6 +73,9 @@ ANNOTATIONS = "annotations:"
 
 UNDO_DEPTH = 100
 """How many annotation changes :meth:`Store.undo` can take back."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _ANCHOR_FIELDS = ("anchor", "score")  # bookkeeping, not content, when comparing imports
 
@@ -130,6 +134,21 @@ class _Change:
     after: Annotation | None
 
 
+def _serialised(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+    """Run a :class:`Store` method holding the in-memory database still.
+
+    The UI loads documents in worker threads while its own thread annotates;
+    TinyDB is not thread-safe, so one thread at a time reads or changes it.
+    """
+
+    @functools.wraps(method)
+    def serialised(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        with self._hold():
+            return method(self, *args, **kwargs)
+
+    return serialised
+
+
 class _Table(Table):
     """Tables keyed by kbtui's own string ids (annotation uuids, document ids)."""
 
@@ -153,6 +172,7 @@ class Store:
         self.path = path
         """The database file (``None`` in memory)."""
         self._undo: list[_Change] = []
+        self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
 
     @classmethod
     def open(
@@ -179,10 +199,12 @@ class Store:
         store.migrate()
         return store
 
+    @_serialised
     def close(self) -> None:
         """Fold the journal into the database file and let go of it."""
         self._db.close()
 
+    @_serialised
     def compact(self) -> None:
         """Fold the journal into the database file now (a full atomic rewrite)."""
         compact = getattr(self._db.storage, "compact", None)
@@ -197,6 +219,7 @@ class Store:
 
     # -- annotations -----------------------------------------------------------
 
+    @_serialised
     def annotations_for(self, doc_id: str) -> list[Annotation]:
         """The document's annotations as stored, by position."""
         records = self._tables().get(ANNOTATIONS + doc_id, {})
@@ -208,23 +231,36 @@ class Store:
         Those whose document changed are re-anchored (:mod:`kbtui.anchoring`)
         and the outcome is stored: a placed one takes its new offsets,
         context and the new text hash; an orphan keeps its offsets and quote
-        (so it can be placed again if the text comes back). Not undoable,
-        and ``updated`` is left alone: the user changed nothing.
+        (so it can be placed again if the text comes back; this process
+        does not search again for it in the same text). Not undoable, and
+        ``updated`` is left alone: the user changed nothing. The search runs
+        without holding the store, so call this from a worker thread.
         """
-        annotations = self.annotations_for(doc_id)
         text_hash = source_hash(source)
+        stored = self.annotations_for(doc_id)
+        settled = [a for a in stored if self._orphaned_at.get(a.id) == text_hash]
+        annotations = [a for a in stored if self._orphaned_at.get(a.id) != text_hash]
         results = anchor_all(annotations, source)
         placed = [
             _placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
         ]
+        self._orphaned_at.update(
+            (a.id, text_hash) for a in placed if a.anchor == AnchorState.ORPHAN
+        )
         changed = [new for new, old in zip(placed, annotations, strict=True) if new != old]
         if changed:
-            with self._transaction():  # not those another process changed meanwhile
-                stored = self._table_records(doc_id)
-                same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
-                self._put_many(doc_id, same)
-        return sorted(placed, key=_position)
+            self._store_anchoring(doc_id, changed)
+        return sorted(placed + settled, key=_position)
 
+    @_serialised
+    def _store_anchoring(self, doc_id: str, changed: list[Annotation]) -> None:
+        """Store re-anchored annotations, except those changed meanwhile (by ``updated``)."""
+        with self._transaction():
+            stored = self._table_records(doc_id)
+            same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
+            self._put_many(doc_id, same)
+
+    @_serialised
     def all_annotations(self) -> list[Annotation]:
         """Every annotation, by document and position."""
         found = [
@@ -234,15 +270,18 @@ class Store:
         ]
         return sorted(found, key=lambda a: (a.doc_id, a.start, a.end))
 
+    @_serialised
     def count(self, doc_id: str) -> int:
         """How many annotations the document has."""
         return len(self._tables().get(ANNOTATIONS + doc_id, {}))
 
+    @_serialised
     def get(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, wherever it is."""
         found = self._locate(annotation_id)
         return None if found is None else self._annotation(found[1])
 
+    @_serialised
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (undoable). ``ValueError`` if its id exists."""
         with self._transaction():
@@ -254,6 +293,7 @@ class Store:
         self._remember(f"add {annotation.kind}", None, annotation)
         return annotation
 
+    @_serialised
     def update(self, annotation: Annotation) -> Annotation:
         """Replace the stored annotation with the same id (undoable).
 
@@ -269,6 +309,7 @@ class Store:
         self._remember(f"edit {new.kind}", old, new)
         return new
 
+    @_serialised
     def delete(self, annotation_id: str) -> Annotation:
         """Delete an annotation (undoable) and return it. ``KeyError`` if absent."""
         with self._transaction():
@@ -279,6 +320,7 @@ class Store:
 
     # -- undo ------------------------------------------------------------------
 
+    @_serialised
     def undo(self) -> str | None:
         """Take back the last add, edit or delete made through this store.
 
@@ -312,6 +354,7 @@ class Store:
 
     # -- documents -------------------------------------------------------------
 
+    @_serialised
     def doc_state(self, doc_id: str) -> DocState:
         """What is remembered about the document (defaults if nothing)."""
         record = self._tables().get(DOCS, {}).get(doc_id)
@@ -319,22 +362,27 @@ class Store:
 
     get_doc_state = doc_state
 
+    @_serialised
     def set_position(self, doc_id: str, position: int) -> None:
         """Remember the reading position (a source offset)."""
         self._change_doc(doc_id, position=max(0, position))
 
+    @_serialised
     def set_script(self, doc_id: str, script: str | None) -> None:
         """Remember the script variant chosen for the document."""
         self._change_doc(doc_id, script=script)
 
+    @_serialised
     def set_doc_tags(self, doc_id: str, tags: Iterable[str]) -> None:
         """Set the document's own tags (trimmed, blanks and repeats dropped)."""
         self._change_doc(doc_id, tags=tuple(_clean_tags(tags)))
 
+    @_serialised
     def touch_opened(self, doc_id: str) -> None:
         """Record that the document was opened now."""
         self._change_doc(doc_id, last_opened=now_iso())
 
+    @_serialised
     def all_tags(self) -> list[str]:
         """Every tag in use on annotations and documents, for completion."""
         tags: set[str] = set()
@@ -355,11 +403,13 @@ class Store:
 
     # -- user entities ---------------------------------------------------------
 
+    @_serialised
     def list_user_entities(self) -> list[dict[str, object]]:
         """The user's entity records ``{name, kind, aliases}``, oldest first."""
         table = self._tables().get(ENTITIES, {})
         return [_entity_record(table[key]) for key in sorted(table)]
 
+    @_serialised
     def save_user_entity(
         self, name: str, kind: str = "other", aliases: Iterable[str] = ()
     ) -> dict[str, object]:
@@ -380,6 +430,7 @@ class Store:
 
     # -- import ----------------------------------------------------------------
 
+    @_serialised
     def merge_import(self, annotations: Iterable[Annotation]) -> ImportCounts:
         """Merge imported annotations by id, never duplicating one.
 
@@ -417,10 +468,12 @@ class Store:
 
     # -- schema ----------------------------------------------------------------
 
+    @_serialised
     def schema_version(self) -> int:
         """The schema version of the database as it is (0: before versions)."""
         return _schema_version(self._tables(), self._where())
 
+    @_serialised
     def migrate(self) -> None:
         """Bring the database to :data:`SCHEMA_VERSION` (nothing if it is there).
 
@@ -446,6 +499,10 @@ class Store:
             self._db.storage.write(tables)
 
     # -- internals -------------------------------------------------------------
+
+    def _hold(self) -> AbstractContextManager[Any]:
+        """This process's lock on the in-memory database (TinyDB is not thread-safe)."""
+        return self._db.storage.hold()  # type: ignore[attr-defined, no-any-return]
 
     def _transaction(self) -> AbstractContextManager[None]:
         return self._db.storage.transaction()  # type: ignore[attr-defined, no-any-return]
@@ -562,7 +619,9 @@ def _placed(a: Annotation, result: Any, source: str, text_hash: str) -> Annotati
     if result.state == AnchorState.ORPHAN:
         return replace(a, anchor=AnchorState.ORPHAN, score=result.score)
     if a.text_hash == text_hash and (result.start, result.end) == (a.start, a.end):
-        return a  # unchanged document: nothing to record
+        if a.anchor != AnchorState.ORPHAN:
+            return a  # unchanged document: nothing to record
+        return replace(a, anchor=result.state, score=result.score)  # its text came back
     fresh = Annotation.from_source(a.doc_id, source, result.start, result.end)
     return replace(
         a,
