@@ -157,3 +157,20 @@ def test_cli_commands_do_not_import_textual(command: str) -> None:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0 and out.startswith("kbtui ")
+
+
+def test_json_export_keeps_to_the_tag(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    annotate(db, sample_corpus, DOC_000, "安全护栏", tags=["safety"])
+    annotate(db, sample_corpus, DOC_002, "偶然聚集", tags=["team"])
+    code, out, _ = run(capsys, "export", "--db", str(db), "--format", "json", "--tag", "team")
+    assert code == 0
+    quotes = [
+        selector["exact"]
+        for item in json.loads(out)
+        for selector in item["target"].get("selector", [])
+        if selector["type"] == "TextQuoteSelector"
+    ]
+    assert quotes == ["偶然聚集"]

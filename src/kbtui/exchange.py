@@ -15,7 +15,14 @@ from pathlib import Path
 
 from kbtui.corpus import Corpus
 from kbtui.document import Document
-from kbtui.export import ExportItem, MarkdownOptions, Scope, render_markdown, render_per_document
+from kbtui.export import (
+    ExportItem,
+    MarkdownOptions,
+    Scope,
+    render_markdown,
+    render_per_document,
+    select,
+)
 from kbtui.filenames import WritePlan, plan_file, plan_files
 from kbtui.scripts import Variant, text_converter
 from kbtui.store import Store
@@ -28,7 +35,10 @@ def collect(
     scope: Scope,
     entity_names: Callable[[Document], Sequence[str]] | None = None,
 ) -> list[ExportItem]:
-    """One item per document that has annotations or user tags (or is the one asked for)."""
+    """The items ``scope`` asks for (:func:`kbtui.export.select`), from the store.
+
+    Only documents with annotations or user tags are read at all.
+    """
     items = []
     for entry in corpus.entries():
         if scope.doc_id is not None and entry.id != scope.doc_id:
@@ -40,7 +50,7 @@ def collect(
         annotations = store.anchored_annotations(doc.id, doc.source) if doc.readable else []
         names = entity_names(doc) if entity_names else _frontmatter_entities(doc)
         items.append(ExportItem(doc, annotations, tags, tuple(names)))
-    return items
+    return select(items, scope)
 
 
 def _frontmatter_entities(doc: Document) -> list[str]:
