@@ -141,7 +141,9 @@ def test_export_to_folder_never_overwrites_unasked(
     assert "安全护栏" in written.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("command", ["list", "show 000_7aa956d427ec0c4c.txt", "search AI"])
+@pytest.mark.parametrize(
+    "command", ["list", "show 000_7aa956d427ec0c4c.txt", "search AI", "mentions Claude"]
+)
 def test_cli_commands_do_not_import_textual(command: str) -> None:
     code = (
         "import sys\nfrom kbtui.cli import main\n"
@@ -174,3 +176,51 @@ def test_json_export_keeps_to_the_tag(
         if selector["type"] == "TextQuoteSelector"
     ]
     assert quotes == ["偶然聚集"]
+
+
+def test_mentions_of_one_entity_in_any_spelling(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path
+) -> None:
+    code, out, _ = run(capsys, "mentions", "達里奧")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("Dario Amodei  (person; also 达里奥·阿莫代伊")
+    assert "58 mentions in 5 documents" in lines[0]
+    documents = [line.split()[0] for line in lines if line[:3] == "  0"]
+    assert documents == sorted(p.name for p in sample_corpus.glob("*.txt"))
+    assert "  001_a7702332fec17ca5.txt  (10)" in lines
+    assert any("她的兄长达里奥·阿莫代伊" in line for line in lines)
+
+
+def test_mentions_json_and_every_entity(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "mentions", "Amodei", "--json")
+    assert code == 0
+    [shared] = json.loads(out)
+    assert shared["kind"] == "ambiguous"
+    assert set(shared["candidates"]) == {"dario amodei", "daniela amodei", "riccardo amodei"}
+    [doc] = shared["documents"]
+    assert doc["doc"] == "004_6b75a25af0571ee2.txt" and doc["count"] == len(doc["contexts"])
+    assert {"start", "end", "context"} <= set(doc["contexts"][0])
+    code, out, _ = run(capsys, "mentions")
+    assert code == 0
+    assert out.splitlines()[0].startswith("Anthropic  (organisation)")
+    assert "… 43 more" in out  # three contexts a document when every entity is listed
+
+
+def test_mentions_see_the_users_entities(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    store = Store.open(db)
+    store.save_user_entity("Hertz Fellow", "organisation", [])
+    store.close()
+    code, out, _ = run(capsys, "mentions", "hertz fellow", "--db", str(db))
+    assert code == 0 and out.startswith("Hertz Fellow  (organisation)  1 mentions")
+
+
+def test_mentions_of_an_unknown_entity_fail_in_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, err = run(capsys, "mentions", "Nobody Known")
+    assert code == 1 and out == ""
+    assert err == "kbtui: no entity is called 'Nobody Known'\n"

@@ -13,10 +13,13 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from kbtui import __version__
 from kbtui.locations import corpus_path, database_path
+
+if TYPE_CHECKING:
+    from kbtui.mentions import EntityMentions
 
 
 class UserError(Exception):
@@ -180,6 +183,64 @@ def cmd_search(args: argparse.Namespace) -> None:
     print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
 
 
+MENTIONS_SHOWN = 3
+"""Contexts per document ``kbtui mentions`` prints for every entity (all, for one)."""
+
+
+def cmd_mentions(args: argparse.Namespace) -> None:
+    """``kbtui mentions [ENTITY]``: entities with the documents and passages naming them."""
+    from kbtui.corpus import CorpusError
+    from kbtui.knowledge import build_index, build_registry, open_corpus, user_records
+    from kbtui.mentions import mentions_report
+    from kbtui.sanitize import one_line
+
+    try:
+        corpus, entities_file = open_corpus(corpus_path(args.corpus))
+    except CorpusError as exc:
+        raise UserError(str(exc)) from exc
+    store = _store(args)
+    try:
+        user = user_records(store)
+    finally:
+        store.close()
+    for problem in entities_file.problems:
+        print(f"kbtui: {one_line(problem)}", file=sys.stderr)
+    index = build_index(corpus, build_registry(entities_file, corpus.scan(), user))
+    shown = None if args.json or args.entity is not None else MENTIONS_SHOWN
+    try:
+        report = mentions_report(index, corpus.load, args.entity, max_per_document=shown)
+    except LookupError as exc:
+        raise UserError(str(exc.args[0] if exc.args else exc)) from exc
+    if args.json:
+        _print_json([found.to_json() for found in report])
+        return
+    names = {entity.id: entity.name for entity in index.registry.entities}
+    for found in report:
+        _print_mentions(found, names)
+
+
+def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
+    """One entity: a heading line, then per document its id, count and context lines."""
+    from kbtui.sanitize import one_line
+
+    entity = found.entity
+    if entity.ambiguous:
+        about = "shared name, may be " + ", ".join(names.get(c, c) for c in entity.candidates)
+    else:
+        about = str(entity.kind) + (f"; also {', '.join(entity.aliases)}" if entity.aliases else "")
+    print(
+        f"{one_line(entity.name, 120)}  ({one_line(about, 300)})  "
+        f"{found.count} mentions in {len(found.documents)} documents"
+    )
+    for group in found.documents:
+        print(f"  {one_line(group.doc_id)}  ({group.count})")
+        for passage in group.passages:
+            print(f"    {passage.start:>7}  {one_line(str(passage.context))}")
+        if group.count > len(group.passages):
+            print(f"    {'':>7}  … {group.count - len(group.passages)} more")
+    print()
+
+
 def cmd_export(args: argparse.Namespace) -> None:
     """``kbtui export``: annotations as Markdown (stdout, a file, a folder) or W3C JSON."""
     from kbtui.exchange import collect, export_json, markdown_options, out_path, plan_markdown
@@ -257,6 +318,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     "list": cmd_list,
     "show": cmd_show,
     "search": cmd_search,
+    "mentions": cmd_mentions,
     "export": cmd_export,
     "import": cmd_import,
 }

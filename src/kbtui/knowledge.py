@@ -1,0 +1,79 @@
+"""A corpus's entities and their mentions, assembled once for the app and ``kbtui mentions``.
+
+The registry has three sources (the corpus's ``entities.yaml``, the
+frontmatter entity lists of its documents, the user's records in the store)
+and the mention index is built from the registry and the documents. The app
+and the command line must assemble them the same way, or the reader and
+``kbtui mentions`` would disagree about who is named where; so the assembly
+lives here, in the core, without Textual.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kbtui.corpus import Corpus, Entry
+from kbtui.entities import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
+from kbtui.mentions import DocStamp, MentionIndex, default_cache_file
+from kbtui.store import Store
+
+
+def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
+    """The corpus at ``root``, told which frontmatter lists hold entity names.
+
+    ``entities.yaml`` may declare lists beyond the standard three; the corpus
+    must know them before it reads any metadata, or their names are lost.
+    Raises :class:`kbtui.corpus.CorpusError` for a missing root.
+    """
+    entities_file = load_entities_file(Path(root).expanduser())
+    return Corpus(root, entity_lists=entities_file.entity_lists), entities_file
+
+
+def user_records(store: Store) -> list[EntityRecord]:
+    """The user's entity records, oldest first (a later one wins); unusable ones skipped."""
+    records = (EntityRecord.from_dict(data) for data in store.list_user_entities())
+    return [record for record in records if record is not None]
+
+
+def save_record(store: Store, record: EntityRecord) -> None:
+    """Keep one edit (a new entity, an alias, a rename, a merge) as a user record."""
+    store.save_user_entity(record.name, str(record.kind), record.aliases)
+
+
+def build_registry(
+    entities_file: EntitiesFile, entries: Iterable[Entry], user: Iterable[EntityRecord]
+) -> EntityRegistry:
+    """Every entity: curated, then from frontmatter, then the user's (later wins)."""
+    return EntityRegistry.for_corpus(entities_file, (e.meta.entities for e in entries), user)
+
+
+def doc_stamps(entries: Iterable[Entry]) -> list[DocStamp]:
+    """What the index cache checks a document against: its size and mtime at the scan."""
+    return [DocStamp(entry.id, entry.size, entry.mtime) for entry in entries]
+
+
+def build_index(
+    corpus: Corpus,
+    registry: EntityRegistry,
+    *,
+    cache: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MentionIndex:
+    """The mention index of every scanned document (scanning first if needed).
+
+    With ``cache``, documents unchanged since the last build are read from
+    the cache (:func:`kbtui.mentions.default_cache_file`), so a second start
+    reads no document. Raises :class:`kbtui.mentions.IndexCancelled` when
+    ``cancelled()`` turns true; the work done so far is cached.
+    """
+    return MentionIndex.build(
+        registry,
+        doc_stamps(corpus.entries()),
+        corpus.load,
+        cache_file=default_cache_file(corpus.root) if cache else None,
+        progress=progress,
+        cancelled=cancelled,
+    )
