@@ -7,27 +7,48 @@ and the tests both build the App with :func:`make_app`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Footer, ProgressBar
+from textual.worker import Worker, get_current_worker
 
 from kbtui.corpus import Corpus
+from kbtui.document import Document, Script
+from kbtui.entities import EntityRecord, load_entities_file
 from kbtui.history import History
+from kbtui.knowledge import build_index, build_registry, open_corpus, save_record, user_records
+from kbtui.mentions import IndexCancelled, MentionIndex, entity_mentions
+from kbtui.scripts import ConversionError, Variant, text_converter
 from kbtui.search import search
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 from kbtui.store import Store
-from kbtui.ui.commands import DocumentCommands
+from kbtui.ui.commands import DocumentCommands, EntityCommands
 from kbtui.ui.doclist import DocOptions, DocRow, DocumentList
 from kbtui.ui.messages import JumpTo, OpenDocument
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
+from kbtui.ui.screens.entities import (
+    EntityBrowserScreen,
+    EntityList,
+    entity_rows,
+    panel_title,
+    passage_groups,
+)
 from kbtui.ui.screens.help import HelpScreen, binding_rows
 from kbtui.ui.screens.notebook import NotebookScreen
-from kbtui.ui.screens.passages import Passage, PassageGroup, SearchScreen, Target
+from kbtui.ui.screens.passages import (
+    Passage,
+    PassageGroup,
+    PassagesScreen,
+    SearchScreen,
+    Target,
+)
 from kbtui.ui.sidebar import Sidebar
 
 
@@ -39,18 +60,23 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
     return target, None
 
 
+MAX_PASSAGES = 200
+"""Passages per document the mentions panel lists (its count covers them all)."""
+
+
 class KbtuiApp(App[None]):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = App.COMMANDS | {DocumentCommands}
+    COMMANDS = App.COMMANDS | {DocumentCommands, EntityCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.palette", show=False),
         Binding("ctrl+f", "search", "Search all", id="app.search"),
         Binding("ctrl+n", "notebook", "Notebook", id="app.notebook"),
+        Binding("M", "entities", "Entities", id="app.entities"),
         Binding("alt+left", "back", "Back", id="app.back", show=False),
         Binding("alt+right", "forward", "Forward", id="app.forward", show=False),
     ]
@@ -58,6 +84,8 @@ class KbtuiApp(App[None]):
     def __init__(
         self, corpus: Corpus, store: Store, settings: Settings, *, open_target: str | None = None
     ) -> None:
+        """``corpus`` should know the entity lists of its ``entities.yaml``
+        (:func:`kbtui.knowledge.open_corpus` makes it so)."""
         super().__init__()
         self.corpus = corpus
         self.store = store
@@ -65,6 +93,8 @@ class KbtuiApp(App[None]):
         self._settings_writable = True
         self._open_target = open_target
         self.history = History()
+        self.mention_index: MentionIndex | None = None
+        """Every entity and where it is named; None until the first build is done."""
         self.theme = settings.theme
         if settings.keys:
             self.set_keymap(settings.keys)
@@ -130,6 +160,7 @@ class KbtuiApp(App[None]):
                 self.notify(f"No document {doc_id!r} in this corpus", severity="error")
             else:
                 self.post_message(OpenDocument(doc_id, offset))
+        self.reindex_entities()
 
     @on(OpenDocument)
     def _open_document(self, message: OpenDocument) -> None:
@@ -213,12 +244,175 @@ class KbtuiApp(App[None]):
             row.doc_tags = list(self.store.doc_state(doc_id).tags)
             self.doc_list.update_row(row)
 
+    # -- entities and mentions -------------------------------------------------
+
+    def entity_index(self) -> MentionIndex | None:
+        """The mention index; while the first build runs, None (and the user is told)."""
+        if self.mention_index is None:
+            self.notify("Entities are still being indexed…")
+        return self.mention_index
+
+    def reindex_entities(self, done: str | None = None) -> None:
+        """Build the registry and the mention index in the background, again after an edit.
+
+        The old index keeps answering until the new one is ready; then ``done``
+        is shown. The user's records are read here, on the UI thread that owns the store.
+        """
+        self._index_entities(user_records(self.store), self.mention_index, self.pane.doc, done)
+
+    @work(thread=True, exclusive=True, group="entities")
+    def _index_entities(
+        self,
+        user: list[EntityRecord],
+        previous: MentionIndex | None,
+        doc: Document | None,
+        done: str | None,
+    ) -> None:
+        """Registry, then index: rekeyed when the edit added no name (a merge),
+        else built again, reading only what the cache lacks; meanwhile the open
+        document gets its new mentions at once."""
+        worker = get_current_worker()
+        entities_file = load_entities_file(self.corpus.root)
+        registry = build_registry(entities_file, self.corpus.entries(), user)
+        index = previous.rekeyed(registry) if previous is not None else None
+        if index is None:
+            if previous is not None and doc is not None:
+                preview = MentionIndex.from_documents(registry, [doc])
+                self._from_worker(worker, self.pane.refresh_mentions, preview, doc)
+            try:
+                index = build_index(
+                    self.corpus,
+                    registry,
+                    progress=lambda d, t: self._from_worker(worker, self._index_progress, d, t),
+                    cancelled=lambda: worker.is_cancelled,
+                )
+            except IndexCancelled:
+                return
+        self._from_worker(worker, self._entities_ready, index, entities_file.problems, done)
+
+    def _from_worker(
+        self, worker: Worker[Any], callback: Callable[..., object], *args: Any
+    ) -> None:
+        """Run ``callback`` on the UI thread unless the worker was cancelled (on quit)."""
+        if not worker.is_cancelled:
+            self.call_from_thread(callback, *args)
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Show the progress bar only for a build that takes a while (not a cached start)."""
+        if done < total:
+            bar = self.query_one("#scan-progress", ProgressBar)
+            bar.display = True
+            bar.update(total=total, progress=done)
+
+    def _entities_ready(self, index: MentionIndex, problems: list[str], done: str | None) -> None:
+        first = self.mention_index is None
+        self.mention_index = index
+        self.query_one("#scan-progress", ProgressBar).display = False
+        self.pane.refresh_mentions()
+        for screen in self.screen_stack:
+            if isinstance(screen, EntityBrowserScreen):
+                screen.set_rows(entity_rows(index))
+        for problem in problems if first else []:
+            self.notify(problem, severity="warning", markup=False)
+        if done:
+            self.notify(done, markup=False)
+
+    def apply_entity_record(self, record: EntityRecord, done: str) -> None:
+        """Save an entity edit as a user record, then index again; ``done`` says what changed."""
+        save_record(self.store, record)
+        self.reindex_entities(done)
+
+    def action_entities(self) -> None:
+        """Every entity: filter, list passages, rename, merge, filter the documents."""
+        index = self.entity_index()
+        if index is not None:
+            self.push_screen(EntityBrowserScreen(entity_rows(index)))
+
+    def show_entity(self, entity_id: str, *, exclude: tuple[str, int] | None = None) -> None:
+        """The passages naming an entity, in a panel (``exclude``: the mention the user is on)."""
+        index = self.entity_index()
+        if index is not None and entity_id in index.registry:
+            self._entity_passages(index, entity_id, exclude, self.pane.variant)
+
+    @work(thread=True, exclusive=True, group="passages")
+    def _entity_passages(
+        self,
+        index: MentionIndex,
+        entity_id: str,
+        exclude: tuple[str, int] | None,
+        variant: Variant,
+    ) -> None:
+        """Load each document naming the entity for its context lines, off the UI thread."""
+        worker = get_current_worker()
+        found = entity_mentions(
+            index, entity_id, self.corpus.load, exclude=exclude, max_per_document=MAX_PASSAGES
+        )
+        groups = passage_groups(found, self._title_of, self._context_converter(variant))
+
+        def name_of(other: str) -> str:
+            entity = index.registry.get(other)
+            return entity.name if entity is not None else other
+
+        title = panel_title(found, name_of, other=exclude is not None)
+        self._from_worker(worker, self._show_passages, found.entity.name, title, groups)
+
+    def _title_of(self, doc_id: str) -> str:
+        entry = self.corpus.get(doc_id)
+        return entry.meta.title if entry is not None else doc_id
+
+    def _context_converter(self, variant: Variant) -> Callable[[str, str], str] | None:
+        """Converts a context line of a document to ``variant`` (None: shown as written)."""
+        if variant is Variant.ORIGINAL:
+            return None
+        converters: dict[Script, Callable[[str], str]] = {}
+
+        def convert(doc_id: str, text: str) -> str:
+            entry = self.corpus.get(doc_id)
+            script = entry.script if entry is not None else Script.MIXED
+            if script not in converters:
+                converters[script] = text_converter(variant, script)
+            try:
+                return converters[script](text)
+            except ConversionError:
+                return text
+
+        return convert
+
+    def _show_passages(self, name: str, title: str, groups: list[PassageGroup]) -> None:
+        if not groups:
+            self.notify(f"No other passage names {name}", markup=False)
+            return
+        self.push_screen(PassagesScreen(title, groups), self._passage_chosen)
+
+    def _passage_chosen(self, target: Target | None) -> None:
+        """Go to the chosen passage, closing the entity browser if it led there."""
+        if target is None:
+            return
+        self._close_browser()
+        self.go_to(*target)
+
+    def _close_browser(self) -> None:
+        while isinstance(self.screen, EntityBrowserScreen):
+            self.pop_screen()
+
+    def filter_documents(self, entity_id: str) -> None:
+        """Show only the documents naming an entity in the list (escape there clears it)."""
+        index = self.entity_index()
+        entity = index.registry.get(entity_id) if index is not None else None
+        if index is None or entity is None:
+            return
+        ids = frozenset(doc_id for doc_id, _ in index.documents_for(entity_id))
+        self.doc_list.entity_filter = (entity.name, ids)
+        self._close_browser()
+        self.doc_list.table.focus()
+
     def action_help(self) -> None:
         """Show every binding."""
         groups = [
             ("everywhere", self.BINDINGS),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
             ("list", DocOptions.BINDINGS),
+            ("entities", EntityList.BINDINGS),
             ("reader", DocumentPane.BINDINGS),
             ("reader", Reader.BINDINGS),
         ]
@@ -236,6 +430,7 @@ class KbtuiApp(App[None]):
 
     async def action_quit(self) -> None:
         """Save the reading position, then leave."""
+        self.workers.cancel_group(self, "entities")
         self.pane.save_position()
         self.store.close()
         self.exit()
@@ -250,7 +445,7 @@ def make_app(
     file, which is kept and not overwritten). Raises the core's errors for a
     bad corpus or database; the CLI turns them into one line.
     """
-    corpus = Corpus(corpus_root)
+    corpus, _ = open_corpus(corpus_root)
     store = Store.open(db_path)
     warnings = []
     try:

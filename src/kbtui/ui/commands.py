@@ -1,4 +1,9 @@
-"""Command palette providers: open a document by title from ``ctrl+p``."""
+"""Command palette providers: open a document by title, or an entity's passages, from ``ctrl+p``.
+
+Titles and entity names are untrusted text, and the palette would read a
+plain string as markup, so hits are built as :class:`Content` that is never
+parsed (:func:`highlighted`), matched on folded text so that 達里奧 finds 达里奥.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,34 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from kbtui.hanzi import fold
 from kbtui.sanitize import one_line
 from kbtui.ui.messages import OpenDocument
+from kbtui.ui.screens.entities import describe, entity_rows
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp
+
+DISCOVERED = 50
+"""How many documents or entities the palette lists before anything is typed."""
+
+
+def highlighted(matcher: Matcher, label: str) -> Content:
+    """``label`` as literal content with the characters the query matched styled.
+
+    Matching runs on folded text; folding maps one character to one, so the
+    offsets it finds are offsets into ``label``.
+    """
+    content = Content(label)
+    _, offsets = matcher.fuzzy_search.match(fold(matcher.query), fold(label))
+    for offset in offsets:
+        if not label[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
 
 
 class DocumentCommands(Provider):
@@ -28,17 +54,64 @@ class DocumentCommands(Provider):
         self.app.post_message(OpenDocument(doc_id))
 
     async def discover(self) -> Hits:
-        for doc_id, title in self._docs[:50]:
-            yield DiscoveryHit(f"Open: {title}", partial(self._open, doc_id), help=doc_id)
+        for doc_id, title in self._docs[:DISCOVERED]:
+            label = f"Open: {title}"
+            yield DiscoveryHit(
+                Content(label), partial(self._open, doc_id), text=label, help=escape(doc_id)
+            )
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(fold(query))
         for doc_id, title in self._docs:
             score = matcher.match(fold(f"{title} {doc_id}"))
             if score > 0:
+                label = f"Open: {title}"
                 yield Hit(
                     score,
-                    matcher.highlight(f"Open: {title}"),
+                    highlighted(matcher, label),
                     partial(self._open, doc_id),
-                    help=doc_id,
+                    text=label,
+                    help=escape(one_line(doc_id, 120)),
+                )
+
+
+class EntityCommands(Provider):
+    """Every entity, matched by any of its spellings in any script: opens its passages."""
+
+    async def startup(self) -> None:
+        """Take the entities once per palette opening (none while the index builds)."""
+        app: KbtuiApp = self.app  # type: ignore[assignment]
+        index = app.mention_index
+        rows = entity_rows(index) if index is not None else []
+        self._entities = [
+            (
+                row.entity.id,
+                one_line(f"Entity: {row.entity.name}", 120),
+                fold(" ".join(row.entity.names)),
+                one_line(f"{describe(row.entity)} · {row.documents} documents", 200),
+            )
+            for row in rows
+        ]
+
+    def _show(self, entity_id: str) -> None:
+        app: KbtuiApp = self.app  # type: ignore[assignment]
+        app.show_entity(entity_id)
+
+    async def discover(self) -> Hits:
+        for entity_id, label, _, about in self._entities[:DISCOVERED]:
+            yield DiscoveryHit(
+                Content(label), partial(self._show, entity_id), text=label, help=escape(about)
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(fold(query))
+        for entity_id, label, names, about in self._entities:
+            score = max(matcher.match(fold(label)), matcher.match(names))
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlighted(matcher, label),
+                    partial(self._show, entity_id),
+                    text=label,
+                    help=escape(about),
                 )

@@ -68,7 +68,14 @@ class DocOptions(OptionList):
         Binding("enter", "open", "Open", id="list.open"),
         Binding("r", "sort", "Sort", id="list.sort"),
         Binding("slash", "filter", "Filter", id="list.filter"),
+        Binding("escape", "clear_entity", "All documents", id="list.clear_entity"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``escape`` is offered only while an entity filters the list."""
+        if action == "clear_entity":
+            return self.query_ancestor(DocumentList).entity_filter is not None
+        return super().check_action(action, parameters)
 
     def action_open(self) -> None:
         """Open the document under the cursor."""
@@ -83,6 +90,10 @@ class DocOptions(OptionList):
     def action_filter(self) -> None:
         """Focus the filter box."""
         self.query_ancestor(DocumentList).query_one(Input).focus()
+
+    def action_clear_entity(self) -> None:
+        """Show every document again after filtering by an entity."""
+        self.query_ancestor(DocumentList).entity_filter = None
 
 
 class DocumentList(Vertical):
@@ -149,6 +160,7 @@ class DocumentList(Vertical):
 
     def watch_entity_filter(self) -> None:
         self.refresh_rows()
+        self.table.refresh_bindings()
 
     @on(OptionList.OptionSelected, "#doc-table")
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -197,9 +209,9 @@ class DocumentList(Vertical):
         self._shown = [row.id for row in rows]
         if self._shown:
             table.highlighted = self._shown.index(keep) if keep in self._shown else 0
-        title = f"Documents {len(rows)}/{len(self._rows)}"
+        title = Text(f"Documents {len(rows)}/{len(self._rows)}")
         if self.entity_filter is not None:
-            title += f" · {self.entity_filter[0]}"
+            title.append_text(safe_line(f" · {self.entity_filter[0]} (esc: all)", 60))
         self.border_title = title
 
 

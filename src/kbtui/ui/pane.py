@@ -15,11 +15,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.markup import escape
 from textual.worker import get_current_worker
 
 from kbtui.annotation import Annotation, Kind
 from kbtui.document import Document
+from kbtui.entities import Entity, EntityRecord, alias_record, new_entity_record
+from kbtui.entities import Kind as EntityKind
+from kbtui.mentions import MentionIndex
 from kbtui.reading import render
+from kbtui.sanitize import one_line
 from kbtui.scripts import (
     CacheKey,
     ConversionCache,
@@ -35,7 +40,9 @@ from kbtui.textview import TextView
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
+from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, selection_name
 from kbtui.ui.sidebar import Sidebar
+from kbtui.ui.text import safe_line
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp
@@ -68,6 +75,8 @@ class DocumentPane(AnnotationActions, Vertical):
         Binding("T", "toc", "Contents", id="reader.toc"),
         Binding("o", "open_source", "Source URL", id="reader.source", show=False),
         Binding("e", "export", "Export", id="reader.export", show=False),
+        Binding("m", "mentions", "Mentions", id="reader.mentions"),
+        Binding("E", "make_entity", "Make entity", id="reader.entity", show=False),
         *AnnotationActions.ANNOTATION_BINDINGS,
     ]
 
@@ -126,6 +135,7 @@ class DocumentPane(AnnotationActions, Vertical):
         self._matches, self._match_index = [], None
         self._show_variant(offset)
         self.refresh_annotations()
+        self.refresh_mentions()
         for problem in doc.problems:
             self.app.notify(f"{doc.id}: {problem}", severity="warning")
 
@@ -159,6 +169,21 @@ class DocumentPane(AnnotationActions, Vertical):
         sidebar.show_document(doc, self.kb.store.doc_state(doc.id).tags)
         sidebar.show_annotations(self.annotations, [self._shown_quote(a) for a in self.annotations])
         self.kb.refresh_document(doc.id)
+
+    def refresh_mentions(
+        self, index: MentionIndex | None = None, doc: Document | None = None
+    ) -> None:
+        """Underline the entity mentions of the open document.
+
+        From the App's index, or from ``index`` when it is a preview made for
+        ``doc`` only (after an edit, before the whole corpus is indexed again).
+        Without an index yet, the marks of the previous document are cleared.
+        """
+        index = index or self.kb.mention_index
+        if self.doc is None or (doc is not None and doc is not self.doc):
+            return
+        mentions = index.mentions_in(self.doc.id) if index is not None else []
+        self.reader.set_mentions((m.start, m.end) for m in mentions)
 
     def _shown_quote(self, annotation: Annotation) -> str:
         """The annotation's text as the current view shows it (its script, no markup)."""
@@ -229,7 +254,7 @@ class DocumentPane(AnnotationActions, Vertical):
     def _update_titles(self) -> None:
         if self.doc is None:
             return
-        self.border_title = self.doc.meta.title
+        self.border_title = safe_line(self.doc.meta.title, 200)
         self.border_subtitle = f"{VARIANT_LABELS[self.variant]} · {self.doc.script}"
 
     def _set_variant(self, variant: Variant) -> None:
@@ -336,6 +361,78 @@ class DocumentPane(AnnotationActions, Vertical):
         from kbtui.ui.screens.export import start_export
 
         start_export(self.kb, self.doc.id if self.doc else None)
+
+    # -- entities ------------------------------------------------------------------
+
+    def action_mentions(self) -> None:
+        """At a mention: every other passage naming its entity. Elsewhere: pick
+        one of the entities this document names."""
+        if self.doc is None:
+            return
+        index = self.kb.entity_index()
+        if index is None:
+            return
+        mention = index.mention_at(self.doc.id, self.reader.cursor_source)
+        if mention is not None:
+            self.kb.show_entity(mention.entity_id, exclude=(self.doc.id, mention.start))
+            return
+        named = index.entities_in(self.doc.id)
+        if not named:
+            self.app.notify("This document names no known entity (select a name, then E)")
+            return
+        items = [(e.id, f"{e.name}  ×{count}  {e.kind}") for e, count in named]
+
+        def chosen(entity_id: str | None) -> None:
+            if entity_id is not None:
+                self.kb.show_entity(entity_id)
+
+        self.app.push_screen(PickerScreen("Entities in this document", items), chosen)
+
+    def action_make_entity(self) -> None:
+        """Make the selection a new entity, or an alias of one."""
+        selection = self._selection()
+        if self.doc is None or selection is None:
+            self.app.notify("Select a name first: v, then move (or shift+arrows)")
+            return
+        name = selection_name(self.doc.source[selection[0] : selection[1]])
+        index = self.kb.entity_index()
+        if index is None:
+            return
+        if name is None:
+            self.app.notify("Select at least two characters: shorter names are not matched")
+            return
+        known = index.registry.lookup(name)
+        if known is not None and not known.ambiguous:
+            self.app.notify(f"{name} is already a name of {known.name}", markup=False)
+            return
+
+        def chosen(choice: str | None) -> None:
+            if choice == "alias":
+                self._pick_alias_target(name, index.registry.entities, known)
+            elif choice is not None:
+                self._save_entity(
+                    new_entity_record(name, EntityKind(choice)), f"New entity: {name}"
+                )
+
+        title = escape(one_line(f"Make “{name}”", 60))
+        self.app.push_screen(PickerScreen(title, NEW_ENTITY_CHOICES), chosen)
+
+    def _pick_alias_target(self, name: str, entities: list[Entity], shared: Entity | None) -> None:
+        """Choose the entity ``name`` becomes an alias of (a shared name's candidates first)."""
+        by_id = {e.id: e for e in entities}
+        first = shared.candidates if shared is not None else ()
+
+        def chosen(entity_id: str | None) -> None:
+            entity = by_id.get(entity_id or "")
+            if entity is not None:
+                self._save_entity(alias_record(entity, name), f"{name} is now {entity.name}")
+
+        title = escape(one_line(f"“{name}” is an alias of…", 60))
+        self.app.push_screen(PickerScreen(title, entity_choices(entities, first)), chosen)
+
+    def _save_entity(self, record: EntityRecord, done: str) -> None:
+        self.reader.clear_selection()
+        self.kb.apply_entity_record(record, done)
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self) -> None:

@@ -1,0 +1,297 @@
+"""Entities in the app, driven by keys: mentions panel (m), entity browser (M),
+making a selection an entity (E), the list's entity filter, the palette."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_app import SIZE, build, screen_text, settle
+
+from kbtui.knowledge import build_index, build_registry, open_corpus
+from kbtui.store import Store
+from kbtui.ui.app import KbtuiApp
+from kbtui.ui.reader import Reader
+from kbtui.ui.screens.dialogs import PickerScreen
+from kbtui.ui.screens.entities import EntityBrowserScreen
+from kbtui.ui.screens.passages import PassageList, PassagesScreen, Target
+
+DOC_000 = "000_7aa956d427ec0c4c.txt"
+DOC_001 = "001_a7702332fec17ca5.txt"
+DOC_004 = "004_6b75a25af0571ee2.txt"
+ALL_DOCS = {DOC_000, DOC_001, "002_be2c72276a634b9f.txt", "003_0b861dc1db151f35.txt", DOC_004}
+
+
+def offset_of(corpus: Path, doc_id: str, needle: str) -> int:
+    return (corpus / doc_id).read_text(encoding="utf-8").index(needle)
+
+
+def targets(app: KbtuiApp) -> list[Target]:
+    """Every passage the passages screen lists (headings lead to their first passage)."""
+    assert isinstance(app.screen, PassagesScreen)
+    passages = app.screen.query_one(PassageList)
+    found = [passages.target(option.id) for option in passages.options]
+    return [
+        t for option, t in zip(passages.options, found, strict=True) if t and option.id[0] == "p"
+    ]
+
+
+def user_entities(tmp_path: Path) -> list[dict[str, object]]:
+    store = Store.open(tmp_path / "db.json")
+    try:
+        return store.list_user_entities()
+    finally:
+        store.close()
+
+
+async def test_m_at_a_mention_lists_every_other_passage_and_jumps(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    start = offset_of(sample_corpus, DOC_001, "达里奥·阿莫代伊")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start + 2}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        index = app.mention_index
+        assert index is not None
+        assert app.query_one(Reader).cursor_source == start + 2
+        await pilot.press("m")
+        await settle(app, pilot)
+        listed = targets(app)
+        assert {doc_id for doc_id, _ in listed} == ALL_DOCS
+        assert (DOC_001, start) not in listed  # the mention the user stands on
+        assert len(listed) == sum(n for _, n in index.documents_for("dario amodei")) - 1
+        first = listed[0]
+        assert first[0] == DOC_000
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, PassagesScreen)
+        assert app.pane.doc is not None and app.pane.doc.id == DOC_000
+        assert app.query_one(Reader).cursor_source == first[1]
+        await pilot.press("alt+left")
+        await settle(app, pilot)
+        assert app.pane.doc.id == DOC_001
+
+
+async def test_m_off_a_mention_picks_among_the_documents_entities(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#0")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"dario", "enter")
+        await settle(app, pilot)
+        assert {doc_id for doc_id, _ in targets(app)} == ALL_DOCS
+        await pilot.press("escape")
+        assert not isinstance(app.screen, PassagesScreen)
+
+
+async def test_passages_follow_the_readers_script(sample_corpus: Path, tmp_path: Path) -> None:
+    start = offset_of(sample_corpus, DOC_001, "达里奥·阿莫代伊")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")  # Simplified document: to Traditional
+        await settle(app, pilot)
+        await pilot.press("m")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, PassagesScreen)
+        lines = [str(option.prompt.plain) for option in screen.query_one(PassageList).options]
+        assert any("達里奧" in line for line in lines)
+        assert not any("达里奥" in line for line in lines)
+
+
+async def test_browser_filters_in_any_script_and_filters_the_document_list(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M")
+        await pilot.pause()
+        browser = app.screen
+        assert isinstance(browser, EntityBrowserScreen)
+        assert browser.current is not None and browser.current.name == "Anthropic"
+        await pilot.press(*"黃仁勛")  # Traditional spelling of the alias 黄仁勋
+        await pilot.pause()
+        assert browser.current is not None and browser.current.name == "Jensen Huang"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert {doc_id for doc_id, _ in targets(app)} == {DOC_004}
+        await pilot.press("escape")
+        assert app.screen is browser
+        await pilot.press("tab", "f")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityBrowserScreen)
+        assert [row.id for row in app.doc_list.rows()] != []
+        assert app.doc_list.table.option_count == 1
+        assert app.doc_list.current_id == DOC_004
+        assert "Jensen Huang" in str(app.doc_list.border_title)
+        assert app.focused is app.doc_list.table
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.doc_list.entity_filter is None
+        assert app.doc_list.table.option_count == 5
+
+
+async def test_passage_from_the_browser_closes_it(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M", *"windsurf", "enter")
+        await settle(app, pilot)
+        [(doc_id, offset)] = targets(app)
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, EntityBrowserScreen | PassagesScreen)
+        assert app.pane.doc is not None and app.pane.doc.id == doc_id
+        assert app.query_one(Reader).cursor_source == offset
+
+
+async def test_E_makes_the_selection_a_new_entity(sample_corpus: Path, tmp_path: Path) -> None:
+    start = offset_of(sample_corpus, DOC_001, "Hertz Fellow")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.mention_index is not None
+        assert app.mention_index.mention_at(DOC_001, start) is None
+        await pilot.press("v", "end", "E")  # the name ends its line
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"organ", "enter")
+        await settle(app, pilot)
+        index = app.mention_index
+        entity = index.registry.lookup("hertz fellow")
+        assert entity is not None and entity.name == "Hertz Fellow"
+        assert str(entity.kind) == "organisation"
+        mention = index.mention_at(DOC_001, start)
+        assert mention is not None and (mention.start, mention.end) == (start, start + 12)
+        assert index.documents_for(entity.id) == [(DOC_001, 1)]
+        assert app.query_one(Reader).selection is None
+        await pilot.press("q")
+    assert user_entities(tmp_path) == [
+        {"name": "Hertz Fellow", "kind": "organisation", "aliases": []}
+    ]
+
+
+async def test_E_makes_the_selection_an_alias(sample_corpus: Path, tmp_path: Path) -> None:
+    start = offset_of(sample_corpus, DOC_001, "Hertz Fellow")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v", *["right"] * 4, "E", *"alias", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"chris olah", "enter")
+        await settle(app, pilot)
+        entity = app.mention_index.registry.lookup("Hertz")
+        assert entity is not None and entity.name == "Chris Olah"
+    [record] = user_entities(tmp_path)
+    assert record["name"] == "Chris Olah" and "Hertz" in record["aliases"]  # type: ignore[operator]
+
+
+async def test_E_on_a_known_name_says_whose_it_is(sample_corpus: Path, tmp_path: Path) -> None:
+    start = offset_of(sample_corpus, DOC_001, "达里奥·阿莫代伊")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("v", *["right"] * 2, "E")
+        await pilot.pause()
+        assert not isinstance(app.screen, PickerScreen)
+    assert user_entities(tmp_path) == []
+
+
+async def test_rename_and_merge_from_the_browser(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M", *"jensen", "tab", "r")
+        await pilot.pause()
+        await pilot.press("home", "ctrl+k", *"黄仁勋 Jensen", "enter")
+        await settle(app, pilot)
+        registry = app.mention_index.registry
+        renamed = registry.lookup("Jensen Huang")
+        assert renamed is not None and renamed.name == "黄仁勋 Jensen"
+        browser = app.screen
+        assert isinstance(browser, EntityBrowserScreen)
+        assert browser.current is None or browser.current.name != "Jensen Huang"
+
+        fingerprint = app.mention_index.matcher.fingerprint
+        await pilot.press("slash", "home", "ctrl+k", *"google brain", "tab", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        await pilot.press(*"google", "enter")  # "Google" sorts first
+        await pilot.pause()
+        await pilot.press("enter")  # confirm
+        await settle(app, pilot)
+        index = app.mention_index
+        merged = index.registry.lookup("谷歌大脑")
+        assert merged is not None and merged.name == "Google"
+        assert index.matcher.fingerprint == fingerprint  # rekeyed, not matched again
+    records = user_entities(tmp_path)
+    assert [r["name"] for r in records] == ["黄仁勋 Jensen", "Google"]
+
+
+async def test_palette_opens_an_entitys_passages(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"達里奧")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert {doc_id for doc_id, _ in targets(app)} == ALL_DOCS
+
+
+def test_second_start_reads_the_index_from_its_cache(sample_corpus: Path, tmp_path: Path) -> None:
+    corpus, entities_file = open_corpus(sample_corpus)
+    registry = build_registry(entities_file, corpus.scan(), [])
+    first = build_index(corpus, registry)
+    loads: list[str] = []
+    again, _ = open_corpus(sample_corpus)
+    original = again.load
+    again.load = lambda doc_id: loads.append(doc_id) or original(doc_id)  # type: ignore[method-assign]
+    second = build_index(again, build_registry(entities_file, again.scan(), []))
+    assert loads == []
+    assert second.mentions_in(DOC_001) == first.mentions_in(DOC_001)
+
+
+async def test_features_wait_for_the_index(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.mention_index = None
+        said: list[str] = []
+        app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
+        await pilot.press("M")
+        await pilot.pause()
+        assert not isinstance(app.screen, EntityBrowserScreen)
+        assert said == ["Entities are still being indexed…"]
+
+
+async def test_hostile_entity_names_are_shown_literally(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    source = (
+        "---\ntitle: t\npeople: ['[@click=app.quit]Evil', '[bold]Bo[/]']\n---\n"
+        "[@click=app.quit]Evil met [bold]Bo[/] and [bold]Bo[/] again.\n"
+    )
+    (corpus / "a.md").write_text(source, encoding="utf-8")
+    at = source.index("[bold]Bo[/] and")
+    app = build(corpus, tmp_path, open_target=f"a.md#{at}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.mention_index is not None
+        await pilot.press("m")  # on the first [bold]Bo[/]
+        await settle(app, pilot)
+        assert app.is_running
+        assert [t for t in targets(app) if t[0] == "a.md"]
+        assert "[bold]Bo[/]" in screen_text(app)
+        await pilot.press("escape", "M")
+        await pilot.pause()
+        assert "[@click=app.quit]Evil" in screen_text(app)
+        await pilot.press("tab", "f")
+        await pilot.pause()
+        assert app.is_running
