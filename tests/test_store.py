@@ -222,7 +222,9 @@ def test_an_orphan_is_searched_for_once_per_text(
     searched: list[int] = []
     real = kbtui.store.anchor_all
     monkeypatch.setattr(
-        kbtui.store, "anchor_all", lambda a, s: (searched.append(len(a)), real(a, s))[1]
+        kbtui.store,
+        "anchor_all",
+        lambda a, s, **kw: (searched.append(len(a)), real(a, s, **kw))[1],
     )
     store.add(make(30, 40))
     rewritten = "完全不同的文字。" * 20

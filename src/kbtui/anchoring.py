@@ -162,9 +162,12 @@ def anchor(annotation: Annotation, source: str, *, text_hash: str | None = None)
     return _result(a, best)
 
 
-def anchor_all(annotations: Iterable[Annotation], source: str) -> list[AnchorResult]:
-    """Place each annotation of one document (hashing the source once)."""
-    text_hash = source_hash(source)
+def anchor_all(
+    annotations: Iterable[Annotation], source: str, *, text_hash: str | None = None
+) -> list[AnchorResult]:
+    """Place each annotation of one document (hashing the source once, if at all)."""
+    if text_hash is None:
+        text_hash = source_hash(source)
     return [anchor(a, source, text_hash=text_hash) for a in annotations]
 
 

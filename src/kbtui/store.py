@@ -240,7 +240,7 @@ class Store:
         stored = self.annotations_for(doc_id)
         settled = [a for a in stored if self._orphaned_at.get(a.id) == text_hash]
         annotations = [a for a in stored if self._orphaned_at.get(a.id) != text_hash]
-        results = anchor_all(annotations, source)
+        results = anchor_all(annotations, source, text_hash=text_hash)
         placed = [
             _placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
         ]
