@@ -7,7 +7,9 @@ from pathlib import Path
 
 from test_app import SIZE, build, screen_text, settle
 
-from kbtui.knowledge import build_index, build_registry, open_corpus
+from kbtui.document import Document
+from kbtui.knowledge import build_index, build_registry, doc_stamps, open_corpus, text_loader
+from kbtui.mentions import MentionIndex
 from kbtui.store import Store
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
@@ -256,6 +258,27 @@ def test_second_start_reads_the_index_from_its_cache(sample_corpus: Path, tmp_pa
     second = build_index(again, build_registry(entities_file, again.scan(), []))
     assert loads == []
     assert second.mentions_in(DOC_001) == first.mentions_in(DOC_001)
+
+
+def test_the_index_reads_bodies_as_corpus_load_does(sample_corpus: Path, tmp_path: Path) -> None:
+    corpus, entities_file = open_corpus(sample_corpus)
+    entries = corpus.scan()
+    registry = build_registry(entities_file, entries, [])
+    fast = build_index(corpus, registry, cache=False)
+    full = MentionIndex.build(registry, doc_stamps(entries), corpus.load)
+    for entry in entries:
+        assert fast.mentions_in(entry.id) == full.mentions_in(entry.id)
+    load = text_loader(corpus)
+    doc = load(DOC_000)
+    assert isinstance(doc, Document) and doc.body_start > 0
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    (copy / "a.md").write_text("---\ntitle: Claude\n---\nClaude\n", encoding="utf-8")
+    changed, _ = open_corpus(copy)
+    changed.scan()
+    (copy / "a.md").write_text("---\ntitle: Claude\nx: 1\n---\nClaude\n", encoding="utf-8")
+    grown = text_loader(changed)("a.md")
+    assert isinstance(grown, Document) and grown.source[grown.body_start :] == "Claude\n"
 
 
 async def test_features_wait_for_the_index(sample_corpus: Path, tmp_path: Path) -> None:

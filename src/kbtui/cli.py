@@ -190,7 +190,7 @@ MENTIONS_SHOWN = 3
 def cmd_mentions(args: argparse.Namespace) -> None:
     """``kbtui mentions [ENTITY]``: entities with the documents and passages naming them."""
     from kbtui.corpus import CorpusError
-    from kbtui.knowledge import build_index, build_registry, open_corpus, user_records
+    from kbtui.knowledge import build_index, build_registry, open_corpus, text_loader, user_records
     from kbtui.mentions import mentions_report
     from kbtui.sanitize import one_line
 
@@ -208,7 +208,7 @@ def cmd_mentions(args: argparse.Namespace) -> None:
     index = build_index(corpus, build_registry(entities_file, corpus.scan(), user))
     shown = None if args.json or args.entity is not None else MENTIONS_SHOWN
     try:
-        report = mentions_report(index, corpus.load, args.entity, max_per_document=shown)
+        report = mentions_report(index, text_loader(corpus), args.entity, max_per_document=shown)
     except LookupError as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from exc
     if args.json:

@@ -11,12 +11,15 @@ lives here, in the core, without Textual.
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from kbtui.corpus import Corpus, Entry
+from kbtui.corpus import MAX_FILE_BYTES, Corpus, Entry
+from kbtui.decoding import decode
+from kbtui.document import Document
 from kbtui.entities import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
-from kbtui.mentions import DocStamp, MentionIndex, default_cache_file
+from kbtui.mentions import DocStamp, Loader, MentionIndex, default_cache_file
 from kbtui.store import Store
 
 
@@ -54,6 +57,38 @@ def doc_stamps(entries: Iterable[Entry]) -> list[DocStamp]:
     return [DocStamp(entry.id, entry.size, entry.mtime) for entry in entries]
 
 
+def text_loader(corpus: Corpus) -> Loader:
+    """Reads a document's text for the index and its context lines: decoded,
+    with the body start the scan found, and nothing more.
+
+    :meth:`Corpus.load` also describes the document again (metadata, script
+    detection), which is nine tenths of its cost and of no use here. A file
+    that is no longer what the scan saw (another size, not a regular file)
+    is loaded the full way.
+    """
+
+    def load(doc_id: str) -> Document | str:
+        entry = corpus.get(doc_id)
+        if entry is None:
+            return corpus.load(doc_id)
+        if not entry.readable:
+            return ""
+        st = os.stat(entry.path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_size > MAX_FILE_BYTES:
+            return corpus.load(doc_id)
+        text = decode(entry.path.read_bytes()).text
+        return Document(
+            id=doc_id,
+            path=entry.path,
+            source=text,
+            meta=entry.meta,
+            script=entry.script,
+            body_start=min(entry.body_start, len(text)),
+        )
+
+    return load
+
+
 def build_index(
     corpus: Corpus,
     registry: EntityRegistry,
@@ -72,7 +107,7 @@ def build_index(
     return MentionIndex.build(
         registry,
         doc_stamps(corpus.entries()),
-        corpus.load,
+        text_loader(corpus),
         cache_file=default_cache_file(corpus.root) if cache else None,
         progress=progress,
         cancelled=cancelled,

@@ -22,7 +22,14 @@ from kbtui.corpus import Corpus
 from kbtui.document import Document, Script
 from kbtui.entities import EntityRecord, load_entities_file
 from kbtui.history import History
-from kbtui.knowledge import build_index, build_registry, open_corpus, save_record, user_records
+from kbtui.knowledge import (
+    build_index,
+    build_registry,
+    open_corpus,
+    save_record,
+    text_loader,
+    user_records,
+)
 from kbtui.mentions import IndexCancelled, MentionIndex, entity_mentions
 from kbtui.scripts import ConversionError, Variant, text_converter
 from kbtui.search import search
@@ -160,7 +167,7 @@ class KbtuiApp(App[None]):
                 self.notify(f"No document {doc_id!r} in this corpus", severity="error")
             else:
                 self.post_message(OpenDocument(doc_id, offset))
-        self.reindex_entities()
+        self.call_after_refresh(self.reindex_entities)  # the list is painted first
 
     @on(OpenDocument)
     def _open_document(self, message: OpenDocument) -> None:
@@ -344,8 +351,9 @@ class KbtuiApp(App[None]):
     ) -> None:
         """Load each document naming the entity for its context lines, off the UI thread."""
         worker = get_current_worker()
+        load = text_loader(self.corpus)
         found = entity_mentions(
-            index, entity_id, self.corpus.load, exclude=exclude, max_per_document=MAX_PASSAGES
+            index, entity_id, load, exclude=exclude, max_per_document=MAX_PASSAGES
         )
         groups = passage_groups(found, self._title_of, self._context_converter(variant))
 
