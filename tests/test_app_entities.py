@@ -318,3 +318,20 @@ async def test_hostile_entity_names_are_shown_literally(tmp_path: Path) -> None:
         await pilot.press("tab", "f")
         await pilot.pause()
         assert app.is_running
+
+
+async def test_a_document_changed_since_the_scan_is_matched_again(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "entities.yaml").write_text("entities: [{name: Claude}]\n", encoding="utf-8")
+    (corpus / "a.md").write_text("Claude here\n", encoding="utf-8")
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.mention_index is not None
+        assert app.mention_index.mention_at("a.md", 0) is not None
+        (corpus / "a.md").write_text("Now: Claude here\n", encoding="utf-8")
+        app.go_to("a.md", 5)
+        await settle(app, pilot)
+        mention = app.mention_index.mention_at("a.md", 5)
+        assert mention is not None and (mention.start, mention.end) == (5, 11)

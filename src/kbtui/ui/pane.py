@@ -22,7 +22,7 @@ from kbtui.annotation import Annotation, Kind
 from kbtui.document import Document
 from kbtui.entities import Entity, EntityRecord, alias_record, new_entity_record
 from kbtui.entities import Kind as EntityKind
-from kbtui.mentions import MentionIndex
+from kbtui.mentions import DocStamp, MentionIndex
 from kbtui.reading import render
 from kbtui.sanitize import one_line
 from kbtui.scripts import (
@@ -179,11 +179,19 @@ class DocumentPane(AnnotationActions, Vertical):
         ``doc`` only (after an edit, before the whole corpus is indexed again).
         Without an index yet, the marks of the previous document are cleared.
         """
-        index = index or self.kb.mention_index
         if self.doc is None or (doc is not None and doc is not self.doc):
             return
+        if index is None and (index := self.kb.mention_index) is not None:
+            self._reindex_if_changed(index, self.doc)
         mentions = index.mentions_in(self.doc.id) if index is not None else []
         self.reader.set_mentions((m.start, m.end) for m in mentions)
+
+    def _reindex_if_changed(self, index: MentionIndex, doc: Document) -> None:
+        """Match a document again when it changed on disk since the scan the
+        index was built from, so its marks stand on the text as it is now."""
+        entry = self.kb.corpus.get(doc.id)
+        if entry is not None and (entry.size, entry.mtime) != (doc.size, doc.mtime):
+            index.update(doc.id, doc, DocStamp(doc.id, doc.size, doc.mtime))
 
     def _shown_quote(self, annotation: Annotation) -> str:
         """The annotation's text as the current view shows it (its script, no markup)."""
