@@ -128,3 +128,19 @@ async def test_document_tags_bookmarks_and_annotation_jumps(
         await pilot.press("alt+left")
         await pilot.pause()
         assert reader.cursor_source == highlight.start
+
+
+async def test_tags_complete_from_tags_in_use(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    app.store.set_doc_tags("001_a7702332fec17ca5.txt", ["founders", "safety"])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("v", "right", "h", "left", "t")
+        await pilot.pause()
+        await pilot.press(*"saf")
+        await pilot.pause()
+        await pilot.press("right", *", fo")
+        await pilot.pause()
+        await pilot.press("right", "enter")
+        await pilot.pause()
+        assert app.pane.annotations[0].tags == ["safety", "founders"]

@@ -188,8 +188,8 @@ class AnnotationActions:
         annotation = self.annotation_at_cursor()
         doc_id = self.doc.id
         current = annotation.tags if annotation else self.store.doc_state(doc_id).tags
-        known = ", ".join(sorted(self.store.all_tags())[:40])
-        hint = f"Comma separated. In use: {known}" if known else "Comma separated."
+        known = sorted(self.store.all_tags())
+        hint = "Comma separated; → completes a tag already in use."
         title = "Tags of the annotation" if annotation else "Tags of the document"
 
         def entered(text: str | None) -> None:
@@ -203,7 +203,8 @@ class AnnotationActions:
                 self.store.set_doc_tags(doc_id, tags)
                 self.refresh_annotations()
 
-        self.app.push_screen(LineInputScreen(title, ", ".join(current), hint=hint), entered)
+        dialog = LineInputScreen(title, ", ".join(current), hint=hint, suggestions=known)
+        self.app.push_screen(dialog, entered)
 
     def action_delete_annotation(self) -> None:
         """Delete the annotation at the cursor (``u`` brings it back)."""

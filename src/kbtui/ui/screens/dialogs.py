@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
@@ -116,19 +117,46 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+class ListItemSuggester(Suggester):
+    """Completes the last item of a comma-separated list from known words.
+
+    ``safety, pe`` suggests ``safety, people`` when ``people`` is known; the
+    user accepts with the right arrow, as with any Textual suggestion.
+    """
+
+    def __init__(self, words: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._words = sorted(set(words))
+
+    async def get_suggestion(self, value: str) -> str | None:
+        """The value with its last item completed, or ``None``."""
+        head, sep, last = value.rpartition(",")
+        stem = last.lstrip()
+        if not stem:
+            return None
+        needle = fold(stem)
+        for word in self._words:
+            if fold(word).startswith(needle) and word != stem:
+                return f"{head}{sep}{last[: len(last) - len(stem)]}{word}"
+        return None
+
+
 class LineInputScreen(ModalScreen[str | None]):
-    """Enter one line of text (tags, names), with suggestions to complete from."""
+    """Enter one line of text (tags, names), completing from ``suggestions``."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
-    def __init__(self, title: str, value: str = "", *, hint: str = "") -> None:
+    def __init__(
+        self, title: str, value: str = "", *, hint: str = "", suggestions: Sequence[str] = ()
+    ) -> None:
         super().__init__()
         self._title, self._value, self._hint = title, value, hint
+        self._suggester = ListItemSuggester(suggestions) if suggestions else None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog line-input") as box:
             box.border_title = self._title
-            yield Input(value=self._value, id="line-input")
+            yield Input(value=self._value, id="line-input", suggester=self._suggester)
             if self._hint:
                 yield Label(safe_line(self._hint, 500), classes="detail")
 
