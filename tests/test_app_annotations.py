@@ -144,3 +144,15 @@ async def test_tags_complete_from_tags_in_use(sample_corpus: Path, tmp_path: Pat
         await pilot.press("right", "enter")
         await pilot.pause()
         assert app.pane.annotations[0].tags == ["safety", "founders"]
+
+
+async def test_underline_style_toggles(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("v", "right", "right", "h", "left", "U")
+        await pilot.pause()
+        assert app.pane.annotations[0].kind == Kind.UNDERLINE
+        await pilot.press("U")
+        await pilot.pause()
+        assert app.pane.annotations[0].kind == Kind.HIGHLIGHT

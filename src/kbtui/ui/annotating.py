@@ -51,6 +51,7 @@ class AnnotationActions:
             for i, c in enumerate(COLOURS)
         ),
         Binding("c", "recolour", "Colour", id="reader.recolour", show=False),
+        Binding("U", "toggle_style", "Underline / highlight", id="reader.style", show=False),
         Binding("a", "note", "Note", id="reader.note"),
         Binding("t", "tag", "Tag", id="reader.tag"),
         Binding("d", "delete_annotation", "Delete", id="reader.delete", show=False),
@@ -155,6 +156,16 @@ class AnnotationActions:
             self.app.notify("No annotation at the cursor")
             return
         annotation.colour = annotation.colour.next()
+        self._changed(annotation)
+
+    def action_toggle_style(self) -> None:
+        """Draw the annotation at the cursor as an underline, or as a highlight again."""
+        annotation = self.annotation_at_cursor()
+        if annotation is None or annotation.kind == Kind.BOOKMARK:
+            self.app.notify("No highlight at the cursor")
+            return
+        underline = annotation.kind == Kind.HIGHLIGHT
+        annotation.kind = Kind.UNDERLINE if underline else Kind.HIGHLIGHT
         self._changed(annotation)
 
     def action_note(self) -> None:
