@@ -116,7 +116,10 @@ async def test_browser_filters_in_any_script_and_filters_the_document_list(
         browser = app.screen
         assert isinstance(browser, EntityBrowserScreen)
         assert browser.current is not None and browser.current.name == "Anthropic"
-        await pilot.press(*"黃仁勛")  # Traditional spelling of the alias 黄仁勋
+        await pilot.press("down", "down", *"google")
+        await pilot.pause()
+        assert browser.current is not None and browser.current.name == "Google"
+        await pilot.press("home", "ctrl+k", *"黃仁勛")  # Traditional spelling of 黄仁勋
         await pilot.pause()
         assert browser.current is not None and browser.current.name == "Jensen Huang"
         await pilot.press("enter")
@@ -183,15 +186,16 @@ async def test_E_makes_the_selection_an_alias(sample_corpus: Path, tmp_path: Pat
     app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("v", *["right"] * 4, "E", *"alias", "enter")
+        await pilot.press("v", "end", "E", *"al", "enter")  # "Alias of an existing entity…"
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-        await pilot.press(*"chris olah", "enter")
+        await pilot.press(*"olah", "enter")
         await settle(app, pilot)
-        entity = app.mention_index.registry.lookup("Hertz")
+        entity = app.mention_index.registry.lookup("hertz fellow")
         assert entity is not None and entity.name == "Chris Olah"
     [record] = user_entities(tmp_path)
-    assert record["name"] == "Chris Olah" and "Hertz" in record["aliases"]  # type: ignore[operator]
+    assert record["name"] == "Chris Olah"
+    assert "Hertz Fellow" in record["aliases"]  # type: ignore[operator]
 
 
 async def test_E_on_a_known_name_says_whose_it_is(sample_corpus: Path, tmp_path: Path) -> None:
@@ -209,22 +213,22 @@ async def test_rename_and_merge_from_the_browser(sample_corpus: Path, tmp_path: 
     app = build(sample_corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("M", *"jensen", "tab", "r")
+        await pilot.press("M", *"jen", "tab", "r")
         await pilot.pause()
-        await pilot.press("home", "ctrl+k", *"黄仁勋 Jensen", "enter")
+        await pilot.press("home", "ctrl+k", *"黄仁勋", "enter")  # an alias becomes the name
         await settle(app, pilot)
         registry = app.mention_index.registry
         renamed = registry.lookup("Jensen Huang")
-        assert renamed is not None and renamed.name == "黄仁勋 Jensen"
+        assert renamed is not None and renamed.name == "黄仁勋"
         browser = app.screen
         assert isinstance(browser, EntityBrowserScreen)
         assert browser.current is None or browser.current.name != "Jensen Huang"
 
         fingerprint = app.mention_index.matcher.fingerprint
-        await pilot.press("slash", "home", "ctrl+k", *"google brain", "tab", "m")
+        await pilot.press("slash", "home", "ctrl+k", *"brain", "tab", "m")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
-        await pilot.press(*"google", "enter")  # "Google" sorts first
+        await pilot.press(*"goo", "enter")  # "Google" sorts first
         await pilot.pause()
         await pilot.press("enter")  # confirm
         await settle(app, pilot)
@@ -233,7 +237,7 @@ async def test_rename_and_merge_from_the_browser(sample_corpus: Path, tmp_path: 
         assert merged is not None and merged.name == "Google"
         assert index.matcher.fingerprint == fingerprint  # rekeyed, not matched again
     records = user_entities(tmp_path)
-    assert [r["name"] for r in records] == ["黄仁勋 Jensen", "Google"]
+    assert [r["name"] for r in records] == ["黄仁勋", "Google"]
 
 
 async def test_palette_opens_an_entitys_passages(sample_corpus: Path, tmp_path: Path) -> None:

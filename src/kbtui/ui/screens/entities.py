@@ -58,6 +58,10 @@ BROWSER_HINT = "enter: passages · tab, then r rename, m merge, f filter documen
 footer while the filter box has the focus."""
 
 
+MAX_SHOWN = 1000
+"""Rows the browser lists at once, most named first: typing narrows the rest."""
+
+
 @dataclass(frozen=True, slots=True)
 class EntityRow:
     """An entity and how often the corpus names it."""
@@ -176,9 +180,10 @@ class EntityBrowserScreen(Screen[None]):
 
     def __init__(self, rows: Sequence[EntityRow], query: str = "") -> None:
         super().__init__()
-        self._rows = list(rows)
         self._query = query
+        self._rows: list[tuple[EntityRow, str]] = []
         self._shown: list[EntityRow] = []
+        self._take(rows)
 
     @property
     def kb(self) -> KbtuiApp:
@@ -196,27 +201,29 @@ class EntityBrowserScreen(Screen[None]):
         self._fill()
         self.query_one(Input).focus()
 
-    def set_rows(self, rows: Sequence[EntityRow]) -> None:
-        """Replace the entities (after an edit), keeping the filter."""
-        self._rows = list(rows)
-        self._fill()
+    def _take(self, rows: Sequence[EntityRow]) -> None:
+        """Keep the rows with the folded text the filter searches, folded once."""
+        self._rows = [(row, row.haystack()) for row in rows]
 
-    def _fill(self) -> None:
-        needle = fold(self.query_one(Input).value.strip())
-        self._shown = [
-            row for row in self._rows if all(w in row.haystack() for w in needle.split())
-        ]
+    def set_rows(self, rows: Sequence[EntityRow]) -> None:
+        """Replace the entities (after an edit), keeping the filter and the highlight's place."""
+        self._take(rows)
+        self._fill(keep=self.query_one(EntityList).highlighted or 0)
+
+    def _fill(self, keep: int = 0) -> None:
+        words = fold(self.query_one(Input).value.strip()).split()
+        matching = [row for row, text in self._rows if all(w in text for w in words)]
+        self._shown = matching[:MAX_SHOWN]
         options = self.query_one(EntityList)
-        keep = options.highlighted
         options.clear_options()
         names = self._name_of
         options.add_options(
             Option(entity_line(row, names), id=f"e-{i}") for i, row in enumerate(self._shown)
         )
         if self._shown:
-            options.highlighted = min(keep or 0, len(self._shown) - 1)
+            options.highlighted = min(keep, len(self._shown) - 1)
         box = self.query_one("#entities")
-        box.border_subtitle = f"{len(self._shown)} of {len(self._rows)} · {BROWSER_HINT}"
+        box.border_subtitle = f"{len(matching)} of {len(self._rows)} · {BROWSER_HINT}"
 
     def _name_of(self, entity_id: str) -> str:
         index = self.kb.mention_index
