@@ -164,7 +164,9 @@ class KbtuiApp(App[None]):
             doc_id, offset = parse_open_target(self._open_target)
             self._open_target = None
             if self.doc_list.row(doc_id) is None:
-                self.notify(f"No document {doc_id!r} in this corpus", severity="error")
+                self.notify(
+                    f"No document {doc_id!r} in this corpus", severity="error", markup=False
+                )
             else:
                 self.post_message(OpenDocument(doc_id, offset))
         self.call_after_refresh(self.reindex_entities)  # the list is painted first

@@ -137,7 +137,7 @@ class DocumentPane(AnnotationActions, Vertical):
         self.refresh_annotations()
         self.refresh_mentions()
         for problem in doc.problems:
-            self.app.notify(f"{doc.id}: {problem}", severity="warning")
+            self.app.notify(f"{doc.id}: {problem}", severity="warning", markup=False)
 
     def save_position(self) -> None:
         """Remember where the reader is in the open document."""
@@ -248,7 +248,7 @@ class DocumentPane(AnnotationActions, Vertical):
         self.variant = Variant.ORIGINAL
         if self.reading is not None:
             self._display(self.reading, self.reader.cursor_source if self.view else None)
-        self.app.notify(f"Could not convert the script: {exc}", severity="error")
+        self.app.notify(f"Could not convert the script: {exc}", severity="error", markup=False)
 
     def _display(self, view: TextView, cursor_source: int | None) -> None:
         self.view = view
@@ -309,7 +309,7 @@ class DocumentPane(AnnotationActions, Vertical):
         ]
         if not self._matches:
             self.reader.set_matches([])
-            self.app.notify(f"Not found: {query}", severity="warning")
+            self.app.notify(f"Not found: {query}", severity="warning", markup=False)
             return
         cursor = self.reader.cursor_source
         index = next((i for i, (s, _) in enumerate(self._matches) if s >= cursor), 0)
