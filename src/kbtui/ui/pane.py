@@ -41,6 +41,7 @@ from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
 from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, selection_name
+from kbtui.ui.screens.export import start_export
 from kbtui.ui.sidebar import Sidebar
 from kbtui.ui.text import safe_line
 
@@ -366,8 +367,6 @@ class DocumentPane(AnnotationActions, Vertical):
 
     def action_export(self) -> None:
         """Export annotations (this document's by default) to Markdown or JSON."""
-        from kbtui.ui.screens.export import start_export
-
         start_export(self.kb, self.doc.id if self.doc else None)
 
     # -- entities ------------------------------------------------------------------
