@@ -123,3 +123,24 @@ async def test_notebook_lists_and_filters_every_annotation(
         assert app.pane.doc is not None and app.pane.doc.id == DOC_002
         offset = app.query_one(Reader).cursor_source
         assert app.pane.doc.source[offset : offset + 4] == "偶然聚集"
+
+
+async def test_default_script_from_the_palette_converts_list_titles(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"default script simplified")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.settings.default_script == "simplified"
+        row = app.doc_list.row(DOC_002)
+        assert row is not None and row.shown_title.startswith("一群AI科学家不想创业")
+        await open_doc(app, pilot, DOC_004)
+        assert app.pane.variant == Variant.SIMPLIFIED
+    saved = (tmp_path / "config" / "settings.toml").read_text(encoding="utf-8")
+    assert 'default_script = "simplified"' in saved

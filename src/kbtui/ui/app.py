@@ -18,7 +18,7 @@ from textual.containers import Horizontal
 from textual.widgets import Footer, ProgressBar
 from textual.worker import Worker, get_current_worker
 
-from kbtui.corpus import Corpus
+from kbtui.corpus import Corpus, Entry
 from kbtui.document import Document, Script
 from kbtui.entities import EntityRecord, load_entities_file
 from kbtui.history import History
@@ -35,7 +35,7 @@ from kbtui.scripts import ConversionError, Variant, text_converter
 from kbtui.search import body_only, search
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 from kbtui.store import Store
-from kbtui.ui.commands import DocumentCommands, EntityCommands
+from kbtui.ui.commands import DocumentCommands, EntityCommands, SettingsCommands
 from kbtui.ui.doclist import DocOptions, DocRow, DocumentList
 from kbtui.ui.messages import JumpTo, OpenDocument
 from kbtui.ui.pane import DocumentPane
@@ -76,7 +76,7 @@ class KbtuiApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = App.COMMANDS | {DocumentCommands, EntityCommands}
+    COMMANDS = App.COMMANDS | {DocumentCommands, EntityCommands, SettingsCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -140,8 +140,8 @@ class KbtuiApp(App[None]):
         rows = [self._row_for(entry) for entry in entries]
         self.call_from_thread(self._scanned, rows)
 
-    def _row_for(self, entry: object) -> DocRow:
-        state = self.store.doc_state(entry.id)  # type: ignore[attr-defined]
+    def _row_for(self, entry: Entry) -> DocRow:
+        state = self.store.doc_state(entry.id)
         return DocRow(
             id=entry.id,  # type: ignore[attr-defined]
             meta=entry.meta,  # type: ignore[attr-defined]
@@ -150,7 +150,34 @@ class KbtuiApp(App[None]):
             annotations=self.store.count(entry.id),  # type: ignore[attr-defined]
             doc_tags=list(state.tags),
             last_opened=state.last_opened,
+            title=self._title_in_default_script(entry),
         )
+
+    def _title_in_default_script(self, entry: Entry) -> str:
+        """The title converted to the default script (called in worker threads)."""
+        variant = Variant(self.settings.default_script)
+        if variant is Variant.ORIGINAL:
+            return entry.meta.title
+        try:
+            return text_converter(variant, entry.script)(entry.meta.title)
+        except ConversionError:
+            return entry.meta.title
+
+    def set_default_script(self, variant: Variant) -> None:
+        """Make ``variant`` the script documents open in and the list's titles use."""
+        self.settings.default_script = variant.value
+        self.save_settings()
+        self._retitle()
+        self.notify(f"Default script: {variant.display_name}")
+
+    @work(thread=True, exclusive=True, group="retitle")
+    def _retitle(self) -> None:
+        rows = self.doc_list.rows()
+        for row in rows:
+            entry = self.corpus.get(row.id)
+            if entry is not None:
+                row.title = self._title_in_default_script(entry)
+        self.call_from_thread(self.doc_list.set_rows, rows)
 
     def _scanned(self, rows: list[DocRow]) -> None:
         self.query_one("#scan-progress", ProgressBar).display = False

@@ -1,4 +1,4 @@
-"""Command palette providers: open a document by title, or an entity's passages, from ``ctrl+p``.
+"""Command palette providers: documents, entities and settings, from ``ctrl+p``.
 
 Titles and entity names are untrusted text, and the palette would read a
 plain string as markup, so hits are built as :class:`Content` that is never
@@ -7,6 +7,7 @@ parsed (:func:`highlighted`), matched on folded text so that 達里奧 finds 达
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,7 @@ from textual.markup import escape
 
 from kbtui.hanzi import fold
 from kbtui.sanitize import one_line
+from kbtui.scripts import Variant
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.screens.entities import describe, entity_rows
 
@@ -115,3 +117,29 @@ class EntityCommands(Provider):
                     text=label,
                     help=escape(about),
                 )
+
+
+class SettingsCommands(Provider):
+    """Settings that the palette changes (and saves): the default script."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        app: KbtuiApp = self.app  # type: ignore[assignment]
+        return [
+            (
+                f"Default script: {variant.display_name}",
+                partial(app.set_default_script, variant),
+                "documents open in it; the list shows titles in it",
+            )
+            for variant in Variant
+        ]
+
+    async def discover(self) -> Hits:
+        for label, action, about in self._commands():
+            yield DiscoveryHit(Content(label), action, text=label, help=about)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, action, about in self._commands():
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(score, matcher.highlight(label), action, text=label, help=about)

@@ -50,6 +50,13 @@ class DocRow:
     doc_tags: list[str] = field(default_factory=list)
     entities: frozenset[str] = frozenset()
     last_opened: str | None = None
+    title: str = ""
+    """The title as the list shows it (in the default script); the metadata's if empty."""
+
+    @property
+    def shown_title(self) -> str:
+        """What the list shows as the title."""
+        return self.title or self.meta.title
 
     @property
     def all_tags(self) -> list[str]:
@@ -58,7 +65,7 @@ class DocRow:
 
     def haystack(self) -> str:
         """The folded text the filter searches."""
-        return fold(" ".join([self.meta.title, self.id, *self.all_tags]))
+        return fold(" ".join([self.shown_title, self.id, *self.all_tags]))
 
 
 class DocOptions(OptionList):
@@ -188,7 +195,7 @@ class DocumentList(Vertical):
                 rows = [r for r in rows if word in r.haystack()]
         order = SORTS[self.sort_index]
         if order == "title":
-            return sorted(rows, key=lambda r: fold(r.meta.title))
+            return sorted(rows, key=lambda r: fold(r.shown_title))
         undated = [r for r in rows if not r.meta.date]
         dated = sorted(
             (r for r in rows if r.meta.date),
@@ -217,7 +224,7 @@ class DocumentList(Vertical):
 
 def _prompt(row: DocRow) -> Group:
     """Two lines: the title, then date, script, annotation count and tags (all literal)."""
-    title = safe_line(row.meta.title, 200)
+    title = safe_line(row.shown_title, 200)
     if row.problems:
         title = Text("⚠ ", style="bold red") + title
     badge, colour = SCRIPT_BADGES[row.script]

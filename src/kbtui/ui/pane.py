@@ -121,11 +121,19 @@ class DocumentPane(AnnotationActions, Vertical):
     def _load(self, doc_id: str, source_offset: int | None) -> None:
         doc = self.kb.corpus.load(doc_id)
         reading = render(doc.source, doc.body_start)
+        # Re-anchoring after an edit can take a while on a big document: do it here.
+        annotations = self.kb.store.anchored_annotations(doc.id, doc.source)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, doc, reading, source_offset)
+            self.app.call_from_thread(self._loaded, doc, reading, annotations, source_offset)
             prepare(doc.script)  # build converters now, so the first `s` is quick
 
-    def _loaded(self, doc: Document, reading: TextView, source_offset: int | None) -> None:
+    def _loaded(
+        self,
+        doc: Document,
+        reading: TextView,
+        annotations: list[Annotation],
+        source_offset: int | None,
+    ) -> None:
         store = self.kb.store
         state = store.doc_state(doc.id)
         self.doc, self.reading = doc, reading
@@ -135,7 +143,7 @@ class DocumentPane(AnnotationActions, Vertical):
         offset = source_offset if source_offset is not None else state.position
         self._matches, self._match_index = [], None
         self._show_variant(offset)
-        self.refresh_annotations()
+        self.refresh_annotations(annotations)
         self.refresh_mentions()
         for problem in doc.problems:
             self.app.notify(f"{doc.id}: {problem}", severity="warning", markup=False)
@@ -157,12 +165,14 @@ class DocumentPane(AnnotationActions, Vertical):
             return None
         return self.doc.id, self.reader.cursor_source
 
-    def refresh_annotations(self) -> None:
-        """Re-read the document's annotations; redraw highlights, sidebar and list row."""
+    def refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
+        """Redraw highlights, sidebar and list row from ``annotations`` (else the store's)."""
         if self.doc is None:
             return
         doc = self.doc
-        self.annotations = self.kb.store.anchored_annotations(doc.id, doc.source)
+        if annotations is None:
+            annotations = self.kb.store.anchored_annotations(doc.id, doc.source)
+        self.annotations = annotations
         self.reader.set_highlights(
             (a.start, a.end, _overlay_style(a)) for a in self.annotations if a.placed
         )
