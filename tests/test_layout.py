@@ -103,8 +103,11 @@ def test_rows_away_keeps_the_column_and_crosses_lines() -> None:
 
 
 def test_prepare_wraps_a_screenful_around_an_offset() -> None:
-    text = "\n".join("字" * 50 for _ in range(500))
+    text = "\n".join("字" * 50 for _ in range(500))  # ten rows a line at width 10
     layout = TextLayout(text, width=10)
-    layout.prepare(250 * 51, rows=20)
-    assert all(layout.exact[248:254])  # ten rows a line: two lines up, three down
-    assert not layout.exact[247] and not layout.exact[254]
+    offset = 250 * 51 + 25  # the middle of line 250
+    layout.prepare(offset, rows=20)
+    assert list(layout.exact[247:254]) == [0, 1, 1, 1, 1, 1, 0]
+    row = layout.row_of(offset)
+    for near in range(row - 20, row + 21):
+        assert layout.exact[layout.index.locate(near)[0]]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -390,3 +392,28 @@ def test_snapshot_of_a_styled_view(snap_compare) -> None:
         await pilot.press("down", "down", "down", "v", "right", "right", "right")
 
     assert snap_compare(ReaderApp(view), terminal_size=SIZE, run_before=run_before)
+
+
+async def test_random_keys_keep_the_cursor_valid_and_visible() -> None:
+    """A seeded walk of keys and resizes over awkward text: nothing breaks, the cursor shows."""
+    keys = [
+        *("up", "down", "left", "right", "pageup", "pagedown", "g", "G", "home", "end"),
+        *("v", "shift+up", "shift+down", "shift+left", "shift+right", "escape"),
+    ]
+    alphabet = list("ab ，。「」中文字\n\n e\u0301😀\t\x1b")
+    for seed in range(3):
+        rnd = random.Random(seed)
+        text = "".join(rnd.choice(alphabet) for _ in range(300))
+        app = ReaderApp(TextView.plain(text))
+        async with app.run_test(size=(rnd.randint(8, 40), rnd.randint(4, 12))) as pilot:
+            reader = app.query_one(Reader)
+            for _ in range(30):
+                if rnd.random() < 0.1:
+                    await pilot.resize_terminal(rnd.randint(8, 40), rnd.randint(4, 12))
+                else:
+                    await pilot.press(rnd.choice(keys))
+                assert 0 <= reader.cursor <= len(text)
+                region = reader.scrollable_content_region
+                strips = [reader.render_line(y) for y in range(region.height)]
+                assert all(strip.cell_length == region.width for strip in strips)
+                assert any(cursor_cells(strip, reader) for strip in strips)

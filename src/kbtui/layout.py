@@ -227,19 +227,19 @@ class TextLayout:
         return seg, sub_row
 
     def prepare(self, offset: int, rows: int) -> None:
-        """Wrap ``rows`` rows above and below ``offset`` exactly.
+        """Wrap exactly every line within ``rows`` rows above and below ``offset``.
 
         Done before scrolling to a far place: scrolling to rows whose heights
         are only estimated would put the cursor somewhere else once they are
         painted.
         """
-        seg = self.segment_of(offset)
-        seen, i = 0, seg
-        while i >= 0 and seen <= rows:
+        seg, layout, sub_row = self.position(offset)
+        seen, i = sub_row, seg - 1
+        while i >= 0 and seen < rows:
             seen += self.line(i).rows
             i -= 1
-        seen, i = 0, seg + 1
-        while i < len(self.starts) and seen <= rows:
+        seen, i = layout.rows - 1 - sub_row, seg + 1
+        while i < len(self.starts) and seen < rows:
             seen += self.line(i).rows
             i += 1
 

@@ -347,7 +347,8 @@ class Reader(ScrollView, can_focus=True):
         self._scroll_shift = 0
         self._size_stale = True
         self._settle()
-        self.run_worker(self._refine(self._generation), exclusive=True, group="reader-refine")
+        # The method, not a coroutine: a worker replaced before it starts never awaits it.
+        self.run_worker(self._refine, exclusive=True, group="reader-refine")
 
     def _on_correct(self, seg: int, delta: int) -> None:
         """A line's exact height differs from its estimate: keep the window still."""
@@ -367,14 +368,14 @@ class Reader(ScrollView, can_focus=True):
             shift, self._scroll_shift = self._scroll_shift, 0
             self.scroll_to(y=self.scroll_offset.y + shift, animate=False, force=True)
 
-    async def _refine(self, generation: int) -> None:
+    async def _refine(self) -> None:
         """Wrap every line exactly, a few milliseconds at a time, in the background.
 
         The heights are applied together at the end: one correction of the
         scrollbar and (if lines above the window changed) one scroll shift,
         instead of a repaint per slice.
         """
-        layout = self._layout
+        layout, generation = self._layout, self._generation
         heights = array("q")
         while len(heights) < layout.segments:
             layout.measure(heights, perf_counter() + REFINE_SLICE, perf_counter)
@@ -393,29 +394,38 @@ class Reader(ScrollView, can_focus=True):
 
     def on_resize(self, event: events.Resize) -> None:
         """Rewrap when the width changes, keeping the cursor's passage in view."""
-        self._viewport = None
-        self._sync_width()
+        old, self._viewport = self._viewport, None
+        self._sync_width(old)
 
-    def _sync_width(self) -> None:
-        """Lay out if a layout is due or the width changed."""
+    def _sync_width(self, old: Size | None = None) -> None:
+        """Lay out if a layout is due or the width changed; keep a visible cursor visible.
+
+        ``old`` is the text area's size before a resize, which tells whether
+        the cursor was on screen.
+        """
         if not self._sized():
             return
-        pending = self._pending
-        if not pending and self._layout.width == self._wrap_width():
+        if self._pending:
+            self._relayout()
+            self._reveal_cursor(third=True, always=True)
             return
-        screen_row = None if pending else self._cursor_screen_row()
-        self._relayout()
-        if screen_row is None:
-            self._reveal_cursor(third=True, always=pending)
-        else:
-            self._reveal_cursor(screen_row=screen_row)
+        screen_row = self._cursor_screen_row(old)
+        if self._layout.width != self._wrap_width():
+            self._relayout()
+            if screen_row is None:
+                self._reveal_cursor(third=True)
+            else:
+                self._reveal_cursor(screen_row=screen_row)
+        elif screen_row is not None:
+            self._reveal_cursor()  # only the height changed: scroll as little as needed
 
-    def _cursor_screen_row(self) -> int | None:
-        """The cursor's row in the window, if it is laid out and visible."""
+    def _cursor_screen_row(self, viewport: Size | None = None) -> int | None:
+        """The cursor's row in the window (of ``viewport``'s size), if laid out and visible."""
         if not self._laid_out:
             return None
+        height = (viewport or self._content_size()).height
         row = self._layout.row_of(self._cursor) - self.scroll_offset.y
-        return row if 0 <= row < self._content_size().height else None
+        return row if 0 <= row < height else None
 
     def on_focus(self) -> None:
         """The cursor looks different with and without focus."""
@@ -612,7 +622,7 @@ class Reader(ScrollView, can_focus=True):
         self._settle()
         row, top = self._layout.row_of(self._cursor), self.scroll_offset.y
         if screen_row is not None:
-            target = row - screen_row
+            target = row - min(screen_row, height - 1)  # the window may have shrunk
         elif top <= row < top + height and not always:
             return
         elif third:
@@ -798,14 +808,16 @@ class Reader(ScrollView, can_focus=True):
             for s in self._segment_styles(seg)
             if s.start < b and s.end > a
         ]
+        at_line_end = bool(live) and live[-1].start >= len(text)  # the cursor, if any, is last
         if any(span.end > len(text) for span in live):
             text += " "  # the line-end cell, so a cursor or selection there shows
             cells += 1
         spans.extend(live)
         base = self._base_style()
         segments = styled_segments(text, base, spans)
-        if cells > width:  # cannot happen with rows wrapped to the width; stay safe
-            return list(Strip(segments).crop_extend(0, width, base))
+        if cells > width:  # a wide character in a window too narrow for it
+            left = cells - width if at_line_end else 0  # keep the cursor in sight
+            return list(Strip(segments).crop_extend(left, left + width, base))
         if cells < width:
             segments.append(Segment(" " * (width - cells), base))
         return segments
