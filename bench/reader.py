@@ -5,7 +5,7 @@ Run: ``python bench/reader.py [--mb 5] [--keys 30] [--width 120] [--height 40]``
 Builds a plain TextView by repeating the sample corpus, mounts a Reader in a
 headless App (``run_test``) and prints milliseconds for ``show()``, for the
 first frame after it, for the background pass that wraps every line, and per
-keystroke.
+keystroke. It also times the wrapping core alone over the whole text.
 
 A Pilot press takes ~60 ms of wall time even for an unbound key (it waits for
 the process to go idle), so wall time per press says nothing about the reader.
@@ -34,6 +34,7 @@ from textual.screen import Screen
 
 from kbtui.textview import TextView
 from kbtui.ui.reader import Reader
+from kbtui.wrap import layout_line, row_count, split_segments
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -137,6 +138,21 @@ async def time_show(pilot: Pilot, reader: Reader, view: TextView, cursor: int | 
     )
 
 
+def time_wrapping(text: str, width: int) -> None:
+    """Print how fast the whole text wraps at ``width`` cells, without the widget."""
+    starts, ends = split_segments(text)
+    lines = [text[s:e] for s, e in zip(starts, ends, strict=True)]
+    for label, wrap in (("layout_line", layout_line), ("row_count", row_count)):
+        start = perf_counter()
+        for line in lines:
+            wrap(line, width)
+        elapsed = perf_counter() - start
+        print(
+            f"  {label} over every line at {width} cells: {1000 * elapsed:.0f} ms "
+            f"({len(text) / elapsed / 1e6:.1f} M chars/s)"
+        )
+
+
 async def run(megabytes: float, count: int, width: int, height: int) -> None:
     text = build_text(megabytes)
     view = TextView.plain(text)
@@ -144,6 +160,8 @@ async def run(megabytes: float, count: int, width: int, height: int) -> None:
         f"document: {len(text.encode('utf-8')) / 1e6:.1f} MB, {len(text):,} chars, "
         f"{text.count(chr(10)):,} lines; terminal {width}x{height}"
     )
+    print("wrapping (the core, no widget):")
+    time_wrapping(text, width - 5)
     app = BenchApp()
     async with app.run_test(size=(width, height)) as pilot:
         reader = app.query_one(Reader)
