@@ -88,8 +88,8 @@ class Reader(ScrollView, can_focus=True):
         Binding("right", "cursor_right", "Right", show=False, id="reader.right"),
         Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
         Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
-        Binding("g", "start", "Start", show=False, id="reader.start"),
-        Binding("G", "end", "End", show=False, id="reader.end"),
+        Binding("g", "start", "Document start", show=False, id="reader.start"),
+        Binding("G", "end", "Document end", show=False, id="reader.end"),
         Binding("home", "row_start", "Row start", show=False, id="reader.row_start"),
         Binding("end", "row_end", "Row end", show=False, id="reader.row_end"),
         Binding("v", "toggle_selection", "Select", id="reader.select",
@@ -106,7 +106,7 @@ class Reader(ScrollView, can_focus=True):
                 id="reader.select_row_start"),
         Binding("shift+end", "row_end(True)", "Select to row end", show=False,
                 id="reader.select_row_end"),
-        Binding("escape", "cancel_selection", "Cancel", show=False, id="reader.cancel"),
+        Binding("escape", "cancel_selection", "Cancel selection", show=False, id="reader.cancel"),
     ]  # fmt: skip
 
     @dataclass
