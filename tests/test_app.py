@@ -32,12 +32,20 @@ async def settle(app: KbtuiApp, pilot: object) -> None:
 
 
 async def open_doc(app: KbtuiApp, pilot: object, doc_id: str) -> None:
-    """Put the list's cursor on ``doc_id`` and press enter on it, as a user would."""
+    """Put the list's cursor on ``doc_id`` and press enter on it, as a user would.
+
+    Waits until the reader shows it: on a loaded machine the load worker may
+    start only after a first round of waiting.
+    """
     await settle(app, pilot)
     app.doc_list.table.focus()
     app.doc_list.select(doc_id)
     await pilot.press("enter")  # type: ignore[attr-defined]
-    await settle(app, pilot)
+    for _ in range(100):
+        await settle(app, pilot)
+        if app.pane.doc is not None and app.pane.doc.id == doc_id and app.pane.view:
+            return
+    raise AssertionError(f"{doc_id} did not open")
 
 
 def screen_text(app: KbtuiApp) -> str:

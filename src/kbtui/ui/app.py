@@ -7,6 +7,7 @@ and the tests both build the App with :func:`make_app`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,9 @@ class KbtuiApp(App[None]):
         self.call_from_thread(self.doc_list.set_rows, rows)
 
     def _scanned(self, rows: list[DocRow]) -> None:
+        # Everything alive now lives as long as the app: keeping it out of the
+        # collector's full passes removes 20-45 ms pauses from keystrokes.
+        gc.freeze()
         self.query_one("#scan-progress", ProgressBar).display = False
         self.doc_list.set_rows(rows)
         opened = [row for row in rows if row.last_opened]
