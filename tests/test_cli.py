@@ -178,6 +178,19 @@ def test_json_export_keeps_to_the_tag(
     assert quotes == ["偶然聚集"]
 
 
+def test_export_of_one_document(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    annotate(db, sample_corpus, DOC_000, "安全护栏")
+    annotate(db, sample_corpus, DOC_002, "偶然聚集")
+    code, out, err = run(capsys, "export", "--db", str(db), "--doc", DOC_002)
+    assert code == 0, err
+    assert "> 偶然聚集" in out and "安全护栏" not in out
+    code, _, err = run(capsys, "export", "--db", str(db), "--doc", "nope.md")
+    assert code != 0 and "no document 'nope.md'" in err
+
+
 def test_mentions_of_one_entity_in_any_spelling(
     capsys: pytest.CaptureFixture[str], sample_corpus: Path
 ) -> None:

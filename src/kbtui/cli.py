@@ -250,6 +250,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
     corpus, store = _corpus(args), _store(args)
     scope = Scope(doc_id=args.doc, tag=args.tag)
+    corpus.entries()  # scan, so ``get`` knows every document
     if args.doc is not None and corpus.get(args.doc) is None:
         raise UserError(f"no document {args.doc!r} in {corpus.root}")
     out, folder = out_path(args.out)
