@@ -191,6 +191,18 @@ def test_export_of_one_document(
     assert code != 0 and "no document 'nope.md'" in err
 
 
+def test_file_names_are_printed_without_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a\x1b[31m\u202ename.md").write_text("# title\nneedle\n", encoding="utf-8")
+    for argv in (["list"], ["search", "needle"]):
+        code, out, _ = run(capsys, *argv, "--corpus", str(corpus))
+        assert code == 0 and "name.md" in out
+        assert "\x1b" not in out and "\u202e" not in out
+
+
 def test_mentions_of_one_entity_in_any_spelling(
     capsys: pytest.CaptureFixture[str], sample_corpus: Path
 ) -> None:

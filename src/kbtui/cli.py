@@ -127,7 +127,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     for r in records:
         problems = f"  ⚠ {'; '.join(r['problems'])}" if r["problems"] else ""
         print(
-            f"{r['id']}\t{r['date'] or '-':10}\t{r['script']:11}\t{r['chars']:>8}\t"
+            f"{one_line(r['id'])}\t{r['date'] or '-':10}\t{r['script']:11}\t{r['chars']:>8}\t"
             f"{one_line(str(r['title']), 80)}{one_line(problems)}"
         )
 
@@ -163,6 +163,7 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
 
 def cmd_search(args: argparse.Namespace) -> None:
     """``kbtui search QUERY``: every match in every document, with context."""
+    from kbtui.sanitize import one_line
     from kbtui.search import body_only, search
 
     corpus = _corpus(args)
@@ -176,7 +177,7 @@ def cmd_search(args: argparse.Namespace) -> None:
         _print_json(result.to_json())
         return
     for group in result.documents:
-        print(f"{group.doc_id}  ({group.total})")
+        print(f"{one_line(group.doc_id)}  ({group.total})")
         for hit in group.hits:
             print(f"  {hit.start:>7}  {hit.context}")
     note = " (contexts cut)" if result.truncated else ""
