@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -201,6 +202,19 @@ def test_file_names_are_printed_without_control_characters(
         code, out, _ = run(capsys, *argv, "--corpus", str(corpus))
         assert code == 0 and "name.md" in out
         assert "\x1b" not in out and "\u202e" not in out
+
+
+def test_list_reports_names_it_cannot_use(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("正文", encoding="utf-8")
+    with open(os.fsencode(corpus) + b"/\xd6\xd0.md", "wb") as file:
+        file.write("正文".encode())
+    code, out, err = run(capsys, "list", "--corpus", str(corpus))
+    assert code == 0 and out.startswith("a.md\t")
+    assert "kbtui: \\xd6\\xd0.md: name is not valid UTF-8" in err
 
 
 def test_mentions_of_one_entity_in_any_spelling(

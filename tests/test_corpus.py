@@ -83,6 +83,22 @@ def test_walk_is_recursive_and_skips_hidden_and_other_files(tmp_path: Path) -> N
     assert [e.id for e in Corpus(tmp_path).scan()] == ["a.md", "b/c.MARKDOWN", "b/d/e.txt"]
 
 
+def test_names_that_are_not_utf8_are_reported_not_listed(tmp_path: Path) -> None:
+    """A GBK file name unzipped on Linux: its id could be neither stored nor printed."""
+    (tmp_path / "a.md").write_text("正文")
+    os.makedirs(os.fsencode(tmp_path) + b"/\xb9\xfe", exist_ok=True)
+    for name in (b"\xd6\xd0\xce\xc4.md", b"\xb9\xfe/b.md", b"\xff.pdf"):
+        with open(os.fsencode(tmp_path) + b"/" + name, "wb") as file:
+            file.write("正文".encode())
+    corpus = Corpus(tmp_path)
+    assert [e.id for e in corpus.scan()] == ["a.md"]
+    assert corpus.folder_problems == [
+        "\\xb9\\xfe: name is not valid UTF-8 (rename it to read it)",
+        "\\xd6\\xd0\\xce\\xc4.md: name is not valid UTF-8 (rename it to read it)",
+    ]
+    assert [e.id for e in Corpus(tmp_path).scan()] == ["a.md"]  # from the cache
+
+
 def test_folder_links_are_not_followed(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("正文")
     (tmp_path / "loop").symlink_to(tmp_path)
@@ -288,6 +304,15 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
     reads.clear()
     Corpus(root).scan()
     assert reads == []
+
+
+def test_cache_nested_too_deeply_for_json_is_ignored(root: Path, reads: list[str]) -> None:
+    corpus = Corpus(root)
+    corpus.scan()
+    corpus.cache_path.write_bytes(b"[" * 100_000)
+    reads.clear()
+    assert [e.id for e in Corpus(root).scan()] == SAMPLE_IDS
+    assert len(reads) == len(SAMPLE_IDS)
 
 
 def test_cache_write_leaves_no_temporary_files(root: Path) -> None:

@@ -105,6 +105,8 @@ def cmd_list(args: argparse.Namespace) -> None:
     corpus = _corpus(args)
     store = _store(args)
     entries = corpus.scan()
+    for problem in corpus.folder_problems:
+        print(f"kbtui: {one_line(problem)}", file=sys.stderr)
     records = [
         {
             "id": e.id,

@@ -59,6 +59,9 @@ Progress = Callable[[int, int], None]
 Record = dict[str, Any]
 """An entry as stored in the cache (see :meth:`Entry.to_record`)."""
 
+NOT_UTF8 = "name is not valid UTF-8 (rename it to read it)"
+"""The problem of a file or folder whose name kbtui cannot use as an id."""
+
 Cancel = Callable[[], bool]
 """``cancel()``: polled before each file; returning true stops the scan."""
 
@@ -301,7 +304,8 @@ class Corpus:
         self.entity_lists = tuple(dict.fromkeys([*STANDARD_ENTITY_LISTS, *entity_lists]))
         self.use_cache = use_cache
         self.folder_problems: list[str] = []
-        """Folders that could not be listed during the last scan."""
+        """Folders that could not be listed during the last scan, and names
+        left out because they are not valid UTF-8."""
         self._entries: dict[str, Entry] | None = None
         self._scan_lock = threading.Lock()
         self._docs_lock = threading.Lock()
@@ -462,7 +466,7 @@ class Corpus:
                 data = json.load(file)
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, RecursionError) as error:
             logger.warning("ignoring corpus cache %s: %s", self.cache_path, error)
             return {}
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
@@ -504,12 +508,36 @@ def _walk(root: Path) -> tuple[list[_Found], list[str]]:
             if item.name.startswith("."):
                 continue
             doc_id = prefix + item.name
-            if _is_folder(item):
+            folder = _is_folder(item)
+            if not folder and os.path.splitext(item.name)[1].lower() not in EXTENSIONS:
+                continue
+            if not _is_utf8(item.name):
+                problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
+            elif folder:
                 stack.append((Path(item.path), doc_id + "/"))
-            elif os.path.splitext(item.name)[1].lower() in EXTENSIONS:
+            else:
                 found.append(_Found(doc_id, Path(item.path), _stat(item)))
     found.sort(key=lambda f: f.id)
+    problems.sort()
     return found, problems
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name from the file system is valid UTF-8.
+
+    Other bytes (a GBK name unzipped on Linux) come as lone surrogates, which
+    no id can hold: the cache, the database and the terminal all refuse them.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown_name(name: str) -> str:
+    """A name that is not valid UTF-8, its bad bytes written as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
 
 
 def _is_folder(item: os.DirEntry[str]) -> bool:
