@@ -187,6 +187,9 @@ DAMAGED = {
     "a list": b'[{"n": 1}]',
     "a table that is a list": b'{"t": [1, 2]}',
     "a record that is a number": b'{"t": {"1": 5}}',
+    "NaN, which kbtui cannot write back": b'{"t": {"1": {"n": NaN}}}',
+    "a number too large for a float": b'{"t": {"1": {"n": -1e999}}}',
+    "nested too deeply to parse": b'{"t": {"1": {"n": ' + b"[" * 100_000 + b"}}}",
 }
 
 

@@ -50,6 +50,7 @@ naming it, and is never written over.
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import uuid
@@ -135,6 +136,23 @@ def _file_key(path: Path) -> _FileKey | None:
 def _dumps(value: object) -> str:
     """JSON as kbtui writes it: UTF-8 text kept readable, no NaN (not JSON)."""
     return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _loads(text: str) -> Any:
+    """JSON as kbtui reads it: ``NaN``, ``Infinity`` and ``1e999`` are refused,
+    since :func:`_dumps` could never write them back (ValueError)."""
+    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
+
+
+def _not_json(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large a number")
+    return value
 
 
 # -- journal lines -------------------------------------------------------------
@@ -540,8 +558,8 @@ class JournalStorage(Storage):
         if not raw.strip():
             return None
         try:
-            tables = _check_shape(json.loads(raw.decode("utf-8")), self.path)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            tables = _check_shape(_loads(raw.decode("utf-8")), self.path)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise unreadable(self.path, f"is not valid JSON ({exc})") from exc
         generation = _generation(tables)  # also removes the private table
         return tables, generation
