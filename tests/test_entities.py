@@ -203,6 +203,18 @@ def test_broken_entities_file_is_reported_not_raised(tmp_path: Path) -> None:
     assert load_entities_file(tmp_path).problems
 
 
+def test_hostile_entities_file_is_reported_not_raised() -> None:
+    deep = parse_entities_yaml("entities: " + "[" * 50_000)
+    assert deep.entities == [] and "nested" in deep.problems[0]
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    for level in "bcdef":
+        bomb += f"{level}: &{level} [{', '.join([f'*{chr(ord(level) - 1)}'] * 9)}]\n"
+    bomb += "entity_lists: [*f, *f, topics, 7]\nentities:\n  - name: Ann\n    kind: *f\n"
+    result = parse_entities_yaml(bomb)  # lists are not names: none is spelled out
+    assert result.entity_lists == (*STANDARD_ENTITY_LISTS, "topics", "7")
+    assert result.entities == [EntityRecord("Ann", Kind.OTHER)]
+
+
 def test_fingerprint_follows_the_names(sample_registry: EntityRegistry) -> None:
     claude = sample_registry.get("claude")
     assert _rebuilt([]).fingerprint() == sample_registry.fingerprint()

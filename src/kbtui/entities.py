@@ -78,7 +78,7 @@ _KIND_WORDS = {
 
 def parse_kind(value: object) -> Kind:
     """The kind a file or record names; anything unknown is ``other``."""
-    word = str(value or "").strip().lower()
+    word = value.strip().lower() if isinstance(value, str) else ""
     if word in Kind.__members__.values() and word != Kind.AMBIGUOUS:
         return Kind(word)
     return _KIND_WORDS.get(word, Kind.OTHER)
@@ -165,6 +165,8 @@ def parse_entities_yaml(text: str) -> EntitiesFile:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         return EntitiesFile(problems=[f"{ENTITIES_FILE}: not valid YAML: {_first_line(error)}"])
+    except RecursionError:
+        return EntitiesFile(problems=[f"{ENTITIES_FILE}: nested too deeply to read"])
     if data is None:
         return EntitiesFile()
     if not isinstance(data, Mapping):
@@ -184,7 +186,11 @@ def parse_entities_yaml(text: str) -> EntitiesFile:
 
 
 def _entity_lists(value: object) -> tuple[str, ...]:
-    declared = [str(item) for item in value] if isinstance(value, list) else []
+    """The standard lists and the declared ones: names only, never a list spelled out
+    (YAML aliases make a few lines stand for millions of items)."""
+    declared = (
+        [name for item in value if (name := _as_name(item))] if isinstance(value, list) else []
+    )
     return tuple(dict.fromkeys([*STANDARD_ENTITY_LISTS, *declared]))
 
 
