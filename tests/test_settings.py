@@ -23,7 +23,15 @@ def test_round_trip(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["default_script = ", 'default_script = "klingon"', "theme = 3", "[keys]\na = 1", "\x00"],
+    [
+        "default_script = ",
+        'default_script = "klingon"',
+        "theme = 3",
+        "[keys]\na = 1",
+        "\x00",
+        "theme = " + "[" * 100_000,
+    ],
+    ids=["empty value", "unknown script", "number", "key not a string", "NUL", "too deep"],
 )
 def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     path = tmp_path / "s.toml"
