@@ -55,6 +55,20 @@ def test_utf16_with_bom(bom: bytes, codec: str) -> None:
     assert result.problem is None
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("name", ["002", "003"])
+def test_utf16_without_bom(codec: str, name: str) -> None:
+    text = sample(name)
+    for piece in (text, text[:40] + "\n", "hello, world\n"):
+        result = decode(piece.encode(codec))
+        assert (result.text, result.encoding, result.problem) == (piece, codec, None)
+
+
+def test_binary_is_not_read_as_utf16() -> None:
+    for data in (bytes(range(256)) * 4, b"\x00\x00\x00\x01" * 500, b"ELF\x00" + bytes(999)):
+        assert decode(data).problem == BINARY
+
+
 def test_utf16_with_odd_length_is_undecodable() -> None:
     result = decode(codecs.BOM_UTF16_LE + "中文".encode("utf-16-le") + b"\x00")
     assert result.text == ""

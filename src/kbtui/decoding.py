@@ -6,8 +6,9 @@ Nothing else is changed: control characters and terminal escape sequences stay
 in the source, because every stored offset points into it; making them safe to
 show is the display's job.
 
-Chinese files come in UTF-8, UTF-16, GB18030 (and its subsets GBK and GB2312)
-and Big5. Most Big5 files also decode as GB18030 without an error, so "the
+Chinese files come in UTF-8, UTF-16 (with a byte-order mark or, where the
+NUL bytes of its ASCII give it away, without), GB18030 (and its subsets GBK
+and GB2312) and Big5. Most Big5 files also decode as GB18030 without an error, so "the
 first codec that does not raise" picks the wrong one; instead every legacy
 codec that decodes is tried and the text that reads most like Chinese wins
 (:func:`_chinese_score`). On the sample documents cut to 12-80 characters
@@ -37,6 +38,9 @@ ESC is not counted, so text full of colour codes is still text."""
 
 LEGACY_MIN_SCORE = 0.5
 """Below this share of common characters a legacy decoding is probably wrong."""
+
+UTF16_MIN_SCORE = 0.9
+"""A UTF-16 reading without a BOM needs this share of ordinary characters."""
 
 SAMPLE_CHARS = 65_536
 """Scoring and the control-character check look at this much of the text."""
@@ -73,9 +77,11 @@ def decode(data: bytes) -> Decoded:
     if not data:
         return Decoded("", None, EMPTY)
     decoded = _decode_with_bom(data)
-    if decoded is None:
-        if b"\x00" in data:
+    if decoded is None and b"\x00" in data:
+        decoded = _utf16_without_bom(data)
+        if decoded is None:
             return Decoded("", None, BINARY)
+    elif decoded is None:
         decoded = _decode_without_bom(data)
     if not decoded.text:
         return Decoded("", decoded.encoding, decoded.problem or EMPTY)
@@ -101,6 +107,36 @@ def _decode_with_bom(data: bytes) -> Decoded | None:
             except UnicodeDecodeError:
                 return Decoded("", encoding, f"undecodable: invalid {encoding} after its BOM")
     return None
+
+
+def _utf16_without_bom(data: bytes) -> Decoded | None:
+    """UTF-16 in the byte order whose text reads as text, if either does.
+
+    A file with NUL bytes and no BOM is UTF-16 (its ASCII and line breaks
+    hold the NULs) or binary; binary read as UTF-16 is a scatter of rare
+    characters, far below :data:`UTF16_MIN_SCORE`.
+    """
+    if len(data) % 2:
+        return None
+    best: tuple[float, Decoded] | None = None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        score = _text_score(text[:SAMPLE_CHARS])
+        if score >= UTF16_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, Decoded(text, encoding))
+    return None if best is None else best[1]
+
+
+def _text_score(text: str) -> float:
+    """The share of characters that are printable ASCII, line breaks or common Chinese."""
+    if not text:
+        return 0.0
+    common = _common_chars()
+    good = sum(1 for ch in text if ch in common or ("\x20" <= ch < "\x7f") or ch in "\t\n\r")
+    return good / len(text)
 
 
 def _decode_without_bom(data: bytes) -> Decoded:
