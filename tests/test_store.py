@@ -131,7 +131,7 @@ def test_document_state_defaults_and_changes(store: Store) -> None:
     store.set_script("a.md", "traditional")
     store.set_doc_tags("a.md", [" ai ", "", "people", "ai"])
     store.touch_opened("a.md")
-    state = store.get_doc_state("a.md")
+    state = store.doc_state("a.md")
     assert (state.position, state.script, state.tags) == (120, "traditional", ("ai", "people"))
     assert state.last_opened is not None
     assert store.doc_state("b.md") == DocState()

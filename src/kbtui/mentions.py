@@ -523,11 +523,6 @@ class MentionIndex:
 
     # Lookups
 
-    @property
-    def document_ids(self) -> list[str]:
-        """The indexed documents, in the order they were indexed."""
-        return list(self._docs)
-
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._docs
 

@@ -360,8 +360,6 @@ class Store:
         record = self._tables().get(DOCS, {}).get(doc_id)
         return DocState.from_record(record) if record is not None else DocState()
 
-    get_doc_state = doc_state
-
     @_serialised
     def set_position(self, doc_id: str, position: int) -> None:
         """Remember the reading position (a source offset)."""
