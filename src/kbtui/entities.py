@@ -37,12 +37,10 @@ from pathlib import Path
 import yaml
 
 from kbtui.hanzi import fold
+from kbtui.metadata import STANDARD_ENTITY_LISTS
 
 ENTITIES_FILE = "entities.yaml"
 """The curated entity list at a corpus root."""
-
-STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
-"""Frontmatter keys that hold entity names in every corpus."""
 
 AMBIGUOUS_PREFIX = "?"
 """Ids of ambiguous entities start with this, so they never equal a key."""
