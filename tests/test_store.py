@@ -286,13 +286,47 @@ def test_a_damaged_database_stops_kbtui_with_its_name_and_is_kept(db_path: Path)
     assert db_path.read_bytes().endswith(b'{"x": ')
 
 
-def test_a_malformed_annotation_record_is_reported_not_guessed(db_path: Path) -> None:
+_GOOD = {"id": "x", "doc_id": "a.md", "start": 1, "end": 3, "quote": "ab"}
+MALFORMED = {
+    "no fields": {"id": "x"},
+    "offset as text": {**_GOOD, "start": "1"},
+    "offset a float": {**_GOOD, "end": 3.5},
+    "offset a boolean": {**_GOOD, "start": True},
+    "negative offset": {**_GOOD, "start": -1},
+    "start after end": {**_GOOD, "start": 4},
+    "quote missing": {**_GOOD, "quote": None},
+    "note a number": {**_GOOD, "note": 5},
+    "tags a string": {**_GOOD, "tags": "abc"},
+    "a tag a number": {**_GOOD, "tags": ["a", 1]},
+    "time a number": {**_GOOD, "created": 5},
+    "score a string": {**_GOOD, "score": "high"},
+    "unknown colour": {**_GOOD, "colour": "pink"},
+}
+
+
+@pytest.mark.parametrize("record", MALFORMED.values(), ids=MALFORMED.keys())
+def test_a_malformed_annotation_record_is_reported_not_guessed(
+    db_path: Path, record: dict[str, object]
+) -> None:
     db_path.parent.mkdir(parents=True)
     db_path.write_text(
-        json.dumps({"meta": {"schema": {"version": 1}}, "annotations:a.md": {"x": {"id": "x"}}})
+        json.dumps({"meta": {"schema": {"version": 1}}, "annotations:a.md": {"x": record}})
     )
-    with Store.open(db_path) as s, pytest.raises(DatabaseError, match="malformed annotation"):
-        s.annotations_for("a.md")
+    with Store.open(db_path) as s:
+        for read in (lambda: s.annotations_for("a.md"), s.all_annotations):
+            with pytest.raises(DatabaseError, match="malformed annotation 'x'"):
+                read()
+
+
+def test_a_well_formed_annotation_record_is_read(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    record = {**_GOOD, "tags": ["t"], "score": 1, "unknown": [1]}
+    db_path.write_text(
+        json.dumps({"meta": {"schema": {"version": 1}}, "annotations:a.md": {"x": record}})
+    )
+    with Store.open(db_path) as s:
+        [a] = s.annotations_for("a.md")
+    assert (a.start, a.end, a.quote, a.tags, a.score) == (1, 3, "ab", ["t"], 1)
 
 
 def test_a_database_from_a_newer_kbtui_is_refused_and_untouched(db_path: Path) -> None:

@@ -112,11 +112,49 @@ class Annotation:
 
     @classmethod
     def from_record(cls, record: dict[str, object]) -> Annotation:
-        """Rebuild from :meth:`to_record` output, ignoring unknown keys."""
+        """Rebuild from :meth:`to_record` output, ignoring unknown keys.
+
+        A field missing without a default, or of the wrong type, raises
+        :class:`TypeError` or :class:`ValueError` naming it: a record from a
+        damaged or hand-edited database is refused, never half-read.
+        """
         known = {f.name for f in fields(cls)}
         data = {k: v for k, v in record.items() if k in known}
+        _check_record(data)
         data["colour"] = Colour(data.get("colour", Colour.YELLOW))
         data["kind"] = Kind(data.get("kind", Kind.HIGHLIGHT))
         data["anchor"] = AnchorState(data.get("anchor", AnchorState.EXACT))
         data["tags"] = list(data.get("tags") or [])  # type: ignore[call-overload]
         return cls(**data)  # type: ignore[arg-type]
+
+
+_TEXT_FIELDS = (
+    "doc_id",
+    "quote",
+    "prefix",
+    "suffix",
+    "note",
+    "text_hash",
+    "id",
+    "created",
+    "updated",
+)
+
+
+def _check_record(data: dict[str, object]) -> None:
+    """Raise when a stored field has a type :class:`Annotation` cannot work with."""
+    for name in _TEXT_FIELDS:
+        if name in data and not isinstance(data[name], str):
+            raise TypeError(f"{name} is not text: {data[name]!r:.40}")
+    for name in ("start", "end"):
+        value = data.get(name, 0)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            raise TypeError(f"{name} is not a whole number >= 0: {value!r:.40}")
+    if "start" in data and "end" in data and data["start"] > data["end"]:  # type: ignore[operator]
+        raise ValueError(f"start {data['start']} is after end {data['end']}")
+    tags = data.get("tags") or []
+    if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
+        raise TypeError(f"tags is not a list of text: {tags!r:.40}")
+    score = data.get("score")
+    if score is not None and (not isinstance(score, int | float) or isinstance(score, bool)):
+        raise TypeError(f"score is not a number: {score!r:.40}")
