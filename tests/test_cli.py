@@ -100,6 +100,22 @@ def test_corrupt_database_is_reported_and_kept(
     assert db.read_bytes() == b'{"annotations": [1, 2'
 
 
+@pytest.mark.parametrize("command", [["export"], ["export", "--format", "json"]])
+def test_a_malformed_annotation_in_the_database_is_one_line(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str]
+) -> None:
+    db = tmp_path / "db.json"
+    record = {"id": "x", "doc_id": DOC_000, "start": "5", "end": 9, "quote": "安全护栏"}
+    db.write_text(
+        json.dumps({"meta": {"schema": {"version": 1}}, f"annotations:{DOC_000}": {"x": record}}),
+        encoding="utf-8",
+    )
+    before = db.read_bytes()
+    code, _, err = run(capsys, *command, "--db", str(db))
+    assert code != 0 and "malformed annotation 'x'" in err and err.count("\n") == 1
+    assert db.read_bytes() == before
+
+
 def test_export_markdown_and_json_round_trip(
     capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
 ) -> None:

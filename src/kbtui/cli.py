@@ -340,7 +340,20 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         sys.exit(0)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except _database_error() as exc:  # evaluated only when something else was raised
+        _fail(str(exc))
     sys.exit(0)
+
+
+def _database_error() -> type[Exception]:
+    """:class:`kbtui.storage.DatabaseError`, imported only when it is needed.
+
+    A store raises it from any call (a malformed record, a lock held too
+    long, a write that fails), not only when it opens.
+    """
+    from kbtui.storage import DatabaseError
+
+    return DatabaseError
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
