@@ -207,6 +207,28 @@ def test_a_damaged_database_is_refused_naming_it_and_left_untouched(
     assert not journal(path).exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_path_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
+    """``--db`` naming a pipe or a device: reading would block, and the first
+    write would *replace* the device (``--db /dev/null`` as root)."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    code = (
+        "import sys\nfrom kbtui.storage import DatabaseError, JournalStorage\n"
+        f"try:\n    JournalStorage({str(fifo)!r})\n"
+        "except DatabaseError as exc:\n    print(exc)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=30, check=False
+    )
+    assert done.stdout.startswith(f"{fifo}: is not a regular file"), done.stderr
+    assert fifo.is_fifo() and not journal(fifo).exists()
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    with pytest.raises(DatabaseError, match="is not a regular file"):
+        open_db(folder)
+
+
 def test_a_journal_damaged_in_the_middle_is_refused(path: Path) -> None:
     db = open_db(path)
     for n in range(3):

@@ -52,6 +52,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import threading
 import uuid
 import zlib
@@ -123,6 +124,20 @@ class _FileKey:
     ino: int
     size: int
     mtime_ns: int
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse a path that exists but is no regular file (a folder, a pipe, a device).
+
+    Reading a pipe blocks for ever, and a rewrite *replaces* what is there:
+    ``--db /dev/null`` run as root would swap the device for a file.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # missing (a new database), or unreadable: reading says so
+    if not stat.S_ISREG(mode):
+        raise unreadable(path, "is not a regular file")
 
 
 def _file_key(path: Path) -> _FileKey | None:
@@ -332,6 +347,7 @@ class JournalStorage(Storage):
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseError(self.path, f"cannot create its folder: {exc.strerror}") from exc
+        _check_regular(self.path)
         with self.transaction():  # loads, repairs a cut-off journal, compacts a long one
             self._remove_stale_temporaries()
 
