@@ -151,6 +151,19 @@ def test_overwriting_a_link_replaces_the_link_not_its_target(tmp_path: Path) -> 
     assert not (out / "a.md").is_symlink()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_or_device_is_never_replaced_even_when_forced(tmp_path: Path) -> None:
+    """``--out /dev/null --force`` run as root must not swap the device for a file."""
+    fifo = tmp_path / "pipe.md"
+    os.mkfifo(fifo)
+    (tmp_path / "link.md").symlink_to(fifo)
+    for target in (fifo, tmp_path / "link.md"):
+        plan = plan_files(tmp_path, [("a.md", "first"), (target.name, "export")])
+        with pytest.raises(OSError, match="not a regular file"):
+            write_plan(plan, force=True)
+        assert fifo.is_fifo() and not (tmp_path / "a.md").exists()
+
+
 def test_a_failed_write_removes_its_temporary_file(tmp_path: Path) -> None:
     (tmp_path / "dir.md").mkdir()
     with pytest.raises(OSError):

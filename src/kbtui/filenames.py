@@ -140,14 +140,25 @@ def write_plan(plan: WritePlan, *, force: bool = False) -> None:
     """Write every planned file atomically, creating folders as needed.
 
     Without ``force``, refuses before writing anything if a file exists
-    (the plan may be stale: this checks again).
+    (the plan may be stale: this checks again). Even with it, a path that is
+    something other than a file (a folder, a pipe, a device such as
+    ``/dev/null``, or a link to one) is refused before anything is written,
+    since the atomic rename would replace it.
     """
+    for planned in plan.files:
+        _check_replaceable(planned.path)
     if not force:
         existing = [f.path for f in plan.files if os.path.lexists(f.path)]
         if existing:
             raise FileExistsError(f"would overwrite: {', '.join(map(str, existing))}")
     for planned in plan.files:
         write_file(planned.path, planned.text)
+
+
+def _check_replaceable(path: Path) -> None:
+    """Raise :class:`OSError` when ``path`` (or what it links to) exists and is no regular file."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        raise OSError(f"{path}: not a regular file; kbtui exports only to files")
 
 
 def write_file(path: Path, text: str) -> None:
