@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -68,6 +68,9 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
     return target, None
 
 
+NARROW = 110
+"""Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
+
 MAX_PASSAGES = 200
 """Passages per document the mentions panel lists (its count covers them all)."""
 
@@ -117,7 +120,15 @@ class KbtuiApp(App[None]):
 
     def on_mount(self) -> None:
         self.query_one(DocOptions).focus()
+        self._fit_layout(self.size.width)
         self._scan()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_layout(event.size.width)
+
+    def _fit_layout(self, width: int) -> None:
+        """Below :data:`NARROW` columns the list and the sidebar give the reader room."""
+        self.set_class(width < NARROW, "-narrow")
 
     @property
     def pane(self) -> DocumentPane:
