@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app import DOC_003, build, open_doc
+from test_app import DOC_003, SIZE, build, open_doc, settle
 
 from kbtui.ui.reader import Reader
 from kbtui.ui.sidebar import Sidebar
@@ -25,3 +25,33 @@ async def test_reader_keeps_half_the_width_in_a_small_terminal(
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.query_one(Sidebar).outer_size.width == 34
+
+
+async def test_find_shows_which_match_and_n_says_something_without_a_search(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    said: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
+        await open_doc(app, pilot, DOC_003)
+        await pilot.press("n")
+        await pilot.pause()
+        assert said and "/" in said[-1]
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"Dario", "enter")
+        await settle(app, pilot)
+        total = len(app.pane._matches)
+        assert total > 2
+        assert f"match 1/{total}" in str(app.pane.border_subtitle)
+        await pilot.press("n")
+        await settle(app, pilot)
+        assert f"match 2/{total}" in str(app.pane.border_subtitle)
+        await pilot.press("N", "N")
+        await settle(app, pilot)
+        assert f"match {total}/{total}" in str(app.pane.border_subtitle)
+        await pilot.press("down", "down")
+        await settle(app, pilot)
+        assert "match" not in str(app.pane.border_subtitle)
+        assert "%" in str(app.pane.border_subtitle)

@@ -274,7 +274,20 @@ class DocumentPane(AnnotationActions, Vertical):
         if self.doc is None:
             return
         self.border_title = safe_line(self.doc.meta.title, 200)
-        self.border_subtitle = f"{VARIANT_LABELS[self.variant]} · {self.doc.script}"
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        """Script, the find match the cursor stands on (``match 2/5``), and how far in."""
+        if self.doc is None:
+            return
+        parts = [VARIANT_LABELS[self.variant], str(self.doc.script)]
+        if self._matches and self._match_index is not None:
+            start, end = self._matches[self._match_index]
+            if start <= self.reader.cursor_source <= end:
+                parts.append(f"match {self._match_index + 1}/{len(self._matches)}")
+        if self.view is not None and self.view.text:
+            parts.append(f"{100 * self.reader.cursor // max(1, len(self.view.text))}%")
+        self.border_subtitle = " · ".join(parts)
 
     def _set_variant(self, variant: Variant) -> None:
         if self.doc is None:
@@ -319,7 +332,9 @@ class DocumentPane(AnnotationActions, Vertical):
             self.reading.map.range_to_source(s, e) for s, e in find_all(self.reading.text, query)
         ]
         if not self._matches:
+            self._match_index = None
             self.reader.set_matches([])
+            self._update_subtitle()
             self.app.notify(f"Not found: {query}", severity="warning", markup=False)
             return
         cursor = self.reader.cursor_source
@@ -331,17 +346,25 @@ class DocumentPane(AnnotationActions, Vertical):
         start, _ = self._matches[self._match_index]
         self.reader.set_matches(self._matches, self._match_index)
         self.jump(start)
-        self.border_subtitle = f"match {self._match_index + 1}/{len(self._matches)}"
+        self._update_subtitle()
 
     def action_find_next(self) -> None:
         """The next match."""
-        if self._matches and self._match_index is not None:
-            self._go_to_match(self._match_index + 1)
+        self._step_match(1)
 
     def action_find_previous(self) -> None:
         """The previous match."""
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        if self.doc is None:
+            return
         if self._matches and self._match_index is not None:
-            self._go_to_match(self._match_index - 1)
+            self._go_to_match(self._match_index + step)
+        elif self._find_query:  # the last query, in the document opened since
+            self._find(self._find_query)
+        else:
+            self.app.notify("Nothing to repeat: / finds in the document first")
 
     # -- navigation --------------------------------------------------------------
 
@@ -453,12 +476,7 @@ class DocumentPane(AnnotationActions, Vertical):
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self) -> None:
-        if self.view is not None and self.view.text:
-            percent = 100 * self.reader.cursor // max(1, len(self.view.text))
-            self.border_subtitle = (
-                f"{VARIANT_LABELS[self.variant]} · {self.doc.script if self.doc else ''}"
-                f" · {percent}%"
-            )
+        self._update_subtitle()
 
 
 def _overlay_style(annotation: Annotation) -> str:
