@@ -5,9 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
+from rich.text import Text
 from test_app import DOC_003, SIZE, build, open_doc, settle
 
 from kbtui.ui.reader import Reader
+from kbtui.ui.screens.passages import PassageList, SearchScreen
 from kbtui.ui.sidebar import Sidebar
 
 
@@ -55,3 +58,26 @@ async def test_find_shows_which_match_and_n_says_something_without_a_search(
         await settle(app, pilot)
         assert "match" not in str(app.pane.border_subtitle)
         assert "%" in str(app.pane.border_subtitle)
+
+
+async def test_search_passages_are_one_line_each_with_the_match_in_view(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        await pilot.press(*"Amodei")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SearchScreen)
+        passages = app.screen.query_one(PassageList)
+        lines = [o.prompt for o in passages.options if (o.id or "").startswith("p-")]
+        assert len(lines) > 10
+        for line in lines:
+            assert isinstance(line, Text) and line.no_wrap
+            start = line.plain.index("Amodei")
+            assert cell_len(line.plain[:start]) < 40  # on screen at 80 columns
+        # white space next to the match is kept: "Dario Amodei", not "DarioAmodei"
+        assert any("Dario Amodei" in line.plain for line in lines)
+        assert not any("DarioAmodei" in line.plain for line in lines)

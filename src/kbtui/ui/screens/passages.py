@@ -7,6 +7,7 @@ source offset the user chose with ``enter``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from kbtui.sanitize import printable
 from kbtui.ui.text import safe_line
 
 Target = tuple[str, int]
@@ -46,13 +48,30 @@ class PassageGroup:
     passages: tuple[Passage, ...]
 
 
+BEFORE_CHARS = 16
+"""Context kept before a match, so the match shows even in a narrow terminal."""
+
+
 def passage_text(passage: Passage) -> Text:
-    """A context line with the match in bold (all literal text)."""
-    line = Text("  ")
-    line.append_text(safe_line(passage.before))
-    line.append_text(safe_line(passage.match, style="bold reverse"))
-    line.append_text(safe_line(passage.after))
+    """One indented context line with the match in bold (all literal text).
+
+    The line never wraps (a wrapped line started at the left edge, under the
+    document titles); it is cut at the right edge instead. White space at the
+    edges of the match is kept (``Dario Amodei``, not ``DarioAmodei``).
+    """
+    before = _flat(passage.before)
+    if len(before) > BEFORE_CHARS:
+        before = "…" + before[-BEFORE_CHARS:]
+    line = Text("  ", no_wrap=True, overflow="ellipsis")
+    line.append(before.lstrip())
+    line.append(_flat(passage.match), style="bold reverse")
+    line.append(_flat(passage.after).rstrip())
     return line
+
+
+def _flat(text: str) -> str:
+    """``text`` printable, on one line, runs of white space made one space."""
+    return re.sub(r"\s+", " ", printable(text, keep_newlines=False))
 
 
 class PassageList(OptionList):
