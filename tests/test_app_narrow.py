@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rich.cells import cell_len
 from rich.text import Text
-from test_app import DOC_003, SIZE, build, open_doc, settle
+from test_app import DOC_003, SIZE, build, open_doc, screen_text, settle
 
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.passages import PassageList, SearchScreen
@@ -81,3 +81,19 @@ async def test_search_passages_are_one_line_each_with_the_match_in_view(
         # white space next to the match is kept: "Dario Amodei", not "DarioAmodei"
         assert any("Dario Amodei" in line.plain for line in lines)
         assert not any("DarioAmodei" in line.plain for line in lines)
+
+
+async def test_sidebar_entry_keeps_its_marker_and_quote_on_one_line(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        await pilot.press("pagedown", "B")  # a bookmark: its quote runs to the line end
+        await settle(app, pilot)
+        assert len(app.pane.annotations) == 1
+        lines = [line[-34:] for line in screen_text(app).splitlines()]  # about the sidebar
+        marked = [line for line in lines if "🔖" in line]
+        assert len(marked) == 1
+        quote = app.pane.annotations[0].quote
+        assert quote[:4] in marked[0]  # the quote starts next to the marker, cut at the edge

@@ -60,8 +60,8 @@ def metadata_text(doc: Document, doc_tags: Sequence[str] = ()) -> Text:
 
 
 def annotation_prompt(annotation: Annotation, quote: str) -> Group:
-    """One annotation as a list entry: colour swatch, quote, note, tags."""
-    head = Text()
+    """One annotation as a list entry: colour swatch, quote, note, tags (a line each)."""
+    head = Text(no_wrap=True, overflow="ellipsis")
     if annotation.kind == Kind.BOOKMARK:
         head.append("🔖 ", style="bold")
     else:
@@ -72,7 +72,8 @@ def annotation_prompt(annotation: Annotation, quote: str) -> Group:
     if annotation.note:
         parts.append(safe_line(annotation.note, QUOTE_CHARS * 2, style="italic"))
     if annotation.tags:
-        parts.append(Text(" ".join(f"#{t}" for t in annotation.tags), style="dim"))
+        tags = " ".join(f"#{t}" for t in annotation.tags)
+        parts.append(safe_line(tags, QUOTE_CHARS * 2, style="dim"))
     return Group(*parts)
 
 
