@@ -10,6 +10,7 @@ from rich.text import Text
 from test_app import DOC_003, SIZE, build, open_doc, screen_text, settle
 
 from kbtui.ui.reader import Reader
+from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen
 from kbtui.ui.sidebar import Sidebar
 
@@ -97,3 +98,29 @@ async def test_sidebar_entry_keeps_its_marker_and_quote_on_one_line(
         assert len(marked) == 1
         quote = app.pane.annotations[0].quote
         assert quote[:4] in marked[0]  # the quote starts next to the marker, cut at the edge
+
+
+async def test_command_palette_reaches_the_keyed_actions(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        labels = [label for label, *_ in app.palette_actions()]
+        for wanted in ("Highlight", "Note", "Export", "Notebook", "Search all", "Contents"):
+            assert wanted in labels
+        await pilot.press("down", "v", "right", "right", "right")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Highlight")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(app.pane.annotations) == 1
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Notebook")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotebookScreen)

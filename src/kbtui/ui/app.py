@@ -14,8 +14,9 @@ from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.dom import DOMNode
 from textual.widgets import Footer, ProgressBar
 from textual.worker import Worker, get_current_worker
 
@@ -36,7 +37,13 @@ from kbtui.scripts import ConversionError, Variant, text_converter
 from kbtui.search import body_only, search
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 from kbtui.store import Store
-from kbtui.ui.commands import DocumentCommands, EntityCommands, SettingsCommands
+from kbtui.ui.commands import (
+    ActionCommands,
+    DocumentCommands,
+    EntityCommands,
+    SettingsCommands,
+    binding_key,
+)
 from kbtui.ui.doclist import DocOptions, DocRow, DocumentList
 from kbtui.ui.messages import JumpTo, OpenDocument
 from kbtui.ui.pane import DocumentPane
@@ -80,7 +87,12 @@ class KbtuiApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "kbtui"
-    COMMANDS = App.COMMANDS | {DocumentCommands, EntityCommands, SettingsCommands}
+    COMMANDS = App.COMMANDS | {
+        ActionCommands,
+        DocumentCommands,
+        EntityCommands,
+        SettingsCommands,
+    }
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", key_display="?", id="app.help"),
@@ -457,6 +469,35 @@ class KbtuiApp(App[None]):
         self._close_browser()
         self.doc_list.table.focus()
 
+    def palette_actions(self) -> list[tuple[str, str, str, DOMNode]]:
+        """(label, key, action, namespace) of every keyed action the palette offers now.
+
+        The reader's actions only with a document open; movement keys and
+        escape, which mean nothing without a place, are left out.
+        """
+        groups: list[tuple[str, DOMNode, list[BindingType]]] = [
+            ("", self, self.BINDINGS),
+            ("Document list: ", self.doc_list.table, DocOptions.BINDINGS),
+        ]
+        if self.pane.doc is not None:
+            reader = self.query_one(Reader)
+            groups.append(("", self.pane, DocumentPane.BINDINGS))
+            groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
+        skip = {"quit", "command_palette"}
+        actions = []
+        for prefix, namespace, bindings in groups:
+            for binding in bindings:
+                if not isinstance(binding, Binding) or not binding.description:
+                    continue
+                name = binding.action.partition("(")[0]
+                if name in skip or "escape" in binding.key.split(","):
+                    continue
+                if namespace.check_action(name, ()) is False:
+                    continue
+                key = binding_key(binding, self.settings.keys)
+                actions.append((prefix + binding.description, key, binding.action, namespace))
+        return actions
+
     def action_help(self) -> None:
         """Show every binding."""
         groups = [
@@ -485,6 +526,11 @@ class KbtuiApp(App[None]):
         self.pane.save_position()
         self.store.close()
         self.exit()
+
+
+def _is_select(binding: BindingType) -> bool:
+    """The reader binding that starts or ends a selection (the others move the cursor)."""
+    return isinstance(binding, Binding) and binding.action == "toggle_selection"
 
 
 def make_app(

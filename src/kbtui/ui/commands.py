@@ -1,4 +1,4 @@
-"""Command palette providers: documents, entities and settings, from ``ctrl+p``.
+"""Command palette providers: actions, documents, entities and settings, from ``ctrl+p``.
 
 Titles and entity names are untrusted text, and the palette would read a
 plain string as markup, so hits are built as :class:`Content` that is never
@@ -11,8 +11,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
+from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
@@ -143,3 +145,46 @@ class SettingsCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), action, text=label, help=about)
+
+
+class ActionCommands(Provider):
+    """Every action that has a key, by its name: "Highlight", "Export", "Notebook"…
+
+    Each runs where its key would (the reader pane's actions on the pane), so
+    the palette reaches what the footer and the help screen list. The help
+    text names the key, remapped keys included.
+    """
+
+    async def startup(self) -> None:
+        """Collect the actions once per palette opening (the reader's with a document open)."""
+        app: KbtuiApp = self.app  # type: ignore[assignment]
+        self._actions = app.palette_actions()
+
+    def _run(self, action: str, namespace: DOMNode) -> Callable[[], object]:
+        return partial(self.app.run_action, action, namespace)
+
+    async def discover(self) -> Hits:
+        for label, key, action, namespace in self._actions:
+            yield DiscoveryHit(
+                Content(label), self._run(action, namespace), text=label, help=f"key: {key}"
+            )
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for label, key, action, namespace in self._actions:
+            score = matcher.match(label)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    self._run(action, namespace),
+                    text=label,
+                    help=f"key: {key}",
+                )
+
+
+def binding_key(binding: Binding, keymap: dict[str, str]) -> str:
+    """The key a binding answers to, as the footer shows it (keymap applied)."""
+    key = keymap.get(binding.id or "", binding.key)
+    shown = binding.key_display or key
+    return shown.replace("question_mark", "?").replace("slash", "/")
