@@ -124,3 +124,21 @@ async def test_command_palette_reaches_the_keyed_actions(
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, NotebookScreen)
+
+
+async def test_escape_in_the_list_filter_clears_it_and_returns_to_the_list(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"zzz")
+        await pilot.pause()
+        assert "Documents 0/5" in str(app.doc_list.border_title)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.doc_list.table
+        assert "Documents 5/5" in str(app.doc_list.border_title)
+        app.doc_list.entity_filter = ("Jensen Huang", frozenset({"004_6b75a25af0571ee2.txt"}))
+        await pilot.pause()
+        assert "Documents 1/5 · Jensen Huang" in str(app.doc_list.border_title)

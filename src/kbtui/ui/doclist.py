@@ -103,6 +103,17 @@ class DocOptions(OptionList):
         self.query_ancestor(DocumentList).entity_filter = None
 
 
+class FilterInput(Input):
+    """The filter box: ``escape`` clears it and goes back to the list."""
+
+    BINDINGS = [Binding("escape", "clear", "Clear filter", id="list.clear_filter")]
+
+    def action_clear(self) -> None:
+        """Show every document again and return to the list."""
+        self.value = ""
+        self.query_ancestor(DocumentList).table.focus()
+
+
 class DocumentList(Vertical):
     """Filter box above a table of documents."""
 
@@ -118,7 +129,7 @@ class DocumentList(Vertical):
         self._shown: list[str] = []
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="Filter (title, tag, #tag)…", id="doc-filter")
+        yield FilterInput(placeholder="Filter (title, tag, #tag)…", id="doc-filter")
         yield DocOptions(id="doc-table")
 
     @property
@@ -218,7 +229,8 @@ class DocumentList(Vertical):
             table.highlighted = self._shown.index(keep) if keep in self._shown else 0
         title = Text(f"Documents {len(rows)}/{len(self._rows)}")
         if self.entity_filter is not None:
-            title.append_text(safe_line(f" · {self.entity_filter[0]} (esc: all)", 60))
+            title.append(" · ")
+            title.append_text(safe_line(f"{self.entity_filter[0]} (esc: all)", 60))
         self.border_title = title
 
 

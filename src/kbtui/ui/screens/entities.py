@@ -99,7 +99,8 @@ def describe(entity: Entity, registry_names: Callable[[str], str] | None = None)
 def entity_line(row: EntityRow, names: Callable[[str], str] | None = None) -> Text:
     """A browser row: the name in bold, counts, then kind and aliases dimmed (all literal)."""
     line = safe_line(row.entity.name, 80, style="bold")
-    line.append(f"  {row.documents} docs · {row.mentions}×", style="cyan")
+    docs = "1 doc" if row.documents == 1 else f"{row.documents} docs"
+    line.append(f"  {docs} · {row.mentions}×", style="cyan")
     line.append("  ")
     line.append_text(safe_line(describe(row.entity, names), 200, style="dim"))
     return line
