@@ -139,8 +139,14 @@ class KbtuiApp(App[None]):
         self._fit_layout(event.size.width)
 
     def _fit_layout(self, width: int) -> None:
-        """Below :data:`NARROW` columns the list and the sidebar give the reader room."""
-        self.set_class(width < NARROW, "-narrow")
+        """Below :data:`NARROW` columns the list and the sidebar give the reader room.
+
+        The class goes on the main screen, not the App: a class change on the
+        App restyles only the screen on top, so a resize under the notebook
+        would be lost.
+        """
+        if self.screen_stack:
+            self.screen_stack[0].set_class(width < NARROW, "-narrow")
 
     @property
     def pane(self) -> DocumentPane:
