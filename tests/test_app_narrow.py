@@ -9,6 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from test_app import DOC_003, SIZE, build, open_doc, screen_text, settle
 
+from kbtui.annotation import Annotation
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen
@@ -29,6 +30,14 @@ async def test_reader_keeps_half_the_width_in_a_small_terminal(
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.query_one(Sidebar).outer_size.width == 34
+        # a resize while another screen is on top still reaches the main screen
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        await pilot.resize_terminal(width, height)
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert reader.size.width >= width // 2 - 4
 
 
 async def test_find_shows_which_match_and_n_says_something_without_a_search(
@@ -142,3 +151,26 @@ async def test_escape_in_the_list_filter_clears_it_and_returns_to_the_list(
         app.doc_list.entity_filter = ("Jensen Huang", frozenset({"004_6b75a25af0571ee2.txt"}))
         await pilot.pause()
         assert "Documents 1/5 · Jensen Huang" in str(app.doc_list.border_title)
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+async def test_notebook_shows_note_and_tags_on_screen(
+    sample_corpus: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    source = (sample_corpus / DOC_003).read_text(encoding="utf-8")
+    start = source.index("Dario 对那些称他为")
+    long_quote_end = source.index("\n", start)
+    app.store.add(
+        Annotation.from_source(
+            DOC_003, source, start, long_quote_end, note="他的立场", tags=["stance"]
+        )
+    )
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        assert isinstance(app.screen, NotebookScreen)
+        text = screen_text(app)
+        assert "他的立场" in text
+        assert "#stance" in text

@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
-from kbtui.annotation import AnchorState, Annotation
+from kbtui.annotation import AnchorState, Annotation, Kind
 from kbtui.hanzi import fold
 from kbtui.ui.text import safe_line
 
@@ -77,30 +77,43 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="notebook"):
             yield Input(placeholder="Filter: words, #tag, c:red, d:document…", id="notebook-filter")
-            table: DataTable[Text] = DataTable(cursor_type="row", id="notebook-table")
-            table.add_columns(" ", "Document", "Quote", "Note", "Tags")
-            yield table
+            yield DataTable[Text](cursor_type="row", id="notebook-table")
         yield Footer()
 
     def on_mount(self) -> None:
         self._fill("")
         self.query_one(DataTable).focus()
 
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        self._fill(self.query_one(Input).value)
+        table.move_cursor(row=row)
+
+    def _widths(self) -> tuple[int, int, int, int]:
+        """Cells for document, quote, note and tags: together they fit the screen."""
+        room = max(40, (self.size.width or self.app.size.width) - 16)
+        return room * 22 // 100, room * 38 // 100, room * 25 // 100, room * 15 // 100
+
     def _fill(self, text: str) -> None:
         wanted = NotebookFilter.parse(text)
         table = self.query_one(DataTable)
-        table.clear()
+        table.clear(columns=True)  # columns keep their widest width otherwise
+        table.add_columns(" ", "Document", "Quote", "Note", "Tags")
         self._shown = [a for a in self._annotations if wanted.accepts(a, self._title_of(a.doc_id))]
+        doc_w, quote_w, note_w, tags_w = self._widths()
         for a in self._shown:
             swatch = Text("▌", style=f"bold {a.colour.value}")
+            if a.kind == Kind.BOOKMARK:
+                swatch = Text("🔖")
             if a.anchor == AnchorState.ORPHAN:
                 swatch = Text("?", style="bold red")
             table.add_row(
                 swatch,
-                safe_line(self._title_of(a.doc_id), 30),
-                safe_line(a.quote, 50),
-                safe_line(a.note, 40, style="italic"),
-                Text(" ".join(f"#{t}" for t in a.tags), style="dim"),
+                _cut(self._title_of(a.doc_id), doc_w),
+                _cut(a.quote, quote_w),
+                _cut(a.note, note_w, style="italic"),
+                _cut(" ".join(f"#{t}" for t in a.tags), tags_w, style="dim"),
             )
         self.query_one(
             "#notebook"
@@ -126,3 +139,11 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.dismiss(None)
+
+
+def _cut(text: str, cells: int, style: str = "") -> Text:
+    """Untrusted text on one line, cut with an ellipsis to ``cells`` terminal cells
+    (a CJK character takes two, so cutting by characters overflowed the screen)."""
+    line = safe_line(text, style=style)
+    line.truncate(max(1, cells), overflow="ellipsis")
+    return line
