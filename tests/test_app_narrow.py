@@ -174,3 +174,13 @@ async def test_notebook_shows_note_and_tags_on_screen(
         text = screen_text(app)
         assert "他的立场" in text
         assert "#stance" in text
+
+
+async def test_export_dialog_columns_do_not_touch(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        await pilot.press("e")
+        await settle(app, pilot)
+        left, right = app.screen.query(".export .column")
+        assert right.region.x - left.region.right >= 2
