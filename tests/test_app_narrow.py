@@ -184,3 +184,16 @@ async def test_export_dialog_columns_do_not_touch(sample_corpus: Path, tmp_path:
         await settle(app, pilot)
         left, right = app.screen.query(".export .column")
         assert right.region.x - left.region.right >= 2
+
+
+async def test_the_list_cursor_follows_the_document_opened_elsewhere(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_003}#1500")
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(50):
+            await settle(app, pilot)
+            if app.pane.doc is not None:
+                break
+        assert app.pane.doc is not None and app.pane.doc.id == DOC_003
+        assert app.doc_list.current_id == DOC_003

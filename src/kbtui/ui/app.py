@@ -243,6 +243,7 @@ class KbtuiApp(App[None]):
         else:
             self.history.push(pane.here())
             pane.open(doc_id, offset)
+            self.doc_list.select(doc_id)  # the list's cursor follows the document read
         if focus:
             self.query_one(Reader).focus()
 
@@ -268,6 +269,7 @@ class KbtuiApp(App[None]):
             self.pane.reader.move_to_source(offset)
         else:
             self.pane.open(doc_id, offset)
+            self.doc_list.select(doc_id)
 
     def action_search(self) -> None:
         """Search every document."""
