@@ -12,7 +12,7 @@ import opencc
 import pytest
 import yaml
 from export_samples import EXPORTED, HOSTILE_NOTE, annotations, document, documents, items
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -236,6 +236,7 @@ def test_hostile_titles_stay_one_heading(title: str) -> None:
 
 @settings(max_examples=500, deadline=None)
 @given(note=hostile_text, quote_text=hostile_text.filter(bool), title=hostile_text)
+@example(note="*\n    #", quote_text="\n", title="")  # a heading inside a list item
 def test_any_text_keeps_the_structure(note: str, quote_text: str, title: str) -> None:
     """Whatever the note, quote and title hold, the outline and header are kbtui's."""
     text = render_markdown([hostile_item(title, note, quote_text)], options())

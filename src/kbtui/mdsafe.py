@@ -19,7 +19,8 @@ from kbtui.sanitize import printable
 
 _STRUCTURAL = re.compile(
     r"""^(?P<lead>
-        [ ]{0,3}(?:\t[ \t]*)?                 # an indent under 4 columns (or with a tab)
+        [ \t]*                                # any indent: inside a list item a deeper
+                                              # line is still a block (``*`` then ``    #``)
         (?:(?:[-*+]|[0-9]{1,9}[.)])[ \t]+)*   # list item markers
     )(?=
         \#{1,6}(?:[ \t]|$)              # ATX heading
