@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from pathlib import Path
 
@@ -162,3 +163,15 @@ async def test_hostile_titles_are_shown_literally(tmp_path: Path, bad: str) -> N
         assert "\x1b[31m" not in text
         if bad.startswith("["):
             assert bad in text
+
+
+async def test_files_that_cannot_be_listed_are_reported(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "good.md").write_text("# Good\n\ntext\n", encoding="utf-8")
+    (Path(os.fsdecode(os.fsencode(corpus) + b"/bad\xff.md"))).write_bytes(b"text")
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert [row.id for row in app.doc_list.rows()] == ["good.md"]
+        assert "Not listed" in screen_text(app)

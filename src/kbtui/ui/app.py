@@ -215,6 +215,8 @@ class KbtuiApp(App[None]):
         gc.freeze()
         self.query_one("#scan-progress", ProgressBar).display = False
         self.doc_list.set_rows(rows)
+        for problem in self.corpus.folder_problems:
+            self.notify(problem, title="Not listed", severity="warning", markup=False)
         opened = [row for row in rows if row.last_opened]
         if not self._open_target and opened:
             last = max(opened, key=lambda row: row.last_opened or "").id
