@@ -171,7 +171,9 @@ async def test_files_that_cannot_be_listed_are_reported(tmp_path: Path) -> None:
     (corpus / "good.md").write_text("# Good\n\ntext\n", encoding="utf-8")
     (Path(os.fsdecode(os.fsencode(corpus) + b"/bad\xff.md"))).write_bytes(b"text")
     app = build(corpus, tmp_path)
+    said: list[str] = []
+    app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert [row.id for row in app.doc_list.rows()] == ["good.md"]
-        assert "Not listed" in screen_text(app)
+        assert any("not valid UTF-8" in message for message in said), said
