@@ -674,46 +674,6 @@ class Reader(ScrollView, can_focus=True):
         spans = self._styled.get(seg)
         if spans is not None:
             return spans
-        start, end = self._starts[seg], self._ends[seg]
-        spans = []
-        if end > start:
-            for s, e, name in self._spans.overlapping(start, end):
-                if name in STYLE_NAMES:
-                    spans.append(self._clip(s, e, start, end, f"reader--{name}"))
-            spans.extend(self._overlay_spans(start, end))
-        self._styled[seg] = spans
-        return spans
-
-    def _clip(self, s: int, e: int, start: int, end: int, component: str) -> Span:
-        return Span(max(s, start) - start, min(e, end) - start, self._style(component))
-
-    def _overlay_spans(self, start: int, end: int) -> list[Span]:
-        """Mentions, highlights and matches over view ``[start, end)``, mapped from source."""
-        if not (self._mentions or self._highlights or self._matches):
-            return []
-        view_map = self._view.map
-        source = view_map.range_to_source(start, end)
-        layers: list[tuple[int, int, str]] = []
-        for s, e, _ in self._mentions.overlapping(*source):
-            layers.append((s, e, "reader--mention"))
-        for s, e, key in self._highlights.overlapping(*source):
-            key = key if key in HIGHLIGHT_KEYS else "yellow"
-            layers.append((s, e, f"reader--highlight-{key}"))
-        for s, e, i in self._matches.overlapping(*source):
-            current = i == self._current_match
-            layers.append((s, e, "reader--match-current" if current else "reader--match"))
-        spans = []
-        for s, e, component in layers:
-            vs, ve = view_map.range_to_view(s, e)
-            if vs < end and ve > start:
-                spans.append(self._clip(vs, ve, start, end, component))
-        return spans
-
-    def _segment_styles(self, seg: int) -> list[Span]:
-        """Styled ranges of a segment (relative to it), lowest layer first."""
-        spans = self._styled.get(seg)
-        if spans is not None:
-            return spans
         start, end = self._layout.starts[seg], self._layout.ends[seg]
         spans = []
         if end > start:
