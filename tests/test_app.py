@@ -177,3 +177,21 @@ async def test_files_that_cannot_be_listed_are_reported(tmp_path: Path) -> None:
         await settle(app, pilot)
         assert [row.id for row in app.doc_list.rows()] == ["good.md"]
         assert any("not valid UTF-8" in message for message in said), said
+
+
+async def test_a_long_list_holds_its_first_rows_and_filters_reach_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("kbtui.ui.doclist.SHOWN_LIMIT", 3)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for i in range(6):
+        (corpus / f"d{i}.md").write_text(f"# Doc {i}\n\ntext\n", encoding="utf-8")
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.doc_list.table.option_count == 4  # three documents and the "more" line
+        assert "3 more" in screen_text(app)
+        await pilot.press("slash", *"Doc 5")
+        await pilot.pause()
+        assert app.doc_list.table.option_count == 1
