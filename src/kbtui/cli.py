@@ -165,15 +165,11 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
 
 def cmd_search(args: argparse.Namespace) -> None:
     """``kbtui search QUERY``: every match in every document, with context."""
+    from kbtui.knowledge import searchable_texts
     from kbtui.sanitize import one_line
-    from kbtui.search import body_only, search
+    from kbtui.search import search
 
-    corpus = _corpus(args)
-    docs = (
-        (e.id, body_only(doc.source, doc.body_start))
-        for e in corpus.entries()
-        if e.readable and (doc := corpus.load(e.id))
-    )
+    docs = searchable_texts(_corpus(args))
     result = search(docs, args.query)
     if args.json:
         _print_json(result.to_json())

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from kbtui.corpus import MAX_FILE_BYTES, Corpus, Entry
@@ -20,6 +20,7 @@ from kbtui.decoding import decode
 from kbtui.document import Document
 from kbtui.entities import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
 from kbtui.mentions import DocStamp, Loader, MentionIndex, default_cache_file
+from kbtui.search import body_only
 from kbtui.store import Store
 
 
@@ -87,6 +88,17 @@ def text_loader(corpus: Corpus) -> Loader:
         )
 
     return load
+
+
+def searchable_texts(corpus: Corpus) -> Iterator[tuple[str, str]]:
+    """``(doc id, text)`` of every readable document for a search: read as the
+    index reads them (:func:`text_loader`), frontmatter blanked (:func:`body_only`)."""
+    load = text_loader(corpus)
+    for entry in corpus.entries():
+        if entry.readable:
+            doc = load(entry.id)
+            if isinstance(doc, Document):
+                yield entry.id, body_only(doc.source, doc.body_start)
 
 
 def build_index(

@@ -29,12 +29,13 @@ from kbtui.knowledge import (
     build_registry,
     open_corpus,
     save_record,
+    searchable_texts,
     text_loader,
     user_records,
 )
 from kbtui.mentions import IndexCancelled, MentionIndex, entity_mentions
 from kbtui.scripts import ConversionError, Variant, text_converter
-from kbtui.search import body_only, search
+from kbtui.search import search
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 from kbtui.store import Store
 from kbtui.ui.commands import (
@@ -280,8 +281,7 @@ class KbtuiApp(App[None]):
     def _run_search(self, query: str) -> tuple[list[PassageGroup], str]:
         """Search the corpus (called in a worker thread)."""
         entries = [e for e in self.corpus.entries() if e.readable]
-        texts = ((e.id, body_only(self.corpus.load(e.id).source, e.body_start)) for e in entries)
-        result = search(texts, query, max_hits=2000)
+        result = search(searchable_texts(self.corpus), query, max_hits=2000)
         titles = {e.id: e.meta.title for e in entries}
         groups = [
             PassageGroup(
