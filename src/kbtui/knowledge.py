@@ -11,13 +11,10 @@ lives here, in the core, without Textual.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from kbtui.corpus import MAX_FILE_BYTES, Corpus, Entry
-from kbtui.decoding import decode
-from kbtui.document import Document
+from kbtui.corpus import Corpus, Entry
 from kbtui.entities import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
 from kbtui.mentions import DocStamp, Loader, MentionIndex, default_cache_file
 from kbtui.search import body_only
@@ -59,46 +56,17 @@ def doc_stamps(entries: Iterable[Entry]) -> list[DocStamp]:
 
 
 def text_loader(corpus: Corpus) -> Loader:
-    """Reads a document's text for the index and its context lines: decoded,
-    with the body start the scan found, and nothing more.
-
-    :meth:`Corpus.load` also describes the document again (metadata, script
-    detection), which is nine tenths of its cost and of no use here. A file
-    that is no longer what the scan saw (another size, not a regular file)
-    is loaded the full way.
-    """
-
-    def load(doc_id: str) -> Document | str:
-        entry = corpus.get(doc_id)
-        if entry is None:
-            return corpus.load(doc_id)
-        if not entry.readable:
-            return ""
-        st = os.stat(entry.path)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_size > MAX_FILE_BYTES:
-            return corpus.load(doc_id)
-        text = decode(entry.path.read_bytes()).text
-        return Document(
-            id=doc_id,
-            path=entry.path,
-            source=text,
-            meta=entry.meta,
-            script=entry.script,
-            body_start=min(entry.body_start, len(text)),
-        )
-
-    return load
+    """How the index and its context lines read documents: :meth:`Corpus.load_text`."""
+    return corpus.load_text
 
 
 def searchable_texts(corpus: Corpus) -> Iterator[tuple[str, str]]:
     """``(doc id, text)`` of every readable document for a search: read as the
-    index reads them (:func:`text_loader`), frontmatter blanked (:func:`body_only`)."""
-    load = text_loader(corpus)
+    index reads them (:meth:`Corpus.load_text`), frontmatter blanked (:func:`body_only`)."""
     for entry in corpus.entries():
         if entry.readable:
-            doc = load(entry.id)
-            if isinstance(doc, Document):
-                yield entry.id, body_only(doc.source, doc.body_start)
+            doc = corpus.load_text(entry.id)
+            yield entry.id, body_only(doc.source, doc.body_start)
 
 
 def build_index(

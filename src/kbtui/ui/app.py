@@ -280,9 +280,8 @@ class KbtuiApp(App[None]):
 
     def _run_search(self, query: str) -> tuple[list[PassageGroup], str]:
         """Search the corpus (called in a worker thread)."""
-        entries = [e for e in self.corpus.entries() if e.readable]
         result = search(searchable_texts(self.corpus), query, max_hits=2000)
-        titles = {e.id: e.meta.title for e in entries}
+        titles = {e.id: e.meta.title for e in self.corpus.entries()}
         groups = [
             PassageGroup(
                 group.doc_id,
