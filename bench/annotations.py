@@ -34,9 +34,9 @@ from pathlib import Path
 
 from tinydb import TinyDB
 
-from kbtui.annotation import Annotation, Colour
-from kbtui.document import source_hash
-from kbtui.store import Store
+from kbtui.annotations.model import Annotation, Colour
+from kbtui.annotations.store import Store
+from kbtui.documents.model import source_hash
 
 HAN = [chr(c) for c in range(0x4E00, 0x9FA6)]
 LATIN = "abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ ,.0123456789"

@@ -33,8 +33,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kbtui.annotation import Annotation
-from kbtui.store import DatabaseError, Store
+from kbtui.annotations.model import Annotation
+from kbtui.annotations.store import DatabaseError, Store
 
 DOCS = [f"doc{i}.md" for i in range(4)]
 SOURCE = "这是一段用来做标注的文字，其中也有 English words 和标点。" * 20

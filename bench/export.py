@@ -8,7 +8,7 @@ the text, every third with a multi-line note, tags on half, a few bookmarks
 and orphans. Prints the best of R runs (default 3) for:
 
 - Markdown, one file, original script (DESIGN.md target: under 1 s);
-- Markdown, one file, Traditional through kbtui.scripts (OpenCC);
+- Markdown, one file, Traditional through kbtui.scripts.views (OpenCC);
 - Markdown, one file per document (names and a header each);
 - W3C JSON export, and import of that JSON (parse + validate every item).
 """
@@ -21,11 +21,17 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kbtui import w3c
-from kbtui.annotation import AnchorState, Annotation, Colour, Kind
-from kbtui.document import Document, Metadata, Script
-from kbtui.export import ExportItem, MarkdownOptions, render_markdown, render_per_document
-from kbtui.scripts import Variant, text_converter
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
+from kbtui.documents.model import Document, Metadata
+from kbtui.exchange import w3c
+from kbtui.exchange.markdown import (
+    ExportItem,
+    MarkdownOptions,
+    render_markdown,
+    render_per_document,
+)
+from kbtui.scripts.hanzi import Script
+from kbtui.scripts.views import Variant, text_converter
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -27,10 +27,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kbtui.entities import EntityRegistry, load_entities_file
+from kbtui.entities.mentions import DocStamp, Matcher, MentionIndex
+from kbtui.entities.registry import EntityRegistry, load_entities_file
 from kbtui.locations import bundled_corpus
-from kbtui.mentions import DocStamp, Matcher, MentionIndex
-from kbtui.search import fold_table, search
+from kbtui.search.scan import fold_table, search
 
 QUERIES = ("創立", "多雲", "Anthropic", "达里奥·阿莫代伊", "Dario Amodei", "不存在的词语")
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 def timed_scan(root: Path) -> tuple[float, list]:  # type: ignore[type-arg]
     """Seconds to open the corpus and list every entry, and the entries."""
-    from kbtui.corpus import Corpus
+    from kbtui.documents.corpus import Corpus
 
     started = time.perf_counter()
     entries = Corpus(root).scan()
@@ -32,7 +32,7 @@ def timed_scan(root: Path) -> tuple[float, list]:  # type: ignore[type-arg]
 
 def cold(root: Path) -> None:
     """The first run, with a progress count like the UI's."""
-    from kbtui.corpus import Corpus
+    from kbtui.documents.corpus import Corpus
 
     reports = []
     started = time.perf_counter()

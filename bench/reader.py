@@ -32,9 +32,9 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from kbtui.textview import TextView
 from kbtui.ui.reader import Reader
-from kbtui.wrap import layout_line, row_count, split_segments
+from kbtui.view.textview import TextView
+from kbtui.view.wrap import layout_line, row_count, split_segments
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

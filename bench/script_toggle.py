@@ -4,11 +4,11 @@ Run: ``python bench/script_toggle.py [--mb 1] [--lines 60] [--repeat 5]``.
 
 Builds a Simplified document (samples 000, 001, 003 repeated) and a
 Traditional one (002, 004 repeated), renders each into its reading view
-(:func:`kbtui.reading.render`, so the view's map has the blocks real Markdown
+(:func:`kbtui.view.markdown.render`, so the view's map has the blocks real Markdown
 gives), and prints, in milliseconds:
 
 * the cold build of each OpenCC configuration, each in a fresh interpreter;
-* the time from ``s`` to the visible page: :func:`kbtui.scripts.convert_view`
+* the time from ``s`` to the visible page: :func:`kbtui.scripts.views.convert_view`
   with ``region`` set to ``--lines`` lines in the middle of the document, map
   composition and view building included. *Cold* is the first toggle in a
   fresh interpreter (converters built on the way); *warm* is the median of
@@ -29,11 +29,11 @@ from time import perf_counter
 
 from opencc import OpenCC
 
-from kbtui.converter import CONFIG_NAMES, get_converter
-from kbtui.document import Script
-from kbtui.reading import render
-from kbtui.scripts import Variant, chain_for, convert_view
-from kbtui.textview import TextView
+from kbtui.scripts.conversion import CONFIG_NAMES, get_converter
+from kbtui.scripts.hanzi import Script
+from kbtui.scripts.views import Variant, chain_for, convert_view
+from kbtui.view.markdown import render
+from kbtui.view.textview import TextView
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DOCS = {Script.SIMPLIFIED: ("000", "001", "003"), Script.TRADITIONAL: ("002", "004")}

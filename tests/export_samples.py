@@ -1,7 +1,7 @@
 """A fixed set of documents and annotations for the export tests and golden files.
 
 The documents are the bundled sample corpus, with metadata written out here
-(what :func:`kbtui.corpus.read_document` finds, checked in test_export) so
+(what :func:`kbtui.documents.corpus.read_document` finds, checked in test_export) so
 the golden files change only when the export does. Annotations have fixed
 ids and times and cover every case the export must handle: notes with
 hostile Markdown and Rich markup, tags with spaces and punctuation, a
@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from kbtui.annotation import AnchorState, Annotation, Colour, Kind
-from kbtui.document import Document, Metadata
-from kbtui.export import ExportItem
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
+from kbtui.documents.model import Document, Metadata
+from kbtui.exchange.markdown import ExportItem
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.store import Store
+from kbtui.annotations.store import Store
 from kbtui.ui.app import KbtuiApp, make_app, parse_open_target
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.help import HelpScreen

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from test_app import SIZE, build, open_doc, settle
 
-from kbtui.annotation import Colour, Kind
-from kbtui.scripts import Variant
-from kbtui.store import Store
+from kbtui.annotations.model import Colour, Kind
+from kbtui.annotations.store import Store
+from kbtui.scripts.views import Variant
 from kbtui.ui.reader import Reader
 from kbtui.ui.sidebar import Sidebar
 

@@ -7,10 +7,16 @@ from pathlib import Path
 
 from test_app import SIZE, build, screen_text, settle
 
-from kbtui.document import Document
-from kbtui.knowledge import build_index, build_registry, doc_stamps, open_corpus, text_loader
-from kbtui.mentions import MentionIndex
-from kbtui.store import Store
+from kbtui.annotations.store import Store
+from kbtui.documents.model import Document
+from kbtui.entities.mentions import MentionIndex
+from kbtui.session.knowledge import (
+    build_index,
+    build_registry,
+    doc_stamps,
+    open_corpus,
+    text_loader,
+)
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import PickerScreen

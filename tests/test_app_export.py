@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from test_app import SIZE, build, open_doc, settle
 
-from kbtui.annotation import Annotation
-from kbtui.corpus import Corpus
+from kbtui.annotations.model import Annotation
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus
 from kbtui.settings import load_settings
-from kbtui.store import Store
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.screens.export import (

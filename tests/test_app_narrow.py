@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from test_app import DOC_003, SIZE, build, open_doc, screen_text, settle
 
-from kbtui.annotation import Annotation
+from kbtui.annotations.model import Annotation
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen

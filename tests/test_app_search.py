@@ -6,8 +6,8 @@ from pathlib import Path
 
 from test_app import SIZE, build, open_doc, screen_text, settle
 
-from kbtui.annotation import Annotation, Colour
-from kbtui.scripts import Variant
+from kbtui.annotations.model import Annotation, Colour
+from kbtui.scripts.views import Variant
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen

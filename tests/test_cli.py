@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.annotation import Annotation
+from kbtui.annotations.model import Annotation
+from kbtui.annotations.store import Store
 from kbtui.cli import main
-from kbtui.store import Store
 
 DOC_000 = "000_7aa956d427ec0c4c.txt"
 DOC_002 = "002_be2c72276a634b9f.txt"

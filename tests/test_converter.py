@@ -1,4 +1,4 @@
-"""kbtui.converter gives exactly opencc-python-reimplemented's output, plus a true map."""
+"""kbtui.scripts.conversion gives exactly opencc-python-reimplemented's output, plus a true map."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from opencc import OpenCC
 
-from kbtui.converter import (
+from kbtui.scripts.conversion import (
     CONFIG_NAMES,
     get_converter,
     is_separator,
@@ -24,7 +24,7 @@ from kbtui.converter import (
     safe_cut_after,
     safe_cut_before,
 )
-from kbtui.offsets import OffsetMap
+from kbtui.view.offsets import OffsetMap
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 MARKERS = "ABCxyz019 ，。\n「」"
@@ -204,7 +204,7 @@ def test_converters_are_built_once_even_from_many_threads() -> None:
 
 def test_nothing_is_built_at_import_and_textual_is_not_loaded() -> None:
     code = (
-        "import sys, kbtui.scripts, kbtui.converter as c\n"
+        "import sys, kbtui.scripts.views, kbtui.scripts.conversion as c\n"
         "assert not c._converters and not c._dictionaries\n"
         "assert 'textual' not in sys.modules\n"
     )

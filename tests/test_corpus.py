@@ -10,11 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from kbtui import corpus as corpus_module
-from kbtui.corpus import Corpus, CorpusError, DocumentNotFound, Entry, read_document
-from kbtui.decoding import BINARY, EMPTY
-from kbtui.document import Document, Script
+from kbtui.documents import corpus as corpus_module
+from kbtui.documents.corpus import Corpus, CorpusError, DocumentNotFound, Entry, read_document
+from kbtui.documents.decoding import BINARY, EMPTY
+from kbtui.documents.model import Document
 from kbtui.locations import bundled_corpus
+from kbtui.scripts.hanzi import Script
 
 SAMPLE_IDS = sorted(p.name for p in bundled_corpus().iterdir() if p.suffix == ".txt")
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kbtui.decoding import BINARY, EMPTY, UNDECODABLE, decode, normalise_newlines
+from kbtui.documents.decoding import BINARY, EMPTY, UNDECODABLE, decode, normalise_newlines
 from kbtui.locations import bundled_corpus
 
 CORPUS = bundled_corpus()

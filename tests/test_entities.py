@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.entities import (
+from kbtui.entities.registry import (
     STANDARD_ENTITY_LISTS,
     EntityRecord,
     EntityRegistry,

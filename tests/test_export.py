@@ -16,10 +16,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from kbtui import w3c
-from kbtui.annotation import Annotation
-from kbtui.document import Document, Metadata
-from kbtui.export import (
+from kbtui.annotations.model import Annotation
+from kbtui.documents.model import Document, Metadata
+from kbtui.exchange import w3c
+from kbtui.exchange.markdown import (
     AnnotationView,
     Counts,
     DocumentView,
@@ -398,11 +398,11 @@ def test_every_template_variable_is_documented() -> None:
 def test_default_template_is_package_data() -> None:
     from importlib.resources import files
 
-    assert files("kbtui").joinpath("templates", "export.md.j2").is_file()
+    assert files("kbtui.exchange").joinpath("templates", "export.md.j2").is_file()
 
 
 def test_sample_metadata_is_what_the_loader_finds() -> None:
-    from kbtui.corpus import read_document
+    from kbtui.documents.corpus import read_document
 
     for doc in documents():
         loaded = read_document(doc.path, doc.id).meta

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.filenames import (
+from kbtui.exchange.filenames import (
     MAX_NAME_BYTES,
     plan_file,
     plan_files,

@@ -8,8 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kbtui.document import Script
-from kbtui.hanzi import SAMPLE_CHARS, detect_script, fold
+from kbtui.scripts.hanzi import SAMPLE_CHARS, Script, detect_script, fold
 
 
 @pytest.mark.parametrize(

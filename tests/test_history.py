@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kbtui.history import History
+from kbtui.session.history import History
 
 
 def test_back_and_forward() -> None:

@@ -17,9 +17,11 @@ import pytest
 import kbtui
 
 CORE = sorted(
-    f"kbtui.{info.name}" for info in pkgutil.iter_modules(kbtui.__path__) if info.name != "ui"
+    info.name
+    for info in pkgutil.walk_packages(kbtui.__path__, "kbtui.")
+    if not info.name.startswith("kbtui.ui") and info.name != "kbtui.__main__"
 )
-"""Every module of the package but the UI's."""
+"""Every module of the package but the UI's (and ``__main__``, which runs the app)."""
 
 FORBIDDEN = ("textual",)
 
@@ -36,7 +38,12 @@ def loaded_after(statement: str) -> list[str]:
 
 
 def test_the_core_is_found() -> None:
-    for module in ("kbtui.cli", "kbtui.store", "kbtui.reading", "kbtui.mentions"):
+    for module in (
+        "kbtui.cli",
+        "kbtui.annotations.store",
+        "kbtui.view.markdown",
+        "kbtui.entities.mentions",
+    ):
         assert module in CORE
     assert not any(module.startswith("kbtui.ui") for module in CORE)
 

@@ -10,8 +10,8 @@ from time import perf_counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.layout import TextLayout
-from kbtui.wrap import row_count
+from kbtui.view.layout import TextLayout
+from kbtui.view.wrap import row_count
 
 
 def exact_rows(layout: TextLayout) -> list[int]:
@@ -23,7 +23,7 @@ def exact_rows(layout: TextLayout) -> list[int]:
 
 
 def test_core_modules_do_not_import_textual() -> None:
-    code = "import sys, kbtui.wrap, kbtui.layout; print('textual' in sys.modules)"
+    code = "import sys, kbtui.view.wrap, kbtui.view.layout; print('textual' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

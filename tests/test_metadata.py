@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.document import Script
-from kbtui.frontmatter_parse import MAX_NESTING, nesting_depth, parse_frontmatter
+from kbtui.documents.frontmatter import MAX_NESTING, nesting_depth, parse_frontmatter
+from kbtui.documents.metadata import MAX_TITLE_CHARS, Described, clean_line, describe, parse_date
 from kbtui.locations import bundled_corpus
-from kbtui.metadata import MAX_TITLE_CHARS, Described, clean_line, describe, parse_date
+from kbtui.scripts.hanzi import Script
 
 CORPUS = bundled_corpus()
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.offsets import OffsetMap, OffsetMapBuilder
+from kbtui.view.offsets import OffsetMap, OffsetMapBuilder
 
 Piece = tuple[bool, int, int]  # aligned, view length, source length
 

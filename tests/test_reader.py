@@ -9,10 +9,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.strip import Strip
 
-from kbtui.offsets import OffsetMapBuilder
-from kbtui.textview import Span, TextView
 from kbtui.ui.reader import Reader, styled_segments
-from kbtui.wrap import CLOSING
+from kbtui.view.offsets import OffsetMapBuilder
+from kbtui.view.textview import Span, TextView
+from kbtui.view.wrap import CLOSING
 
 SIZE = (60, 20)
 """Terminal size: the reader gets 60 - 2 (padding) - 2 (scrollbar) = 56 cells, wraps at 55."""

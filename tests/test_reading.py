@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.document import Document, Metadata
-from kbtui.reading import BULLET, QUOTE_BAR, RULE, clean, render, render_document
-from kbtui.textview import STYLE_NAMES, TextView
+from kbtui.view.markdown import BULLET, QUOTE_BAR, RULE, clean, render
+from kbtui.view.textview import STYLE_NAMES, TextView
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -330,10 +329,9 @@ def test_frontmatter_is_a_block_of_view_length_zero() -> None:
     assert render(source, 10_000).text == "" and render(source, -3).text == render(source).text
 
 
-def test_render_document() -> None:
+def test_render_starts_at_the_body() -> None:
     source = "---\ntitle: x\n---\n**正文**\n"
-    doc = Document("a.md", Path("a.md"), source, Metadata("x"), body_start=16)
-    assert render_document(doc).text == "正文\n"
+    assert render(source, 16).text == "正文\n"
 
 
 def test_plain_mode_shows_markup_as_it_is() -> None:

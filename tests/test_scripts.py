@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui import scripts
-from kbtui.document import Script
-from kbtui.offsets import OffsetMap, OffsetMapBuilder
-from kbtui.scripts import (
+from kbtui.scripts import views as scripts
+from kbtui.scripts.hanzi import Script
+from kbtui.scripts.views import (
     PARTIAL_RANGE,
     CacheKey,
     ConversionCache,
@@ -27,7 +26,8 @@ from kbtui.scripts import (
     parse_variant,
     text_converter,
 )
-from kbtui.textview import Heading, Span, TextView
+from kbtui.view.offsets import OffsetMap, OffsetMapBuilder
+from kbtui.view.textview import Heading, Span, TextView
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 S, T, M, N = Script.SIMPLIFIED, Script.TRADITIONAL, Script.MIXED, Script.NONE
@@ -39,10 +39,10 @@ def source(prefix: str) -> str:
 
 
 def reading_view(text: str) -> TextView:
-    """The reading view when kbtui.reading exists, else the body after frontmatter."""
+    """The reading view when kbtui.view.markdown exists, else the body after frontmatter."""
     body_start = text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
     try:
-        from kbtui.reading import render
+        from kbtui.view.markdown import render
     except ImportError:
         body = text[body_start:]
         builder = OffsetMapBuilder()
@@ -386,7 +386,7 @@ def test_long_texts_convert_in_chunks_that_can_be_cancelled() -> None:
     text = source("002") * 14  # over one chunk
     assert len(text) > scripts.CHUNK_SIZE
     whole, whole_map = convert_text(text, Variant.TAIWAN, S)
-    from kbtui.converter import get_converter
+    from kbtui.scripts.conversion import get_converter
 
     assert whole == get_converter("s2twp").convert(text)[0]
     assert whole_map.view_len == len(whole)

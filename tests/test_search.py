@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.hanzi import fold
-from kbtui.search import compile_query, context, find_all, fold_table, fold_text, search
+from kbtui.scripts.hanzi import fold
+from kbtui.search.scan import compile_query, context, find_all, fold_table, fold_text, search
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from test_app import SIZE, build, open_doc, settle
 
-from kbtui.annotation import Annotation, Colour
+from kbtui.annotations.model import Annotation, Colour
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.screens.help import HelpScreen
 from kbtui.ui.screens.notebook import NotebookScreen

@@ -12,7 +12,7 @@ import pytest
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kbtui.storage import DatabaseError, JournalStorage, frame
+from kbtui.annotations.storage import DatabaseError, JournalStorage, frame
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -214,7 +214,7 @@ def test_a_path_that_is_not_a_regular_file_is_refused(tmp_path: Path) -> None:
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     code = (
-        "import sys\nfrom kbtui.storage import DatabaseError, JournalStorage\n"
+        "import sys\nfrom kbtui.annotations.storage import DatabaseError, JournalStorage\n"
         f"try:\n    JournalStorage({str(fifo)!r})\n"
         "except DatabaseError as exc:\n    print(exc)\n"
     )
@@ -278,7 +278,7 @@ def test_a_stale_write_does_not_undo_another_processes_records(path: Path) -> No
 def test_two_processes_adding_at_once_lose_nothing(path: Path) -> None:
     script = (
         "import sys; from tinydb import TinyDB; from tinydb.table import Document;"
-        "from kbtui.storage import JournalStorage;"
+        "from kbtui.annotations.storage import JournalStorage;"
         "db = TinyDB(sys.argv[1], storage=JournalStorage, compact_bytes=20000);"
         "[db.table('t').insert(Document({'w': sys.argv[2]}, doc_id=int(sys.argv[2]) + i))"
         " for i in range(150)]"

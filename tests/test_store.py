@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.annotation import AnchorState, Annotation, Colour, Kind
-from kbtui.document import source_hash
-from kbtui.store import (
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
+from kbtui.annotations.store import (
     SCHEMA_VERSION,
     DatabaseError,
     DocState,
     ImportCounts,
     Store,
 )
+from kbtui.documents.model import source_hash
 
 _RNG = random.Random(4)
 SOURCE = "".join(_RNG.choice("天地玄黄宇宙洪荒日月盈昃辰宿列张 Claude,.\n") for _ in range(300))
@@ -215,12 +215,12 @@ def test_anchored_annotations_follow_an_edit_and_remember_it(store: Store) -> No
 def test_an_orphan_is_searched_for_once_per_text(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kbtui.store
+    import kbtui.annotations.store
 
     searched: list[int] = []
-    real = kbtui.store.anchor_all
+    real = kbtui.annotations.store.anchor_all
     monkeypatch.setattr(
-        kbtui.store,
+        kbtui.annotations.store,
         "anchor_all",
         lambda a, s, **kw: (searched.append(len(a)), real(a, s, **kw))[1],
     )

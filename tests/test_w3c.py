@@ -14,8 +14,8 @@ from export_samples import annotations, documents
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui import w3c
-from kbtui.annotation import AnchorState, Annotation, Colour, Kind
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
+from kbtui.exchange import w3c
 
 REPO = Path(__file__).resolve().parents[1]
 W3C_TESTS = Path(os.environ.get("KBTUI_W3C_TESTS", REPO.parent / "shared" / "w3c-annotation-tests"))

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
 
-from kbtui.wrap import (
+from kbtui.view.wrap import (
     CLOSING,
     MAX_SEGMENT,
     OPENING,

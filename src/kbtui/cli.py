@@ -19,7 +19,7 @@ from kbtui import __version__
 from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
-    from kbtui.mentions import EntityMentions
+    from kbtui.entities.mentions import EntityMentions
 
 
 class UserError(Exception):
@@ -76,7 +76,7 @@ SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 
 
 def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kbtui.corpus import Corpus, CorpusError
+    from kbtui.documents.corpus import Corpus, CorpusError
 
     try:
         return Corpus(corpus_path(args.corpus))
@@ -85,7 +85,7 @@ def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
 
 
 def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kbtui.store import DatabaseError, Store
+    from kbtui.annotations.store import DatabaseError, Store
 
     try:
         return Store.open(database_path(args.db))
@@ -100,7 +100,7 @@ def _print_json(data: object) -> None:
 
 def cmd_list(args: argparse.Namespace) -> None:
     """``kbtui list``: one line (or JSON object) per document."""
-    from kbtui.sanitize import one_line
+    from kbtui.view.sanitize import one_line
 
     corpus = _corpus(args)
     store = _store(args)
@@ -136,9 +136,9 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 def cmd_show(args: argparse.Namespace) -> None:
     """``kbtui show DOC``: the reading text, optionally converted."""
-    from kbtui.reading import render
-    from kbtui.sanitize import printable
-    from kbtui.scripts import ConversionError, Variant, convert_view
+    from kbtui.scripts.views import ConversionError, Variant, convert_view
+    from kbtui.view.markdown import render
+    from kbtui.view.sanitize import printable
 
     doc = _load(args, args.doc)
     view = render(doc.source, doc.body_start)
@@ -165,9 +165,9 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
 
 def cmd_search(args: argparse.Namespace) -> None:
     """``kbtui search QUERY``: every match in every document, with context."""
-    from kbtui.knowledge import searchable_texts
-    from kbtui.sanitize import one_line
-    from kbtui.search import search
+    from kbtui.search.scan import search
+    from kbtui.session.knowledge import searchable_texts
+    from kbtui.view.sanitize import one_line
 
     docs = searchable_texts(_corpus(args))
     result = search(docs, args.query)
@@ -188,10 +188,16 @@ MENTIONS_SHOWN = 3
 
 def cmd_mentions(args: argparse.Namespace) -> None:
     """``kbtui mentions [ENTITY]``: entities with the documents and passages naming them."""
-    from kbtui.corpus import CorpusError
-    from kbtui.knowledge import build_index, build_registry, open_corpus, text_loader, user_records
-    from kbtui.mentions import mentions_report
-    from kbtui.sanitize import one_line
+    from kbtui.documents.corpus import CorpusError
+    from kbtui.entities.mentions import mentions_report
+    from kbtui.session.knowledge import (
+        build_index,
+        build_registry,
+        open_corpus,
+        text_loader,
+        user_records,
+    )
+    from kbtui.view.sanitize import one_line
 
     try:
         corpus, entities_file = open_corpus(corpus_path(args.corpus))
@@ -220,7 +226,7 @@ def cmd_mentions(args: argparse.Namespace) -> None:
 
 def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
     """One entity: a heading line, then per document its id, count and context lines."""
-    from kbtui.sanitize import one_line
+    from kbtui.view.sanitize import one_line
 
     entity = found.entity
     if entity.ambiguous:
@@ -242,10 +248,16 @@ def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     """``kbtui export``: annotations as Markdown (stdout, a file, a folder) or W3C JSON."""
-    from kbtui.exchange import collect, export_json, markdown_options, out_path, plan_markdown
-    from kbtui.export import Scope, TemplateError, load_template
-    from kbtui.filenames import plan_file, write_plan
-    from kbtui.scripts import ConversionError
+    from kbtui.exchange.filenames import plan_file, write_plan
+    from kbtui.exchange.markdown import Scope, TemplateError, load_template
+    from kbtui.exchange.pipeline import (
+        collect,
+        export_json,
+        markdown_options,
+        out_path,
+        plan_markdown,
+    )
+    from kbtui.scripts.views import ConversionError
 
     corpus, store = _corpus(args), _store(args)
     scope = Scope(doc_id=args.doc, tag=args.tag)
@@ -277,8 +289,8 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     """``kbtui import FILE``: merge a W3C JSON export, re-anchoring what it brings."""
-    from kbtui.exchange import import_json
-    from kbtui.w3c import W3CError
+    from kbtui.exchange.pipeline import import_json
+    from kbtui.exchange.w3c import W3CError
 
     corpus, store = _corpus(args), _store(args)
     try:
@@ -298,8 +310,8 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 def cmd_app(args: argparse.Namespace) -> None:
     """Open the app (the only path that imports Textual)."""
-    from kbtui.corpus import CorpusError
-    from kbtui.store import DatabaseError
+    from kbtui.annotations.store import DatabaseError
+    from kbtui.documents.corpus import CorpusError
     from kbtui.ui.app import make_app
 
     try:
@@ -342,18 +354,18 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 
 def _database_error() -> type[Exception]:
-    """:class:`kbtui.storage.DatabaseError`, imported only when it is needed.
+    """:class:`kbtui.annotations.storage.DatabaseError`, imported only when it is needed.
 
     A store raises it from any call (a malformed record, a lock held too
     long, a write that fails), not only when it opens.
     """
-    from kbtui.storage import DatabaseError
+    from kbtui.annotations.storage import DatabaseError
 
     return DatabaseError
 
 
 def _fail(message: str, code: int = 1) -> NoReturn:
-    from kbtui.sanitize import one_line
+    from kbtui.view.sanitize import one_line
 
     print(f"kbtui: {one_line(message)}", file=sys.stderr)
     sys.exit(code)

@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
-from kbtui.annotation import Annotation, Colour, Kind, now_iso
+from kbtui.annotations.model import Annotation, Colour, Kind, now_iso
 from kbtui.ui.screens.dialogs import LineInputScreen, NoteEditorScreen
 
 if TYPE_CHECKING:
-    from kbtui.document import Document
-    from kbtui.store import Store
-    from kbtui.textview import TextView
+    from kbtui.annotations.store import Store
+    from kbtui.documents.model import Document
     from kbtui.ui.app import KbtuiApp
     from kbtui.ui.reader import Reader
+    from kbtui.view.textview import TextView
 
 COLOURS = list(Colour)
 """Colour 1–5 in key order."""

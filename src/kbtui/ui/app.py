@@ -20,11 +20,16 @@ from textual.dom import DOMNode
 from textual.widgets import Footer, ProgressBar
 from textual.worker import Worker, get_current_worker
 
-from kbtui.corpus import Corpus, Entry
-from kbtui.document import Document, Script
-from kbtui.entities import EntityRecord, load_entities_file
-from kbtui.history import History
-from kbtui.knowledge import (
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus, Entry
+from kbtui.documents.model import Document
+from kbtui.entities.mentions import IndexCancelled, MentionIndex, entity_mentions
+from kbtui.entities.registry import EntityRecord, load_entities_file
+from kbtui.scripts.hanzi import Script
+from kbtui.scripts.views import ConversionError, Variant, text_converter
+from kbtui.search.scan import search
+from kbtui.session.history import History
+from kbtui.session.knowledge import (
     build_index,
     build_registry,
     open_corpus,
@@ -33,11 +38,7 @@ from kbtui.knowledge import (
     text_loader,
     user_records,
 )
-from kbtui.mentions import IndexCancelled, MentionIndex, entity_mentions
-from kbtui.scripts import ConversionError, Variant, text_converter
-from kbtui.search import search
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
-from kbtui.store import Store
 from kbtui.ui.commands import (
     ActionCommands,
     DocumentCommands,
@@ -109,7 +110,7 @@ class KbtuiApp(App[None]):
         self, corpus: Corpus, store: Store, settings: Settings, *, open_target: str | None = None
     ) -> None:
         """``corpus`` should know the entity lists of its ``entities.yaml``
-        (:func:`kbtui.knowledge.open_corpus` makes it so)."""
+        (:func:`kbtui.session.knowledge.open_corpus` makes it so)."""
         super().__init__()
         self.corpus = corpus
         self.store = store

@@ -18,11 +18,11 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from kbtui.hanzi import fold
-from kbtui.sanitize import one_line
-from kbtui.scripts import Variant
+from kbtui.scripts.hanzi import fold
+from kbtui.scripts.views import Variant
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.screens.entities import describe, entity_rows
+from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp

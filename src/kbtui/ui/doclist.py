@@ -21,11 +21,11 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.document import Metadata, Script
-from kbtui.hanzi import fold
-from kbtui.sanitize import one_line
+from kbtui.documents.model import Metadata
+from kbtui.scripts.hanzi import Script, fold
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.text import safe_line
+from kbtui.view.sanitize import one_line
 
 SCRIPT_BADGES = {
     Script.SIMPLIFIED: ("简", "green"),

@@ -18,14 +18,12 @@ from textual.containers import Vertical
 from textual.markup import escape
 from textual.worker import get_current_worker
 
-from kbtui.annotation import Annotation, Kind
-from kbtui.document import Document
-from kbtui.entities import Entity, EntityRecord, alias_record, new_entity_record
-from kbtui.entities import Kind as EntityKind
-from kbtui.mentions import DocStamp, MentionIndex
-from kbtui.reading import render
-from kbtui.sanitize import one_line
-from kbtui.scripts import (
+from kbtui.annotations.model import Annotation, Kind
+from kbtui.documents.model import Document
+from kbtui.entities.mentions import DocStamp, MentionIndex
+from kbtui.entities.registry import Entity, EntityRecord, alias_record, new_entity_record
+from kbtui.entities.registry import Kind as EntityKind
+from kbtui.scripts.views import (
     CacheKey,
     ConversionCache,
     ConversionCancelled,
@@ -35,8 +33,7 @@ from kbtui.scripts import (
     cycle_next,
     prepare,
 )
-from kbtui.search import find_all
-from kbtui.textview import TextView
+from kbtui.search.scan import find_all
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
@@ -44,6 +41,9 @@ from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, select
 from kbtui.ui.screens.export import start_export
 from kbtui.ui.sidebar import Sidebar
 from kbtui.ui.text import safe_line
+from kbtui.view.markdown import render
+from kbtui.view.sanitize import one_line
+from kbtui.view.textview import TextView
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp

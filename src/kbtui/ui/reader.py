@@ -2,7 +2,7 @@
 
 The widget paints with Textual's line API: ``render_line(y)`` builds one
 visual row, so the cost of a frame depends on the window, not the document.
-Where rows are is the business of :class:`kbtui.layout.TextLayout`, which
+Where rows are is the business of :class:`kbtui.view.layout.TextLayout`, which
 estimates every line's height when a view is shown and wraps a line exactly
 the first time anything looks at it; a background pass wraps the rest in
 slices of a few milliseconds and then corrects the scrollbar once. When a
@@ -41,9 +41,9 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kbtui.layout import TextLayout
-from kbtui.textview import STYLE_NAMES, TextView
-from kbtui.wrap import LineLayout, RangeIndex
+from kbtui.view.layout import TextLayout
+from kbtui.view.textview import STYLE_NAMES, TextView
+from kbtui.view.wrap import LineLayout, RangeIndex
 
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "red", "purple")
 """Colours a highlight may take; ``underline-<colour>`` is the underlined variant."""
@@ -62,7 +62,7 @@ Range = tuple[int, int]
 
 
 class Reader(ScrollView, can_focus=True):
-    """Shows one :class:`~kbtui.textview.TextView` with a cursor, a selection and overlays."""
+    """Shows one :class:`~kbtui.view.textview.TextView` with a cursor, a selection and overlays."""
 
     ALLOW_SELECT = False  # the reader has its own cursor and selection
 

@@ -18,8 +18,8 @@ from textual.containers import Vertical
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from kbtui.annotation import AnchorState, Annotation, Kind
-from kbtui.document import Document
+from kbtui.annotations.model import AnchorState, Annotation, Kind
+from kbtui.documents.model import Document
 from kbtui.ui.messages import JumpTo
 from kbtui.ui.text import safe_line
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from kbtui.sanitize import one_line, printable
+from kbtui.view.sanitize import one_line, printable
 
 
 def safe(text: str, style: str = "") -> Text:

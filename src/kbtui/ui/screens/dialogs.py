@@ -18,7 +18,7 @@ from textual.suggester import Suggester
 from textual.widgets import Button, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
-from kbtui.hanzi import fold
+from kbtui.scripts.hanzi import fold
 from kbtui.ui.text import safe_line
 
 

@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.entities import (
+from kbtui.entities.mentions import MIN_KEY_CHARS, EntityMentions, MentionIndex
+from kbtui.entities.registry import (
     Entity,
     Kind,
     clean_name,
@@ -33,12 +34,11 @@ from kbtui.entities import (
     name_key,
     rename_record,
 )
-from kbtui.hanzi import fold
-from kbtui.mentions import MIN_KEY_CHARS, EntityMentions, MentionIndex
-from kbtui.sanitize import one_line
+from kbtui.scripts.hanzi import fold
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
 from kbtui.ui.screens.passages import Passage, PassageGroup
 from kbtui.ui.text import safe_line
+from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp

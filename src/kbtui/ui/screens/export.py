@@ -3,7 +3,7 @@
 ``e`` in the reader calls :func:`start_export`. The dialog is a form
 (:class:`ExportScreen`) that also runs the export, so a bad path or a "no"
 to overwriting leaves the user in the form to fix it instead of starting
-over. The work itself is the CLI's (:mod:`kbtui.exchange`, ``kbtui export``):
+over. The work itself is the CLI's (:mod:`kbtui.exchange.pipeline`, ``kbtui export``):
 collect the items, render, plan the files, write the plan. Collecting and
 rendering run in a thread, since a large corpus takes a while; writing runs
 in a second thread once the plan is known and, if it would overwrite files,
@@ -32,15 +32,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
 from textual.worker import Worker, WorkerState
 
-from kbtui.corpus import Corpus
-from kbtui.exchange import collect, export_json, markdown_options, plan_markdown
-from kbtui.export import Scope, TemplateError, select
-from kbtui.filenames import WritePlan, plan_file, write_plan
-from kbtui.sanitize import one_line
-from kbtui.scripts import ConversionError, Variant
-from kbtui.store import Store
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus
+from kbtui.exchange.filenames import WritePlan, plan_file, write_plan
+from kbtui.exchange.markdown import Scope, TemplateError, select
+from kbtui.exchange.pipeline import collect, export_json, markdown_options, plan_markdown
+from kbtui.scripts.views import ConversionError, Variant
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.text import safe_line
+from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp
@@ -160,7 +160,7 @@ class ExportRequest:
     scope: Scope
     layout: Layout
     script: str
-    """A :class:`~kbtui.scripts.Variant` name; ignored for JSON."""
+    """A :class:`~kbtui.scripts.views.Variant` name; ignored for JSON."""
     path: str
     """The path as typed (``~`` and all): what settings remember."""
 

@@ -18,8 +18,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
-from kbtui.annotation import AnchorState, Annotation, Kind
-from kbtui.hanzi import fold
+from kbtui.annotations.model import AnchorState, Annotation, Kind
+from kbtui.scripts.hanzi import fold
 from kbtui.ui.text import safe_line
 
 

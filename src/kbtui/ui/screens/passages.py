@@ -21,8 +21,8 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from kbtui.sanitize import printable
 from kbtui.ui.text import safe_line
+from kbtui.view.sanitize import printable
 
 Target = tuple[str, int]
 """A document id and a source offset."""

@@ -1,12 +1,12 @@
 """Finding an annotation's place again after its document changed.
 
 An annotation remembers its source offsets, the quoted text with up to
-:data:`~kbtui.annotation.CONTEXT_CHARS` characters of prefix and suffix, and
+:data:`~kbtui.annotations.model.CONTEXT_CHARS` characters of prefix and suffix, and
 a hash of the source it was made on. :func:`anchor` places it in the current
 source, following the Hypothesis client (``match-quote.js``):
 
 1. the document is unchanged (same hash) and the quote is at its offsets:
-   done, :attr:`~kbtui.annotation.AnchorState.EXACT`;
+   done, :attr:`~kbtui.annotations.model.AnchorState.EXACT`;
 2. every exact occurrence of the quote is a candidate; if the best one's
    context agrees, it is taken;
 3. otherwise approximate occurrences (at most ``len(quote) / 2`` errors, and
@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from kbtui.annotation import AnchorState, Annotation
-from kbtui.document import source_hash
+from kbtui.annotations.model import AnchorState, Annotation
+from kbtui.documents.model import source_hash
 
 QUOTE_WEIGHT = 50
 PREFIX_WEIGHT = 20

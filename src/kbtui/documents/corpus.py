@@ -31,10 +31,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from kbtui.atomic import atomic_write_text
-from kbtui.decoding import decode
-from kbtui.document import Document, Metadata, Script
+from kbtui.documents.decoding import decode
+from kbtui.documents.metadata import STANDARD_ENTITY_LISTS, describe, title_from_file_name
+from kbtui.documents.model import Document, Metadata
 from kbtui.locations import cache_dir
-from kbtui.metadata import STANDARD_ENTITY_LISTS, describe, title_from_file_name
+from kbtui.scripts.hanzi import Script
 
 logger = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Script- and case-insensitive search over source texts.
 
-Two texts match when they are equal after :func:`kbtui.hanzi.fold`, character
+Two texts match when they are equal after :func:`kbtui.scripts.hanzi.fold`, character
 by character: ``創立`` finds ``创立`` and ``創立``, ``多雲`` finds ``多云``,
 ``claude`` finds ``CLAUDE``. Because the fold maps one character to one
 character, a match in the folded text is a match at the same offsets in the
@@ -11,7 +11,7 @@ over 100 MB takes seconds). So a query is compiled instead: each of its
 folded characters becomes the class of every character that folds to it
 (``[创創]``), and the regular expression runs over the unfolded source text,
 which is as fast as a plain ``re`` search. :class:`FoldTable` holds that
-inverse of the fold; :mod:`kbtui.mentions` uses it in the same way.
+inverse of the fold; :mod:`kbtui.entities.mentions` uses it in the same way.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
-from kbtui.hanzi import fold_map
-from kbtui.sanitize import one_line
+from kbtui.scripts.hanzi import fold_map
+from kbtui.view.sanitize import one_line
 
 CONTEXT_CHARS = 40
 """How many characters of the line a context shows on each side of a hit."""
@@ -47,13 +47,13 @@ class FoldTable:
         return self.inverse.get(folded_char, frozenset((folded_char,)))
 
     def fold(self, text: str) -> str:
-        """``text`` folded (the same as :func:`kbtui.hanzi.fold`)."""
+        """``text`` folded (the same as :func:`kbtui.scripts.hanzi.fold`)."""
         return text.translate(self.forward)
 
 
 @cache
 def fold_table() -> FoldTable:
-    """The fold of :func:`kbtui.hanzi.fold` and its inverse (built once)."""
+    """The fold of :func:`kbtui.scripts.hanzi.fold` and its inverse (built once)."""
     forward = fold_map()
     return FoldTable(forward=forward, inverse=_invert(forward))
 

@@ -1,6 +1,6 @@
 """From a file's bytes to its source text.
 
-The source text (see :mod:`kbtui.document`) is what the file says, decoded,
+The source text (see :mod:`kbtui.documents.model`) is what the file says, decoded,
 with line endings normalised to ``\\n`` and a leading byte-order mark removed.
 Nothing else is changed: control characters and terminal escape sequences stay
 in the source, because every stored offset points into it; making them safe to

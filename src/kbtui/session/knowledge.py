@@ -14,11 +14,11 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from kbtui.corpus import Corpus, Entry
-from kbtui.entities import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
-from kbtui.mentions import DocStamp, Loader, MentionIndex, default_cache_file
-from kbtui.search import body_only
-from kbtui.store import Store
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus, Entry
+from kbtui.entities.mentions import DocStamp, Loader, MentionIndex, default_cache_file
+from kbtui.entities.registry import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
+from kbtui.search.scan import body_only
 
 
 def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
@@ -26,7 +26,7 @@ def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
 
     ``entities.yaml`` may declare lists beyond the standard three; the corpus
     must know them before it reads any metadata, or their names are lost.
-    Raises :class:`kbtui.corpus.CorpusError` for a missing root.
+    Raises :class:`kbtui.documents.corpus.CorpusError` for a missing root.
     """
     entities_file = load_entities_file(Path(root).expanduser())
     return Corpus(root, entity_lists=entities_file.entity_lists), entities_file
@@ -80,8 +80,8 @@ def build_index(
     """The mention index of every scanned document (scanning first if needed).
 
     With ``cache``, documents unchanged since the last build are read from
-    the cache (:func:`kbtui.mentions.default_cache_file`), so a second start
-    reads no document. Raises :class:`kbtui.mentions.IndexCancelled` when
+    the cache (:func:`kbtui.entities.mentions.default_cache_file`), so a second start
+    reads no document. Raises :class:`kbtui.entities.mentions.IndexCancelled` when
     ``cancelled()`` turns true; the work done so far is cached.
     """
     return MentionIndex.build(

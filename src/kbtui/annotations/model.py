@@ -1,6 +1,6 @@
 """The annotation model: what a highlight, note or bookmark is and how it is stored.
 
-An annotation is anchored in *source* offsets (see :mod:`kbtui.document`),
+An annotation is anchored in *source* offsets (see :mod:`kbtui.documents.model`),
 whatever view it was made in, together with the W3C Web Annotation selectors
 that let it be found again when the document changes: a TextQuoteSelector
 (``quote`` with ``prefix`` and ``suffix``) and a TextPositionSelector
@@ -61,7 +61,7 @@ def now_iso() -> str:
 class Annotation:
     """One highlight, underline or bookmark with its note and tags.
 
-    ``text_hash`` is :func:`kbtui.document.source_hash` of the source it was
+    ``text_hash`` is :func:`kbtui.documents.model.source_hash` of the source it was
     made on. ``anchor`` and ``score`` record the last re-anchoring.
     """
 

@@ -2,8 +2,8 @@
 
 A :class:`TextView` is the unit every view-producing step returns and every
 view-consuming part (reader, find, export) takes: the rendered reading text of
-a document (:mod:`kbtui.reading`) and a script-converted copy of it
-(:mod:`kbtui.scripts`) are both ``TextView`` objects whose ``map`` goes all the
+a document (:mod:`kbtui.view.markdown`) and a script-converted copy of it
+(:mod:`kbtui.scripts.views`) are both ``TextView`` objects whose ``map`` goes all the
 way back to the document's source text.
 
 Styles are semantic names (``"heading1"``, ``"strong"``, ``"quote"``...); the UI
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kbtui.offsets import OffsetMap
+from kbtui.view.offsets import OffsetMap
 
 STYLE_NAMES = (
     "heading1",

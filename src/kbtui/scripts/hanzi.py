@@ -3,7 +3,7 @@
 Two uses need characters, not phrases: telling which script a text is in,
 and folding text for matching (search, mentions), where one character in must
 give one character out so offsets survive. Phrase-level conversion, for what
-the user reads, lives in :mod:`kbtui.scripts`.
+the user reads, lives in :mod:`kbtui.scripts.views`.
 
 The tables are read once, lazily, from the dictionary files that
 opencc-python-reimplemented ships (``STCharacters.txt``,
@@ -14,10 +14,19 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from importlib.resources import files
 
-from kbtui.document import Script
+
+class Script(StrEnum):
+    """The Chinese script a document is written in."""
+
+    SIMPLIFIED = "simplified"
+    TRADITIONAL = "traditional"
+    MIXED = "mixed"
+    NONE = "none"
+
 
 MIDDLE_DOT = "·"
 """The one separator that every name separator folds to."""

@@ -1,7 +1,7 @@
 """The annotation store: the one object the UI and the CLI read and write data through.
 
 It keeps annotations, per-document state and the user's entity records in a
-TinyDB database (see :mod:`kbtui.storage` for how that reaches disk safely),
+TinyDB database (see :mod:`kbtui.annotations.storage` for how that reaches disk safely),
 and offers what the reader needs: the annotations of a document re-anchored
 to its current text, changes with undo, tags for completion, and merging of
 imported annotations.
@@ -19,7 +19,7 @@ Schema, version :data:`SCHEMA_VERSION` (TinyDB tables, record ids are strings):
     "last_opened": ISO time|None}}``.
 ``entities``
     The user's entity records ``{"name", "kind", "aliases"}`` under ids that
-    sort in the order they were saved; :mod:`kbtui.entities` applies them in
+    sort in the order they were saved; :mod:`kbtui.entities.registry` applies them in
     that order, so a later record wins.
 
 Version 0 (a file with no ``meta`` table) is the layout of kbtui's first
@@ -46,12 +46,9 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from kbtui.anchoring import anchor_all
-from kbtui.annotation import AnchorState, Annotation, now_iso
-from kbtui.atomic import atomic_write_bytes
-from kbtui.document import source_hash
-from kbtui.locations import database_path
-from kbtui.storage import (
+from kbtui.annotations.anchoring import anchor_all
+from kbtui.annotations.model import AnchorState, Annotation, now_iso
+from kbtui.annotations.storage import (
     DEFAULT_COMPACT_BYTES,
     DatabaseError,
     JournalStorage,
@@ -59,6 +56,9 @@ from kbtui.storage import (
     Tables,
     unreadable,
 )
+from kbtui.atomic import atomic_write_bytes
+from kbtui.documents.model import source_hash
+from kbtui.locations import database_path
 
 __all__ = ["DatabaseError", "DocState", "ImportCounts", "Store"]
 
@@ -228,7 +228,7 @@ class Store:
     def anchored_annotations(self, doc_id: str, source: str) -> list[Annotation]:
         """The document's annotations placed in its current ``source``, by position.
 
-        Those whose document changed are re-anchored (:mod:`kbtui.anchoring`)
+        Those whose document changed are re-anchored (:mod:`kbtui.annotations.anchoring`)
         and the outcome is stored: a placed one takes its new offsets,
         context and the new text hash; an orphan keeps its offsets and quote
         (so it can be placed again if the text comes back; this process
@@ -414,7 +414,7 @@ class Store:
         """Append an entity record (a new entity, an alias, a rename or a merge).
 
         Records are kept in order and applied in order by
-        :mod:`kbtui.entities` (``new_entity_record``, ``alias_record``,
+        :mod:`kbtui.entities.registry` (``new_entity_record``, ``alias_record``,
         ``rename_record``, ``merge_record`` make them), so the latest wins.
         """
         record = _entity_record({"name": name, "kind": kind, "aliases": list(aliases)})
@@ -613,7 +613,7 @@ MIGRATIONS: dict[int, Callable[[Tables, Path], Tables]] = {0: _migrate_0_to_1}
 
 
 def _placed(a: Annotation, result: Any, source: str, text_hash: str) -> Annotation:
-    """``a`` as it stands after :func:`~kbtui.anchoring.anchor` gave ``result``."""
+    """``a`` as it stands after :func:`~kbtui.annotations.anchoring.anchor` gave ``result``."""
     if result.state == AnchorState.ORPHAN:
         return replace(a, anchor=AnchorState.ORPHAN, score=result.score)
     if a.text_hash == text_hash and (result.start, result.end) == (a.start, a.end):

@@ -1,6 +1,6 @@
 """Inline Markdown for the reading text, and the writer that records the view.
 
-:mod:`kbtui.reading` handles the block structure of a document line by line
+:mod:`kbtui.view.markdown` handles the block structure of a document line by line
 and hands each line's inline content here. The inline pass follows
 CommonMark's delimiter algorithm (code spans, links and images resolved as
 they are met, emphasis matched afterwards), with two changes for Chinese
@@ -22,9 +22,9 @@ from bisect import bisect_left
 from collections.abc import Callable
 from functools import lru_cache
 
-from kbtui.offsets import OffsetMapBuilder
-from kbtui.sanitize import printable
-from kbtui.textview import Heading, Span, TextView
+from kbtui.view.offsets import OffsetMapBuilder
+from kbtui.view.sanitize import printable
+from kbtui.view.textview import Heading, Span, TextView
 
 PLACEHOLDER_DETAIL = 40
 """Longest alt text, caption or id shown inside a placeholder."""

@@ -3,7 +3,7 @@
 Matching
     Every name key of the registry is a pattern of one Aho-Corasick automaton
     (pyahocorasick), so one pass over a text finds every name. A text is
-    matched *as folded* (:func:`kbtui.hanzi.fold`: Traditional to Simplified,
+    matched *as folded* (:func:`kbtui.scripts.hanzi.fold`: Traditional to Simplified,
     one name separator, Latin lower-cased, one character to one character, so
     offsets are source offsets). Matches are chosen leftmost-longest
     (达里奥·阿莫代伊 wins over 达里奥). A name that begins or ends with a Latin
@@ -54,10 +54,10 @@ from pathlib import Path
 import ahocorasick
 
 from kbtui.atomic import atomic_write_bytes
-from kbtui.document import Document
-from kbtui.entities import Entity, EntityRegistry
+from kbtui.documents.model import Document
+from kbtui.entities.registry import Entity, EntityRegistry
 from kbtui.locations import cache_dir
-from kbtui.search import Context, context, fold_table
+from kbtui.search.scan import Context, context, fold_table
 
 MATCHER_VERSION = 1
 """Bump when matching rules change, so cached mentions are recomputed."""
@@ -375,7 +375,7 @@ def _count(choices: Sequence[Sequence[str]]) -> int:
 
 def _may_hold_astral(text: str) -> bool:
     """False only when ``text`` surely has no character beyond U+FFFF (see
-    :meth:`kbtui.search.Query._pattern_for`)."""
+    :meth:`kbtui.search.scan.Query._pattern_for`)."""
     try:
         return sys.getsizeof(text) >= 4 * len(text)
     except TypeError:

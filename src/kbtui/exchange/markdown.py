@@ -3,7 +3,7 @@
 Export is a pure function of data (harlequin's ``export.py`` is the model):
 the CLI and the UI gather :class:`ExportItem` objects and call
 :func:`render_markdown` or :func:`render_per_document`; writing files is
-:mod:`kbtui.filenames`'s job and JSON is :mod:`kbtui.w3c`'s.
+:mod:`kbtui.exchange.filenames`'s job and JSON is :mod:`kbtui.exchange.w3c`'s.
 
 The layout is a Jinja2 template (``templates/export.md.j2``), rendered in a
 sandbox with a context of plain values (:class:`ExportContext`,
@@ -14,7 +14,7 @@ reference for all of it is ``docs/export.md``.
 Decisions, for users and for template authors:
 
 * Values in the context are ready to print: text from documents and notes is
-  escaped where it would change the Markdown structure (:mod:`kbtui.mdsafe`),
+  escaped where it would change the Markdown structure (:mod:`kbtui.exchange.mdsafe`),
   and control characters are made visible everywhere, since Markdown may go
   to a terminal. ``*_raw`` fields hold the same text without Markdown
   escaping (still without control characters).
@@ -47,10 +47,10 @@ import jinja2
 from jinja2.sandbox import SandboxedEnvironment
 
 from kbtui import __version__
-from kbtui.annotation import AnchorState, Annotation, now_iso
-from kbtui.document import Document
-from kbtui.filenames import unique_filenames
-from kbtui.mdsafe import (
+from kbtui.annotations.model import AnchorState, Annotation, now_iso
+from kbtui.documents.model import Document
+from kbtui.exchange.filenames import unique_filenames
+from kbtui.exchange.mdsafe import (
     blockquote,
     code_span,
     escape_block,
@@ -263,7 +263,7 @@ def render_per_document(
     """One ``(file name, Markdown)`` per document in scope.
 
     Names come from the titles in the chosen script, made safe and unique
-    (:func:`kbtui.filenames.unique_filenames`); each file has its own header.
+    (:func:`kbtui.exchange.filenames.unique_filenames`); each file has its own header.
     """
     chosen = select(items, options.scope)
     names = unique_filenames(_convert(options, item)(item.document.meta.title) for item in chosen)
@@ -474,7 +474,9 @@ def load_template(path: Path) -> jinja2.Template:
 @cache
 def default_template() -> jinja2.Template:
     """The built-in layout (compiled once)."""
-    source = files("kbtui").joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
+    source = (
+        files("kbtui.exchange").joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
+    )
     return compile_template(source, TEMPLATE_FILE)
 
 

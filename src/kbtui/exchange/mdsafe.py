@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from kbtui.sanitize import printable
+from kbtui.view.sanitize import printable
 
 _STRUCTURAL = re.compile(
     r"""^(?P<lead>
@@ -45,7 +45,7 @@ _YAML_UNSAFE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff]")
 
 
 def visible_controls(text: str) -> str:
-    """Line breaks normalised to ``\n``, then :func:`kbtui.sanitize.printable`.
+    """Line breaks normalised to ``\n``, then :func:`kbtui.view.sanitize.printable`.
 
     Why: Markdown printed to a terminal must never carry an escape sequence
     the terminal would obey, and the reader should still see that something

@@ -3,7 +3,7 @@
 The reader shows text, not markup: frontmatter is removed, Markdown markers
 are dropped and their meaning kept as semantic styles, images and Hugo
 shortcodes become short placeholders. Every piece of the result is recorded in
-an :class:`~kbtui.offsets.OffsetMap` (copied text *aligned*, anything dropped,
+an :class:`~kbtui.view.offsets.OffsetMap` (copied text *aligned*, anything dropped,
 inserted or replaced a *block*), so a selection made in the reading text maps
 back to the exact source characters an annotation must store.
 
@@ -17,7 +17,7 @@ the terminal never obeys the document.
 The renderer is a single forward pass, linear in the input: runs of plain
 lines are matched by one regular expression and copied whole (a plain 5 MB
 text is a single map segment). This module handles the block structure, line
-by line; :mod:`kbtui.reading_inline` renders what is inside a line and holds
+by line; :mod:`kbtui.view.inline` renders what is inside a line and holds
 the writer that records the view and its map.
 
 Not supported, by design or for now: indented code blocks (Chinese text is
@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import re
 
-from kbtui.document import Document
-from kbtui.reading_inline import (
+from kbtui.view.inline import (
     DROPPED_TAGS,
     URL,
     ViewWriter,
@@ -40,9 +39,9 @@ from kbtui.reading_inline import (
     shortcode_label,
     url_end,
 )
-from kbtui.textview import Heading, Span, TextView
+from kbtui.view.textview import Heading, Span, TextView
 
-__all__ = ["BULLET", "QUOTE_BAR", "RULE", "clean", "render", "render_document"]
+__all__ = ["BULLET", "QUOTE_BAR", "RULE", "clean", "render"]
 
 BULLET = "• "
 """What a ``-``, ``*`` or ``+`` list marker is shown as."""
@@ -86,11 +85,6 @@ def render(source: str, body_start: int = 0, *, markdown: bool = True) -> TextVi
     """
     body_start = min(max(body_start, 0), len(source))
     return _Renderer(source, markdown).run(body_start)
-
-
-def render_document(doc: Document, *, markdown: bool = True) -> TextView:
-    """The reading text of a loaded document."""
-    return render(doc.source, doc.body_start, markdown=markdown)
 
 
 class _Renderer:

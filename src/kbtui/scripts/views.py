@@ -4,7 +4,7 @@ The reader shows a document in its original script or converted to another;
 annotations stay in source offsets, so every converted view carries a map all
 the way back to the source (:func:`convert_view` composes the conversion's
 map with the reading view's). Conversion is OpenCC's, through the pinned
-opencc-python-reimplemented 0.1.7 and :mod:`kbtui.converter`, which gives
+opencc-python-reimplemented 0.1.7 and :mod:`kbtui.scripts.conversion`, which gives
 its exact output plus the map.
 
 Which OpenCC configurations make each variant (:func:`chain_for`), decided on
@@ -65,10 +65,10 @@ from dataclasses import replace
 from enum import StrEnum
 from typing import NamedTuple
 
-from kbtui.converter import get_converter, safe_cut_after, safe_cut_before
-from kbtui.document import Script
-from kbtui.offsets import OffsetMap, OffsetMapBuilder
-from kbtui.textview import Heading, Span, TextView
+from kbtui.scripts.conversion import get_converter, safe_cut_after, safe_cut_before
+from kbtui.scripts.hanzi import Script
+from kbtui.view.offsets import OffsetMap, OffsetMapBuilder
+from kbtui.view.textview import Heading, Span, TextView
 
 
 class Variant(StrEnum):

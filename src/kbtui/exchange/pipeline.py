@@ -1,8 +1,8 @@
 """Export and import against a real corpus and store: what the CLI and the app both run.
 
-:mod:`kbtui.export` and :mod:`kbtui.w3c` are pure (data in, text out); this
+:mod:`kbtui.exchange.markdown` and :mod:`kbtui.exchange.w3c` are pure (data in, text out); this
 module gathers their data (documents, placed annotations, user tags, entity
-names) from a :class:`~kbtui.corpus.Corpus` and a :class:`~kbtui.store.Store`,
+names) from a :class:`~kbtui.documents.corpus.Corpus` and a :class:`~kbtui.annotations.store.Store`,
 and merges an import back, re-anchoring what it brings in.
 """
 
@@ -13,9 +13,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbtui.corpus import Corpus
-from kbtui.document import Document
-from kbtui.export import (
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus
+from kbtui.documents.model import Document
+from kbtui.exchange.filenames import WritePlan, plan_file, plan_files
+from kbtui.exchange.markdown import (
     ExportItem,
     MarkdownOptions,
     Scope,
@@ -23,10 +25,8 @@ from kbtui.export import (
     render_per_document,
     select,
 )
-from kbtui.filenames import WritePlan, plan_file, plan_files
-from kbtui.scripts import Variant, text_converter
-from kbtui.store import Store
-from kbtui.w3c import ImportResult, dumps, loads
+from kbtui.exchange.w3c import ImportResult, dumps, loads
+from kbtui.scripts.views import Variant, text_converter
 
 
 def collect(
@@ -35,7 +35,7 @@ def collect(
     scope: Scope,
     entity_names: Callable[[Document], Sequence[str]] | None = None,
 ) -> list[ExportItem]:
-    """The items ``scope`` asks for (:func:`kbtui.export.select`), from the store.
+    """The items ``scope`` asks for (:func:`kbtui.exchange.markdown.select`), from the store.
 
     Only documents with annotations or user tags are read at all.
     """
@@ -130,7 +130,7 @@ class ImportReport:
 def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
     """Merge a W3C JSON export into ``store`` and re-anchor what it touched.
 
-    Raises :class:`kbtui.w3c.W3CError` for a file that is not an export at all;
+    Raises :class:`kbtui.exchange.w3c.W3CError` for a file that is not an export at all;
     single bad items are rejected with their reason and the rest goes in.
     """
     known = {entry.id for entry in corpus.entries()}

@@ -2,7 +2,7 @@
 
 The reader shows a whole document as a column of visual rows, but a 5 MB view
 has ~50,000 lines, too many to wrap when it opens. :class:`TextLayout` cuts
-the text into segments (:func:`kbtui.wrap.split_segments`), gives each an
+the text into segments (:func:`kbtui.view.wrap.split_segments`), gives each an
 *estimated* height at once, and wraps a segment exactly the first time
 anything asks where its rows are. Every question it answers (which text is on
 row ``y``, which row holds offset ``p``, where is the cursor one row down) is
@@ -24,7 +24,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from operator import sub
 
-from kbtui.wrap import (
+from kbtui.view.wrap import (
     LineLayout,
     RowIndex,
     cells_per_char,

@@ -44,8 +44,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote, unquote
 
-from kbtui.annotation import AnchorState, Annotation, Colour, Kind, now_iso
-from kbtui.sanitize import one_line
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind, now_iso
+from kbtui.view.sanitize import one_line
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 """The JSON-LD context every Web Annotation names."""

@@ -1,7 +1,7 @@
 """The document model: a source text, its metadata, and what went wrong reading it.
 
 The *source text* of a document is the file's bytes decoded (see
-:mod:`kbtui.decoding`) with line endings normalised to ``\\n`` and a byte-order
+:mod:`kbtui.documents.decoding`) with line endings normalised to ``\\n`` and a byte-order
 mark removed. Every offset kbtui stores (annotations, mentions, reading
 positions) is an index into this string, counted in Python characters (code
 points). Nothing else (frontmatter stripping, rendering, script conversion)
@@ -12,17 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from enum import StrEnum
 from pathlib import Path
 
-
-class Script(StrEnum):
-    """The Chinese script a document is written in."""
-
-    SIMPLIFIED = "simplified"
-    TRADITIONAL = "traditional"
-    MIXED = "mixed"
-    NONE = "none"
+from kbtui.scripts.hanzi import Script
 
 
 @dataclass(slots=True)

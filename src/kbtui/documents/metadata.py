@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kbtui.document import Metadata, Script
-from kbtui.frontmatter_parse import parse_frontmatter
-from kbtui.hanzi import detect_script
+from kbtui.documents.frontmatter import parse_frontmatter
+from kbtui.documents.model import Metadata
+from kbtui.scripts.hanzi import Script, detect_script
 
 STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
 """Frontmatter keys that always hold entity names."""

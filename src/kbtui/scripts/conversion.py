@@ -2,7 +2,7 @@
 
 kbtui converts with the dictionaries and configurations of the pinned
 opencc-python-reimplemented, and must give exactly its output, but it also
-needs an :class:`~kbtui.offsets.OffsetMap` from the converted text back to
+needs an :class:`~kbtui.view.offsets.OffsetMap` from the converted text back to
 the input, which that package cannot give: it returns a string. This module
 re-implements its conversion so that every dictionary match is known.
 
@@ -46,7 +46,7 @@ from typing import Any
 
 from opencc import OpenCC
 
-from kbtui.offsets import OffsetMap, OffsetMapBuilder
+from kbtui.view.offsets import OffsetMap, OffsetMapBuilder
 
 SEPARATORS: re.Pattern[str] = OpenCC().split_chars_re
 """The package's own separator pattern (taken from it, so the two never differ)."""

@@ -36,8 +36,8 @@ from pathlib import Path
 
 import yaml
 
-from kbtui.hanzi import fold
-from kbtui.metadata import STANDARD_ENTITY_LISTS
+from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
+from kbtui.scripts.hanzi import fold
 
 ENTITIES_FILE = "entities.yaml"
 """The curated entity list at a corpus root."""

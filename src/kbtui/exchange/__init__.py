@@ -1,0 +1,8 @@
+"""Exchange: annotations out of kbtui and back in.
+
+Owns Markdown export (:mod:`.markdown`, with :mod:`.mdsafe` and the default
+template in ``templates/``), W3C Web Annotation JSON export and import
+(:mod:`.w3c`), safe file names (:mod:`.filenames`) and the one export
+pipeline that the CLI and the app both call (:mod:`.pipeline`). May import
+:mod:`kbtui.annotations`, :mod:`kbtui.entities` and below.
+"""
