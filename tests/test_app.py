@@ -2,56 +2,16 @@
 
 from __future__ import annotations
 
-import html
 import os
-import re
 from pathlib import Path
 
 import pytest
+from helpers import DOC_003, SIZE, build, open_doc, screen_text, settle
 
 from kbtui.annotations.store import Store
-from kbtui.ui.app import KbtuiApp, make_app, parse_open_target
+from kbtui.ui.app import parse_open_target
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.help import HelpScreen
-
-SIZE = (120, 40)
-DOC_003 = "003_0b861dc1db151f35.txt"
-
-
-def build(corpus: Path, tmp_path: Path, open_target: str | None = None) -> KbtuiApp:
-    app, warnings = make_app(corpus, tmp_path / "db.json", open_target=open_target)
-    assert warnings == []
-    return app
-
-
-async def settle(app: KbtuiApp, pilot: object) -> None:
-    """Wait for scans, loads and conversions to finish and the screen to update."""
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
-
-
-async def open_doc(app: KbtuiApp, pilot: object, doc_id: str) -> None:
-    """Put the list's cursor on ``doc_id`` and press enter on it, as a user would.
-
-    Waits until the reader shows it: on a loaded machine the load worker may
-    start only after a first round of waiting.
-    """
-    await settle(app, pilot)
-    app.doc_list.table.focus()
-    app.doc_list.select(doc_id)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    for _ in range(100):
-        await settle(app, pilot)
-        if app.pane.doc is not None and app.pane.doc.id == doc_id and app.pane.view:
-            return
-    raise AssertionError(f"{doc_id} did not open")
-
-
-def screen_text(app: KbtuiApp) -> str:
-    """What the terminal shows, as plain text (from the SVG screenshot)."""
-    return html.unescape(re.sub(r"<[^>]+>", "", app.export_screenshot())).replace("\xa0", " ")
 
 
 async def test_list_shows_every_sample_with_titles(sample_corpus: Path, tmp_path: Path) -> None:

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import SIZE, build, open_doc, settle
+from helpers import DOC_000, SIZE, build, open_doc, settle
 
 from kbtui.annotations.model import Colour, Kind
 from kbtui.annotations.store import Store
 from kbtui.scripts.views import Variant
 from kbtui.ui.reader import Reader
 from kbtui.ui.sidebar import Sidebar
-
-DOC_000 = "000_7aa956d427ec0c4c.txt"  # Simplified
 
 
 def stored(tmp_path: Path, doc_id: str = DOC_000) -> list:

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import SIZE, build, screen_text, settle
+from helpers import (
+    ALL_DOCS,
+    DOC_000,
+    DOC_001,
+    DOC_004,
+    SIZE,
+    build,
+    screen_text,
+    settle,
+    wait_for_palette_choice,
+)
 
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
@@ -22,11 +32,6 @@ from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.ui.screens.entities import EntityBrowserScreen
 from kbtui.ui.screens.passages import PassageList, PassagesScreen, Target
-
-DOC_000 = "000_7aa956d427ec0c4c.txt"
-DOC_001 = "001_a7702332fec17ca5.txt"
-DOC_004 = "004_6b75a25af0571ee2.txt"
-ALL_DOCS = {DOC_000, DOC_001, "002_be2c72276a634b9f.txt", "003_0b861dc1db151f35.txt", DOC_004}
 
 
 def offset_of(corpus: Path, doc_id: str, needle: str) -> int:
@@ -251,7 +256,7 @@ async def test_palette_opens_an_entitys_passages(sample_corpus: Path, tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("ctrl+p", *"達里奧")
-        await pilot.pause(0.3)
+        await wait_for_palette_choice(app, pilot, "Entity: Dario Amodei")
         await pilot.press("enter")
         await settle(app, pilot)
         assert {doc_id for doc_id, _ in targets(app)} == ALL_DOCS

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_app import SIZE, build, open_doc, settle
+from helpers import DOC_000, DOC_003, SIZE, build, open_doc, settle
 
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
@@ -22,8 +22,6 @@ from kbtui.ui.screens.export import (
     path_for,
 )
 
-DOC_000 = "000_7aa956d427ec0c4c.txt"  # Simplified
-DOC_003 = "003_0b861dc1db151f35.txt"
 QUOTE_000 = "诞生与安全愿景"
 QUOTE_003 = "Dario Amodei"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import DOC_003, SIZE, build, open_doc, screen_text, settle
 from rich.cells import cell_len
 from rich.text import Text
-from test_app import DOC_003, SIZE, build, open_doc, screen_text, settle
 
 from kbtui.annotations.model import Annotation
 from kbtui.ui.reader import Reader

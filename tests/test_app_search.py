@@ -4,17 +4,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import SIZE, build, open_doc, screen_text, settle
+from helpers import (
+    DOC_000,
+    DOC_002,
+    DOC_004,
+    SIZE,
+    build,
+    open_doc,
+    screen_text,
+    settle,
+    wait_for_palette_choice,
+)
 
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.scripts.views import Variant
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen
-
-DOC_000 = "000_7aa956d427ec0c4c.txt"
-DOC_002 = "002_be2c72276a634b9f.txt"
-DOC_004 = "004_6b75a25af0571ee2.txt"
 
 
 async def test_s_and_S_switch_scripts_and_keep_the_passage(
@@ -134,7 +140,7 @@ async def test_default_script_from_the_palette_converts_list_titles(
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"default script simplified")
-        await pilot.pause(0.3)
+        await wait_for_palette_choice(app, pilot, "Default script: Simplified")
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.settings.default_script == "simplified"

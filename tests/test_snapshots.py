@@ -9,15 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app import SIZE, build, open_doc, settle
+from helpers import DOC_000, DOC_003, SIZE, build, open_doc, settle
 
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.screens.help import HelpScreen
 from kbtui.ui.screens.notebook import NotebookScreen
-
-DOC_000 = "000_7aa956d427ec0c4c.txt"
-DOC_003 = "003_0b861dc1db151f35.txt"
 
 
 def annotated_app(corpus: Path, tmp_path: Path) -> KbtuiApp:
