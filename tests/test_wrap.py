@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
 
+from kbtui.view.sanitize import sanitize
 from kbtui.view.wrap import (
     CLOSING,
     MAX_SEGMENT,
@@ -18,7 +19,6 @@ from kbtui.view.wrap import (
     estimate_rows,
     layout_line,
     row_count,
-    sanitize,
     split_segments,
     wrap_line,
 )

@@ -23,7 +23,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from kbtui.view.offsets import OffsetMapBuilder
-from kbtui.view.sanitize import printable
+from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span, TextView
 
 PLACEHOLDER_DETAIL = 40
@@ -61,16 +61,6 @@ DROPPED_TAGS = frozenset(
 )
 _EMBED_TAGS = {"img": "image", "iframe": "video", "video": "video", "audio": "audio"}
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-def clean(text: str) -> str:
-    """``text`` made safe to show, one character for one.
-
-    Control characters (escape sequences among them) become visible
-    stand-ins and tabs become spaces, so offsets into the text still hold.
-    """
-    text = printable(text)
-    return text.replace("\t", " ") if "\t" in text else text
 
 
 class ViewWriter:

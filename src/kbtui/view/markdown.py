@@ -34,14 +34,12 @@ from kbtui.view.inline import (
     DROPPED_TAGS,
     URL,
     ViewWriter,
-    clean,
     render_inline,
     shortcode_label,
     url_end,
 )
+from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span, TextView
-
-__all__ = ["BULLET", "QUOTE_BAR", "RULE", "clean", "render"]
 
 BULLET = "• "
 """What a ``-``, ``*`` or ``+`` list marker is shown as."""

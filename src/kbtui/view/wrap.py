@@ -19,7 +19,6 @@ Nothing here imports Textual, so all of it is tested without a terminal.
 
 from __future__ import annotations
 
-import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
@@ -29,6 +28,8 @@ from operator import add, floordiv, mul
 from typing import Generic, TypeVar
 
 from rich.cells import get_character_cell_size, split_graphemes
+
+from kbtui.view.sanitize import sanitize
 
 CLOSING = frozenset("，。、！？；：」』）》〉】〕］｝〗〙〞”’…‥・,.!?;:)]}％")
 """Characters a row must not start with (they close or follow what precedes)."""
@@ -45,38 +46,6 @@ paragraph) costs no more to show than many short ones."""
 
 _SOFT_AFTER = frozenset(" -/–—")
 """Latin break opportunities: after a space, a hyphen or dash, a slash."""
-
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-"""Characters that must never reach the terminal as they are."""
-
-
-def _unsafe_table() -> dict[int, int]:
-    table = {code: 0x2400 + code for code in range(0x20)}  # control pictures ␀..␟
-    table[0x09] = 0x20  # a tab is a space: one cell, like every replacement
-    table[0x7F] = 0x2421  # ␡
-    for code in [*range(0x80, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A)]:
-        table[code] = 0xFFFD
-    for code in range(0xD800, 0xE000):
-        table[code] = 0xFFFD
-    table[0x2028] = table[0x2029] = 0x20
-    return table
-
-
-_UNSAFE_TABLE = _unsafe_table()
-
-
-def sanitize(text: str) -> str:
-    """``text`` with every control, bidi-override or lone surrogate made visible.
-
-    The replacement is one character for one, so view offsets stay valid:
-    C0 controls become their control pictures (ESC shows as ␛), C1 controls,
-    bidi overrides and surrogates become U+FFFD, a tab a space. Textual would
-    otherwise write an escape sequence from a document straight to the
-    terminal.
-    """
-    if _UNSAFE.search(text) is None:
-        return text
-    return text.translate(_UNSAFE_TABLE)
 
 
 class _Widths(dict[str, int]):
@@ -178,7 +147,7 @@ class LineLayout:
 def layout_line(text: str, width: int) -> LineLayout:
     """Wrap one logical line (no ``\\n``) into rows of at most ``width`` cells.
 
-    The text is sanitised first (see :func:`sanitize`), so the layout's text
+    The text is sanitised first (:func:`kbtui.view.sanitize.sanitize`), so the layout's text
     is what is painted and its widths are the painted widths.
     """
     text = sanitize(text)
