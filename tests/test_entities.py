@@ -6,20 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from kbtui.entities.registry import (
-    STANDARD_ENTITY_LISTS,
+from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
+from kbtui.entities.entities_file import load_entities_file, parse_entities_yaml
+from kbtui.entities.model import (
     EntityRecord,
-    EntityRegistry,
     Kind,
     alias_record,
-    load_entities_file,
     merge_record,
-    name_key,
     new_entity_record,
-    parse_entities_yaml,
     rename_record,
     set_kind_record,
 )
+from kbtui.entities.names import name_key
+from kbtui.entities.registry import EntityRegistry
 
 
 @pytest.fixture(scope="module")

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 import kbtui.entities.mentions as mentions_module
 from kbtui.documents.model import Document, Metadata
+from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.mentions import (
     DocStamp,
     IndexCancelled,
@@ -21,13 +22,8 @@ from kbtui.entities.mentions import (
     is_word_char,
     mentions_report,
 )
-from kbtui.entities.registry import (
-    EntityRecord,
-    EntityRegistry,
-    Kind,
-    load_entities_file,
-    merge_record,
-)
+from kbtui.entities.model import EntityRecord, Kind, merge_record
+from kbtui.entities.registry import EntityRegistry
 from kbtui.search.scan import fold_text
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"

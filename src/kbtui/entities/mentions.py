@@ -55,7 +55,8 @@ import ahocorasick
 
 from kbtui.atomic import atomic_write_bytes
 from kbtui.documents.model import Document
-from kbtui.entities.registry import Entity, EntityRegistry
+from kbtui.entities.model import Entity
+from kbtui.entities.registry import EntityRegistry
 from kbtui.locations import cache_dir
 from kbtui.search.scan import Context, context, fold_table
 

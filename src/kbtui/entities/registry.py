@@ -1,24 +1,18 @@
-"""Entities: people, organisations and products, one node however they are spelled.
+"""The registry: every entity of a corpus, and the way from any spelling to its entity.
 
 Names come from three sources, applied in this order so that the later,
 more deliberate one wins:
 
 1. ``entities.yaml`` at the corpus root (canonical name, kind, aliases), the
-   curated list;
+   curated list (:mod:`kbtui.entities.entities_file`);
 2. frontmatter entity lists (``people``, ``companies_orgs``,
    ``products_models`` and the keys ``entities.yaml`` names in
    ``entity_lists``): a name that is already known joins its entity, any
    other becomes an entity of its own;
-3. the user's records ``{name, kind, aliases}``, kept in the database. The
-   helpers at the end (:func:`new_entity_record`, :func:`alias_record`,
-   :func:`rename_record`, :func:`merge_record`) turn an edit into one record.
+3. the user's records ``{name, kind, aliases}``, kept in the database (the
+   edits that make them are in :mod:`kbtui.entities.model`).
 
-Two spellings are the same name when their *keys* are equal (see
-:func:`name_key`): NFKC, white space collapsed, Traditional folded to
-Simplified, every name separator (``·`` ``・`` ``•`` ``‧``) made ``·``, Latin
-lower-cased. So 達里奧·阿莫代伊 = 达里奥·阿莫代伊 and ``dario amodei`` = ``Dario
-Amodei``; 輝達 and 英伟达 are different keys, joined only by an alias.
-
+Spellings are compared by their keys (:func:`kbtui.entities.names.name_key`).
 A name claimed by two entities (a surname such as ``Amodei``, shared by Dario
 and Daniela) is given to neither: unless one of them has it as its canonical
 name, it becomes an *ambiguous* entity whose ``candidates`` are the claimants,
@@ -28,33 +22,12 @@ so the reader can mark it and say who it may be, but never guesses.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from pathlib import Path
+from dataclasses import dataclass
 
-import yaml
-
-from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
-from kbtui.scripts.hanzi import fold
-
-ENTITIES_FILE = "entities.yaml"
-"""The curated entity list at a corpus root."""
-
-AMBIGUOUS_PREFIX = "?"
-"""Ids of ambiguous entities start with this, so they never equal a key."""
-
-
-class Kind(StrEnum):
-    """What an entity is. ``ambiguous`` marks a name shared by several."""
-
-    PERSON = "person"
-    ORGANISATION = "organisation"
-    PRODUCT = "product"
-    OTHER = "other"
-    AMBIGUOUS = "ambiguous"
-
+from kbtui.entities.entities_file import EntitiesFile
+from kbtui.entities.model import AMBIGUOUS_PREFIX, Entity, EntityRecord, Kind
+from kbtui.entities.names import clean_name, name_key
 
 _KIND_ORDER = {kind: order for order, kind in enumerate(Kind)}
 
@@ -64,180 +37,6 @@ LIST_KINDS: Mapping[str, Kind] = {
     "products_models": Kind.PRODUCT,
 }
 """The kind a frontmatter list gives a name it introduces."""
-
-_KIND_WORDS = {
-    "organization": Kind.ORGANISATION,
-    "org": Kind.ORGANISATION,
-    "company": Kind.ORGANISATION,
-    "people": Kind.PERSON,
-    "model": Kind.PRODUCT,
-}
-
-
-def parse_kind(value: object) -> Kind:
-    """The kind a file or record names; anything unknown is ``other``."""
-    word = value.strip().lower() if isinstance(value, str) else ""
-    if word in Kind.__members__.values() and word != Kind.AMBIGUOUS:
-        return Kind(word)
-    return _KIND_WORDS.get(word, Kind.OTHER)
-
-
-def clean_name(name: str) -> str:
-    """A name as written, with NFKC applied and white space collapsed, for display."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
-
-
-def name_key(name: str) -> str:
-    """The key two spellings of one name share (empty for a blank name)."""
-    return fold(clean_name(name))
-
-
-@dataclass(frozen=True, slots=True)
-class EntityRecord:
-    """One entity as declared: in ``entities.yaml`` or a user record in the database."""
-
-    name: str
-    kind: Kind = Kind.OTHER
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """The name, then the aliases."""
-        return (self.name, *self.aliases)
-
-    def to_dict(self) -> dict[str, object]:
-        """The record as stored: ``{name, kind, aliases}``."""
-        return {"name": self.name, "kind": str(self.kind), "aliases": list(self.aliases)}
-
-    @classmethod
-    def from_dict(cls, data: object) -> EntityRecord | None:
-        """A record from stored data, or ``None`` when it has no usable name."""
-        if not isinstance(data, Mapping):
-            return None
-        name = _as_name(data.get("name"))
-        if not name:
-            return None
-        aliases = _as_names(data.get("aliases"))
-        return cls(name=name, kind=parse_kind(data.get("kind")), aliases=tuple(aliases))
-
-
-def _as_name(value: object) -> str:
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        return ""
-    return clean_name(str(value))
-
-
-def _as_names(value: object) -> list[str]:
-    items = value if isinstance(value, list | tuple) else [value]
-    return [name for item in items if (name := _as_name(item))]
-
-
-@dataclass(slots=True)
-class EntitiesFile:
-    """What a corpus's ``entities.yaml`` declares, and what was wrong with it."""
-
-    entity_lists: tuple[str, ...] = STANDARD_ENTITY_LISTS
-    entities: list[EntityRecord] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-
-def load_entities_file(corpus_root: Path) -> EntitiesFile:
-    """Read ``entities.yaml`` at ``corpus_root``; a missing file declares nothing.
-
-    A broken file is reported in ``problems`` and declares nothing more than
-    what could be read, never raising: the corpus still opens.
-    """
-    path = corpus_root / ENTITIES_FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return EntitiesFile()
-    except (OSError, UnicodeDecodeError) as error:
-        return EntitiesFile(problems=[f"{ENTITIES_FILE}: cannot read: {error}"])
-    return parse_entities_yaml(text)
-
-
-def parse_entities_yaml(text: str) -> EntitiesFile:
-    """Parse the text of an ``entities.yaml``."""
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        return EntitiesFile(problems=[f"{ENTITIES_FILE}: not valid YAML: {_first_line(error)}"])
-    except RecursionError:
-        return EntitiesFile(problems=[f"{ENTITIES_FILE}: nested too deeply to read"])
-    if data is None:
-        return EntitiesFile()
-    if not isinstance(data, Mapping):
-        return EntitiesFile(problems=[f"{ENTITIES_FILE}: expected a mapping at the top"])
-    result = EntitiesFile(entity_lists=_entity_lists(data.get("entity_lists")))
-    entries = data.get("entities") or []
-    if not isinstance(entries, list):
-        result.problems.append(f"{ENTITIES_FILE}: 'entities' should be a list")
-        return result
-    for number, entry in enumerate(entries, 1):
-        record = EntityRecord.from_dict(entry)
-        if record is None:
-            result.problems.append(f"{ENTITIES_FILE}: entity {number} has no name; skipped")
-        else:
-            result.entities.append(record)
-    return result
-
-
-def _entity_lists(value: object) -> tuple[str, ...]:
-    """The standard lists and the declared ones: names only, never a list spelled out
-    (YAML aliases make a few lines stand for millions of items)."""
-    declared = (
-        [name for item in value if (name := _as_name(item))] if isinstance(value, list) else []
-    )
-    return tuple(dict.fromkeys([*STANDARD_ENTITY_LISTS, *declared]))
-
-
-def _first_line(error: Exception) -> str:
-    return " ".join(str(error).split())[:200]
-
-
-@dataclass(frozen=True, slots=True)
-class Entity:
-    """One entity, as the registry resolved it.
-
-    ``id`` is the key of the canonical name (or, for an ambiguous name,
-    :data:`AMBIGUOUS_PREFIX` and its key); it changes when the entity is
-    renamed, so store records, not ids. ``aliases`` are the other spellings
-    that lead only here, one per key; ``shared`` are spellings this entity
-    claims but that are ambiguous. ``sources`` says where it was declared
-    (``file``, ``frontmatter``, ``user``). ``candidates`` are, for an
-    ambiguous entity, the ids of the entities the name may stand for.
-    """
-
-    id: str
-    name: str
-    kind: Kind
-    aliases: tuple[str, ...] = ()
-    shared: tuple[str, ...] = ()
-    sources: frozenset[str] = frozenset()
-    candidates: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every spelling that leads here: the name first."""
-        return (self.name, *self.aliases)
-
-    @property
-    def ambiguous(self) -> bool:
-        """Whether this is a name shared by several entities."""
-        return self.kind is Kind.AMBIGUOUS
-
-    def to_json(self) -> dict[str, object]:
-        """The entity as plain data (for ``kbtui mentions --json``)."""
-        data: dict[str, object] = {
-            "id": self.id,
-            "name": self.name,
-            "kind": str(self.kind),
-            "aliases": list(self.aliases),
-        }
-        if self.candidates:
-            data["candidates"] = list(self.candidates)
-        return data
 
 
 @dataclass(eq=False, slots=True)
@@ -478,45 +277,3 @@ def _ambiguous_entities(shared: Mapping[str, list[_Group]], keys: dict[str, str]
             )
         )
     return entities
-
-
-# User records: each edit of the UI becomes one record the database stores.
-# Records are applied in the order they were made, so a later one wins.
-
-
-def new_entity_record(name: str, kind: Kind = Kind.OTHER) -> EntityRecord:
-    """Make a selection a new entity."""
-    return EntityRecord(name=clean_name(name), kind=kind)
-
-
-def _editable(entity: Entity) -> None:
-    if entity.ambiguous:
-        raise ValueError(f"{entity.name!r} is a name shared by several entities; pick one of them")
-
-
-def alias_record(entity: Entity, alias: str) -> EntityRecord:
-    """Make a selection an alias of ``entity``; the alias is taken from any
-    other entity that claimed it (so giving ``Amodei`` to Dario resolves the
-    ambiguity, by the user's choice)."""
-    _editable(entity)
-    return EntityRecord(entity.name, entity.kind, (*entity.aliases, clean_name(alias)))
-
-
-def rename_record(entity: Entity, new_name: str) -> EntityRecord:
-    """Rename ``entity``; the old name stays an alias. Renaming to a name
-    another entity already owns merges the two (ask the user first)."""
-    _editable(entity)
-    return EntityRecord(clean_name(new_name), entity.kind, (entity.name, *entity.aliases))
-
-
-def merge_record(keep: Entity, absorb: Entity) -> EntityRecord:
-    """Merge ``absorb`` into ``keep``: its names become ``keep``'s aliases."""
-    _editable(keep)
-    _editable(absorb)
-    return EntityRecord(keep.name, keep.kind, (*keep.aliases, absorb.name, *absorb.aliases))
-
-
-def set_kind_record(entity: Entity, kind: Kind) -> EntityRecord:
-    """Change the kind of ``entity``."""
-    _editable(entity)
-    return EntityRecord(entity.name, kind, entity.aliases)

@@ -16,8 +16,10 @@ from pathlib import Path
 
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
+from kbtui.entities.entities_file import EntitiesFile, load_entities_file
 from kbtui.entities.mentions import DocStamp, Loader, MentionIndex, default_cache_file
-from kbtui.entities.registry import EntitiesFile, EntityRecord, EntityRegistry, load_entities_file
+from kbtui.entities.model import EntityRecord
+from kbtui.entities.registry import EntityRegistry
 from kbtui.search.scan import body_only
 
 

@@ -23,8 +23,9 @@ from textual.worker import Worker, get_current_worker
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.documents.model import Document
+from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.mentions import IndexCancelled, MentionIndex, entity_mentions
-from kbtui.entities.registry import EntityRecord, load_entities_file
+from kbtui.entities.model import EntityRecord
 from kbtui.scripts.hanzi import Script
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.search.scan import search

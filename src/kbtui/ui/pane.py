@@ -21,8 +21,8 @@ from textual.worker import get_current_worker
 from kbtui.annotations.model import Annotation, Kind
 from kbtui.documents.model import Document
 from kbtui.entities.mentions import DocStamp, MentionIndex
-from kbtui.entities.registry import Entity, EntityRecord, alias_record, new_entity_record
-from kbtui.entities.registry import Kind as EntityKind
+from kbtui.entities.model import Entity, EntityRecord, alias_record, new_entity_record
+from kbtui.entities.model import Kind as EntityKind
 from kbtui.scripts.views import (
     CacheKey,
     ConversionCache,

@@ -26,14 +26,13 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
 from kbtui.entities.mentions import MIN_KEY_CHARS, EntityMentions, MentionIndex
-from kbtui.entities.registry import (
+from kbtui.entities.model import (
     Entity,
     Kind,
-    clean_name,
     merge_record,
-    name_key,
     rename_record,
 )
+from kbtui.entities.names import clean_name, name_key
 from kbtui.scripts.hanzi import fold
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
 from kbtui.ui.screens.passages import Passage, PassageGroup
