@@ -8,15 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len, split_graphemes
 
+from kbtui.view.ranges import RangeIndex
+from kbtui.view.rows import RowIndex, cells_per_char, estimate_rows
 from kbtui.view.sanitize import sanitize
 from kbtui.view.wrap import (
     CLOSING,
     MAX_SEGMENT,
     OPENING,
-    RangeIndex,
-    RowIndex,
-    cells_per_char,
-    estimate_rows,
     layout_line,
     row_count,
     split_segments,

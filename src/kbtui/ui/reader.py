@@ -42,8 +42,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from kbtui.view.layout import TextLayout
+from kbtui.view.ranges import RangeIndex
 from kbtui.view.textview import STYLE_NAMES, TextView
-from kbtui.view.wrap import LineLayout, RangeIndex
+from kbtui.view.wrap import LineLayout
 
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "red", "purple")
 """Colours a highlight may take; ``underline-<colour>`` is the underlined variant."""

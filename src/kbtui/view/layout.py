@@ -24,15 +24,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from operator import sub
 
-from kbtui.view.wrap import (
-    LineLayout,
-    RowIndex,
-    cells_per_char,
-    estimate_rows,
-    layout_line,
-    row_count,
-    split_segments,
-)
+from kbtui.view.rows import RowIndex, cells_per_char, estimate_rows
+from kbtui.view.wrap import LineLayout, layout_line, row_count, split_segments
 
 CACHE_SIZE = 1024
 """Wrapped segments kept; a few screens' worth (a bigger cache only feeds the GC)."""
@@ -245,7 +238,7 @@ class TextLayout:
 
     # -------------------------------------------------------- background pass
 
-    def measure(self, heights: array, deadline: float, clock: Callable[[], float]) -> None:
+    def measure(self, heights: array[int], deadline: float, clock: Callable[[], float]) -> None:
         """Append exact heights of the next segments to ``heights`` until ``deadline``.
 
         The background pass calls this slice after slice, then hands the

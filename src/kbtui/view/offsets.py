@@ -115,8 +115,8 @@ class OffsetMapBuilder:
 class OffsetMap:
     """A monotone map between view offsets and source offsets (see module doc)."""
 
-    _view_starts: array = field(repr=False)
-    _source_starts: array = field(repr=False)
+    _view_starts: array[int] = field(repr=False)
+    _source_starts: array[int] = field(repr=False)
     _aligned: bytes = field(repr=False)
     view_len: int
     source_len: int

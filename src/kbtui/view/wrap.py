@@ -1,4 +1,4 @@
-"""The reader's layout core: line wrapping in terminal cells, and row bookkeeping.
+"""Line wrapping in terminal cells: what the reader paints on each row.
 
 The reader shows a view text wrapped to the window width. Three facts shape
 this module:
@@ -9,23 +9,20 @@ this module:
 * Chinese typography forbids a row that starts with closing punctuation
   (，。」…) or ends with opening punctuation (「（…); the rule (kinsoku) moves a
   character down to the next row instead of letting the row overflow.
-* A 5 MB view has ~50,000 lines, too many to wrap when a document opens. The
-  reader wraps lazily, so it needs a row index that works with estimated line
-  heights and is cheap to correct (:class:`RowIndex`), and a way to find the
-  styled ranges that touch one line (:class:`RangeIndex`).
+* One enormous line must cost no more to show than many short ones, so long
+  lines are cut into segments (:func:`split_segments`) that wrap on their own.
 
-Nothing here imports Textual, so all of it is tested without a terminal.
+The lazy layout over a whole document is :mod:`kbtui.view.layout`, its row
+arithmetic :mod:`kbtui.view.rows`. Nothing here imports Textual, so all of it
+is tested without a terminal.
 """
 
 from __future__ import annotations
 
-from array import array
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable
+from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import accumulate, repeat
-from operator import add, floordiv, mul
-from typing import Generic, TypeVar
+from itertools import accumulate
+from operator import add
 
 from rich.cells import get_character_cell_size, split_graphemes
 
@@ -284,153 +281,3 @@ def _segment_cut(text: str, start: int, limit: int) -> int:
 
 def _cuttable(char: str) -> bool:
     return char not in CLOSING and char not in "\u200d\ufe0f" and _WIDTHS[char] != 0
-
-
-class RowIndex:
-    """Heights of many segments, with fast row <-> segment lookups.
-
-    Heights may be estimates that are corrected later, so updates must be
-    cheap as well as lookups. Segments are grouped in blocks; each block keeps
-    its sum and the blocks keep running totals, so every operation is a few
-    C-level slices and bisects instead of a Python loop over segments.
-    """
-
-    BLOCK = 256
-
-    def __init__(self, heights: Iterable[int]) -> None:
-        self._heights = array("q", heights)
-        size = self.BLOCK
-        self._block_sums = array(
-            "q", (sum(self._heights[i : i + size]) for i in range(0, len(self._heights), size))
-        )
-        self._rebuild_totals()
-
-    def _rebuild_totals(self) -> None:
-        self._block_starts = array("q", accumulate(self._block_sums, initial=0))
-        self._sums_block = -1
-        """Block whose running sums ``_sums`` holds (consecutive lookups share it)."""
-        self._sums: list[int] = []
-
-    def __len__(self) -> int:
-        return len(self._heights)
-
-    @property
-    def total(self) -> int:
-        """Sum of all heights (rows in the document)."""
-        return self._block_starts[-1]
-
-    def height(self, i: int) -> int:
-        """Height of segment ``i``."""
-        return self._heights[i]
-
-    def set(self, i: int, height: int) -> int:
-        """Set segment ``i``'s height; returns the change."""
-        delta = height - self._heights[i]
-        if delta:
-            self._heights[i] = height
-            self._block_sums[i // self.BLOCK] += delta
-            self._rebuild_totals()
-        return delta
-
-    def set_many(self, items: Iterable[tuple[int, int]]) -> None:
-        """Set several heights, rebuilding the running totals once."""
-        changed = False
-        for i, height in items:
-            delta = height - self._heights[i]
-            if delta:
-                self._heights[i] = height
-                self._block_sums[i // self.BLOCK] += delta
-                changed = True
-        if changed:
-            self._rebuild_totals()
-
-    def start(self, i: int) -> int:
-        """First row of segment ``i``."""
-        block, first = divmod(i, self.BLOCK)
-        base = block * self.BLOCK
-        return self._block_starts[block] + sum(self._heights[base : base + first])
-
-    def locate(self, row: int) -> tuple[int, int]:
-        """The segment holding ``row`` and the row's index within it.
-
-        Rows outside the document are clamped to its first or last row.
-        """
-        row = min(max(row, 0), max(self.total - 1, 0))
-        block = bisect_right(self._block_starts, row) - 1
-        block = min(block, len(self._block_sums) - 1)
-        base = block * self.BLOCK
-        local = row - self._block_starts[block]
-        if block != self._sums_block:
-            self._sums = list(accumulate(self._heights[base : base + self.BLOCK]))
-            self._sums_block = block
-        sums = self._sums
-        k = min(bisect_right(sums, local), len(sums) - 1)
-        return base + k, local - (sums[k - 1] if k else 0)
-
-
-T = TypeVar("T")
-
-
-class RangeIndex(Generic[T]):
-    """Ranges ``[start, end)`` with a payload, queried by overlap with a window.
-
-    Ranges are grouped by length class (powers of two) and sorted by start
-    within a class, so a query only looks at ranges that start at most one
-    class length before the window: the ranges that touch a visible line, not
-    every range of a 5 MB document. Empty ranges are dropped (nothing shows).
-    """
-
-    def __init__(self, ranges: Iterable[tuple[int, int, T]]) -> None:
-        self._items = [(s, e, p) for s, e, p in ranges if e > s]
-        buckets: dict[int, list[tuple[int, int]]] = {}
-        for index, (start, end, _payload) in enumerate(self._items):
-            buckets.setdefault((end - start).bit_length(), []).append((start, index))
-        self._buckets = []
-        for bits, entries in sorted(buckets.items()):
-            entries.sort()
-            starts = array("q", (s for s, _ in entries))
-            self._buckets.append((1 << bits, starts, [i for _, i in entries]))
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    def overlapping(self, start: int, end: int) -> list[tuple[int, int, T]]:
-        """Ranges that share a character with ``[start, end)``, in the order given."""
-        found: list[int] = []
-        items = self._items
-        for longest, starts, indices in self._buckets:
-            lo = bisect_left(starts, start - longest + 1)
-            hi = bisect_left(starts, end)
-            found.extend(i for i in indices[lo:hi] if items[i][1] > start)
-        found.sort()
-        return [items[i] for i in found]
-
-
-def estimate_rows(lengths: Iterable[int], cells_per_char: float, width: int) -> list[int]:
-    """Estimated row counts for segments of the given lengths, without wrapping them.
-
-    ``cells_per_char`` is the document's average (about 2 for Chinese, 1 for
-    English). A row of CJK text holds an even number of cells and kinsoku
-    sometimes shortens it, so the estimate uses a slightly narrower row.
-    """
-    usable = max(width - 1, 1) if cells_per_char > 1.2 else max(width, 1)
-    # length * cells / usable + 1 in integer arithmetic (x1000), all in C-level maps
-    scale = round(cells_per_char * 1000)
-    cells = map(mul, lengths, repeat(scale))
-    return list(map((1).__add__, map(floordiv, cells, repeat(usable * 1000))))
-
-
-def cells_per_char(text: str) -> float:
-    """Average cells per character, assuming non-ASCII characters are mostly CJK.
-
-    Uses the UTF-8 length (CJK takes three bytes, ASCII one), which is a
-    C-level pass even on megabytes of text.
-    """
-    if not text:
-        return 1.0
-    size = len(text.encode("utf-8", "surrogatepass"))
-    wide = (size - len(text)) / 2
-    return (len(text) + wide) / len(text)
