@@ -24,7 +24,7 @@ from kbtui.entities.mentions import (
 )
 from kbtui.entities.model import EntityRecord, Kind, merge_record
 from kbtui.entities.registry import EntityRegistry
-from kbtui.search.scan import fold_text
+from kbtui.scripts.hanzi import fold
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -48,7 +48,8 @@ def corpus_texts() -> dict[str, str]:
 
 
 def _named(matcher: Matcher, text: str) -> list[tuple[str, str]]:
-    return [(text[m.start : m.end], m.entity_id) for m in matcher.find_mentions(text)]
+    ids = matcher.entity_ids
+    return [(text[start:end], ids[index]) for start, end, index in matcher.find(text)]
 
 
 def test_latin_names_need_word_boundaries(matcher: Matcher) -> None:
@@ -87,8 +88,8 @@ def test_rare_forms_fall_back_to_folding_and_still_match(matcher: Matcher) -> No
 
 
 def test_bare_surname_is_an_ambiguous_mention(matcher: Matcher, registry: EntityRegistry) -> None:
-    found = matcher.find_mentions("Amodei表示，Riccardo Amodei是他的父亲")
-    assert [m.entity_id for m in found] == ["?amodei", "riccardo amodei"]
+    found = _named(matcher, "Amodei表示，Riccardo Amodei是他的父亲")
+    assert [entity_id for _, entity_id in found] == ["?amodei", "riccardo amodei"]
     ambiguous = registry.get("?amodei")
     assert ambiguous is not None and ambiguous.kind is Kind.AMBIGUOUS
 
@@ -109,7 +110,7 @@ _ALPHABET = "abcABCＡ 1-·・达達里裏奥奧xé\u2003ς"
 
 def _oracle(keys: list[str], text: str) -> list[tuple[int, int, str]]:
     """Leftmost-longest over every valid occurrence, by brute force."""
-    folded, found, at = fold_text(text), [], 0
+    folded, found, at = fold(text), [], 0
     while at < len(folded):
         best = None
         for key in keys:
@@ -147,8 +148,8 @@ def test_hostile_text_is_only_text(matcher: Matcher) -> None:
         + "x" * 10_000
         + "\x1b[31mMeta"  # the m of the escape sequence is a letter: no boundary
     )
-    assert [m.entity_id for m in matcher.find_mentions(text)] == ["claude", "anthropic", "openai"]
-    assert matcher.find_mentions("") == [] and Matcher({}).find_mentions("Claude") == []
+    assert [eid for _, eid in _named(matcher, text)] == ["claude", "anthropic", "openai"]
+    assert matcher.find("") == [] and Matcher({}).find("Claude") == []
 
 
 def test_done_when_dario_in_001_leads_to_all_five_documents(
@@ -163,7 +164,7 @@ def test_done_when_dario_in_001_leads_to_all_five_documents(
     assert len(report.documents) == 5
     for group in report.documents:
         text = corpus_texts[group.doc_id]
-        spellings = {fold_text(text[p.start : p.end]) for p in group.passages}
+        spellings = {fold(text[p.start : p.end]) for p in group.passages}
         assert spellings <= {"dario amodei", "达里奥·阿莫代伊", "达里奥", "dario"}
         assert all(p.context.match == text[p.start : p.end] for p in group.passages)
     by_doc = {group.doc_id[:3]: group for group in report.documents}

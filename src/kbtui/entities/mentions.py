@@ -170,11 +170,6 @@ class Matcher:
             for last, index in zip(pairs[0::2], pairs[1::2], strict=True)
         ]
 
-    def find_mentions(self, text: str) -> list[Mention]:
-        """Every mention in ``text``, in order."""
-        ids = self.entity_ids
-        return [Mention(start, end, ids[index]) for start, end, index in self.find(text)]
-
     def find_folded(self, text: str) -> list[tuple[int, int, int]]:
         """:meth:`find` done the plain way: fold ``text``, take every hit of
         the plain automaton, choose. The reference the fast way is tested against."""
@@ -496,15 +491,6 @@ class MentionIndex:
         stamp = stamp or DocStamp(doc_id, -1, -1.0)
         self._docs[doc_id] = _Entry(stamp, self._index_text(source))
         self._by_entity = None
-
-    def remove(self, doc_id: str) -> None:
-        """Forget a document."""
-        self._docs.pop(doc_id, None)
-        self._by_entity = None
-
-    def save(self, cache_file: Path) -> None:
-        """Write the cache (atomically)."""
-        self._save(cache_file, True)
 
     def _index_text(self, source: str | Document) -> array:
         text, offset = _body(source)

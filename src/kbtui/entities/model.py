@@ -64,10 +64,6 @@ class EntityRecord:
         """The name, then the aliases."""
         return (self.name, *self.aliases)
 
-    def to_dict(self) -> dict[str, object]:
-        """The record as stored: ``{name, kind, aliases}``."""
-        return {"name": self.name, "kind": str(self.kind), "aliases": list(self.aliases)}
-
     @classmethod
     def from_dict(cls, data: object) -> EntityRecord | None:
         """A record from stored data, or ``None`` when it has no usable name."""
@@ -157,9 +153,3 @@ def merge_record(keep: Entity, absorb: Entity) -> EntityRecord:
     _editable(keep)
     _editable(absorb)
     return EntityRecord(keep.name, keep.kind, (*keep.aliases, absorb.name, *absorb.aliases))
-
-
-def set_kind_record(entity: Entity, kind: Kind) -> EntityRecord:
-    """Change the kind of ``entity``."""
-    _editable(entity)
-    return EntityRecord(entity.name, kind, entity.aliases)

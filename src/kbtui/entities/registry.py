@@ -21,7 +21,6 @@ so the reader can mark it and say who it may be, but never guesses.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -120,13 +119,6 @@ class EntityRegistry:
         """Every name key and the id of the entity it leads to: what the
         mention matcher looks for."""
         return dict(self._keys)
-
-    def fingerprint(self) -> str:
-        """A short hash of every key and where it leads."""
-        digest = hashlib.sha256()
-        for key, entity_id in sorted(self._keys.items()):
-            digest.update(f"{key}\0{entity_id}\n".encode())
-        return digest.hexdigest()[:16]
 
 
 class _Builder:

@@ -68,11 +68,6 @@ def _invert(forward: dict[int, int]) -> dict[str, frozenset[str]]:
     return {target: frozenset(members) for target, members in groups.items()}
 
 
-def fold_text(text: str) -> str:
-    """``text`` folded one character at a time (offsets unchanged)."""
-    return fold_table().fold(text)
-
-
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
