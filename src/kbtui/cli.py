@@ -19,7 +19,10 @@ from kbtui import __version__
 from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
+    from kbtui.documents.model import Document
     from kbtui.entities.mentions import EntityMentions
+    from kbtui.exchange.pipeline import ExportRequest
+    from kbtui.session.session import Session
 
 
 class UserError(Exception):
@@ -75,21 +78,14 @@ def build_parser() -> argparse.ArgumentParser:
 SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 
 
-def _corpus(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kbtui.documents.corpus import Corpus, CorpusError
+def _session(args: argparse.Namespace) -> Session:
+    """The session of ``--corpus`` and ``--db``; the store opens when a command first uses it."""
+    from kbtui.documents.corpus import CorpusError
+    from kbtui.session.session import Session
 
     try:
-        return Corpus(corpus_path(args.corpus))
+        return Session.open(corpus_path(args.corpus), database_path(args.db))
     except CorpusError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def _store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from kbtui.annotations.store import DatabaseError, Store
-
-    try:
-        return Store.open(database_path(args.db))
-    except DatabaseError as exc:
         raise UserError(str(exc)) from exc
 
 
@@ -102,8 +98,8 @@ def cmd_list(args: argparse.Namespace) -> None:
     """``kbtui list``: one line (or JSON object) per document."""
     from kbtui.view.sanitize import one_line
 
-    corpus = _corpus(args)
-    store = _store(args)
+    session = _session(args)
+    corpus, store = session.corpus, session.store
     entries = corpus.scan()
     for problem in corpus.folder_problems:
         print(f"kbtui: {one_line(problem)}", file=sys.stderr)
@@ -126,11 +122,11 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.json:
         _print_json(records)
         return
-    for r in records:
-        problems = f"  ⚠ {'; '.join(r['problems'])}" if r["problems"] else ""
+    for e in entries:
+        problems = f"  ⚠ {'; '.join(e.problems)}" if e.problems else ""
         print(
-            f"{one_line(r['id'])}\t{r['date'] or '-':10}\t{r['script']:11}\t{r['chars']:>8}\t"
-            f"{one_line(str(r['title']), 80)}{one_line(problems)}"
+            f"{one_line(e.id)}\t{e.meta.date or '-':10}\t{e.script!s:11}\t{e.chars:>8}\t"
+            f"{one_line(e.meta.title, 80)}{one_line(problems)}"
         )
 
 
@@ -140,7 +136,7 @@ def cmd_show(args: argparse.Namespace) -> None:
     from kbtui.view.markdown import render
     from kbtui.view.sanitize import printable
 
-    doc = _load(args, args.doc)
+    doc = _load(_session(args), args.doc)
     view = render(doc.source, doc.body_start)
     if args.script != "original":
         try:
@@ -152,8 +148,9 @@ def cmd_show(args: argparse.Namespace) -> None:
         sys.stdout.write("\n")
 
 
-def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def]
-    corpus = _corpus(args)
+def _load(session: Session, doc_id: str) -> Document:
+    """A readable document of the session's corpus, or a :class:`UserError`."""
+    corpus = session.corpus
     try:
         doc = corpus.load(doc_id)
     except KeyError as exc:
@@ -165,12 +162,9 @@ def _load(args: argparse.Namespace, doc_id: str):  # type: ignore[no-untyped-def
 
 def cmd_search(args: argparse.Namespace) -> None:
     """``kbtui search QUERY``: every match in every document, with context."""
-    from kbtui.search.scan import search
-    from kbtui.session.knowledge import searchable_texts
     from kbtui.view.sanitize import one_line
 
-    docs = searchable_texts(_corpus(args))
-    result = search(docs, args.query)
+    result = _session(args).search_corpus(args.query)
     if args.json:
         _print_json(result.to_json())
         return
@@ -188,32 +182,22 @@ MENTIONS_SHOWN = 3
 
 def cmd_mentions(args: argparse.Namespace) -> None:
     """``kbtui mentions [ENTITY]``: entities with the documents and passages naming them."""
-    from kbtui.documents.corpus import CorpusError
     from kbtui.entities.mentions import mentions_report
-    from kbtui.session.knowledge import (
-        build_index,
-        build_registry,
-        open_corpus,
-        text_loader,
-        user_records,
-    )
     from kbtui.view.sanitize import one_line
 
+    session = _session(args)
     try:
-        corpus, entities_file = open_corpus(corpus_path(args.corpus))
-    except CorpusError as exc:
-        raise UserError(str(exc)) from exc
-    store = _store(args)
-    try:
-        user = user_records(store)
+        user = session.user_records()
     finally:
-        store.close()
-    for problem in entities_file.problems:
+        session.close()
+    for problem in session.entities_file.problems:
         print(f"kbtui: {one_line(problem)}", file=sys.stderr)
-    index = build_index(corpus, build_registry(entities_file, corpus.scan(), user))
+    index = session.index_mentions(user).index
     shown = None if args.json or args.entity is not None else MENTIONS_SHOWN
     try:
-        report = mentions_report(index, text_loader(corpus), args.entity, max_per_document=shown)
+        report = mentions_report(
+            index, session.corpus.load_text, args.entity, max_per_document=shown
+        )
     except LookupError as exc:
         raise UserError(str(exc.args[0] if exc.args else exc)) from exc
     if args.json:
@@ -248,43 +232,41 @@ def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
 
 def cmd_export(args: argparse.Namespace) -> None:
     """``kbtui export``: annotations as Markdown (stdout, a file, a folder) or W3C JSON."""
-    from kbtui.exchange.filenames import plan_file, write_plan
-    from kbtui.exchange.markdown import Scope, TemplateError, load_template
-    from kbtui.exchange.pipeline import (
-        collect,
-        export_json,
-        markdown_options,
-        out_path,
-        plan_markdown,
-    )
+    from kbtui.exchange.filenames import write_plan
+    from kbtui.exchange.markdown import TemplateError
     from kbtui.scripts.views import ConversionError
 
-    corpus, store = _corpus(args), _store(args)
-    scope = Scope(doc_id=args.doc, tag=args.tag)
-    corpus.entries()  # scan, so ``get`` knows every document
-    if args.doc is not None and corpus.get(args.doc) is None:
-        raise UserError(f"no document {args.doc!r} in {corpus.root}")
-    out, folder = out_path(args.out)
+    session = _session(args)
+    session.corpus.entries()  # scan, so ``get`` knows every document
+    if args.doc is not None and session.corpus.get(args.doc) is None:
+        raise UserError(f"no document {args.doc!r} in {session.corpus.root}")
     try:
-        items = collect(corpus, store, scope)
-        if args.format == "json":
-            text, plan = export_json(items), None
-            if out is not None:
-                text, plan = None, plan_file(out, export_json(items))
-        else:
-            template = load_template(Path(args.template)) if args.template else None
-            options = markdown_options(args.script, scope, template, corpus.root)
-            text, plan = plan_markdown(items, options, out, folder)
-        if plan is None:
-            sys.stdout.write(text or "")
+        planned = session.plan_export(_export_request(args))
+        if planned.text is not None:
+            sys.stdout.write(planned.text)
             return
-        write_plan(plan, force=args.force)
+        write_plan(planned.plan, force=args.force)
     except FileExistsError as exc:
         raise UserError(f"{exc}; use --force to overwrite") from exc
     except (TemplateError, ConversionError, OSError) as exc:
         raise UserError(str(exc)) from exc
-    count = sum(len(item.annotations) for item in items)
-    print(f"exported {count} annotations to {out}", file=sys.stderr)
+    print(f"exported {planned.annotations} annotations to {planned.target}", file=sys.stderr)
+
+
+def _export_request(args: argparse.Namespace) -> ExportRequest:
+    """What ``kbtui export``'s options ask for; ``--out`` ending in a separator, or
+    naming a folder, means one Markdown file per document."""
+    from kbtui.exchange.markdown import Scope, load_template
+    from kbtui.exchange.paths import Layout, is_folder
+    from kbtui.exchange.pipeline import ExportRequest
+
+    if args.format == "json":
+        layout = Layout.JSON
+    else:
+        layout = Layout.PER_DOCUMENT if args.out and is_folder(args.out) else Layout.FILE
+    template = load_template(Path(args.template)) if args.template else None
+    scope = Scope(doc_id=args.doc, tag=args.tag)
+    return ExportRequest(scope, layout, args.script, args.out or None, template)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
@@ -292,17 +274,17 @@ def cmd_import(args: argparse.Namespace) -> None:
     from kbtui.exchange.pipeline import import_json
     from kbtui.exchange.w3c import W3CError
 
-    corpus, store = _corpus(args), _store(args)
+    session = _session(args)
     try:
         data = Path(args.file).expanduser().read_bytes()
     except OSError as exc:
         raise UserError(f"{args.file}: {exc.strerror or exc}") from exc
     try:
-        report = import_json(corpus, store, data)
+        report = import_json(session.corpus, session.store, data)
     except W3CError as exc:
         raise UserError(f"{args.file}: {exc}") from exc
     finally:
-        store.close()
+        session.close()
     for rejection in report.rejected:
         print(f"kbtui: rejected {rejection}", file=sys.stderr)
     print(report.summary())

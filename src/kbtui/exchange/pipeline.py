@@ -4,6 +4,12 @@
 module gathers their data (documents, placed annotations, user tags, entity
 names) from a :class:`~kbtui.documents.corpus.Corpus` and a :class:`~kbtui.annotations.store.Store`,
 and merges an import back, re-anchoring what it brings in.
+
+An export is one pipeline, :func:`plan_export`: collect and select the
+items, render them, plan the files. ``kbtui export`` and the export dialog
+both describe what they want as an :class:`ExportRequest` and get back a
+:class:`PlannedExport`, which they write (:func:`kbtui.exchange.filenames.write_plan`)
+or print.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus
@@ -25,16 +32,15 @@ from kbtui.exchange.markdown import (
     render_per_document,
     select,
 )
+from kbtui.exchange.paths import Layout
 from kbtui.exchange.w3c import ImportResult, dumps, loads
 from kbtui.scripts.views import Variant, text_converter
 
+if TYPE_CHECKING:
+    import jinja2
 
-def collect(
-    corpus: Corpus,
-    store: Store,
-    scope: Scope,
-    entity_names: Callable[[Document], Sequence[str]] | None = None,
-) -> list[ExportItem]:
+
+def collect(corpus: Corpus, store: Store, scope: Scope) -> list[ExportItem]:
     """The items ``scope`` asks for (:func:`kbtui.exchange.markdown.select`), from the store.
 
     Only documents with annotations or user tags are read at all.
@@ -48,8 +54,7 @@ def collect(
             continue
         doc = corpus.load(entry.id)
         annotations = store.anchored_annotations(doc.id, doc.source) if doc.readable else []
-        names = entity_names(doc) if entity_names else _frontmatter_entities(doc)
-        items.append(ExportItem(doc, annotations, tags, tuple(names)))
+        items.append(ExportItem(doc, annotations, tags, tuple(_frontmatter_entities(doc))))
     return select(items, scope)
 
 
@@ -60,11 +65,9 @@ def _frontmatter_entities(doc: Document) -> list[str]:
     return names
 
 
-def markdown_options(
-    script: str, scope: Scope, template: object = None, corpus: Path | None = None
-) -> MarkdownOptions:
-    """Options for a Markdown export in ``script`` (a :class:`Variant` name)."""
-    variant = Variant(script)
+def markdown_options(request: ExportRequest, corpus: Path | None = None) -> MarkdownOptions:
+    """Options for a Markdown export of ``request`` in its script (a :class:`Variant` name)."""
+    variant = Variant(request.script)
     converter = None
     if variant is not Variant.ORIGINAL:
 
@@ -72,34 +75,12 @@ def markdown_options(
             return text_converter(variant, doc.script)
 
     return MarkdownOptions(
-        scope=scope,
-        script=script,
+        scope=request.scope,
+        script=request.script,
         converter=converter,
-        template=template,  # type: ignore[arg-type]
+        template=request.template,
         corpus=str(corpus) if corpus else None,
     )
-
-
-def out_path(out: str | None) -> tuple[Path | None, bool]:
-    """``--out`` as a path, and whether it means a folder (one file per document).
-
-    A path that is an existing folder or ends with a separator is a folder.
-    """
-    if not out:
-        return None, False
-    path = Path(out).expanduser()
-    return path, path.is_dir() or out.endswith(("/", os.sep))
-
-
-def plan_markdown(
-    items: Sequence[ExportItem], options: MarkdownOptions, out: Path | None, folder: bool
-) -> tuple[str | None, WritePlan | None]:
-    """Render: the text itself when there is no ``out``, else the files to write."""
-    if out is None:
-        return render_markdown(items, options), None
-    if folder:
-        return None, plan_files(out, render_per_document(items, options))
-    return None, plan_file(out, render_markdown(items, options))
 
 
 def export_json(items: Sequence[ExportItem]) -> str:
@@ -107,6 +88,91 @@ def export_json(items: Sequence[ExportItem]) -> str:
     annotations = [a for item in items for a in item.annotations]
     tags = {item.document.id: list(item.user_tags) for item in items if item.user_tags}
     return dumps(annotations, tags)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRequest:
+    """What to export, how, and where: from ``kbtui export``'s options or the dialog's form."""
+
+    scope: Scope
+    layout: Layout = Layout.FILE
+    script: str = "original"
+    """A :class:`~kbtui.scripts.views.Variant` name; ignored for JSON."""
+    path: str | None = None
+    """The path as typed (``~`` and all): what settings remember. ``None``: no
+    file, the text itself is wanted (``kbtui export`` to stdout)."""
+    template: jinja2.Template | None = None
+    """A user's template (:func:`kbtui.exchange.markdown.load_template`); ``None``: the default."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedExport:
+    """A rendered export: the text itself, or the files to write (nothing is written yet)."""
+
+    request: ExportRequest
+    text: str | None
+    """The whole export when the request has no path."""
+    plan: WritePlan
+    """The files to write (none when the request has no path)."""
+    annotations: int
+    """How many annotations the export holds."""
+    target: Path | None
+    """The file, or the folder for one file per document, ``~`` expanded."""
+
+    @property
+    def per_document(self) -> bool:
+        """One file per document in a folder."""
+        return self.request.layout is Layout.PER_DOCUMENT
+
+    def summary(self) -> str:
+        """One line for the user: how many annotations went where."""
+        count = plural(self.annotations, "annotation")
+        target = self.target.absolute() if self.target is not None else "standard output"
+        if self.per_document:
+            files = plural(len(self.plan.files), "file")
+            return f"Exported {count} in {files} to {target}{os.sep}"
+        return f"Exported {count} to {target}"
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 annotation``, ``2 annotations``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def plan_export(corpus: Corpus, store: Store, request: ExportRequest) -> PlannedExport:
+    """Collect, select, render and plan the files of ``request``, writing nothing.
+
+    What ``kbtui export`` and the export dialog both run. The items are
+    narrowed to the scope once (:func:`collect`), so JSON honours a tag too
+    and the count is what the files hold. Raises what rendering raises
+    (:class:`~kbtui.exchange.markdown.TemplateError`,
+    :class:`~kbtui.scripts.views.ConversionError`).
+    """
+    items = collect(corpus, store, request.scope)
+    count = sum(len(item.annotations) for item in items)
+    if request.path is None:
+        text = _text(items, request, corpus.root)
+        return PlannedExport(request, text, WritePlan(()), count, None)
+    target = Path(request.path.strip()).expanduser()
+    return PlannedExport(request, None, _plan(items, request, corpus.root, target), count, target)
+
+
+def _text(items: Sequence[ExportItem], request: ExportRequest, root: Path) -> str:
+    """The whole export as one text."""
+    if request.layout is Layout.JSON:
+        return export_json(items)
+    return render_markdown(items, markdown_options(request, root))
+
+
+def _plan(
+    items: Sequence[ExportItem], request: ExportRequest, root: Path, target: Path
+) -> WritePlan:
+    """The files ``request`` writes at ``target``."""
+    if request.layout is Layout.JSON:
+        return plan_file(target, export_json(items))
+    if request.layout is Layout.PER_DOCUMENT:
+        return plan_files(target, render_per_document(items, markdown_options(request, root)))
+    return plan_file(target, render_markdown(items, markdown_options(request, root)))
 
 
 @dataclass(frozen=True, slots=True)

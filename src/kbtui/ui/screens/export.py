@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -32,11 +29,17 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
 from textual.worker import Worker, WorkerState
 
-from kbtui.annotations.store import Store
-from kbtui.documents.corpus import Corpus
-from kbtui.exchange.filenames import WritePlan, plan_file, write_plan
-from kbtui.exchange.markdown import Scope, TemplateError, select
-from kbtui.exchange.pipeline import collect, export_json, markdown_options, plan_markdown
+from kbtui.exchange.filenames import write_plan
+from kbtui.exchange.markdown import Scope, TemplateError
+from kbtui.exchange.paths import (
+    Layout,
+    check_path,
+    default_folder,
+    layout_for,
+    path_for,
+    split_path,
+)
+from kbtui.exchange.pipeline import ExportRequest, PlannedExport, plan_export, plural
 from kbtui.scripts.views import ConversionError, Variant
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.text import safe_line
@@ -45,22 +48,6 @@ from kbtui.view.sanitize import one_line
 if TYPE_CHECKING:
     from kbtui.ui.app import KbtuiApp
 
-
-class Layout(StrEnum):
-    """How the export is laid out on disk."""
-
-    FILE = "file"
-    """One Markdown file for everything."""
-    PER_DOCUMENT = "folder"
-    """A folder with one Markdown file per document."""
-    JSON = "json"
-    """One W3C Web Annotation JSON file."""
-
-
-FILE_NAMES = {Layout.FILE: "kbtui-notes.md", Layout.JSON: "kbtui-annotations.json"}
-"""The file name a one-file layout suggests when the path names none."""
-
-_SUFFIXES = {Layout.FILE: ".md", Layout.JSON: ".json"}
 
 _HINTS = {
     Layout.FILE: "A Markdown file (.md)",
@@ -72,142 +59,6 @@ EXPORT_ERRORS = (TemplateError, ConversionError, OSError, ValueError)
 """What an export may raise for reasons the user can act on (FileExistsError
 is an OSError); each becomes one line. ValueError is the file planner's last
 guard against an unsafe name."""
-
-_SEPARATORS = tuple({"/", os.sep})
-
-
-# -- paths: pure, so they are easy to test and the dialog stays small ---------
-
-
-def default_folder(home: Path | None = None) -> str:
-    """Where a first export goes: ``~/Documents/kbtui`` if ``~/Documents`` exists, else here.
-
-    Shown with ``~`` because that is what a user types and reads; the export
-    expands it.
-    """
-    try:
-        home = home or Path.home()
-    except RuntimeError:  # no home directory can be determined
-        return str(Path.cwd())
-    if (home / "Documents").is_dir():
-        return os.path.join("~", "Documents", "kbtui")
-    return str(Path.cwd())
-
-
-def split_path(text: str) -> tuple[str, str | None]:
-    """The folder and file name of a path as typed (``None``: the path is a folder).
-
-    A path is a folder when it ends with a separator, is an existing folder,
-    or has no suffix (``notes`` is read as a folder, ``notes.md`` as a file).
-    """
-    text = text.strip()
-    path = Path(text).expanduser()
-    if text.endswith(_SEPARATORS) or path.is_dir() or not path.suffix:
-        return text.rstrip("".join(_SEPARATORS)) or text, None
-    return os.path.dirname(text), os.path.basename(text)
-
-
-def path_for(layout: Layout, text: str, fallback: str, name: str | None = None) -> str:
-    """The path ``layout`` suggests, keeping as much of ``text`` (the current path) as fits.
-
-    A folder layout gets the folder with a trailing separator (what
-    ``kbtui export --out DIR/`` means); a one-file layout keeps the file
-    name, swapping ``.md`` and ``.json`` as the layout changes. When
-    ``text`` names no file, ``name`` (the one the user had before passing
-    through the folder layout) is used, else :data:`FILE_NAMES`. An empty
-    ``text`` means ``fallback``.
-    """
-    folder, typed = split_path(text) if text.strip() else (fallback, None)
-    if layout is Layout.PER_DOCUMENT:
-        return os.path.join(folder or ".", "")
-    suffix = _SUFFIXES[layout]
-    name = typed or name
-    if name is None:
-        name = FILE_NAMES[layout]
-    elif Path(name).suffix.lower() in _SUFFIXES.values():
-        name = Path(name).stem + suffix
-    return os.path.join(folder, name)
-
-
-def layout_for(path: str) -> Layout:
-    """The layout a remembered path was written with: a folder, a .json file, or Markdown."""
-    if not path.strip():
-        return Layout.FILE
-    _folder, name = split_path(path)
-    if name is None:
-        return Layout.PER_DOCUMENT
-    return Layout.JSON if name.lower().endswith(".json") else Layout.FILE
-
-
-def check_path(layout: Layout, text: str) -> str | None:
-    """Why ``text`` cannot be written with ``layout`` (``None``: it can be tried)."""
-    text = text.strip()
-    if not text:
-        return "Enter a path to export to"
-    folder = text.endswith(_SEPARATORS) or Path(text).expanduser().is_dir()
-    if folder and layout is not Layout.PER_DOCUMENT:
-        return f"{text} is a folder: name a file, or choose one file per document"
-    return None
-
-
-# -- the export itself (runs in a thread) -------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRequest:
-    """What the user asked for in the dialog."""
-
-    scope: Scope
-    layout: Layout
-    script: str
-    """A :class:`~kbtui.scripts.views.Variant` name; ignored for JSON."""
-    path: str
-    """The path as typed (``~`` and all): what settings remember."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedExport:
-    """A rendered export, ready to write."""
-
-    request: ExportRequest
-    plan: WritePlan
-    annotations: int
-    """How many annotations the files hold."""
-    target: Path
-    """The file, or the folder for one file per document."""
-    per_document: bool
-
-    def summary(self) -> str:
-        """One line for the user: how many annotations went where."""
-        count = _plural(self.annotations, "annotation")
-        if self.per_document:
-            files = _plural(len(self.plan.files), "file")
-            return f"Exported {count} in {files} to {self.target}{os.sep}"
-        return f"Exported {count} to {self.target}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-def plan_export(corpus: Corpus, store: Store, request: ExportRequest) -> PlannedExport:
-    """Collect, render and plan the files of ``request``, writing nothing.
-
-    The same steps as ``kbtui export``; the items are narrowed to the scope
-    first, so JSON honours a tag too and the count is what the files hold.
-    """
-    items = select(collect(corpus, store, request.scope), request.scope)
-    target = Path(request.path.strip()).expanduser()
-    per_document = request.layout is Layout.PER_DOCUMENT
-    if request.layout is Layout.JSON:
-        plan = plan_file(target, export_json(items))
-    else:
-        options = markdown_options(request.script, request.scope, None, corpus.root)
-        _text, planned = plan_markdown(items, options, target, per_document)
-        assert planned is not None  # a target was given, so there is a plan
-        plan = planned
-    count = sum(len(item.annotations) for item in items)
-    return PlannedExport(request, plan, count, target.absolute(), per_document)
 
 
 def error_line(error: BaseException) -> str:
@@ -450,7 +301,7 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         if not existing:
             self._start_write(planned, force=False)
             return
-        files = _plural(len(existing), "file")
+        files = plural(len(existing), "file")
         verb = "exists" if len(existing) == 1 else "exist"
         question = ConfirmScreen(
             "Export", f"{files} {verb}: overwrite?", ", ".join(map(str, existing))

@@ -1,0 +1,279 @@
+"""The Session: one open corpus with its store, settings, entities and history.
+
+Everything the command line and the app do with a corpus that is not drawing
+a screen: the list's rows, a search, the mention index and the passages of
+an entity, saving an entity edit, planning an export. The app's widgets and
+workers call it; ``kbtui`` calls it from each command. It never imports
+Textual, and opens only what a caller uses: ``kbtui show`` never opens the
+store, ``kbtui list`` never reads the settings.
+
+Thread-safety is the core's: the app calls the row, search and passage
+methods from worker threads while the UI thread uses the store.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kbtui.annotations.store import Store
+from kbtui.documents.corpus import Corpus, Entry
+from kbtui.documents.model import Document
+from kbtui.entities.entities_file import EntitiesFile, load_entities_file
+from kbtui.entities.mentions import MentionIndex, entity_mentions
+from kbtui.entities.model import EntityRecord
+from kbtui.scripts.hanzi import Script
+from kbtui.scripts.views import ConversionError, Variant, text_converter
+from kbtui.search.scan import SearchResult, search
+from kbtui.session.entities import name_of, passages_title
+from kbtui.session.history import History
+from kbtui.session.knowledge import (
+    build_index,
+    build_registry,
+    open_corpus,
+    save_record,
+    searchable_texts,
+    user_records,
+)
+from kbtui.session.passages import EntityPassages, PassageGroup, mention_groups, search_groups
+from kbtui.session.rows import DocRow
+from kbtui.settings import Settings, SettingsError, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from kbtui.exchange.pipeline import ExportRequest, PlannedExport
+
+MAX_PASSAGES = 200
+"""Passages per document the mentions panel lists (its count covers them all)."""
+
+SEARCH_HITS = 2000
+"""Hits of a corpus search in the app that get a context line (all are counted)."""
+
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` as a long pass goes on."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexedMentions:
+    """A mention index just built, and what was wrong in ``entities.yaml``."""
+
+    index: MentionIndex
+    problems: list[str]
+
+
+class Session:
+    """One corpus and what belongs to it; see the module's docstring."""
+
+    def __init__(self, corpus: Corpus, entities_file: EntitiesFile, db_path: Path) -> None:
+        """``corpus`` should know the entity lists of ``entities_file``
+        (:meth:`open` makes it so); the store at ``db_path`` opens on first use."""
+        self.corpus = corpus
+        self.entities_file = entities_file
+        """``entities.yaml`` as read when the session opened (its problems included)."""
+        self.db_path = db_path
+        self.history = History()
+        self.mention_index: MentionIndex | None = None
+        """Every entity and where it is named; None until the app's first build is done."""
+        self.settings_writable = True
+        """False when the settings file could not be read: it is kept, never overwritten."""
+        self.warnings: list[str] = []
+        """Problems to show once (a broken settings file)."""
+        self._store: Store | None = None
+        self._settings: Settings | None = None
+        self._lock = threading.Lock()
+
+    @classmethod
+    def open(cls, corpus_root: str | Path, db_path: Path) -> Session:
+        """The session of the corpus at ``corpus_root``, the store at ``db_path``.
+
+        Raises :class:`kbtui.documents.corpus.CorpusError` for a missing corpus;
+        the store's :class:`~kbtui.annotations.storage.DatabaseError` comes
+        when the store is first used (:meth:`open_all` opens it at once).
+        """
+        corpus, entities_file = open_corpus(corpus_root)
+        return cls(corpus, entities_file, db_path)
+
+    def open_all(self) -> list[str]:
+        """Open the store and read the settings now, as the app needs both from its
+        first frame; returns :attr:`warnings`."""
+        _ = self.store, self.settings
+        return self.warnings
+
+    @property
+    def store(self) -> Store:
+        """The annotation store, opened on first use."""
+        with self._lock:
+            if self._store is None:
+                self._store = Store.open(self.db_path)
+            return self._store
+
+    def close(self) -> None:
+        """Close the store if it was opened."""
+        if self._store is not None:
+            self._store.close()
+
+    # -- settings ----------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """The user's settings, read on first use; the defaults if the file is broken."""
+        if self._settings is None:
+            try:
+                self._settings = load_settings()
+            except SettingsError as exc:
+                self._settings, self.settings_writable = Settings(), False
+                self.warnings.append(f"{exc} (using defaults; the file is kept)")
+        return self._settings
+
+    def save_settings(self) -> None:
+        """Persist the settings, unless the file on disk was unreadable."""
+        if self.settings_writable:
+            save_settings(self.settings)
+
+    def set_default_script(self, variant: Variant) -> None:
+        """Make ``variant`` the script documents open in and the list's titles use."""
+        self.settings.default_script = variant.value
+        self.save_settings()
+
+    # -- the document list -------------------------------------------------------
+
+    def scan_rows(self, progress: Progress | None = None) -> list[DocRow]:
+        """Scan the corpus and make every list row (slow on a first scan: a worker's job)."""
+        return [self.row_for(entry) for entry in self.corpus.scan(progress=progress)]
+
+    def row_for(self, entry: Entry) -> DocRow:
+        """The list row of a scanned document."""
+        state = self.store.doc_state(entry.id)
+        return DocRow(
+            id=entry.id,
+            meta=entry.meta,
+            script=entry.script,
+            problems=list(entry.problems),
+            annotations=self.store.count(entry.id),
+            doc_tags=list(state.tags),
+            last_opened=state.last_opened,
+            title=self.title_in_default_script(entry),
+        )
+
+    def update_row(self, row: DocRow) -> None:
+        """Bring a row's annotation count and tags up to date with the store."""
+        row.annotations = self.store.count(row.id)
+        row.doc_tags = list(self.store.doc_state(row.id).tags)
+
+    def retitle(self, rows: list[DocRow]) -> list[DocRow]:
+        """``rows`` with their titles in the default script again (after it changed)."""
+        for row in rows:
+            entry = self.corpus.get(row.id)
+            if entry is not None:
+                row.title = self.title_in_default_script(entry)
+        return rows
+
+    def title_in_default_script(self, entry: Entry) -> str:
+        """The title converted to the default script (as written if it cannot be)."""
+        variant = Variant(self.settings.default_script)
+        if variant is Variant.ORIGINAL:
+            return entry.meta.title
+        try:
+            return text_converter(variant, entry.script)(entry.meta.title)
+        except ConversionError:
+            return entry.meta.title
+
+    def title_of(self, doc_id: str) -> str:
+        """A document's title as written, or its id before the scan knows it."""
+        entry = self.corpus.get(doc_id)
+        return entry.meta.title if entry is not None else doc_id
+
+    # -- search --------------------------------------------------------------------
+
+    def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
+        """Every match of ``query`` in every document, script-insensitively
+        (:func:`kbtui.search.scan.search`; ``max_hits`` get a context line)."""
+        return search(searchable_texts(self.corpus), query, max_hits=max_hits)
+
+    def search(self, query: str) -> tuple[list[PassageGroup], str]:
+        """A corpus search as passage groups, with a one-line summary (for the app)."""
+        result = self.search_corpus(query, max_hits=SEARCH_HITS)
+        titles = {e.id: e.meta.title for e in self.corpus.entries()}
+        return search_groups(result, lambda d: titles.get(d, d), SEARCH_HITS)
+
+    # -- entities ------------------------------------------------------------------
+
+    def user_records(self) -> list[EntityRecord]:
+        """The user's entity records (read them on the thread that owns the store)."""
+        return user_records(self.store)
+
+    def save_entity(self, record: EntityRecord) -> None:
+        """Keep one entity edit as a user record (the index is built again by the caller)."""
+        save_record(self.store, record)
+
+    def index_mentions(
+        self,
+        user: list[EntityRecord],
+        previous: MentionIndex | None = None,
+        doc: Document | None = None,
+        *,
+        preview: Callable[[MentionIndex], None] | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> IndexedMentions:
+        """The registry from ``entities.yaml``, the frontmatter and ``user``, then its index.
+
+        After an edit (``previous`` given) the old index is rekeyed when the
+        edit added no name (a merge); otherwise it is built again, reading only
+        what the cache lacks, and first ``preview`` is given an index of ``doc``
+        alone (the open document), so its marks change at once. Raises
+        :class:`kbtui.entities.mentions.IndexCancelled` when ``cancelled()`` turns true.
+        """
+        entities_file = load_entities_file(self.corpus.root)
+        registry = build_registry(entities_file, self.corpus.entries(), user)
+        index = previous.rekeyed(registry) if previous is not None else None
+        if index is None:
+            if previous is not None and doc is not None and preview is not None:
+                preview(MentionIndex.from_documents(registry, [doc]))
+            index = build_index(self.corpus, registry, progress=progress, cancelled=cancelled)
+        return IndexedMentions(index, entities_file.problems)
+
+    def entity_passages(
+        self,
+        index: MentionIndex,
+        entity_id: str,
+        exclude: tuple[str, int] | None = None,
+        variant: Variant = Variant.ORIGINAL,
+    ) -> EntityPassages:
+        """The passages naming an entity, their context lines in ``variant``
+        (``exclude``: the mention the user is on). Reads documents: a worker's job."""
+        found = entity_mentions(
+            index, entity_id, self.corpus.load_text, exclude=exclude, max_per_document=MAX_PASSAGES
+        )
+        groups = mention_groups(found, self.title_of, self.context_converter(variant))
+        title = passages_title(found, lambda other: name_of(index, other), exclude is not None)
+        return EntityPassages(found.entity.name, title, groups)
+
+    def context_converter(self, variant: Variant) -> Callable[[str, str], str] | None:
+        """Converts a context line of a document to ``variant`` (None: shown as written)."""
+        if variant is Variant.ORIGINAL:
+            return None
+        converters: dict[Script, Callable[[str], str]] = {}
+
+        def convert(doc_id: str, text: str) -> str:
+            entry = self.corpus.get(doc_id)
+            script = entry.script if entry is not None else Script.MIXED
+            if script not in converters:
+                converters[script] = text_converter(variant, script)
+            try:
+                return converters[script](text)
+            except ConversionError:
+                return text
+
+        return convert
+
+    # -- export ------------------------------------------------------------------
+
+    def plan_export(self, request: ExportRequest) -> PlannedExport:
+        """Collect, render and plan an export (:func:`kbtui.exchange.pipeline.plan_export`)."""
+        # Imported here: the pipeline loads Jinja2, which ``kbtui list`` has no use for.
+        from kbtui.exchange.pipeline import plan_export
+
+        return plan_export(self.corpus, self.store, request)
