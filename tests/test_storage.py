@@ -12,7 +12,8 @@ import pytest
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from kbtui.annotations.storage import DatabaseError, JournalStorage, frame
+from kbtui.annotations.journal import frame
+from kbtui.annotations.storage import DatabaseError, JournalStorage
 
 REPO = Path(__file__).resolve().parents[1]
 

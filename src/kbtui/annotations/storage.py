@@ -16,15 +16,8 @@ On disk, for a database ``kbtui.json``:
     ``_storage``, holds its *generation*, a random id that changes with
     every rewrite.
 ``kbtui.json.journal``
-    What changed since the main file was written: one line per committed
-    transaction, ``<crc32 of the JSON, 8 hex digits> <JSON>``, appended and
-    fsynced before the write returns. The first line names the generation of
-    the main file the journal extends; a journal naming another generation is
-    stale (a rewrite finished but the crash came before the journal was
-    reset) and is discarded. A last line that is incomplete or fails its
-    checksum is a write that was cut off before it was acknowledged, and is
-    dropped; a damaged line *followed by good ones* is real damage, and the
-    database is refused.
+    What changed since the main file was written, one checksummed, fsynced
+    line per committed transaction (:mod:`kbtui.annotations.journal`).
 ``kbtui.json.lock``
     Held (filelock) around every read-modify-write and every rewrite.
 
@@ -39,9 +32,8 @@ Two processes: each keeps the whole database in memory. Inside
 change) the lock is held and the files are checked first (inode, size,
 modification time); if another process wrote, its journal lines are replayed,
 or everything is reloaded after a rewrite. A write records only the records
-it changed (found by comparing with a private copy of what is on disk), so
-even a write computed from a stale read cannot undo another process's
-changes to other records.
+it changed (:mod:`kbtui.annotations.changes`), so even a write computed from
+a stale read cannot undo another process's changes to other records.
 
 A file that cannot be read as a database raises :class:`DatabaseError`
 naming it, and is never written over.
@@ -49,33 +41,28 @@ naming it, and is never written over.
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import stat
 import threading
 import uuid
-import zlib
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
-from tinydb.storages import MemoryStorage as _TinyMemoryStorage
 from tinydb.storages import Storage
 
+from kbtui.annotations.changes import ChangeTracker
+from kbtui.annotations.errors import DatabaseError, unreadable
+from kbtui.annotations.files import FileKey, Tables, dumps, file_key, loads
+from kbtui.annotations.journal import JOURNAL_FORMAT, Journal, header, scan_journal
 from kbtui.atomic import atomic_write_bytes
 
-Tables = dict[str, dict[str, Any]]
-"""TinyDB's whole-database shape: table name -> record id -> record."""
+__all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
 
 STORAGE_TABLE = "_storage"
 """The main file's private table: ``{"1": {"generation": ..., "journal": 1}}``."""
-
-JOURNAL_FORMAT = 1
-"""Version of the journal line format, written in each journal's first line."""
 
 DEFAULT_COMPACT_BYTES = 4 * 1024 * 1024
 """Journal size that triggers a rewrite of the main file.
@@ -93,38 +80,6 @@ a second); a process killed while holding it releases it with its file
 descriptors, so a long wait means a process that hangs.
 """
 
-_MISSING = object()
-
-
-class DatabaseError(Exception):
-    """The database cannot be used as it is. The message names the file.
-
-    kbtui stops with this message rather than write over something it could
-    not read: the file is left exactly as it was.
-    """
-
-    def __init__(self, path: Path, reason: str) -> None:
-        self.path = path
-        """The file at fault (the database or its journal)."""
-        self.reason = reason
-        """What is wrong, without the file name."""
-        super().__init__(f"{path}: {reason}")
-
-
-def unreadable(path: Path, reason: str) -> DatabaseError:
-    """A :class:`DatabaseError` for a file kbtui will not touch, saying so."""
-    return DatabaseError(path, f"{reason}; kbtui has left it untouched (repair or move it)")
-
-
-@dataclass(frozen=True, slots=True)
-class _FileKey:
-    """What tells us a file changed under us: a new inode means it was replaced."""
-
-    dev: int
-    ino: int
-    size: int
-    mtime_ns: int
-
 
 def _check_regular(path: Path) -> None:
     """Refuse a path that exists but is no regular file (a folder, a pipe, a device).
@@ -138,113 +93,6 @@ def _check_regular(path: Path) -> None:
         return  # missing (a new database), or unreadable: reading says so
     if not stat.S_ISREG(mode):
         raise unreadable(path, "is not a regular file")
-
-
-def _file_key(path: Path) -> _FileKey | None:
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        return None
-    return _FileKey(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-
-def _dumps(value: object) -> str:
-    """JSON as kbtui writes it: UTF-8 text kept readable, no NaN (not JSON)."""
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-
-
-def _loads(text: str) -> Any:
-    """JSON as kbtui reads it: ``NaN``, ``Infinity`` and ``1e999`` are refused,
-    since :func:`_dumps` could never write them back (ValueError)."""
-    return json.loads(text, parse_constant=_not_json, parse_float=_finite)
-
-
-def _not_json(name: str) -> float:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _finite(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"{text} is too large a number")
-    return value
-
-
-# -- journal lines -------------------------------------------------------------
-
-
-def frame(payload: str) -> bytes:
-    """One journal line: the checksum of ``payload``, a space, ``payload``."""
-    data = payload.encode("utf-8")
-    return b"%08x " % zlib.crc32(data) + data + b"\n"
-
-
-def _unframe(line: bytes) -> str | None:
-    """The payload of a journal line (without its newline), or ``None`` if damaged."""
-    if len(line) < 10 or line[8:9] != b" ":
-        return None
-    data = line[9:]
-    try:
-        ok = int(line[:8], 16) == zlib.crc32(data)
-        return data.decode("utf-8") if ok else None
-    except ValueError:  # not hex, or not UTF-8
-        return None
-
-
-def _has_good_line(data: bytes, pos: int) -> bool:
-    """Whether a complete, valid journal line starts anywhere at or after ``pos``."""
-    while (nl := data.find(b"\n", pos)) >= 0:
-        if _unframe(data[pos:nl]) is not None:
-            return True
-        pos = nl + 1
-    return False
-
-
-def scan_journal(data: bytes, start: int, path: Path, base: int = 0) -> tuple[list[str], int]:
-    """The payloads of the good lines from ``start``, and the offset after the last.
-
-    ``data`` is the journal from byte ``base`` on (for messages).
-
-    A bad tail (a line cut off by a crash before it was acknowledged) ends
-    the scan; a bad line with good lines after it cannot come from a crash,
-    since a cut-off tail is removed under the lock before anyone appends, so
-    it raises :class:`DatabaseError`.
-    """
-    payloads: list[str] = []
-    pos = start
-    while (nl := data.find(b"\n", pos)) >= 0:
-        payload = _unframe(data[pos:nl])
-        if payload is None:
-            if _has_good_line(data, nl + 1):
-                raise unreadable(path, f"is damaged at byte {base + pos}")
-            break
-        payloads.append(payload)
-        pos = nl + 1
-    return payloads, pos
-
-
-# -- operations ----------------------------------------------------------------
-# An operation is a JSON array: ["t", table] creates a table, ["p", table, id,
-# record] puts a record, ["d", table, id] deletes one, ["x", table] drops a table.
-
-
-def apply_ops(tables: Tables, ops: list[list[Any]], *, only_present: bool = False) -> None:
-    """Apply journal operations to ``tables`` in place (``only_present``: skip
-    operations on tables it does not have)."""
-    for op in ops:
-        kind, name = op[0], op[1]
-        if only_present and name not in tables:
-            continue
-        if kind == "p":
-            tables.setdefault(name, {})[op[2]] = op[3]
-        elif kind == "d":
-            tables.get(name, {}).pop(op[2], None)
-        elif kind == "t":
-            tables.setdefault(name, {})
-        elif kind == "x":
-            tables.pop(name, None)
-        else:
-            raise ValueError(f"unknown operation {kind!r}")
 
 
 def _check_shape(tables: object, path: Path) -> Tables:
@@ -269,31 +117,6 @@ def _generation(tables: Tables) -> str | None:
     return generation if isinstance(generation, str) else None
 
 
-def _copy(table: dict[str, Any]) -> dict[str, Any]:
-    """A deep copy of a table, as it would come back from disk."""
-    result: dict[str, Any] = json.loads(_dumps(table))
-    return result
-
-
-class _LiveTables(dict[str, dict[str, Any]]):
-    """The tables handed to TinyDB.
-
-    TinyDB reads a table with ``[]`` before it changes any of its records in
-    place (``Table._update_table``), so that is when the storage keeps a
-    private copy of the table as it is on disk, to tell later what changed.
-    Plain reads through ``get`` cost nothing.
-    """
-
-    def __init__(self, tables: Tables, on_access: Callable[[str, dict[str, Any]], None]) -> None:
-        super().__init__(tables)
-        self._on_access = on_access
-
-    def __getitem__(self, name: str) -> dict[str, Any]:
-        table = super().__getitem__(name)
-        self._on_access(name, table)
-        return table
-
-
 class JournalStorage(Storage):
     """TinyDB storage: an atomically replaced JSON file plus a fsynced journal.
 
@@ -303,12 +126,9 @@ class JournalStorage(Storage):
     All of a transaction's writes go to disk as one journal line when it
     ends, so they happen together or not at all.
 
-    Relies on how TinyDB's ``Table._update_table`` writes: it reads the
-    table with ``[]`` before changing records in place (see
-    :class:`_LiveTables`), and assigns a *new* dict for the table, so a table
-    whose dict is the one last handed out is unchanged and not compared.
-    What :meth:`read` returns must only be changed that way (TinyDB's API).
-    Not for use from several threads at once without :meth:`transaction`.
+    What :meth:`read` returns must only be changed the way TinyDB's API
+    does (see :class:`~kbtui.annotations.changes.ChangeTracker`). Not for
+    use from several threads at once without :meth:`transaction`.
     """
 
     def __init__(
@@ -321,8 +141,7 @@ class JournalStorage(Storage):
         super().__init__()
         self.path = Path(path)
         """The main file."""
-        self.journal_path = self.path.with_name(self.path.name + ".journal")
-        """The journal next to it."""
+        self._journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.compact_bytes = compact_bytes
         """Journal size (bytes) above which the main file is rewritten."""
         self._lock = FileLock(
@@ -331,14 +150,9 @@ class JournalStorage(Storage):
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
-        self._state: Tables = {}  # what TinyDB reads and mutates
-        self._shadow: Tables = {}  # on-disk copies of the tables TinyDB may change in place
-        self._known: dict[str, dict[str, Any]] = {}  # table dicts as last handed out
+        self._tracker = ChangeTracker({})
         self._pending: list[str] = []  # operations of the open transaction, as JSON
-        self._main_key: _FileKey | None = None
-        self._journal_key: _FileKey | None = None
-        self._journal_end = 0  # offset after the last journal line applied
-        self._header_end = 0  # offset after the journal's first line
+        self._main_key: FileKey | None = None
         self._stale = True
         self._needs_rewrite = False  # the main file must be rewritten before appending
         self._generation: str | None = None  # of the main file we hold
@@ -358,20 +172,17 @@ class JournalStorage(Storage):
         if self._depth == 0 and self._changed_on_disk():
             with self.transaction():
                 pass
-        return self._state
+        return self._tracker.tables
 
     def write(self, data: Tables) -> None:
         """Record what ``data`` changes, as one journal line (or part of the open one)."""
         try:
-            ops = self._diff(data)
+            ops = self._tracker.diff(data)
         except BaseException:
             self._stale = True  # TinyDB already changed the live state in place
             raise
         with self.transaction():
-            for text in ops:
-                apply_ops(self._state, [json.loads(text)])
-                apply_ops(self._shadow, [json.loads(text)], only_present=True)
-            self._known = dict(self._state)
+            self._tracker.written(ops)
             self._pending.extend(ops)
 
     def close(self) -> None:
@@ -380,7 +191,7 @@ class JournalStorage(Storage):
             return
         try:
             with self.transaction():
-                if self._journal_end > self._header_end:
+                if self._journal.has_writes:
                     self._compact()
         finally:
             self._closed = True
@@ -415,7 +226,7 @@ class JournalStorage(Storage):
                     raise
                 finally:
                     self._depth = 0
-                if self._journal_end > self.compact_bytes:
+                if self._journal.end > self.compact_bytes:
                     self._compact()
             finally:
                 self._lock.release()
@@ -448,115 +259,63 @@ class JournalStorage(Storage):
             self._pending.clear()
             self._compact()
             return
-        line = frame('{"ops":[' + ",".join(self._pending) + "]}")
+        payload = '{"ops":[' + ",".join(self._pending) + "]}"
         self._pending.clear()
-        try:
-            fd = os.open(self.journal_path, os.O_WRONLY | os.O_APPEND)
-        except OSError as exc:
-            raise DatabaseError(self.journal_path, f"cannot be written: {exc.strerror}") from exc
-        try:
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-            st = os.fstat(fd)
-        except OSError as exc:
-            raise DatabaseError(self.journal_path, f"cannot be written: {exc.strerror}") from exc
-        finally:
-            os.close(fd)
-        self._journal_end += len(line)
-        self._journal_key = _FileKey(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-    # -- finding what changed ----------------------------------------------------
-
-    def _diff(self, data: Tables) -> list[str]:
-        """The operations (as JSON) that turn what is on disk into ``data``.
-
-        Only tables whose dict is new since we last handed them out are
-        compared, record by record, with the private on-disk copy (records
-        may have been changed in place, so identity says nothing about them);
-        a table with no copy was never read for a change, so its old dict
-        is as on disk.
-        """
-        ops: list[list[Any]] = []
-        for name, table in data.items():
-            before = self._known.get(name)
-            if before is table:
-                continue
-            old = self._shadow.get(name, before)
-            if old is None:
-                ops.append(["t", name])
-                old = {}
-            ops.extend(
-                ["p", name, key, record]
-                for key, record in table.items()
-                if old.get(key, _MISSING) != record
-            )
-            ops.extend(["d", name, key] for key in old.keys() - table.keys())
-        ops.extend(["x", name] for name in self._known.keys() - data.keys())
-        return [_dumps(op) for op in ops]
-
-    def _keep_copy(self, name: str, table: dict[str, Any]) -> None:
-        """Before TinyDB may change a table in place, keep a copy of it (once)."""
-        if name not in self._shadow:
-            self._shadow[name] = _copy(table)
+        self._journal.append(payload)
 
     def _changed_on_disk(self) -> bool:
         return (
             self._stale
-            or _file_key(self.path) != self._main_key
-            or _file_key(self.journal_path) != self._journal_key
+            or file_key(self.path) != self._main_key
+            or file_key(self._journal.path) != self._journal.key
         )
 
     # -- loading ---------------------------------------------------------------
 
     def _refresh(self) -> None:
         """Catch up with the files (lock held): replay new journal lines or reload."""
-        journal_key = _file_key(self.journal_path)
-        old = self._journal_key
-        if self._stale or _file_key(self.path) != self._main_key:
+        journal = self._journal
+        journal_key = file_key(journal.path)
+        if self._stale or file_key(self.path) != self._main_key:
             self._load()
-        elif journal_key != old:
-            replaced = old is None or journal_key is None or journal_key.ino != old.ino
-            if self._needs_rewrite or replaced or journal_key.size < self._journal_end:
+        elif journal_key != journal.key:
+            if self._needs_rewrite or not journal.appended_to(journal_key):
                 self._load()
-            elif self._journal_generation(self._read_journal_head()) != self._generation:
+            elif journal.generation(journal.read_head()) != self._generation:
                 self._load()  # rewritten in place by someone else: trust nothing
             else:
                 self._replay_tail()
 
     def _replay_tail(self) -> None:
         """Apply the lines another process appended since we last looked."""
-        start = self._journal_end
-        data = self._read_journal(start)
-        payloads, end = scan_journal(data, 0, self.journal_path, base=start)
+        start = self._journal.end
+        data = self._journal.read(start)
+        payloads, end = scan_journal(data, 0, self._journal.path, base=start)
         self._apply_payloads(payloads)
-        self._journal_end = start + end
-        self._cut_torn_tail(start + len(data))
+        self._journal.end = start + end
+        self._journal.cut_torn_tail(start + len(data))
 
     def _load(self) -> None:
         """Read everything from disk (lock held), repairing what a crash left."""
         main = self._read_main()
         tables, generation = main if main is not None else ({}, None)
-        self._state = _LiveTables(tables, self._keep_copy)
-        self._shadow = {}
-        self._known = dict(tables)
-        self._main_key = _file_key(self.path)
-        journal = self._read_journal() if generation else b""
-        header = self._journal_generation(journal)
-        self._needs_rewrite = main is None or generation is None or header != generation
+        self._tracker = ChangeTracker(tables)
+        self._main_key = file_key(self.path)
+        journal = self._journal.read() if generation else b""
+        first = self._journal.generation(journal)
+        self._needs_rewrite = main is None or generation is None or first != generation
         self._generation = generation
         if self._needs_rewrite:
             # A new database, one written by another program, or a journal left
             # from before the last rewrite (already folded in): the first write
             # rewrites the main file and starts a journal; reading writes nothing.
-            self._header_end = self._journal_end = 0
+            self._journal.header_end = self._journal.end = 0
         else:
-            payloads, end = scan_journal(journal, self._header_end, self.journal_path)
+            payloads, end = scan_journal(journal, self._journal.header_end, self._journal.path)
             self._apply_payloads(payloads)
-            self._journal_end = end
-            self._cut_torn_tail(len(journal))
-        self._journal_key = _file_key(self.journal_path)
+            self._journal.end = end
+            self._journal.cut_torn_tail(len(journal))
+        self._journal.key = file_key(self._journal.path)
         self._stale = False
 
     def _read_main(self) -> tuple[Tables, str | None] | None:
@@ -574,67 +333,18 @@ class JournalStorage(Storage):
         if not raw.strip():
             return None
         try:
-            tables = _check_shape(_loads(raw.decode("utf-8")), self.path)
+            tables = _check_shape(loads(raw.decode("utf-8")), self.path)
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:
             raise unreadable(self.path, f"is not valid JSON ({exc})") from exc
         generation = _generation(tables)  # also removes the private table
         return tables, generation
 
-    def _read_journal_head(self) -> bytes:
-        """The journal's first line (it is short: a checksum and a generation)."""
-        with open(self.journal_path, "rb") as handle:
-            return handle.readline(4096)
-
-    def _read_journal(self, start: int = 0) -> bytes:
-        try:
-            with open(self.journal_path, "rb") as handle:
-                handle.seek(start)
-                return handle.read()
-        except FileNotFoundError:
-            return b""
-        except OSError as exc:
-            raise DatabaseError(self.journal_path, f"cannot be read: {exc.strerror}") from exc
-
-    def _journal_generation(self, journal: bytes) -> str | None:
-        """The generation the journal's first line names (``None``: no journal)."""
-        if not journal:
-            return None
-        nl = journal.find(b"\n")
-        payload = _unframe(journal[:nl]) if nl >= 0 else None
-        try:
-            header = json.loads(payload) if payload is not None else None
-        except ValueError:
-            header = None
-        if not isinstance(header, dict) or header.get("journal") != JOURNAL_FORMAT:
-            # Journals are created whole by a rename, so a bad first line is damage.
-            raise unreadable(self.journal_path, "has a damaged first line")
-        self._header_end = nl + 1
-        generation = header.get("generation")
-        return generation if isinstance(generation, str) else None
-
     def _apply_payloads(self, payloads: list[str]) -> None:
         try:
-            for payload in payloads:
-                apply_ops(self._state, json.loads(payload)["ops"])
-                if self._shadow:
-                    apply_ops(self._shadow, json.loads(payload)["ops"], only_present=True)
-            self._known = dict(self._state)
+            self._tracker.replay(payloads)
         except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
             reason = f"holds an entry kbtui cannot read ({exc})"
-            raise unreadable(self.journal_path, reason) from exc
-
-    def _cut_torn_tail(self, size: int) -> None:
-        """Drop the bytes of a write cut off by a crash (lock held), before anyone appends."""
-        if size <= self._journal_end:
-            return
-        try:
-            with open(self.journal_path, "r+b") as handle:
-                handle.truncate(self._journal_end)
-                handle.flush()
-                os.fsync(handle.fileno())
-        except OSError as exc:
-            raise DatabaseError(self.journal_path, f"cannot be repaired: {exc.strerror}") from exc
-        self._journal_key = _file_key(self.journal_path)
+            raise unreadable(self._journal.path, reason) from exc
 
     # -- rewriting -------------------------------------------------------------
 
@@ -645,42 +355,21 @@ class JournalStorage(Storage):
         the old generation, which the next load discards as already folded in.
         """
         generation = uuid.uuid4().hex
-        body = dict(self._state)  # between writes, exactly what is on disk
+        body = dict(self._tracker.tables)  # between writes, exactly what is on disk
         body[STORAGE_TABLE] = {"1": {"generation": generation, "journal": JOURNAL_FORMAT}}
-        header = frame(_dumps({"journal": JOURNAL_FORMAT, "generation": generation}))
+        first = header(generation)
         try:
-            atomic_write_bytes(self.path, _dumps(body).encode("utf-8"))
-            atomic_write_bytes(self.journal_path, header)
+            atomic_write_bytes(self.path, dumps(body).encode("utf-8"))
+            atomic_write_bytes(self._journal.path, first)
         except OSError as exc:
             raise DatabaseError(self.path, f"cannot be written: {exc.strerror}") from exc
-        self._main_key = _file_key(self.path)
-        self._journal_key = _file_key(self.journal_path)
-        self._header_end = self._journal_end = len(header)
+        self._main_key = file_key(self.path)
+        self._journal.restarted(first)
         self._needs_rewrite = False
         self._generation = generation
 
     def _remove_stale_temporaries(self) -> None:
         """Delete temporary files a killed rewrite left (lock held, so none is in use)."""
-        for name in (self.path.name, self.journal_path.name):
+        for name in (self.path.name, self._journal.path.name):
             for leftover in self.path.parent.glob(f".{name}.*.tmp"):
                 leftover.unlink(missing_ok=True)
-
-
-class MemoryStorage(_TinyMemoryStorage):
-    """TinyDB's in-memory storage with the same interface as the journal one.
-
-    For tests and throwaway stores: threads are kept apart, but nothing is
-    locked between processes or rolled back.
-    """
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._thread_lock = threading.RLock()
-
-    def hold(self) -> AbstractContextManager[Any]:
-        """Keep other threads out (reentrant)."""
-        return self._thread_lock
-
-    def transaction(self) -> AbstractContextManager[None]:
-        """Nothing to lock between processes, nothing to commit."""
-        return nullcontext()

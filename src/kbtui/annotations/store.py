@@ -47,15 +47,11 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from kbtui.annotations.anchoring import anchor_all
+from kbtui.annotations.errors import DatabaseError, unreadable
+from kbtui.annotations.files import Tables
+from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.model import AnchorState, Annotation, now_iso
-from kbtui.annotations.storage import (
-    DEFAULT_COMPACT_BYTES,
-    DatabaseError,
-    JournalStorage,
-    MemoryStorage,
-    Tables,
-    unreadable,
-)
+from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.atomic import atomic_write_bytes
 from kbtui.documents.model import source_hash
 from kbtui.locations import database_path

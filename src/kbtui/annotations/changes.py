@@ -1,0 +1,110 @@
+"""Which records a TinyDB write changed, so a write records only those.
+
+TinyDB hands the storage the whole database on every write. Writing it all
+would cost time proportional to the database, and a write computed from a
+stale read would undo another process's changes to other records. So the
+storage keeps, next to the tables TinyDB works on, a private copy of each
+table as it is on disk, taken just before TinyDB may change it, and turns a
+write into journal operations (:mod:`kbtui.annotations.journal`) by
+comparing the two. Apart from the storage because this depends on *how*
+TinyDB changes tables (see :class:`LiveTables`), not on files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from kbtui.annotations.files import Tables, dumps
+from kbtui.annotations.journal import apply_ops
+
+_MISSING = object()
+
+
+class LiveTables(dict[str, dict[str, Any]]):
+    """The tables handed to TinyDB.
+
+    TinyDB reads a table with ``[]`` before it changes any of its records in
+    place (``Table._update_table``), so that is when the storage keeps a
+    private copy of the table as it is on disk, to tell later what changed.
+    Plain reads through ``get`` cost nothing.
+    """
+
+    def __init__(self, tables: Tables, on_access: Callable[[str, dict[str, Any]], None]) -> None:
+        super().__init__(tables)
+        self._on_access = on_access
+
+    def __getitem__(self, name: str) -> dict[str, Any]:
+        table = super().__getitem__(name)
+        self._on_access(name, table)
+        return table
+
+
+class ChangeTracker:
+    """The tables TinyDB works on, and enough of the disk's to diff a write.
+
+    Relies on how TinyDB's ``Table._update_table`` writes: it reads the
+    table with ``[]`` before changing records in place (see
+    :class:`LiveTables`), and assigns a *new* dict for the table, so a table
+    whose dict is the one last handed out is unchanged and not compared.
+    """
+
+    def __init__(self, tables: Tables) -> None:
+        self.tables = LiveTables(tables, self._keep_copy)
+        """What TinyDB reads and mutates; between writes, exactly what is on disk."""
+        self._shadow: Tables = {}  # on-disk copies of the tables TinyDB may change in place
+        self._known: dict[str, dict[str, Any]] = dict(tables)  # table dicts as last handed out
+
+    def diff(self, data: Tables) -> list[str]:
+        """The operations (as JSON) that turn what is on disk into ``data``.
+
+        Only tables whose dict is new since we last handed them out are
+        compared, record by record, with the private on-disk copy (records
+        may have been changed in place, so identity says nothing about them);
+        a table with no copy was never read for a change, so its old dict
+        is as on disk.
+        """
+        ops: list[list[Any]] = []
+        for name, table in data.items():
+            before = self._known.get(name)
+            if before is table:
+                continue
+            old = self._shadow.get(name, before)
+            if old is None:
+                ops.append(["t", name])
+                old = {}
+            ops.extend(
+                ["p", name, key, record]
+                for key, record in table.items()
+                if old.get(key, _MISSING) != record
+            )
+            ops.extend(["d", name, key] for key in old.keys() - table.keys())
+        ops.extend(["x", name] for name in self._known.keys() - data.keys())
+        return [dumps(op) for op in ops]
+
+    def written(self, ops: list[str]) -> None:
+        """Take the operations of a write (from :meth:`diff`) as on disk now."""
+        for text in ops:
+            apply_ops(self.tables, [json.loads(text)])
+            apply_ops(self._shadow, [json.loads(text)], only_present=True)
+        self._known = dict(self.tables)
+
+    def replay(self, payloads: list[str]) -> None:
+        """Apply journal lines another process wrote (``ValueError`` and co. if malformed)."""
+        for payload in payloads:
+            apply_ops(self.tables, json.loads(payload)["ops"])
+            if self._shadow:
+                apply_ops(self._shadow, json.loads(payload)["ops"], only_present=True)
+        self._known = dict(self.tables)
+
+    def _keep_copy(self, name: str, table: dict[str, Any]) -> None:
+        """Before TinyDB may change a table in place, keep a copy of it (once)."""
+        if name not in self._shadow:
+            self._shadow[name] = _copy(table)
+
+
+def _copy(table: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of a table, as it would come back from disk."""
+    result: dict[str, Any] = json.loads(dumps(table))
+    return result

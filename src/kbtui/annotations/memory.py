@@ -1,0 +1,45 @@
+"""The in-memory stand-in for :class:`~kbtui.annotations.storage.JournalStorage`.
+
+For tests and throwaway stores (:meth:`kbtui.annotations.store.Store.in_memory`):
+the same interface, so the store needs no special case, and none of the
+files, locks or journal, so it is apart from them.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from tinydb.storages import Storage
+
+from kbtui.annotations.files import Tables
+
+
+class MemoryStorage(Storage):
+    """An in-memory storage with the same interface as the journal one.
+
+    For tests and throwaway stores: threads are kept apart, but nothing is
+    locked between processes or rolled back.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._memory: Tables | None = None
+        self._thread_lock = threading.RLock()
+
+    def read(self) -> Tables | None:
+        """The database as last written (``None`` before the first write)."""
+        return self._memory
+
+    def write(self, data: Tables) -> None:
+        """Keep ``data`` (itself, not a copy, as TinyDB's MemoryStorage does)."""
+        self._memory = data
+
+    def hold(self) -> AbstractContextManager[Any]:
+        """Keep other threads out (reentrant)."""
+        return self._thread_lock
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Nothing to lock between processes, nothing to commit."""
+        return nullcontext()
