@@ -58,7 +58,7 @@ from kbtui.documents.model import Document
 from kbtui.entities.model import Entity
 from kbtui.entities.registry import EntityRegistry
 from kbtui.locations import cache_dir
-from kbtui.search.scan import Context, context, fold_table
+from kbtui.search.scan import Context, char_class, context, fold_table, holds_astral
 
 MATCHER_VERSION = 1
 """Bump when matching rules change, so cached mentions are recomputed."""
@@ -83,8 +83,6 @@ _SPACE_VARIANTS = frozenset(" \u00a0\u3000")
 """The spaces a name's space may be written as without making a text slow:
 no-break and ideographic spaces are common in scraped Chinese pages. The
 other Unicode spaces fold to a space too; a text holding one is folded."""
-
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +283,7 @@ class _Variants:
 
     def triggered(self, lowered: str) -> bool:
         """Whether ``lowered`` holds a character the variants do not cover."""
-        if self.triggers.search(lowered):
-            return True
-        if not self.astral_triggers or not _may_hold_astral(lowered):
-            return False
-        return not self.astral_triggers.isdisjoint(_ASTRAL.findall(lowered))
+        return bool(self.triggers.search(lowered)) or holds_astral(lowered, self.astral_triggers)
 
     @classmethod
     def build(cls, keys: Sequence[str]) -> _Variants:
@@ -313,7 +307,7 @@ def _variant_tables() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str], froz
     table = fold_table()
     allowed = _allowed_variants(table.inverse)
     bmp, astral = _split_astral(_triggers(table.forward, allowed))
-    triggers = re.compile("[" + "".join(map(_escape, sorted(bmp))) + "]" if bmp else "(?!)")
+    triggers = re.compile(char_class(frozenset(bmp)) if bmp else "(?!)")
     return allowed, triggers, frozenset(astral)
 
 
@@ -356,10 +350,6 @@ def _split_astral(chars: set[str]) -> tuple[set[str], set[str]]:
     return chars - astral, astral
 
 
-def _escape(ch: str) -> str:
-    return "\\" + ch if ch in "\\]^-[" else ch
-
-
 def _count(choices: Sequence[Sequence[str]]) -> int:
     total = 1
     for options in choices:
@@ -367,15 +357,6 @@ def _count(choices: Sequence[Sequence[str]]) -> int:
         if total > MAX_VARIANTS:
             break
     return total
-
-
-def _may_hold_astral(text: str) -> bool:
-    """False only when ``text`` surely has no character beyond U+FFFF (see
-    :meth:`kbtui.search.scan.Query._pattern_for`)."""
-    try:
-        return sys.getsizeof(text) >= 4 * len(text)
-    except TypeError:
-        return True
 
 
 # The index ------------------------------------------------------------------

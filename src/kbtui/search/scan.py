@@ -62,10 +62,10 @@ def _invert(forward: dict[int, int]) -> dict[str, frozenset[str]]:
     groups: dict[str, set[str]] = {}
     for source, target in forward.items():
         groups.setdefault(chr(target), set()).add(chr(source))
-    for target, members in groups.items():
-        if ord(target) not in forward:
-            members.add(target)
-    return {target: frozenset(members) for target, members in groups.items()}
+    for folded, members in groups.items():
+        if ord(folded) not in forward:
+            members.add(folded)
+    return {folded: frozenset(members) for folded, members in groups.items()}
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -93,9 +93,19 @@ class Query:
         return self._pattern_for(text).finditer(text)
 
     def _pattern_for(self, text: str) -> re.Pattern[str]:
-        if not self.astral or not _may_hold_astral(text):
-            return self.bmp
-        return self.full if self.astral.intersection(_ASTRAL.findall(text)) else self.bmp
+        return self.full if holds_astral(text, self.astral) else self.bmp
+
+
+def holds_astral(text: str, chars: frozenset[str]) -> bool:
+    """Whether ``text`` holds one of ``chars``, characters beyond U+FFFF.
+
+    Costs nothing for a text without any such character, nearly every text
+    (see :func:`_may_hold_astral`): the matchers use this to tell when a text
+    needs their slower form.
+    """
+    if not chars or not _may_hold_astral(text):
+        return False
+    return not chars.isdisjoint(_ASTRAL.findall(text))
 
 
 def _may_hold_astral(text: str) -> bool:
@@ -127,10 +137,11 @@ def compile_query(query: str) -> Query | None:
 
 
 def _compile(classes: Iterable[frozenset[str]]) -> re.Pattern[str]:
-    return re.compile("".join(_char_class(members) for members in classes))
+    return re.compile("".join(char_class(members) for members in classes))
 
 
-def _char_class(members: frozenset[str]) -> str:
+def char_class(members: frozenset[str]) -> str:
+    """A regular expression matching exactly one of ``members`` (at least one)."""
     if len(members) == 1:
         return re.escape(next(iter(members)))
     return "[" + "".join(_escape_in_class(ch) for ch in sorted(members)) + "]"
