@@ -28,7 +28,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kbtui.entities.entities_file import load_entities_file
-from kbtui.entities.mentions import DocStamp, Matcher, MentionIndex
+from kbtui.entities.matcher import Matcher
+from kbtui.entities.mentions import DocStamp, MentionIndex
 from kbtui.entities.registry import EntityRegistry
 from kbtui.locations import bundled_corpus
 from kbtui.search.scan import fold_table, search

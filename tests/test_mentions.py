@@ -9,20 +9,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kbtui.entities.mentions as mentions_module
+import kbtui.entities.matcher as mentions_module
 from kbtui.documents.model import Document, Metadata
 from kbtui.entities.entities_file import load_entities_file
-from kbtui.entities.mentions import (
-    DocStamp,
-    IndexCancelled,
-    Matcher,
-    Mention,
-    MentionIndex,
-    entity_mentions,
-    is_word_char,
-    mentions_report,
-)
+from kbtui.entities.matcher import Matcher, is_word_char
+from kbtui.entities.mentions import DocStamp, IndexCancelled, Mention, MentionIndex
 from kbtui.entities.model import EntityRecord, Kind, merge_record
+from kbtui.entities.passages import entity_mentions, mentions_report
 from kbtui.entities.registry import EntityRegistry
 from kbtui.scripts.hanzi import fold
 

@@ -20,7 +20,7 @@ from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
     from kbtui.documents.model import Document
-    from kbtui.entities.mentions import EntityMentions
+    from kbtui.entities.passages import EntityMentions
     from kbtui.exchange.pipeline import ExportRequest
     from kbtui.session.session import Session
 
@@ -182,7 +182,7 @@ MENTIONS_SHOWN = 3
 
 def cmd_mentions(args: argparse.Namespace) -> None:
     """``kbtui mentions [ENTITY]``: entities with the documents and passages naming them."""
-    from kbtui.entities.mentions import mentions_report
+    from kbtui.entities.passages import mentions_report
     from kbtui.view.sanitize import one_line
 
     session = _session(args)

@@ -11,7 +11,7 @@ over 100 MB takes seconds). So a query is compiled instead: each of its
 folded characters becomes the class of every character that folds to it
 (``[创創]``), and the regular expression runs over the unfolded source text,
 which is as fast as a plain ``re`` search. :class:`FoldTable` holds that
-inverse of the fold; :mod:`kbtui.entities.mentions` uses it in the same way.
+inverse of the fold; :mod:`kbtui.entities.matcher` uses it in the same way.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kbtui.entities.mentions import EntityMentions, MentionIndex
+from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import Entity
+from kbtui.entities.passages import EntityMentions
 from kbtui.scripts.hanzi import fold
 
 

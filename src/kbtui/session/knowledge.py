@@ -16,8 +16,9 @@ from pathlib import Path
 
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
+from kbtui.entities.cache import default_cache_file
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
-from kbtui.entities.mentions import DocStamp, Loader, MentionIndex, default_cache_file
+from kbtui.entities.mentions import DocStamp, Loader, MentionIndex
 from kbtui.entities.model import EntityRecord
 from kbtui.entities.registry import EntityRegistry
 from kbtui.search.scan import body_only
@@ -82,7 +83,7 @@ def build_index(
     """The mention index of every scanned document (scanning first if needed).
 
     With ``cache``, documents unchanged since the last build are read from
-    the cache (:func:`kbtui.entities.mentions.default_cache_file`), so a second start
+    the cache (:func:`kbtui.entities.cache.default_cache_file`), so a second start
     reads no document. Raises :class:`kbtui.entities.mentions.IndexCancelled` when
     ``cancelled()`` turns true; the work done so far is cached.
     """

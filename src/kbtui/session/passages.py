@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kbtui.entities.mentions import EntityMentions
+from kbtui.entities.passages import EntityMentions
 from kbtui.search.scan import SearchResult
 
 Target = tuple[str, int]

@@ -23,8 +23,9 @@ from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.documents.model import Document
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
-from kbtui.entities.mentions import MentionIndex, entity_mentions
+from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import EntityRecord
+from kbtui.entities.passages import entity_mentions
 from kbtui.scripts.hanzi import Script
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.search.scan import SearchResult, search

@@ -24,8 +24,9 @@ from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.documents.model import Document
 from kbtui.entities.entities_file import load_entities_file
-from kbtui.entities.mentions import IndexCancelled, MentionIndex, entity_mentions
+from kbtui.entities.mentions import IndexCancelled, MentionIndex
 from kbtui.entities.model import EntityRecord
+from kbtui.entities.passages import entity_mentions
 from kbtui.scripts.hanzi import Script
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.search.scan import search

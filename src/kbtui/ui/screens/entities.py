@@ -25,7 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.entities.mentions import MIN_KEY_CHARS, EntityMentions, MentionIndex
+from kbtui.entities.matcher import MIN_KEY_CHARS
+from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import (
     Entity,
     Kind,
@@ -33,6 +34,7 @@ from kbtui.entities.model import (
     rename_record,
 )
 from kbtui.entities.names import clean_name, name_key
+from kbtui.entities.passages import EntityMentions
 from kbtui.scripts.hanzi import fold
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
 from kbtui.ui.screens.passages import Passage, PassageGroup
