@@ -1,12 +1,13 @@
-"""Inline Markdown for the reading text, and the writer that records the view.
+"""Inline Markdown for the reading text: what is inside one line.
 
 :mod:`kbtui.view.markdown` handles the block structure of a document line by line
 and hands each line's inline content here. The inline pass follows
-CommonMark's delimiter algorithm (code spans, links and images resolved as
-they are met, emphasis matched afterwards), with two changes for Chinese
-text: a CJK character next to a delimiter run counts like white space for the
-punctuation rule, so ``这是**“引用”**的`` is bold as its author meant; and
-``~`` alone is never strikethrough (it is a range sign, ``3~5年``).
+CommonMark's delimiter algorithm: code spans, links and images are resolved
+as they are met, emphasis is matched afterwards (:mod:`kbtui.view.emphasis`,
+with its rules for Chinese text), and ``~`` alone is never strikethrough (it
+is a range sign, ``3~5年``). What the pass shows is recorded by a
+:class:`~kbtui.view.writer.ViewWriter`; images, embeds and shortcodes become
+placeholders (:mod:`kbtui.view.placeholders`).
 
 Every search for a closing marker is linear overall: backtick and ``$`` runs
 are indexed once per line, and searches for ``-->`` or ``>}}`` go through a
@@ -17,17 +18,14 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from bisect import bisect_left
 from collections.abc import Callable
-from functools import lru_cache
+from typing import Final, Literal
 
-from kbtui.view.offsets import OffsetMapBuilder
+from kbtui.view.emphasis import Run, Runs, flanking
+from kbtui.view.placeholders import EMBED_TAGS, image_label, placeholder, shortcode_label
 from kbtui.view.sanitize import clean
-from kbtui.view.textview import Heading, Span, TextView
-
-PLACEHOLDER_DETAIL = 40
-"""Longest alt text, caption or id shown inside a placeholder."""
+from kbtui.view.writer import PendingSpan, ViewWriter
 
 SPECIAL = re.compile(r"[\\`*_~\[\]!<$&{]|https?://")
 """Where inline Markdown may start; a range without a match is plain text."""
@@ -45,7 +43,6 @@ _AUTOLINK = re.compile(
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
 _HTML_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_SHORTCODE_ARG = re.compile(r"""([\w-]+)=(?:"([^"]*)"|'([^']*)'|(\S+))|"([^"]*)"|'([^']*)'|(\S+)""")
 _BACKTICKS = re.compile(r"`+")
 _DOLLAR = re.compile(r"\$")
 _RUNS = {c: re.compile(re.escape(c) + "+") for c in "*_~"}
@@ -59,100 +56,7 @@ DROPPED_TAGS = frozenset(
         "tfoot th thead tr u ul wbr",
     )
 )
-_EMBED_TAGS = {"img": "image", "iframe": "video", "video": "video", "audio": "audio"}
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-class ViewWriter:
-    """The view being written, in source order, with its map and styling.
-
-    Every operation consumes source up to a position, so the pieces cover the
-    source by construction. Consecutive copies (and consecutive drops) are
-    merged before they reach the map, so plain text stays one segment.
-    """
-
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.pos = 0
-        """Source consumed so far."""
-        self.vpos = 0
-        """View written so far."""
-        self.parts: list[str] = []
-        self.builder = OffsetMapBuilder()
-        self.spans: list[Span] = []
-        self.headings: list[Heading] = []
-        self.links: list[tuple[int, int, str]] = []
-        """``(view start, view end, url)`` of links, bare URLs and images."""
-        self._copy_from = -1
-        self._drop_from = -1
-
-    def copy_to(self, end: int) -> None:
-        """Show source ``[pos, end)`` as it is."""
-        if end <= self.pos:
-            return
-        if self._drop_from >= 0:
-            self._flush()
-        if self._copy_from < 0:
-            self._copy_from = self.pos
-        self.vpos += end - self.pos
-        self.pos = end
-
-    def drop_to(self, end: int) -> None:
-        """Show nothing for source ``[pos, end)``."""
-        if end <= self.pos:
-            return
-        if self._copy_from >= 0:
-            self._flush()
-        if self._drop_from < 0:
-            self._drop_from = self.pos
-        self.pos = end
-
-    def replace_to(self, end: int, text: str) -> None:
-        """Show ``text`` for source ``[pos, end)`` (an empty range inserts it)."""
-        self._flush()
-        self.builder.block(len(text), end - self.pos)
-        self.parts.append(text)
-        self.vpos += len(text)
-        self.pos = max(self.pos, end)
-
-    def span(self, start: int, style: str) -> None:
-        """Style the view from ``start`` to what has been written."""
-        if self.vpos > start:
-            self.spans.append(Span(start, self.vpos, style))
-
-    def text_since(self, start: int) -> str:
-        """The view text written since view offset ``start`` (a recent one)."""
-        self._flush()
-        need, chunks, i = self.vpos - start, [], len(self.parts)
-        while need > 0:
-            i -= 1
-            part = self.parts[i]
-            if len(part) > need:
-                part = part[len(part) - need :]
-            chunks.append(part)
-            need -= len(part)
-        return "".join(reversed(chunks))
-
-    def _flush(self) -> None:
-        if self._copy_from >= 0:
-            self.builder.aligned(self.pos - self._copy_from)
-            self.parts.append(self.source[self._copy_from : self.pos])
-            self._copy_from = -1
-        elif self._drop_from >= 0:
-            self.builder.block(0, self.pos - self._drop_from)
-            self._drop_from = -1
-
-    def finish(self) -> TextView:
-        """The finished view; the source must have been consumed."""
-        self._flush()
-        self.spans.sort(key=lambda s: (s.start, -s.end))
-        return TextView(
-            clean("".join(self.parts)),
-            self.builder.build(),
-            tuple(self.spans),
-            tuple(self.headings),
-            extra={"links": tuple(self.links)},
-        )
 
 
 def render_inline(out: ViewWriter, find: Callable[[str, int], int], start: int, end: int) -> None:
@@ -178,96 +82,34 @@ def url_end(src: str, start: int, end: int) -> int:
     return end
 
 
-def shorten(text: str) -> str:
-    """One line of at most :data:`PLACEHOLDER_DETAIL` characters."""
-    text = " ".join(text.split())
-    if len(text) > PLACEHOLDER_DETAIL:
-        return text[: PLACEHOLDER_DETAIL - 1] + "…"
-    return text
-
-
-def placeholder(kind: str, detail: str = "") -> str:
-    detail = shorten(detail)
-    return f"[{kind}: {detail}]" if detail else f"[{kind}]"
-
-
-def image_label(alt: str) -> str:
-    """``![alt](url)`` shown as ``[image: alt]`` (markup characters left out of alt)."""
-    return placeholder("image", re.sub(r"[*_`~\[\]]", "", alt))
-
-
-def shortcode_label(inner: str) -> str | None:
-    """The placeholder for ``{{< inner >}}``; None for a closing ``{{< /name >}}``."""
-    inner = inner.strip()
-    if inner.startswith("/"):
-        return None
-    args: list[str] = []
-    kwargs: dict[str, str] = {}
-    for m in _SHORTCODE_ARG.finditer(inner):
-        if m.group(1):
-            kwargs[m.group(1).lower()] = next(g for g in m.group(2, 3, 4) if g is not None)
-        else:
-            args.append(next(g for g in m.group(5, 6, 7) if g is not None))
-    if not args:
-        return placeholder("shortcode")
-    name = args.pop(0).lower()
-    first = kwargs.get("id") or (args[0] if args else "")
-    if name in ("youtube", "vimeo", "bilibili", "video"):
-        return placeholder("video", f"{name} {first}")
-    if name in ("figure", "img", "image"):
-        detail = next((kwargs[k] for k in ("caption", "alt", "title") if kwargs.get(k)), "")
-        return placeholder("image", detail or kwargs.get("src", first).rsplit("/", 1)[-1])
-    if name in ("tweet", "twitter", "x"):
-        return placeholder("tweet", first)
-    return placeholder(name, first)
-
-
-@lru_cache(maxsize=8192)
-def _char_class(ch: str) -> int:
-    """0 other, 1 white space, 2 punctuation or symbol, 3 CJK (for emphasis flanking)."""
-    if ch.isspace():
-        return 1
-    if unicodedata.category(ch)[0] in "PS":
-        return 2
-    code = ord(ch)
-    if (
-        0x2E80 <= code <= 0x9FFF
-        or 0xAC00 <= code <= 0xD7AF
-        or 0xF900 <= code <= 0xFAFF
-        or 0x20000 <= code <= 0x3FFFF
-    ):
-        return 3
-    return 0
-
-
-class _Delim:
-    """A run of ``*``, ``_`` or ``~~`` that may open or close emphasis.
-
-    ``closes`` and ``opens`` list the spans it ends and starts, innermost
-    first, with the number of marker characters each uses: closers use the
-    run's leftmost characters, openers its rightmost, the rest stays text.
-    """
-
-    __slots__ = ("can_close", "can_open", "char", "closes", "next", "opens", "orig", "prev", "rem")
-
-    def __init__(self, char: str, orig: int, can_open: bool, can_close: bool) -> None:
-        self.char, self.orig, self.rem = char, orig, orig
-        self.can_open, self.can_close = can_open, can_close
-        self.closes: list[tuple[list, int]] = []
-        self.opens: list[tuple[list, int]] = []
-        self.prev: _Delim | None = None
-        self.next: _Delim | None = None
-
-
 class _Bracket:
     """A ``[`` or ``![`` that may start a link or an image."""
 
-    __slots__ = ("active", "bottom", "end", "image", "index", "key")
+    __slots__ = ("active", "bottom", "end", "image", "index", "pending")
 
-    def __init__(self, end: int, image: bool, bottom: _Delim, index: int) -> None:
+    def __init__(self, end: int, image: bool, bottom: Run, index: int) -> None:
         self.end, self.image, self.bottom, self.index = end, image, bottom, index
         self.active = True
-        self.key: list | None = None
+        self.pending: PendingSpan | None = None
+        """The link it starts, once its ``](url)`` is found."""
+
+
+_TEXT: Final = 0
+_DROP: Final = 1
+_REPLACE: Final = 2
+_OPEN: Final = 3
+_CLOSE: Final = 4
+_RUN: Final = 5
+_BRACKET: Final = 6
+
+_Token = (
+    tuple[Literal[0, 1], int]  # source up to a position shown as it is, or dropped
+    | tuple[Literal[2], int, str, str | None, str | None]  # shown as text, style, link
+    | tuple[Literal[3, 4], PendingSpan]  # a span starts or ends here
+    | tuple[Literal[5], int, Run]  # a delimiter run ending at a position
+    | tuple[Literal[6], int, _Bracket]  # a "[" or "![" ending at a position
+)
+"""One piece of a line, in source order; each piece starts where the one before ended."""
 
 
 class _Inline:
@@ -277,8 +119,9 @@ class _Inline:
     replacements, span starts and ends, delimiter runs, brackets), resolving
     code spans, links, images and the like on the way; emphasis is matched
     afterwards; then the tokens are written out. Tokens are contiguous in the
-    source, so the map covers the range exactly. Span starts and ends share a
-    mutable ``key`` ``[style, view_start, url]``.
+    source, so the map covers the range exactly. A span's start and end share
+    one :class:`~kbtui.view.writer.PendingSpan`, which learns its view start
+    when the start is written.
     """
 
     def __init__(
@@ -287,9 +130,8 @@ class _Inline:
         self.out, self.find = out, find
         self.src = out.source
         self.start, self.end = start, end
-        self.tokens: list = []
-        self.head = _Delim("", 0, False, False)
-        self.tail = self.head
+        self.tokens: list[_Token] = []
+        self.runs = Runs()
         self.brackets: list[_Bracket] = []
         self._ticks: dict[int, list[int]] | None = None
         self._dollars: list[int] | None = None
@@ -301,15 +143,15 @@ class _Inline:
         while pos < end:
             m = SPECIAL.search(src, pos, end)
             if m is None:
-                self.tokens.append((0, end))
+                self.tokens.append((_TEXT, end))
                 break
             if m.start() > pos:
-                self.tokens.append((0, m.start()))
+                self.tokens.append((_TEXT, m.start()))
             pos = handlers[src[m.start()]](m.start())
-        self._process_emphasis(self.head)
+        self.runs.process(self.runs.head)
         self._write()
 
-    def _handlers(self) -> dict:
+    def _handlers(self) -> dict[str, Callable[[int], int]]:
         return {
             "\\": self._escape,
             "`": self._code,
@@ -327,21 +169,21 @@ class _Inline:
         }
 
     def _text(self, end: int) -> int:
-        self.tokens.append((0, end))
+        self.tokens.append((_TEXT, end))
         return end
 
-    def _atom(self, i: int, a: int, b: int, end: int, key: list) -> int:
-        """Markers ``[i, a)`` and ``[b, end)`` dropped, ``[a, b)`` shown with ``key``'s style."""
-        self.tokens += [(1, a), (3, key), (0, b), (4, key), (1, end)]
+    def _atom(self, a: int, b: int, end: int, pending: PendingSpan) -> int:
+        """Markers up to ``a`` and ``[b, end)`` dropped, ``[a, b)`` shown as ``pending``."""
+        self.tokens += [(_DROP, a), (_OPEN, pending), (_TEXT, b), (_CLOSE, pending), (_DROP, end)]
         return end
 
     def _escape(self, i: int) -> int:
         j = i + 1
         if j < self.end and self.src[j] in _ASCII_PUNCT:
-            self.tokens += [(1, j), (0, j + 1)]
+            self.tokens += [(_DROP, j), (_TEXT, j + 1)]
             return j + 1
         if j == self.end:  # a hard line break marker
-            self.tokens.append((1, j))
+            self.tokens.append((_DROP, j))
             return j
         return self._text(j)
 
@@ -356,7 +198,7 @@ class _Inline:
         a, b = m.end(), j
         if b - a >= 2 and src[a] == " " and src[b - 1] == " " and src[a:b].strip(" "):
             a, b = a + 1, b - 1
-        return self._atom(i, a, b, j + n, ["code", 0, None])
+        return self._atom(a, b, j + n, PendingSpan("code"))
 
     def _code_closer(self, pos: int, n: int) -> int:
         """Start of the next run of exactly ``n`` backticks from ``pos``, or -1."""
@@ -369,31 +211,22 @@ class _Inline:
         return runs[k] if k < len(runs) else -1
 
     def _delim(self, i: int) -> int:
-        src, c = self.src, self.src[i]
-        m = _RUNS[c].match(src, i, self.end)
+        c = self.src[i]
+        m = _RUNS[c].match(self.src, i, self.end)
         assert m is not None
-        n = m.end() - i
-        if c == "~" and n != 2:
+        if c == "~" and m.end() - i != 2:
             return self._text(m.end())
-        before = _char_class(src[i - 1]) if i > self.start else 1
-        after = _char_class(src[m.end()]) if m.end() < self.end else 1
-        left = after != 1 and (after != 2 or before != 0)
-        right = before != 1 and (before != 2 or after != 0)
-        if c == "_":  # not inside a word, but Chinese has no words to be inside of
-            can_open = left and (not right or before >= 2)
-            can_close = right and (not left or after >= 2)
-        else:
-            can_open, can_close = left, right
+        can_open, can_close = flanking(self.src, i, m.end(), self.start, self.end)
         if not (can_open or can_close):
             return self._text(m.end())
-        d = _Delim(c, n, can_open, can_close)
-        d.prev, self.tail.next, self.tail = self.tail, d, d
-        self.tokens.append((5, m.end(), d))
+        run = Run(c, m.end() - i, can_open, can_close)
+        self.runs.push(run)
+        self.tokens.append((_RUN, m.end(), run))
         return m.end()
 
     def _open_bracket(self, i: int, image: bool = False) -> int:
-        b = _Bracket(i + (2 if image else 1), image, self.tail, len(self.tokens))
-        self.tokens.append((6, b.end, b))
+        b = _Bracket(i + (2 if image else 1), image, self.runs.tail, len(self.tokens))
+        self.tokens.append((_BRACKET, b.end, b))
         self.brackets.append(b)
         return b.end
 
@@ -410,24 +243,18 @@ class _Inline:
         if m is None:
             return self._text(i + 1)
         url = clean(m.group(1).strip("<>"))
-        self._cut(b.bottom)
+        self.runs.cut(b.bottom)
         if b.image:
             del self.tokens[b.index :]
             label = image_label(self.src[b.end : i])
-            self.tokens.append((2, m.end(), label, "placeholder", url))
+            self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
             return m.end()
-        b.key = ["link", 0, url]
-        self.tokens += [(4, b.key), (1, m.end())]
+        b.pending = PendingSpan("link", url)
+        self.tokens += [(_CLOSE, b.pending), (_DROP, m.end())]
         for other in self.brackets:
             if not other.image:
                 other.active = False  # no links inside links
         return m.end()
-
-    def _cut(self, bottom: _Delim) -> None:
-        """Match the emphasis above ``bottom`` (inside a link) and forget those runs."""
-        self._process_emphasis(bottom)
-        bottom.next = None
-        self.tail = bottom
 
     def _angle(self, i: int) -> int:
         src, end = self.src, self.end
@@ -436,24 +263,25 @@ class _Inline:
             return self._drop(j + 3) if j >= 0 and j + 3 <= end else self._text(i + 1)
         m = _AUTOLINK.match(src, i, end)
         if m:
-            return self._atom(i, i + 1, m.end() - 1, m.end(), ["link", 0, clean(m.group(1))])
+            return self._atom(i + 1, m.end() - 1, m.end(), PendingSpan("link", clean(m.group(1))))
         m = _HTML_TAG.match(src, i, end)
         if m:
             name = m.group(1).lower()
-            if name in _EMBED_TAGS:
+            if name in EMBED_TAGS:
                 attrs = {
                     a.group(1).lower(): a.group(2) or a.group(3) or a.group(4) or ""
                     for a in _HTML_ATTR.finditer(m.group())
                 }
-                label = placeholder(_EMBED_TAGS[name], attrs.get("alt") or attrs.get("title", ""))
-                self.tokens.append((2, m.end(), label, "placeholder", clean(attrs.get("src", ""))))
+                label = placeholder(EMBED_TAGS[name], attrs.get("alt") or attrs.get("title", ""))
+                url = clean(attrs.get("src", ""))
+                self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
                 return m.end()
             if name in DROPPED_TAGS:
                 return self._drop(m.end())
         return self._text(i + 1)
 
     def _drop(self, end: int) -> int:
-        self.tokens.append((1, end))
+        self.tokens.append((_DROP, end))
         return end
 
     def _dollar(self, i: int) -> int:
@@ -461,14 +289,14 @@ class _Inline:
         if src.startswith("$$", i):
             j = self.find("$$", i + 2)
             if i + 2 < j and j + 2 <= end:
-                return self._atom(i, i + 2, j, j + 2, ["math", 0, None])
+                return self._atom(i + 2, j, j + 2, PendingSpan("math"))
             return self._text(i + 2)
         if i + 1 >= end or src[i + 1].isspace():
             return self._text(i + 1)
         j = self._math_closer(i + 2)
         if j < 0:
             return self._text(i + 1)
-        return self._atom(i, i + 1, j, j + 1, ["math", 0, None])
+        return self._atom(i + 1, j, j + 1, PendingSpan("math"))
 
     def _math_closer(self, pos: int) -> int:
         """The first ``$`` from ``pos`` that may close inline math (pandoc's rule), or -1."""
@@ -488,7 +316,7 @@ class _Inline:
         if m:
             char = html.unescape(m.group()).replace("\xa0", " ")
             if char != m.group() and char.isprintable():
-                self.tokens.append((2, m.end(), char, None, None))
+                self.tokens.append((_REPLACE, m.end(), char, None, None))
                 return m.end()
         return self._text(i + 1)
 
@@ -502,7 +330,7 @@ class _Inline:
         label = shortcode_label(src[i + 3 : j])
         if label is None:
             return self._drop(j + 3)
-        self.tokens.append((2, j + 3, label, "placeholder", None))
+        self.tokens.append((_REPLACE, j + 3, label, "placeholder", None))
         return j + 3
 
     def _url(self, i: int) -> int:
@@ -511,119 +339,39 @@ class _Inline:
         end = url_end(self.src, i, m.end())
         if self.src.find("://", i, end) + 3 >= end:
             return self._text(m.end())
-        key = ["link", 0, clean(self.src[i:end])]
-        self.tokens += [(3, key), (0, end), (4, key)]
+        pending = PendingSpan("link", clean(self.src[i:end]))
+        self.tokens += [(_OPEN, pending), (_TEXT, end), (_CLOSE, pending)]
         return end
-
-    # -- emphasis ------------------------------------------------------
-
-    def _process_emphasis(self, bottom: _Delim) -> None:
-        """CommonMark's *process emphasis* over the runs above ``bottom``."""
-        openers_bottom: dict[tuple[str, bool, int], _Delim] = {}
-        closer = bottom.next
-        while closer is not None:
-            if not closer.can_close:
-                closer = closer.next
-                continue
-            key = (closer.char, closer.can_open, closer.orig % 3)
-            opener = self._find_opener(closer, openers_bottom.get(key, bottom), bottom)
-            if opener is None:
-                openers_bottom[key] = closer.prev or bottom
-                nxt = closer.next
-                if not closer.can_open:
-                    self._unlink(closer)
-                closer = nxt
-                continue
-            self._match(opener, closer)
-            if closer.rem == 0:
-                nxt = closer.next
-                self._unlink(closer)
-                closer = nxt
-
-    @staticmethod
-    def _find_opener(closer: _Delim, floor: _Delim, bottom: _Delim) -> _Delim | None:
-        """The nearest run before ``closer`` it may close (the spec's "rule of 3" included)."""
-        opener = closer.prev
-        while opener is not None and opener is not floor and opener is not bottom:
-            if opener.char == closer.char and opener.can_open:
-                odd = (opener.can_close or closer.can_open) and (opener.orig + closer.orig) % 3 == 0
-                if not odd or (opener.orig % 3 == 0 and closer.orig % 3 == 0):
-                    return opener
-            opener = opener.prev
-        return None
-
-    def _match(self, opener: _Delim, closer: _Delim) -> None:
-        """Pair two runs: two characters each for strong and strike, one for emphasis."""
-        if closer.char == "~":
-            use, style = 2, "strike"
-        elif opener.rem >= 2 and closer.rem >= 2:
-            use, style = 2, "strong"
-        else:
-            use, style = 1, "emphasis"
-        key = [style, 0, None]
-        opener.opens.append((key, use))
-        closer.closes.append((key, use))
-        opener.rem -= use
-        closer.rem -= use
-        opener.next, closer.prev = closer, opener  # runs in between are text now
-        if opener.rem == 0:
-            self._unlink(opener)
-
-    def _unlink(self, d: _Delim) -> None:
-        if d.prev is not None:
-            d.prev.next = d.next
-        if d.next is not None:
-            d.next.prev = d.prev
-        elif self.tail is d:
-            self.tail = d.prev or self.head
 
     # -- output --------------------------------------------------------
 
     def _write(self) -> None:
         out = self.out
         for tok in self.tokens:
-            kind = tok[0]
-            if kind == 0:
+            if tok[0] == _TEXT:
                 out.copy_to(tok[1])
-            elif kind == 1:
+            elif tok[0] == _DROP:
                 out.drop_to(tok[1])
-            elif kind == 2:
+            elif tok[0] == _REPLACE:
                 v0 = out.vpos
                 out.replace_to(tok[1], tok[2])
                 if tok[3]:
                     out.span(v0, tok[3])
                 if tok[4]:
                     out.links.append((v0, out.vpos, tok[4]))
-            elif kind == 3:
-                tok[1][1] = out.vpos
-            elif kind == 4:
-                self._close(tok[1])
-            elif kind == 5:
-                self._write_delim(tok[1], tok[2])
+            elif tok[0] == _OPEN:
+                tok[1].start = out.vpos
+            elif tok[0] == _CLOSE:
+                out.close(tok[1])
+            elif tok[0] == _RUN:
+                tok[2].write(out, tok[1])
             else:
-                bracket = tok[2]
-                if bracket.key is None:
-                    out.copy_to(tok[1])
-                else:
-                    out.drop_to(tok[1])
-                    bracket.key[1] = out.vpos
+                self._write_bracket(tok[1], tok[2])
 
-    def _close(self, key: list) -> None:
-        out = self.out
-        out.span(key[1], key[0])
-        if key[2] and out.vpos > key[1]:
-            out.links.append((key[1], out.vpos, key[2]))
-
-    def _write_delim(self, end: int, d: _Delim) -> None:
-        out = self.out
-        pos = end - d.orig
-        for key, used in d.closes:
-            self._close(key)
-            pos += used
-            out.drop_to(pos)
-        pos += d.rem
-        out.copy_to(pos)
-        for key, used in reversed(d.opens):
-            pos += used
-            out.drop_to(pos)
-            key[1] = out.vpos
+    def _write_bracket(self, end: int, bracket: _Bracket) -> None:
+        """A ``[`` that starts a link is dropped and starts its span; any other is text."""
+        if bracket.pending is None:
+            self.out.copy_to(end)
+        else:
+            self.out.drop_to(end)
+            bracket.pending.start = self.out.vpos

@@ -17,8 +17,8 @@ the terminal never obeys the document.
 The renderer is a single forward pass, linear in the input: runs of plain
 lines are matched by one regular expression and copied whole (a plain 5 MB
 text is a single map segment). This module handles the block structure, line
-by line; :mod:`kbtui.view.inline` renders what is inside a line and holds
-the writer that records the view and its map.
+by line; :mod:`kbtui.view.inline` renders what is inside a line, and a
+:class:`~kbtui.view.writer.ViewWriter` records the view and its map.
 
 Not supported, by design or for now: indented code blocks (Chinese text is
 often indented with spaces), fenced code inside quotes, tables,
@@ -30,16 +30,11 @@ from __future__ import annotations
 
 import re
 
-from kbtui.view.inline import (
-    DROPPED_TAGS,
-    URL,
-    ViewWriter,
-    render_inline,
-    shortcode_label,
-    url_end,
-)
+from kbtui.view.inline import DROPPED_TAGS, URL, render_inline, url_end
+from kbtui.view.placeholders import shortcode_label
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span, TextView
+from kbtui.view.writer import ViewWriter
 
 BULLET = "• "
 """What a ``-``, ``*`` or ``+`` list marker is shown as."""
