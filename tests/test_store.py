@@ -11,13 +11,8 @@ from pathlib import Path
 import pytest
 
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
-from kbtui.annotations.store import (
-    SCHEMA_VERSION,
-    DatabaseError,
-    DocState,
-    ImportCounts,
-    Store,
-)
+from kbtui.annotations.schema import SCHEMA_VERSION
+from kbtui.annotations.store import DatabaseError, DocState, ImportCounts, Store
 from kbtui.documents.model import source_hash
 
 _RNG = random.Random(4)

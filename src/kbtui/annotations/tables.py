@@ -1,0 +1,162 @@
+"""Where the store's data sits in TinyDB's tables, and the typed way to reach it.
+
+The layout is :mod:`kbtui.annotations.schema`'s: one annotation table per
+document, found by scanning the table names. Reads take the storage's
+tables with ``get``, never ``[]``, so the storage keeps no copy for them
+(see :class:`kbtui.annotations.changes.LiveTables`); writes go through
+TinyDB's table API, whose writes the storage turns into journal operations.
+Apart from the store, which decides what to change and when (transactions,
+undo, merging), because this is how, whatever the change.
+
+TinyDB annotates document ids as ``int``, although a table converts ids with
+its ``document_id_class``; kbtui's tables use ``str`` ids (annotation uuids,
+document ids), and :func:`_id` is the one place that hands them to TinyDB.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from kbtui.annotations.files import Tables
+from kbtui.annotations.model import Annotation
+from kbtui.annotations.records import annotation_of
+from kbtui.annotations.schema import ANNOTATIONS, DOCS, ENTITIES
+
+
+class StringTable(Table):
+    """A TinyDB table keyed by kbtui's own string ids."""
+
+    # TinyDB declares the attribute as type[int]; any id class works, and ours is str.
+    document_id_class = str  # type: ignore[assignment]
+
+
+class KbtuiDB(TinyDB):
+    """TinyDB with string-keyed tables."""
+
+    table_class = StringTable
+
+
+def _id(key: str) -> Any:
+    """A document id as TinyDB's API takes it (see the module docstring)."""
+    return key
+
+
+def _document(record: Mapping[str, Any], key: str) -> Document:
+    """A record to insert under ``key``."""
+    return Document(record, doc_id=_id(key))
+
+
+class StoreTables:
+    """The store's annotations, document state and entity records in one database."""
+
+    def __init__(self, db: TinyDB, where: Path) -> None:
+        self._db = db
+        self.where = where
+        """The database file, for messages (``:memory:`` in memory)."""
+
+    def read(self) -> Tables:
+        """The whole database as the storage holds it: read, never modify."""
+        return self._db.storage.read() or {}
+
+    def replace(self, tables: Tables) -> None:
+        """Write ``tables`` as the whole database (a migration)."""
+        self._db.storage.write(tables)
+
+    # -- annotations -----------------------------------------------------------
+
+    def read_table(self, name: str) -> dict[str, Any]:
+        """One table's records by id (none if it does not exist): read, never modify."""
+        return self.read().get(name, {})
+
+    def records(self, doc_id: str) -> dict[str, Any]:
+        """The stored annotation records of one document, by id."""
+        return self.read_table(ANNOTATIONS + doc_id)
+
+    def annotation_tables(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every document's annotation table, with its name."""
+        for name, table in self.read().items():
+            if name.startswith(ANNOTATIONS):
+                yield name, table
+
+    def annotation(self, record: Mapping[str, Any]) -> Annotation:
+        """The annotation a record holds (:class:`DatabaseError` if malformed)."""
+        return annotation_of(record, self.where)
+
+    def locate(self, annotation_id: str) -> tuple[str, dict[str, Any]] | None:
+        """The document id and record of an annotation, by a scan of the tables."""
+        for name, table in self.annotation_tables():
+            record = table.get(annotation_id)
+            if record is not None:
+                return name[len(ANNOTATIONS) :], record
+        return None
+
+    def require(self, annotation_id: str) -> Annotation:
+        """The annotation with this id; ``KeyError`` if there is none."""
+        found = self.locate(annotation_id)
+        if found is None:
+            raise KeyError(annotation_id)
+        return self.annotation(found[1])
+
+    def index(self) -> dict[str, str]:
+        """Annotation id -> document id, for every annotation."""
+        return {
+            key: name[len(ANNOTATIONS) :]
+            for name, table in self.annotation_tables()
+            for key in table
+        }
+
+    def insert(self, annotation: Annotation) -> None:
+        """Store a new annotation in its document's table."""
+        self._table_of(annotation.doc_id).insert(_document(annotation.to_record(), annotation.id))
+
+    def remove(self, doc_id: str, annotation_id: str) -> None:
+        """Delete an annotation from a document's table."""
+        self._table_of(doc_id).remove(doc_ids=[_id(annotation_id)])
+
+    def put_many(self, doc_id: str, annotations: list[Annotation]) -> None:
+        """Write annotations of one document in one TinyDB write per kind of change."""
+        if not annotations:
+            return
+        table = self._table_of(doc_id)
+        records = {a.id: a.to_record() for a in annotations}
+        present = [key for key in records if key in self.records(doc_id)]
+        if present:
+            table.update(_replace_with(records), doc_ids=[_id(key) for key in present])
+        new = [_document(r, key) for key, r in records.items() if key not in present]
+        if new:
+            table.insert_multiple(new)
+
+    def _table_of(self, doc_id: str) -> Table:
+        return self._db.table(ANNOTATIONS + doc_id)
+
+    # -- documents and entities ------------------------------------------------
+
+    def put_doc_record(self, doc_id: str, record: Mapping[str, Any]) -> None:
+        """Store a document's state, replacing what was there."""
+        self._db.table(DOCS).upsert(_document(record, doc_id))
+
+    def append_entity(self, record: Mapping[str, Any]) -> None:
+        """Store an entity record under an id that sorts after every other."""
+        table = self._db.table(ENTITIES)
+        key = f"{len(table) + 1:09d}"
+        while table.contains(doc_id=_id(key)):  # another process deleted one
+            key = f"{int(key) + 1:09d}"
+        table.insert(_document(record, key))
+
+
+def _replace_with(
+    records: dict[str, dict[str, Any]],
+) -> Callable[[MutableMapping[str, Any]], None]:
+    """A TinyDB update function replacing each record by the one with its ``id``."""
+
+    def update(record: MutableMapping[str, Any]) -> None:
+        new = records[record["id"]]
+        record.clear()
+        record.update(new)
+
+    return update
