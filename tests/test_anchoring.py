@@ -16,14 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from kbtui.annotations.anchoring import (
-    MIN_SCORE,
-    SHORT_QUOTE,
-    AnchorResult,
-    Search,
-    anchor,
-    anchor_all,
-)
+from kbtui.annotations.anchoring import AnchorResult, anchor, anchor_all
+from kbtui.annotations.matching import MIN_SCORE, SHORT_QUOTE, Search
 from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.documents.model import source_hash
 

@@ -20,7 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from tinydb import TinyDB
 
-from kbtui.annotations.anchoring import anchor_all
+from kbtui.annotations.anchoring import anchor_all, placed
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.merging import ImportCounts, keeps
@@ -140,16 +140,16 @@ class Store:
         settled = [a for a in stored if self._orphaned_at.get(a.id) == text_hash]
         annotations = [a for a in stored if self._orphaned_at.get(a.id) != text_hash]
         results = anchor_all(annotations, source, text_hash=text_hash)
-        placed = [
-            _placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
+        anchored = [
+            placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
         ]
         self._orphaned_at.update(
-            (a.id, text_hash) for a in placed if a.anchor == AnchorState.ORPHAN
+            (a.id, text_hash) for a in anchored if a.anchor == AnchorState.ORPHAN
         )
-        changed = [new for new, old in zip(placed, annotations, strict=True) if new != old]
+        changed = [new for new, old in zip(anchored, annotations, strict=True) if new != old]
         if changed:
             self._store_anchoring(doc_id, changed)
-        return sorted(placed + settled, key=_position)
+        return sorted(anchored + settled, key=_position)
 
     @_serialised
     def _store_anchoring(self, doc_id: str, changed: list[Annotation]) -> None:
@@ -370,28 +370,6 @@ class Store:
 
     def _transaction(self) -> AbstractContextManager[None]:
         return self._storage.transaction()
-
-
-def _placed(a: Annotation, result: Any, source: str, text_hash: str) -> Annotation:
-    """``a`` as it stands after :func:`~kbtui.annotations.anchoring.anchor` gave ``result``."""
-    if result.state == AnchorState.ORPHAN:
-        return replace(a, anchor=AnchorState.ORPHAN, score=result.score)
-    if a.text_hash == text_hash and (result.start, result.end) == (a.start, a.end):
-        if a.anchor != AnchorState.ORPHAN:
-            return a  # unchanged document: nothing to record
-        return replace(a, anchor=result.state, score=result.score)  # its text came back
-    fresh = Annotation.from_source(a.doc_id, source, result.start, result.end)
-    return replace(
-        a,
-        start=result.start,
-        end=result.end,
-        quote=fresh.quote,
-        prefix=fresh.prefix,
-        suffix=fresh.suffix,
-        text_hash=text_hash,
-        anchor=result.state,
-        score=result.score,
-    )
 
 
 def _position(a: Annotation) -> tuple[int, int]:
