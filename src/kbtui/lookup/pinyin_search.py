@@ -1,0 +1,111 @@
+"""Toneless pinyin queries (``anquan``, ``an quan``) found in Chinese text of either script.
+
+A query reads as pinyin when each of its tokens splits into syllables
+(:func:`pinyin_readings`). A text's Han characters are read with every
+reading pypinyin gives them (银行's 行 is *háng* and *xíng*, so ``yinhang``
+and ``yinxing`` both find it): Traditional characters have their own
+readings, so 安全 and 安全 in either script are found alike. The query then
+becomes one regular expression of character classes over the characters the
+text holds, so the scan itself runs at the speed of :mod:`re`.
+
+The first :class:`PinyinText` of a process imports pypinyin (about 0.3 s, see
+:mod:`.readings`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from functools import cache
+
+MAX_READINGS = 64
+"""At most this many ways of splitting one query are tried (``xianxianxian`` has 8)."""
+
+LONGEST_SYLLABLE = 6
+"""``zhuang``, ``shuang``, ``chuang``."""
+
+_TOKEN = re.compile(r"[a-z]+")
+_SEPARATORS = re.compile(r"[\s'’]+")
+
+
+def _tokens(query: str) -> list[str]:
+    """The query's tokens, lower case, ü spelled ``v`` (as pypinyin does); apostrophes split."""
+    folded = query.strip().lower().replace("u:", "v").replace("ü", "v")
+    return [token for token in _SEPARATORS.split(folded) if token]
+
+
+@cache
+def _splits(token: str) -> tuple[tuple[str, ...], ...]:
+    """Every way ``token`` is a run of syllables, fewer syllables first."""
+    from kbtui.lookup.readings import known_syllables
+
+    syllables = known_syllables()
+    ways: list[list[tuple[str, ...]]] = [[] for _ in range(len(token) + 1)]
+    ways[0] = [()]
+    for end in range(1, len(token) + 1):
+        for start in range(max(0, end - LONGEST_SYLLABLE), end):
+            if ways[start] and token[start:end] in syllables:
+                ways[end].extend((*way, token[start:end]) for way in ways[start])
+        del ways[end][MAX_READINGS:]
+    return tuple(sorted(ways[-1], key=len))
+
+
+def pinyin_readings(query: str) -> list[tuple[str, ...]]:
+    """Every way ``query`` reads as toneless syllables, fewer syllables first; [] if none.
+
+    ``anquan`` → ``[("an", "quan")]``; ``xian`` → ``[("xian",), ("xi", "an")]``;
+    ``an quan`` → ``[("an", "quan")]`` (a space or apostrophe is a boundary no
+    syllable crosses); ``hello`` → ``[]``.
+    """
+    tokens = _tokens(query)
+    if not tokens or not all(_TOKEN.fullmatch(token) for token in tokens):
+        return []
+    per_token = [_splits(token) for token in tokens]
+    if not all(per_token):
+        return []
+    combined = (sum(parts, ()) for parts in itertools.product(*per_token))
+    return sorted(itertools.islice(combined, MAX_READINGS), key=len)
+
+
+def is_pinyin_query(query: str) -> bool:
+    """Whether ``query`` reads as toneless pinyin (see :func:`pinyin_readings`)."""
+    return bool(pinyin_readings(query))
+
+
+class PinyinText:
+    """One text's Han characters grouped by reading, to find pinyin queries in it.
+
+    Build one per text and keep it while the text is unchanged: building
+    looks at each distinct character once (a 1 MB text: see
+    ``bench/lookup.py``), each query then costs one regular-expression scan.
+    """
+
+    def __init__(self, text: str) -> None:
+        from kbtui.lookup.readings import char_readings
+
+        self.text = text
+        readings = char_readings()
+        by_syllable: dict[str, list[str]] = {}
+        for ch in set(text):
+            for syllable in readings.get(ch, ()):
+                by_syllable.setdefault(syllable, []).append(ch)
+        self._classes = {
+            syllable: "[" + "".join(map(re.escape, sorted(chars))) + "]"
+            for syllable, chars in by_syllable.items()
+        }
+
+    def pattern(self, query: str) -> re.Pattern[str] | None:
+        """The expression matching ``query`` in this text, or None if nothing can match."""
+        alternatives = [
+            "".join(self._classes[syllable] for syllable in reading)
+            for reading in pinyin_readings(query)
+            if all(syllable in self._classes for syllable in reading)
+        ]
+        return re.compile("|".join(alternatives)) if alternatives else None
+
+    def find(self, query: str) -> list[tuple[int, int]]:
+        """``(start, end)`` offsets of each match of ``query``, left to right, none overlapping."""
+        pattern = self.pattern(query)
+        if pattern is None:
+            return []
+        return [match.span() for match in pattern.finditer(self.text)]
