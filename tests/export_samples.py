@@ -1,7 +1,7 @@
 """A fixed set of documents and annotations for the export tests and golden files.
 
 The documents are the bundled sample corpus, with metadata written out here
-(what :func:`kbtui.documents.corpus.read_document` finds, checked in test_export) so
+(what :meth:`kbtui.documents.corpus.Corpus.load` finds, checked in test_export) so
 the golden files change only when the export does. Annotations have fixed
 ids and times and cover every case the export must handle: notes with
 hostile Markdown and Rich markup, tags with spaces and punctuation, a

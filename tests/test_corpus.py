@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kbtui.documents import corpus as corpus_module
-from kbtui.documents.corpus import Corpus, CorpusError, DocumentNotFound, Entry, read_document
+from kbtui.documents.corpus import Corpus, CorpusError, DocumentNotFound, Entry
 from kbtui.documents.decoding import BINARY, EMPTY
 from kbtui.documents.model import Document
 from kbtui.locations import bundled_corpus
@@ -187,10 +187,17 @@ def test_encodings_in_a_corpus(tmp_path: Path) -> None:
     assert entries["u16.txt"].encoding == "utf-16-le"
 
 
-def test_read_document_of_a_missing_file(tmp_path: Path) -> None:
-    doc = read_document(tmp_path / "gone.md", "gone.md")
-    assert doc.problems == ["unreadable: no such file or directory"]
-    assert doc.meta.title == "gone"
+def test_a_file_deleted_during_the_scan_is_an_entry_titled_by_its_name(tmp_path: Path) -> None:
+    gone = tmp_path / "gone.md"
+    gone.write_text("正文")
+
+    def delete_it() -> bool:  # polled after the walk found the file, before it is read
+        gone.unlink(missing_ok=True)
+        return False
+
+    (entry,) = Corpus(tmp_path).scan(cancel=delete_it)
+    assert entry.problems == ("unreadable: no such file or directory",)
+    assert entry.meta.title == "gone"
 
 
 # Loading

@@ -402,17 +402,17 @@ def test_default_template_is_package_data() -> None:
 
 
 def test_sample_metadata_is_what_the_loader_finds() -> None:
-    from kbtui.documents.corpus import read_document
+    from kbtui.documents.corpus import Corpus
 
     for doc in documents():
-        loaded = read_document(doc.path, doc.id).meta
+        loaded = Corpus(doc.path.parent).load(doc.id).meta
         assert (doc.meta.title, doc.meta.date, doc.meta.source_url, doc.meta.tags) == (
             loaded.title,
             loaded.date,
             loaded.source_url,
             loaded.tags,
         )
-        assert doc.body_start == read_document(doc.path, doc.id).body_start
+        assert doc.body_start == Corpus(doc.path.parent).load(doc.id).body_start
 
 
 def test_samples_cover_the_cases() -> None:

@@ -1,4 +1,4 @@
-"""The document model: a source text, its metadata, and what went wrong reading it.
+"""The document model: a source text, its metadata, and the entry a scan lists.
 
 The *source text* of a document is the file's bytes decoded (see
 :mod:`kbtui.documents.decoding`) with line endings normalised to ``\\n`` and a byte-order
@@ -68,6 +68,33 @@ class Document:
     def readable(self) -> bool:
         """Whether there is text to show."""
         return bool(self.source)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the document list shows about one file, without its text.
+
+    ``mtime`` is in seconds for display; ``size`` (bytes) and ``mtime_ns``
+    tell whether the file changed since. ``chars`` is the length of the
+    source text (0 when it could not be read).
+    """
+
+    id: str
+    path: Path
+    meta: Metadata
+    script: Script = Script.NONE
+    problems: tuple[str, ...] = ()
+    encoding: str | None = None
+    size: int = 0
+    mtime: float = 0.0
+    mtime_ns: int = 0
+    chars: int = 0
+    body_start: int = 0
+
+    @property
+    def readable(self) -> bool:
+        """Whether the file gave any text."""
+        return self.chars > 0
 
 
 def source_hash(text: str) -> str:

@@ -1,0 +1,100 @@
+"""Finding the document files under a corpus root, and wording what goes wrong.
+
+A document is a file whose name ends in one of :data:`EXTENSIONS` (any
+case), found recursively; hidden files and folders are skipped and links to
+folders are not followed (so there are no cycles). A folder that cannot be
+listed, or a name that is not valid UTF-8, is reported as a problem rather
+than listed. Apart from :mod:`kbtui.documents.corpus`, which reads what is
+found, because this is the one pass over the file system every scan makes,
+whether it then reads a file or takes it from the cache.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+EXTENSIONS = frozenset({".md", ".markdown", ".txt"})
+"""File name endings (any case) that make a file a document."""
+
+NOT_UTF8 = "name is not valid UTF-8 (rename it to read it)"
+"""The problem of a file or folder whose name kbtui cannot use as an id."""
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A document file found by the walk, with its status (``None``: stat failed)."""
+
+    id: str
+    path: Path
+    stat: os.stat_result | None
+
+
+def walk(root: Path) -> tuple[list[Found], list[str]]:
+    """Every document file under ``root`` sorted by id, and folders that could not be read."""
+    found: list[Found] = []
+    problems: list[str] = []
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                items = list(listing)
+        except OSError as error:
+            problems.append(f"{prefix or '.'}: {unreadable_reason(error)}")
+            continue
+        for item in items:
+            if item.name.startswith("."):
+                continue
+            doc_id = prefix + item.name
+            is_folder = _is_folder(item)
+            if not is_folder and os.path.splitext(item.name)[1].lower() not in EXTENSIONS:
+                continue
+            if not _is_utf8(item.name):
+                problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
+            elif is_folder:
+                stack.append((Path(item.path), doc_id + "/"))
+            else:
+                found.append(Found(doc_id, Path(item.path), _stat(item)))
+    found.sort(key=lambda f: f.id)
+    problems.sort()
+    return found, problems
+
+
+def unreadable_reason(error: OSError) -> str:
+    """``unreadable: permission denied`` and the like."""
+    return f"unreadable: {(error.strerror or str(error)).lower()}"
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a name from the file system is valid UTF-8.
+
+    Other bytes (a GBK name unzipped on Linux) come as lone surrogates, which
+    no id can hold: the cache, the database and the terminal all refuse them.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown_name(name: str) -> str:
+    """A name that is not valid UTF-8, its bad bytes written as ``\\xNN``."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+def _is_folder(item: os.DirEntry[str]) -> bool:
+    """A real folder (links to folders are not followed, so no cycles)."""
+    try:
+        return item.is_dir(follow_symlinks=False)
+    except OSError:
+        return False
+
+
+def _stat(item: os.DirEntry[str]) -> os.stat_result | None:
+    try:
+        return item.stat()
+    except OSError:
+        return None
