@@ -246,7 +246,7 @@ def test_title_is_cleaned_but_source_is_not() -> None:
     text = '---\ntitle: "\\e[31m红色\\e]0;pwned\\a  标题\\t\\u202e反\\x00"\n---\n'
     meta = describe(text, "c.md").meta
     assert meta.title == "红色 标题 反"
-    assert "\x1b" in parse_frontmatter(text).data["title"]  # type: ignore[operator]
+    assert "\x1b" in parse_frontmatter(text).data["title"]  # type: ignore[operator]  # a str here
 
 
 def test_clean_line() -> None:

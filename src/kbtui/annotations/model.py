@@ -13,6 +13,7 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 CONTEXT_CHARS = 32
 """How many characters of prefix and suffix are kept around a quote."""
@@ -88,10 +89,11 @@ class Annotation:
         return self.anchor != AnchorState.ORPHAN
 
     @classmethod
-    def from_source(
-        cls, doc_id: str, source: str, start: int, end: int, **kw: object
-    ) -> Annotation:
-        """Make an annotation of ``source[start:end]`` with its quote context."""
+    def from_source(cls, doc_id: str, source: str, start: int, end: int, **kw: Any) -> Annotation:
+        """Make an annotation of ``source[start:end]`` with its quote context.
+
+        ``kw`` are other fields (``kind``, ``note``, ``id``...), by name.
+        """
         return cls(
             doc_id=doc_id,
             start=start,
@@ -99,7 +101,7 @@ class Annotation:
             quote=source[start:end],
             prefix=source[max(0, start - CONTEXT_CHARS) : start],
             suffix=source[end : end + CONTEXT_CHARS],
-            **kw,  # type: ignore[arg-type]
+            **kw,
         )
 
     def to_record(self) -> dict[str, object]:
@@ -119,13 +121,13 @@ class Annotation:
         damaged or hand-edited database is refused, never half-read.
         """
         known = {f.name for f in fields(cls)}
-        data = {k: v for k, v in record.items() if k in known}
-        _check_record(data)
+        data: dict[str, Any] = {k: v for k, v in record.items() if k in known}
+        _check_record(data)  # from here on each field has a type the dataclass takes
         data["colour"] = Colour(data.get("colour", Colour.YELLOW))
         data["kind"] = Kind(data.get("kind", Kind.HIGHLIGHT))
         data["anchor"] = AnchorState(data.get("anchor", AnchorState.EXACT))
-        data["tags"] = list(data.get("tags") or [])  # type: ignore[call-overload]
-        return cls(**data)  # type: ignore[arg-type]
+        data["tags"] = list(data.get("tags") or [])
+        return cls(**data)
 
 
 _TEXT_FIELDS = (
@@ -150,8 +152,9 @@ def _check_record(data: dict[str, object]) -> None:
         value = data.get(name, 0)
         if not isinstance(value, int) or isinstance(value, bool) or value < 0:
             raise TypeError(f"{name} is not a whole number >= 0: {value!r:.40}")
-    if "start" in data and "end" in data and data["start"] > data["end"]:  # type: ignore[operator]
-        raise ValueError(f"start {data['start']} is after end {data['end']}")
+    start, end = data.get("start"), data.get("end")
+    if isinstance(start, int) and isinstance(end, int) and start > end:
+        raise ValueError(f"start {start} is after end {end}")
     tags = data.get("tags") or []
     if not isinstance(tags, list | tuple) or not all(isinstance(t, str) for t in tags):
         raise TypeError(f"tags is not a list of text: {tags!r:.40}")

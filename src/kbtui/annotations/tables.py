@@ -31,8 +31,7 @@ from kbtui.annotations.schema import ANNOTATIONS, DOCS, ENTITIES
 class StringTable(Table):
     """A TinyDB table keyed by kbtui's own string ids."""
 
-    # TinyDB declares the attribute as type[int]; any id class works, and ours is str.
-    document_id_class = str  # type: ignore[assignment]
+    document_id_class = str  # type: ignore[assignment]  # TinyDB declares type[int]; any class works
 
 
 class KbtuiDB(TinyDB):

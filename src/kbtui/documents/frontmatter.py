@@ -25,6 +25,7 @@ import math
 import re
 import tomllib
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from frontmatter.default_handlers import YAMLHandler
@@ -206,8 +207,8 @@ def _kind(value: object) -> str:
     return type(value).__name__
 
 
-def to_json(value: dict[object, object]) -> dict[str, object]:
-    """A JSON-safe copy of a parsed mapping (see module docstring).
+def to_json(value: dict[Any, object]) -> dict[str, object]:
+    """A JSON-safe copy of a parsed mapping (see module docstring), whatever its keys.
 
     Raises :class:`ValueError` when it nests deeper than :data:`MAX_NESTING`
     or expands to more than :data:`MAX_NODES` values.
