@@ -1,8 +1,8 @@
 """A look-up result as plain text lines (``kbtui lookup``, the panel's copy) or as JSON.
 
 The word and the entity name come from documents and the registry, so every
-line passes :func:`kbtui.view.sanitize.one_line`: nothing a terminal would
-obey gets through, and no line holds a line break.
+line passes :func:`kbtui.view.sanitize.printable` without line breaks:
+nothing a terminal would obey gets through, and no line holds a line break.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from kbtui.lookup.model import DictEntry, LookupResult
-from kbtui.view.sanitize import one_line
+from kbtui.view.sanitize import printable
 
 
 def headword(result: LookupResult) -> str:
@@ -40,7 +40,7 @@ def result_lines(result: LookupResult, *, zhuyin: bool = True) -> list[str]:
         if len(result.entries) > 1 or entry.syllables != result.syllables:
             lines.append(_entry_heading(entry, result, zhuyin=zhuyin))
         lines.extend(f"  {sense}" for sense in entry.definitions)
-    return [one_line(line) for line in lines]
+    return [printable(line, keep_newlines=False) for line in lines]
 
 
 def _entry_heading(entry: DictEntry, result: LookupResult, *, zhuyin: bool) -> str:
