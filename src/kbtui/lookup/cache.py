@@ -139,6 +139,7 @@ def _fill_entries(connection: sqlite3.Connection, entries: list[cedict.RawEntry]
 
 
 def _fill_preferred(connection: sqlite3.Connection, entries: list[cedict.RawEntry]) -> None:
+    # Deferred: pypinyin's import (0.3 s) is paid when building, never when opening.
     from kbtui.lookup.readings import phrase_reading
 
     readings: defaultdict[str, set[str]] = defaultdict(set)
@@ -153,6 +154,7 @@ def _fill_preferred(connection: sqlite3.Connection, entries: list[cedict.RawEntr
 
 
 def _fill_syllables(connection: sqlite3.Connection, readings: Iterable[str]) -> None:
+    # Deferred as in _fill_preferred.
     from kbtui.lookup.readings import all_syllables, tone_marked, zhuyin
 
     known = all_syllables()

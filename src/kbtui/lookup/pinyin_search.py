@@ -37,6 +37,7 @@ def _tokens(query: str) -> list[str]:
 @cache
 def _splits(token: str) -> tuple[tuple[str, ...], ...]:
     """Every way ``token`` is a run of syllables, fewer syllables first."""
+    # Deferred, as in PinyinText: importing this module must not import pypinyin.
     from kbtui.lookup.readings import known_syllables
 
     syllables = known_syllables()
@@ -81,6 +82,7 @@ class PinyinText:
     """
 
     def __init__(self, text: str) -> None:
+        # Deferred: pypinyin's import (0.3 s) is paid by the first search, not at start-up.
         from kbtui.lookup.readings import char_readings
 
         self.text = text
