@@ -108,7 +108,7 @@ async def test_document_tags_bookmarks_and_annotation_jumps(
         await pilot.pause()
         await pilot.press(*"to-read", "enter")
         await pilot.pause()
-        assert list(app.store.doc_state(DOC_000).tags) == ["to-read"]
+        assert list(app.session.store.doc_state(DOC_000).tags) == ["to-read"]
         assert app.doc_list.row(DOC_000).doc_tags == ["to-read"]
         await pilot.press("B")
         await pilot.pause()
@@ -130,7 +130,7 @@ async def test_document_tags_bookmarks_and_annotation_jumps(
 
 async def test_tags_complete_from_tags_in_use(sample_corpus: Path, tmp_path: Path) -> None:
     app = build(sample_corpus, tmp_path)
-    app.store.set_doc_tags("001_a7702332fec17ca5.txt", ["founders", "safety"])
+    app.session.store.set_doc_tags("001_a7702332fec17ca5.txt", ["founders", "safety"])
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(app, pilot, DOC_000)
         await pilot.press("v", "right", "h", "left", "t")

@@ -63,7 +63,7 @@ async def test_m_at_a_mention_lists_every_other_passage_and_jumps(
     app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start + 2}")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        index = app.mention_index
+        index = app.session.mention_index
         assert index is not None
         assert app.query_one(Reader).cursor_source == start + 2
         await pilot.press("m")
@@ -171,14 +171,14 @@ async def test_E_makes_the_selection_a_new_entity(sample_corpus: Path, tmp_path:
     app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.mention_index is not None
-        assert app.mention_index.mention_at(DOC_001, start) is None
+        assert app.session.mention_index is not None
+        assert app.session.mention_index.mention_at(DOC_001, start) is None
         await pilot.press("v", "end", "E")  # the name ends its line
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         await pilot.press(*"organ", "enter")
         await settle(app, pilot)
-        index = app.mention_index
+        index = app.session.mention_index
         entity = index.registry.lookup("hertz fellow")
         assert entity is not None and entity.name == "Hertz Fellow"
         assert str(entity.kind) == "organisation"
@@ -202,7 +202,7 @@ async def test_E_makes_the_selection_an_alias(sample_corpus: Path, tmp_path: Pat
         assert isinstance(app.screen, PickerScreen)
         await pilot.press(*"olah", "enter")
         await settle(app, pilot)
-        entity = app.mention_index.registry.lookup("hertz fellow")
+        entity = app.session.mention_index.registry.lookup("hertz fellow")
         assert entity is not None and entity.name == "Chris Olah"
     [record] = user_entities(tmp_path)
     assert record["name"] == "Chris Olah"
@@ -228,14 +228,14 @@ async def test_rename_and_merge_from_the_browser(sample_corpus: Path, tmp_path: 
         await pilot.pause()
         await pilot.press("home", "ctrl+k", *"黄仁勋", "enter")  # an alias becomes the name
         await settle(app, pilot)
-        registry = app.mention_index.registry
+        registry = app.session.mention_index.registry
         renamed = registry.lookup("Jensen Huang")
         assert renamed is not None and renamed.name == "黄仁勋"
         browser = app.screen
         assert isinstance(browser, EntityBrowserScreen)
         assert browser.current is None or browser.current.name != "Jensen Huang"
 
-        fingerprint = app.mention_index.matcher.fingerprint
+        fingerprint = app.session.mention_index.matcher.fingerprint
         await pilot.press("slash", "home", "ctrl+k", *"brain", "tab", "m")
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
@@ -243,7 +243,7 @@ async def test_rename_and_merge_from_the_browser(sample_corpus: Path, tmp_path: 
         await pilot.pause()
         await pilot.press("enter")  # confirm
         await settle(app, pilot)
-        index = app.mention_index
+        index = app.session.mention_index
         merged = index.registry.lookup("谷歌大脑")
         assert merged is not None and merged.name == "Google"
         assert index.matcher.fingerprint == fingerprint  # rekeyed, not matched again
@@ -300,7 +300,7 @@ async def test_features_wait_for_the_index(sample_corpus: Path, tmp_path: Path) 
     app = build(sample_corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        app.mention_index = None
+        app.session.mention_index = None
         said: list[str] = []
         app.notify = lambda message, **_: said.append(message)  # type: ignore[method-assign]
         await pilot.press("M")
@@ -321,7 +321,7 @@ async def test_hostile_entity_names_are_shown_literally(tmp_path: Path) -> None:
     app = build(corpus, tmp_path, open_target=f"a.md#{at}")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.mention_index is not None
+        assert app.session.mention_index is not None
         await pilot.press("m")  # on the first [bold]Bo[/]
         await settle(app, pilot)
         assert app.is_running
@@ -343,10 +343,10 @@ async def test_a_document_changed_since_the_scan_is_matched_again(tmp_path: Path
     app = build(corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.mention_index is not None
-        assert app.mention_index.mention_at("a.md", 0) is not None
+        assert app.session.mention_index is not None
+        assert app.session.mention_index.mention_at("a.md", 0) is not None
         (corpus / "a.md").write_text("Now: Claude here\n", encoding="utf-8")
         app.go_to("a.md", 5)
         await settle(app, pilot)
-        mention = app.mention_index.mention_at("a.md", 5)
+        mention = app.session.mention_index.mention_at("a.md", 5)
         assert mention is not None and (mention.start, mention.end) == (5, 11)

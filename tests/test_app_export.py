@@ -11,16 +11,11 @@ from helpers import DOC_000, DOC_003, SIZE, build, open_doc, settle
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus
+from kbtui.exchange.paths import Layout, check_path, layout_for, path_for
 from kbtui.settings import load_settings
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.screens.dialogs import ConfirmScreen
-from kbtui.ui.screens.export import (
-    ExportScreen,
-    Layout,
-    check_path,
-    layout_for,
-    path_for,
-)
+from kbtui.ui.screens.export import ExportScreen
 
 QUOTE_000 = "诞生与安全愿景"
 QUOTE_003 = "Dario Amodei"
@@ -89,7 +84,7 @@ async def test_export_this_document_to_the_default_path_and_remember_it(
     text = written.read_text(encoding="utf-8")
     assert QUOTE_000 in text and "why it began" in text and QUOTE_003 not in text
     assert notes == [(f"Exported 1 annotation to {written}", "information")]
-    assert app.settings.export_path == "~/Documents/kbtui/kbtui-notes.md"
+    assert app.session.settings.export_path == "~/Documents/kbtui/kbtui-notes.md"
     assert load_settings().export_path == "~/Documents/kbtui/kbtui-notes.md"
 
 
@@ -121,7 +116,7 @@ async def test_overwrite_is_asked_no_keeps_the_file_yes_replaces_it(
         assert not isinstance(app.screen, ExportScreen)
     assert QUOTE_000 in target.read_text(encoding="utf-8")
     assert notes == [(f"Exported 1 annotation to {target}", "information")]
-    assert app.settings.export_path == "out/notes.md"
+    assert app.session.settings.export_path == "out/notes.md"
 
 
 async def test_escape_cancels_and_writes_nothing(
@@ -138,7 +133,7 @@ async def test_escape_cancels_and_writes_nothing(
         await settle(app, pilot)
         assert not isinstance(app.screen, ExportScreen)
     assert not out.exists()
-    assert notes == [] and app.settings.export_path == ""
+    assert notes == [] and app.session.settings.export_path == ""
 
 
 async def test_json_of_all_documents_is_valid_w3c_json(
@@ -193,7 +188,7 @@ async def test_tag_scope_one_file_per_document(
     text = "".join(f.read_text(encoding="utf-8") for f in files)
     assert QUOTE_000 in text and QUOTE_003 in text and "#company" not in text
     assert notes == [(f"Exported 2 annotations in 2 files to {folder}/", "information")]
-    assert app.settings.export_path == "by-doc/"
+    assert app.session.settings.export_path == "by-doc/"
 
 
 async def test_a_failed_write_is_one_error_line_and_the_form_stays(
@@ -213,7 +208,7 @@ async def test_a_failed_write_is_one_error_line_and_the_form_stays(
     [(message, severity)] = notes
     assert severity == "error" and message.startswith("Export failed: ")
     assert "\n" not in message
-    assert app.settings.export_path == ""
+    assert app.session.settings.export_path == ""
 
 
 @pytest.mark.parametrize(

@@ -161,7 +161,7 @@ async def test_notebook_shows_note_and_tags_on_screen(
     source = (sample_corpus / DOC_003).read_text(encoding="utf-8")
     start = source.index("Dario 对那些称他为")
     long_quote_end = source.index("\n", start)
-    app.store.add(
+    app.session.store.add(
         Annotation.from_source(
             DOC_003, source, start, long_quote_end, note="他的立场", tags=["stance"]
         )

@@ -44,7 +44,7 @@ async def test_s_and_S_switch_scripts_and_keep_the_passage(
         await pilot.press("s")
         await settle(app, pilot)
         assert app.pane.variant == Variant.ORIGINAL
-        assert app.store.doc_state(DOC_002).script == "original"
+        assert app.session.store.doc_state(DOC_002).script == "original"
 
         await open_doc(app, pilot, DOC_004)
         await pilot.press("S")
@@ -110,7 +110,7 @@ async def test_notebook_lists_and_filters_every_annotation(
     ):
         source = (sample_corpus / doc_id).read_text(encoding="utf-8")
         start = source.index(needle)
-        app.store.add(
+        app.session.store.add(
             Annotation.from_source(
                 doc_id, source, start, start + len(needle), colour=colour, tags=tags
             )
@@ -143,7 +143,7 @@ async def test_default_script_from_the_palette_converts_list_titles(
         await wait_for_palette_choice(app, pilot, "Default script: Simplified")
         await pilot.press("enter")
         await settle(app, pilot)
-        assert app.settings.default_script == "simplified"
+        assert app.session.settings.default_script == "simplified"
         row = app.doc_list.row(DOC_002)
         assert row is not None and row.shown_title.startswith("一群AI科学家不想创业")
         await open_doc(app, pilot, DOC_004)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import SIZE, build, settle
 
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 
@@ -39,3 +40,16 @@ def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     with pytest.raises(SettingsError, match=r"s\.toml"):
         load_settings(path)
     assert path.read_text(encoding="utf-8") == text
+
+
+async def test_a_theme_is_saved_when_the_user_changes_it_not_when_code_sets_it_first(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    app.theme = "nord"  # before the app runs: not the user's choice
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert load_settings().theme == Settings().theme
+        app.theme = "gruvbox"  # as the palette's theme picker does
+        await pilot.pause()
+        assert load_settings().theme == "gruvbox"

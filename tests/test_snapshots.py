@@ -26,7 +26,7 @@ def annotated_app(corpus: Path, tmp_path: Path) -> KbtuiApp:
         ("拯救生命", Colour.GREEN, "", []),
     ):
         start = source.index(needle)
-        app.store.add(
+        app.session.store.add(
             Annotation.from_source(
                 DOC_003, source, start, start + len(needle), colour=colour, note=note, tags=tags
             )
@@ -42,7 +42,7 @@ def test_main_screen_reading_a_document(snap_compare, sample_corpus: Path, tmp_p
         await pilot.press("pagedown")
         await settle(app, pilot)
         assert len(app.pane.annotations) == 2
-        assert app.mention_index is not None
+        assert app.session.mention_index is not None
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 

@@ -7,19 +7,11 @@ view of a Simplified document stores the Simplified source quote.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.binding import Binding
 
 from kbtui.annotations.model import Annotation, Colour, Kind, now_iso
+from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import LineInputScreen, NoteEditorScreen
-
-if TYPE_CHECKING:
-    from kbtui.annotations.store import Store
-    from kbtui.documents.model import Document
-    from kbtui.ui.app import KbtuiApp
-    from kbtui.ui.reader import Reader
-    from kbtui.view.textview import TextView
 
 COLOURS = list(Colour)
 """Colour 1–5 in key order."""
@@ -35,8 +27,8 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
-class AnnotationActions:
-    """Mixed into :class:`~kbtui.ui.pane.DocumentPane`; needs its attributes."""
+class AnnotationActions(PaneBase):
+    """The annotation keys, one of the groups :class:`~kbtui.ui.pane.DocumentPane` is made of."""
 
     ANNOTATION_BINDINGS = [
         Binding("h", "highlight", "Highlight", id="reader.highlight"),
@@ -76,26 +68,6 @@ class AnnotationActions:
         Binding("y", "copy", "Copy", id="reader.copy", show=False),
     ]
 
-    doc: Document | None
-    view: TextView | None
-    annotations: list[Annotation]
-
-    if TYPE_CHECKING:
-        app: KbtuiApp
-
-        @property
-        def reader(self) -> Reader: ...
-
-        @property
-        def kb(self) -> KbtuiApp: ...
-
-        def refresh_annotations(self, annotations: list[Annotation] | None = None) -> None: ...
-
-    @property
-    def store(self) -> Store:
-        """The annotation store."""
-        return self.kb.store
-
     def annotation_at_cursor(self) -> Annotation | None:
         """The innermost placed annotation under the cursor, bookmarks last."""
         cursor = self.reader.cursor_source
@@ -106,12 +78,6 @@ class AnnotationActions:
         ]
         hits.sort(key=lambda a: (a.kind == Kind.BOOKMARK, a.end - a.start))
         return hits[0] if hits else None
-
-    def _selection(self) -> tuple[int, int] | None:
-        selection = self.reader.selection_source
-        if selection is None or selection[0] >= selection[1]:
-            return None
-        return selection
 
     def _create(self, start: int, end: int, **fields: object) -> Annotation | None:
         if self.doc is None:
@@ -172,19 +138,22 @@ class AnnotationActions:
         """Add or edit the note of the annotation at the cursor (or of a new one)."""
         selection = self._selection()
         annotation = None if selection else self.annotation_at_cursor()
-        if selection is None and annotation is None:
+        if annotation is not None:
+            quote = annotation.quote
+        elif selection is not None:
+            quote = self._quote(*selection)
+        else:
             self.app.notify("Select text or move onto an annotation to add a note")
             return
-        quote = annotation.quote if annotation else self._quote(*selection)  # type: ignore[misc]
 
         def saved(note: str | None) -> None:
             if note is None:
                 return
-            if annotation is None:
-                self._create(*selection, note=note)  # type: ignore[misc]
-            else:
+            if annotation is not None:
                 annotation.note = note
                 self._changed(annotation)
+            elif selection is not None:
+                self._create(*selection, note=note)
 
         editor = NoteEditorScreen("Note", annotation.note if annotation else "", quote)
         self.app.push_screen(editor, saved)
@@ -263,7 +232,7 @@ class AnnotationActions:
         if target is None:
             self.app.notify("No more annotations" if placed else "No annotations yet")
             return
-        self.jump(target.start)  # type: ignore[attr-defined]
+        self.jump(target.start)
 
     def action_next_annotation(self) -> None:
         """Jump to the next annotation."""

@@ -1,74 +1,58 @@
-"""The kbtui App: document list, reader pane and sidebar, over the core.
+"""The kbtui App: document list, reader pane and sidebar, over a Session.
 
-The App owns the long-lived things (corpus, store, settings) and the global
-keys; the open document and its keys belong to :class:`DocumentPane`. The CLI
-and the tests both build the App with :func:`make_app`.
+The App composes the widgets, routes the messages they post
+(:mod:`kbtui.ui.messages`) and runs the Session's slow work in workers; the
+corpus, store, settings and history are the :class:`~kbtui.session.Session`'s,
+and the open document and its keys belong to :class:`DocumentPane`. Entities
+are routed in :mod:`.app_entities`. The CLI and the tests both build the App
+with :func:`make_app`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.dom import DOMNode
 from textual.widgets import Footer, ProgressBar
-from textual.worker import Worker, get_current_worker
 
-from kbtui.annotations.store import Store
-from kbtui.documents.corpus import Corpus, Entry
-from kbtui.documents.model import Document
-from kbtui.entities.entities_file import load_entities_file
-from kbtui.entities.mentions import IndexCancelled, MentionIndex
-from kbtui.entities.model import EntityRecord
-from kbtui.entities.passages import entity_mentions
-from kbtui.scripts.hanzi import Script
-from kbtui.scripts.views import ConversionError, Variant, text_converter
-from kbtui.search.scan import search
-from kbtui.session.history import History
-from kbtui.session.knowledge import (
-    build_index,
-    build_registry,
-    open_corpus,
-    save_record,
-    searchable_texts,
-    text_loader,
-    user_records,
-)
-from kbtui.settings import Settings, SettingsError, load_settings, save_settings
+from kbtui.exchange.paths import default_folder
+from kbtui.exchange.pipeline import PlannedExport
+from kbtui.session import Session
+from kbtui.session.passages import PassageGroup, Target
+from kbtui.session.rows import DocRow
+from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.commands import (
     ActionCommands,
+    ActionGroup,
     DocumentCommands,
     EntityCommands,
+    PaletteAction,
     SettingsCommands,
-    binding_key,
+    keyed_actions,
 )
-from kbtui.ui.doclist import DocOptions, DocRow, DocumentList
-from kbtui.ui.messages import JumpTo, OpenDocument
+from kbtui.ui.doclist import DocOptions, DocumentList
+from kbtui.ui.messages import (
+    AnnotationsChanged,
+    AnnotationsShown,
+    DefaultScriptChosen,
+    ExportAnnotations,
+    JumpTo,
+    OpenDocument,
+)
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
-from kbtui.ui.screens.entities import (
-    EntityBrowserScreen,
-    EntityList,
-    entity_rows,
-    panel_title,
-    passage_groups,
-)
+from kbtui.ui.screens.entities import EntityList
+from kbtui.ui.screens.export import ExportScreen
 from kbtui.ui.screens.help import HelpScreen, binding_rows
 from kbtui.ui.screens.notebook import NotebookScreen
-from kbtui.ui.screens.passages import (
-    Passage,
-    PassageGroup,
-    PassagesScreen,
-    SearchScreen,
-    Target,
-)
+from kbtui.ui.screens.passages import SearchScreen
 from kbtui.ui.sidebar import Sidebar
+from kbtui.view.sanitize import one_line
 
 
 def parse_open_target(target: str) -> tuple[str, int | None]:
@@ -82,11 +66,8 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
 NARROW = 110
 """Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
 
-MAX_PASSAGES = 200
-"""Passages per document the mentions panel lists (its count covers them all)."""
 
-
-class KbtuiApp(App[None]):
+class KbtuiApp(EntityRoutes):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
@@ -108,33 +89,27 @@ class KbtuiApp(App[None]):
         Binding("alt+right", "forward", "Forward", id="app.forward", show=False),
     ]
 
-    def __init__(
-        self, corpus: Corpus, store: Store, settings: Settings, *, open_target: str | None = None
-    ) -> None:
-        """``corpus`` should know the entity lists of its ``entities.yaml``
-        (:func:`kbtui.session.knowledge.open_corpus` makes it so)."""
+    def __init__(self, session: Session, *, open_target: str | None = None) -> None:
+        """``open_target`` is ``kbtui --open DOC[#OFFSET]``: opened once the list is scanned."""
         super().__init__()
-        self.corpus = corpus
-        self.store = store
-        self.settings = settings
-        self._settings_writable = True
+        self.session = session
         self._open_target = open_target
-        self.history = History()
-        self.mention_index: MentionIndex | None = None
-        """Every entity and where it is named; None until the first build is done."""
-        self.theme = settings.theme
-        if settings.keys:
-            self.set_keymap(settings.keys)
+        self._save_theme_changes = False
+        """Set on mount: a theme set before (from the settings) is not a change to save."""
+        self.theme = session.settings.theme
+        if session.settings.keys:
+            self.set_keymap(session.settings.keys)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
             yield DocumentList(id="doc-list")
-            yield DocumentPane(id="pane")
+            yield DocumentPane(self.session, id="pane")
             yield Sidebar(id="sidebar")
         yield ProgressBar(id="scan-progress", show_eta=False)
         yield Footer()
 
     def on_mount(self) -> None:
+        self._save_theme_changes = True
         self.query_one(DocOptions).focus()
         self._fit_layout(self.size.width)
         self._scan()
@@ -152,15 +127,7 @@ class KbtuiApp(App[None]):
         if self.screen_stack:
             self.screen_stack[0].set_class(width < NARROW, "-narrow")
 
-    @property
-    def pane(self) -> DocumentPane:
-        """The reader pane."""
-        return self.query_one(DocumentPane)
-
-    @property
-    def doc_list(self) -> DocumentList:
-        """The document list."""
-        return self.query_one(DocumentList)
+    # -- the document list -----------------------------------------------------
 
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self) -> None:
@@ -170,48 +137,8 @@ class KbtuiApp(App[None]):
         def progress(done: int, total: int) -> None:
             self.call_from_thread(bar.update, total=total, progress=done)
 
-        entries = self.corpus.scan(progress=progress)
-        rows = [self._row_for(entry) for entry in entries]
+        rows = self.session.scan_rows(progress)
         self.call_from_thread(self._scanned, rows)
-
-    def _row_for(self, entry: Entry) -> DocRow:
-        state = self.store.doc_state(entry.id)
-        return DocRow(
-            id=entry.id,  # type: ignore[attr-defined]
-            meta=entry.meta,  # type: ignore[attr-defined]
-            script=entry.script,  # type: ignore[attr-defined]
-            problems=list(entry.problems),  # type: ignore[attr-defined]
-            annotations=self.store.count(entry.id),  # type: ignore[attr-defined]
-            doc_tags=list(state.tags),
-            last_opened=state.last_opened,
-            title=self._title_in_default_script(entry),
-        )
-
-    def _title_in_default_script(self, entry: Entry) -> str:
-        """The title converted to the default script (called in worker threads)."""
-        variant = Variant(self.settings.default_script)
-        if variant is Variant.ORIGINAL:
-            return entry.meta.title
-        try:
-            return text_converter(variant, entry.script)(entry.meta.title)
-        except ConversionError:
-            return entry.meta.title
-
-    def set_default_script(self, variant: Variant) -> None:
-        """Make ``variant`` the script documents open in and the list's titles use."""
-        self.settings.default_script = variant.value
-        self.save_settings()
-        self._retitle()
-        self.notify(f"Default script: {variant.display_name}")
-
-    @work(thread=True, exclusive=True, group="retitle")
-    def _retitle(self) -> None:
-        rows = self.doc_list.rows()
-        for row in rows:
-            entry = self.corpus.get(row.id)
-            if entry is not None:
-                row.title = self._title_in_default_script(entry)
-        self.call_from_thread(self.doc_list.set_rows, rows)
 
     def _scanned(self, rows: list[DocRow]) -> None:
         # Everything alive now lives as long as the app: keeping it out of the
@@ -219,7 +146,7 @@ class KbtuiApp(App[None]):
         gc.freeze()
         self.query_one("#scan-progress", ProgressBar).display = False
         self.doc_list.set_rows(rows)
-        for problem in self.corpus.folder_problems:
+        for problem in self.session.corpus.folder_problems:
             self.notify(problem, title="Not listed", severity="warning", markup=False)
         opened = [row for row in rows if row.last_opened]
         if not self._open_target and opened:
@@ -227,15 +154,49 @@ class KbtuiApp(App[None]):
             self.pane.open(last)
             self.doc_list.select(last)
         if self._open_target:
-            doc_id, offset = parse_open_target(self._open_target)
-            self._open_target = None
-            if self.doc_list.row(doc_id) is None:
-                self.notify(
-                    f"No document {doc_id!r} in this corpus", severity="error", markup=False
-                )
-            else:
-                self.post_message(OpenDocument(doc_id, offset))
+            self._open_requested(self._open_target)
         self.call_after_refresh(self.reindex_entities)  # the list is painted first
+
+    def _open_requested(self, target: str) -> None:
+        """Open ``kbtui --open``'s document, or say it is not in the corpus."""
+        doc_id, offset = parse_open_target(target)
+        self._open_target = None
+        if self.doc_list.row(doc_id) is None:
+            self.notify(f"No document {doc_id!r} in this corpus", severity="error", markup=False)
+        else:
+            self.post_message(OpenDocument(doc_id, offset))
+
+    @on(DefaultScriptChosen)
+    def _default_script_chosen(self, message: DefaultScriptChosen) -> None:
+        """Save the default script, and show the list's titles in it."""
+        self.session.set_default_script(message.variant)
+        self._retitle()
+        self.notify(f"Default script: {message.variant.display_name}")
+
+    @work(thread=True, exclusive=True, group="retitle")
+    def _retitle(self) -> None:
+        rows = self.session.retitle(self.doc_list.rows())
+        self.call_from_thread(self.doc_list.set_rows, rows)
+
+    def document_titles(self) -> list[tuple[str, str]]:
+        """``(doc id, title)`` of every document the list holds (for the palette)."""
+        return [(row.id, row.meta.title) for row in self.doc_list.rows()]
+
+    @on(AnnotationsChanged)
+    def _annotations_changed(self, message: AnnotationsChanged) -> None:
+        """Update the list row after the document's annotations or tags changed."""
+        row = self.doc_list.row(message.doc_id)
+        if row is not None:
+            self.session.update_row(row)
+            self.doc_list.update_row(row)
+
+    @on(AnnotationsShown)
+    def _annotations_shown(self, message: AnnotationsShown) -> None:
+        sidebar = self.query_one(Sidebar)
+        sidebar.show_document(message.doc, message.doc_tags)
+        sidebar.show_annotations(message.annotations, message.quotes)
+
+    # -- moving around -----------------------------------------------------------
 
     @on(OpenDocument)
     def _open_document(self, message: OpenDocument) -> None:
@@ -247,7 +208,7 @@ class KbtuiApp(App[None]):
         if pane.doc is not None and pane.doc.id == doc_id and offset is not None:
             pane.jump(offset)
         else:
-            self.history.push(pane.here())
+            self.session.history.push(pane.here())
             pane.open(doc_id, offset)
             self.doc_list.select(doc_id)  # the list's cursor follows the document read
         if focus:
@@ -257,15 +218,19 @@ class KbtuiApp(App[None]):
         if target is not None:
             self.go_to(*target)
 
-    def action_back(self) -> None:
+    @on(JumpTo)
+    def _jump(self, message: JumpTo) -> None:
+        self.pane.jump(message.source_offset, message.source_end)
+
+    async def action_back(self) -> None:
         """Back to where the last jump left."""
-        place = self.history.back(self.pane.here())
+        place = self.session.history.back(self.pane.here())
         if place is not None:
             self._travel(place)
 
     def action_forward(self) -> None:
         """Forward again after going back."""
-        place = self.history.forward()
+        place = self.session.history.forward()
         if place is not None:
             self._travel(place)
 
@@ -282,212 +247,54 @@ class KbtuiApp(App[None]):
         self.push_screen(SearchScreen(self._run_search), self._go_to_target)
 
     def _run_search(self, query: str) -> tuple[list[PassageGroup], str]:
-        """Search the corpus (called in a worker thread)."""
-        result = search(searchable_texts(self.corpus), query, max_hits=2000)
-        titles = {e.id: e.meta.title for e in self.corpus.entries()}
-        groups = [
-            PassageGroup(
-                group.doc_id,
-                titles.get(group.doc_id, group.doc_id),
-                group.total,
-                tuple(
-                    Passage(h.start, h.context.before, h.context.match, h.context.after)
-                    for h in group.hits
-                ),
-            )
-            for group in result.documents
-        ]
-        summary = f"{result.total} matches in {len(groups)} documents"
-        return groups, summary + (" (first 2000 shown)" if result.truncated else "")
+        """Search the corpus (called in the search screen's worker thread)."""
+        return self.session.search(query)
 
     def action_notebook(self) -> None:
         """Every annotation in the corpus."""
         titles = {row.id: row.meta.title for row in self.doc_list.rows()}
-        screen = NotebookScreen(self.store.all_annotations(), lambda d: titles.get(d, d))
+        annotations = self.session.store.all_annotations()
+        screen = NotebookScreen(annotations, lambda d: titles.get(d, d))
         self.push_screen(screen, self._go_to_target)
 
-    @on(JumpTo)
-    def _jump(self, message: JumpTo) -> None:
-        self.pane.jump(message.source_offset, message.source_end)
+    # -- export ------------------------------------------------------------------
 
-    def refresh_document(self, doc_id: str) -> None:
-        """Update the list row and sidebar after the document's annotations changed."""
-        row = self.doc_list.row(doc_id)
-        if row is not None:
-            row.annotations = self.store.count(doc_id)
-            row.doc_tags = list(self.store.doc_state(doc_id).tags)
-            self.doc_list.update_row(row)
-
-    # -- entities and mentions -------------------------------------------------
-
-    def entity_index(self) -> MentionIndex | None:
-        """The mention index; while the first build runs, None (and the user is told)."""
-        if self.mention_index is None:
-            self.notify("Entities are still being indexed…")
-        return self.mention_index
-
-    def reindex_entities(self, done: str | None = None) -> None:
-        """Build the registry and the mention index in the background, again after an edit.
-
-        The old index keeps answering until the new one is ready; then ``done``
-        is shown. The user's records are read here, on the UI thread that owns the store.
-        """
-        self._index_entities(user_records(self.store), self.mention_index, self.pane.doc, done)
-
-    @work(thread=True, exclusive=True, group="entities")
-    def _index_entities(
-        self,
-        user: list[EntityRecord],
-        previous: MentionIndex | None,
-        doc: Document | None,
-        done: str | None,
-    ) -> None:
-        """Registry, then index: rekeyed when the edit added no name (a merge),
-        else built again, reading only what the cache lacks; meanwhile the open
-        document gets its new mentions at once."""
-        worker = get_current_worker()
-        entities_file = load_entities_file(self.corpus.root)
-        registry = build_registry(entities_file, self.corpus.entries(), user)
-        index = previous.rekeyed(registry) if previous is not None else None
-        if index is None:
-            if previous is not None and doc is not None:
-                preview = MentionIndex.from_documents(registry, [doc])
-                self._from_worker(worker, self.pane.refresh_mentions, preview, doc)
-            try:
-                index = build_index(
-                    self.corpus,
-                    registry,
-                    progress=lambda d, t: self._from_worker(worker, self._index_progress, d, t),
-                    cancelled=lambda: worker.is_cancelled,
-                )
-            except IndexCancelled:
-                return
-        self._from_worker(worker, self._entities_ready, index, entities_file.problems, done)
-
-    def _from_worker(
-        self, worker: Worker[Any], callback: Callable[..., object], *args: Any
-    ) -> None:
-        """Run ``callback`` on the UI thread unless the worker was cancelled (on quit)."""
-        if not worker.is_cancelled:
-            self.call_from_thread(callback, *args)
-
-    def _index_progress(self, done: int, total: int) -> None:
-        """Show the progress bar only for a build that takes a while (not a cached start)."""
-        if done < total:
-            bar = self.query_one("#scan-progress", ProgressBar)
-            bar.display = True
-            bar.update(total=total, progress=done)
-
-    def _entities_ready(self, index: MentionIndex, problems: list[str], done: str | None) -> None:
-        first = self.mention_index is None
-        self.mention_index = index
-        self.query_one("#scan-progress", ProgressBar).display = False
-        self.pane.refresh_mentions()
-        for screen in self.screen_stack:
-            if isinstance(screen, EntityBrowserScreen):
-                screen.set_rows(entity_rows(index))
-        for problem in problems if first else []:
-            self.notify(problem, severity="warning", markup=False)
-        if done:
-            self.notify(done, markup=False)
-
-    def apply_entity_record(self, record: EntityRecord, done: str) -> None:
-        """Save an entity edit as a user record, then index again; ``done`` says what changed."""
-        save_record(self.store, record)
-        self.reindex_entities(done)
-
-    def action_entities(self) -> None:
-        """Every entity: filter, list passages, rename, merge, filter the documents."""
-        index = self.entity_index()
-        if index is not None:
-            self.push_screen(EntityBrowserScreen(entity_rows(index)))
-
-    def show_entity(self, entity_id: str, *, exclude: tuple[str, int] | None = None) -> None:
-        """The passages naming an entity, in a panel (``exclude``: the mention the user is on)."""
-        index = self.entity_index()
-        if index is not None and entity_id in index.registry:
-            self._entity_passages(index, entity_id, exclude, self.pane.variant)
-
-    @work(thread=True, exclusive=True, group="passages")
-    def _entity_passages(
-        self,
-        index: MentionIndex,
-        entity_id: str,
-        exclude: tuple[str, int] | None,
-        variant: Variant,
-    ) -> None:
-        """Load each document naming the entity for its context lines, off the UI thread."""
-        worker = get_current_worker()
-        load = text_loader(self.corpus)
-        found = entity_mentions(
-            index, entity_id, load, exclude=exclude, max_per_document=MAX_PASSAGES
+    @on(ExportAnnotations)
+    def _export(self, message: ExportAnnotations) -> None:
+        """Open the export dialog, offering the open document as the scope."""
+        document = None
+        if message.doc_id is not None:
+            row = self.doc_list.row(message.doc_id)
+            document = (message.doc_id, row.meta.title if row is not None else message.doc_id)
+        settings = self.session.settings
+        screen = ExportScreen(
+            self.session.plan_export,
+            document=document,
+            tags=self.session.store.all_tags(),
+            script=settings.default_script,
+            path=settings.export_path,
+            folder=default_folder(),
         )
-        groups = passage_groups(found, self._title_of, self._context_converter(variant))
+        self.push_screen(screen, self._exported)
 
-        def name_of(other: str) -> str:
-            entity = index.registry.get(other)
-            return entity.name if entity is not None else other
-
-        title = panel_title(found, name_of, other=exclude is not None)
-        self._from_worker(worker, self._show_passages, found.entity.name, title, groups)
-
-    def _title_of(self, doc_id: str) -> str:
-        entry = self.corpus.get(doc_id)
-        return entry.meta.title if entry is not None else doc_id
-
-    def _context_converter(self, variant: Variant) -> Callable[[str, str], str] | None:
-        """Converts a context line of a document to ``variant`` (None: shown as written)."""
-        if variant is Variant.ORIGINAL:
-            return None
-        converters: dict[Script, Callable[[str], str]] = {}
-
-        def convert(doc_id: str, text: str) -> str:
-            entry = self.corpus.get(doc_id)
-            script = entry.script if entry is not None else Script.MIXED
-            if script not in converters:
-                converters[script] = text_converter(variant, script)
-            try:
-                return converters[script](text)
-            except ConversionError:
-                return text
-
-        return convert
-
-    def _show_passages(self, name: str, title: str, groups: list[PassageGroup]) -> None:
-        if not groups:
-            self.notify(f"No other passage names {name}", markup=False)
+    def _exported(self, planned: PlannedExport | None) -> None:
+        """Report what was written, and remember its path for the next export."""
+        if planned is None:
             return
-        self.push_screen(PassagesScreen(title, groups), self._passage_chosen)
+        self.notify(one_line(planned.summary(), 400), markup=False)
+        self.session.settings.export_path = planned.request.path or ""
+        try:
+            self.session.save_settings()
+        except OSError as exc:
+            message = one_line(f"Settings not saved: {exc}", 300)
+            self.notify(message, severity="warning", markup=False)
 
-    def _passage_chosen(self, target: Target | None) -> None:
-        """Go to the chosen passage, closing the entity browser if it led there."""
-        if target is None:
-            return
-        self._close_browser()
-        self.go_to(*target)
+    # -- keys, help, settings ----------------------------------------------------
 
-    def _close_browser(self) -> None:
-        while isinstance(self.screen, EntityBrowserScreen):
-            self.pop_screen()
-
-    def filter_documents(self, entity_id: str) -> None:
-        """Show only the documents naming an entity in the list (escape there clears it)."""
-        index = self.entity_index()
-        entity = index.registry.get(entity_id) if index is not None else None
-        if index is None or entity is None:
-            return
-        ids = frozenset(doc_id for doc_id, _ in index.documents_for(entity_id))
-        self.doc_list.entity_filter = (entity.name, ids)
-        self._close_browser()
-        self.doc_list.table.focus()
-
-    def palette_actions(self) -> list[tuple[str, str, str, DOMNode]]:
-        """(label, key, action, namespace) of every keyed action the palette offers now.
-
-        The reader's actions only with a document open; movement keys and
-        escape, which mean nothing without a place, are left out.
-        """
-        groups: list[tuple[str, DOMNode, list[BindingType]]] = [
+    def palette_actions(self) -> list[PaletteAction]:
+        """Every keyed action the palette offers now: the reader's only with a
+        document open (movement keys and escape mean nothing without a place)."""
+        groups: list[ActionGroup] = [
             ("", self, self.BINDINGS),
             ("Document list: ", self.doc_list.table, DocOptions.BINDINGS),
         ]
@@ -495,24 +302,11 @@ class KbtuiApp(App[None]):
             reader = self.query_one(Reader)
             groups.append(("", self.pane, DocumentPane.BINDINGS))
             groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
-        skip = {"quit", "command_palette"}
-        actions = []
-        for prefix, namespace, bindings in groups:
-            for binding in bindings:
-                if not isinstance(binding, Binding) or not binding.description:
-                    continue
-                name = binding.action.partition("(")[0]
-                if name in skip or "escape" in binding.key.split(","):
-                    continue
-                if namespace.check_action(name, ()) is False:
-                    continue
-                key = binding_key(binding, self.settings.keys)
-                actions.append((prefix + binding.description, key, binding.action, namespace))
-        return actions
+        return keyed_actions(groups, self.session.settings.keys)
 
     def action_help(self) -> None:
         """Show every binding."""
-        groups = [
+        groups: list[tuple[str, Sequence[BindingType]]] = [
             ("everywhere", self.BINDINGS),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
             ("list", DocOptions.BINDINGS),
@@ -520,23 +314,18 @@ class KbtuiApp(App[None]):
             ("reader", DocumentPane.BINDINGS),
             ("reader", Reader.BINDINGS),
         ]
-        self.push_screen(HelpScreen(binding_rows(groups, self.settings.keys)))
-
-    def save_settings(self) -> None:
-        """Persist the settings, unless the file on disk was unreadable."""
-        if self._settings_writable:
-            save_settings(self.settings)
+        self.push_screen(HelpScreen(binding_rows(groups, self.session.settings.keys)))
 
     def watch_theme(self, theme: str) -> None:
-        if self.is_mounted and theme != self.settings.theme:
-            self.settings.theme = theme
-            self.save_settings()
+        if self._save_theme_changes and theme != self.session.settings.theme:
+            self.session.settings.theme = theme
+            self.session.save_settings()
 
     async def action_quit(self) -> None:
         """Save the reading position, then leave."""
         self.workers.cancel_group(self, "entities")
         self.pane.save_position()
-        self.store.close()
+        self.session.close()
         self.exit()
 
 
@@ -554,15 +343,6 @@ def make_app(
     file, which is kept and not overwritten). Raises the core's errors for a
     bad corpus or database; the CLI turns them into one line.
     """
-    corpus, _ = open_corpus(corpus_root)
-    store = Store.open(db_path)
-    warnings = []
-    try:
-        settings = load_settings()
-        writable = True
-    except SettingsError as exc:
-        settings, writable = Settings(), False
-        warnings.append(f"{exc} (using defaults; the file is kept)")
-    app = KbtuiApp(corpus, store, settings, open_target=open_target)
-    app._settings_writable = writable
-    return app, warnings
+    session = Session.open(corpus_root, db_path)
+    warnings = session.open_all()
+    return KbtuiApp(session, open_target=open_target), warnings

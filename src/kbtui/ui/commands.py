@@ -7,11 +7,11 @@ parsed (:func:`highlighted`), matched on folded text so that 達里奧 finds 达
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import NamedTuple, Protocol, cast
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.dom import DOMNode
@@ -20,15 +20,43 @@ from textual.markup import escape
 
 from kbtui.scripts.hanzi import fold
 from kbtui.scripts.views import Variant
-from kbtui.ui.messages import OpenDocument
-from kbtui.ui.screens.entities import describe, entity_rows
+from kbtui.session import Session
+from kbtui.session.entities import describe, entity_rows
+from kbtui.ui.messages import DefaultScriptChosen, OpenDocument, ShowEntity
 from kbtui.view.sanitize import one_line
-
-if TYPE_CHECKING:
-    from kbtui.ui.app import KbtuiApp
 
 DISCOVERED = 50
 """How many documents or entities the palette lists before anything is typed."""
+
+
+class PaletteAction(NamedTuple):
+    """A keyed action as the palette offers it."""
+
+    label: str
+    key: str
+    """The key as the footer shows it (remapped keys included)."""
+    action: str
+    namespace: DOMNode
+    """Where the action runs: where its key would."""
+
+
+class PaletteHost(Protocol):
+    """What the providers ask of the app. The App is one; this module never imports it
+    (Textual makes the providers, and gives them only ``self.app``)."""
+
+    session: Session
+
+    def document_titles(self) -> list[tuple[str, str]]:
+        """``(doc id, title)`` of every document the list holds."""
+        ...
+
+    def palette_actions(self) -> list[PaletteAction]:
+        """Every keyed action the palette offers now."""
+        ...
+
+
+def _host(provider: Provider) -> PaletteHost:
+    return cast(PaletteHost, provider.app)
 
 
 def highlighted(matcher: Matcher, label: str) -> Content:
@@ -50,9 +78,9 @@ class DocumentCommands(Provider):
 
     async def startup(self) -> None:
         """Take the list once per palette opening."""
-        app: KbtuiApp = self.app  # type: ignore[assignment]
-        rows = app.doc_list.rows()
-        self._docs = [(row.id, one_line(row.meta.title, 120)) for row in rows]
+        self._docs = [
+            (doc_id, one_line(title, 120)) for doc_id, title in _host(self).document_titles()
+        ]
 
     def _open(self, doc_id: str) -> None:
         self.app.post_message(OpenDocument(doc_id))
@@ -84,8 +112,7 @@ class EntityCommands(Provider):
 
     async def startup(self) -> None:
         """Take the entities once per palette opening (none while the index builds)."""
-        app: KbtuiApp = self.app  # type: ignore[assignment]
-        index = app.mention_index
+        index = _host(self).session.mention_index
         rows = entity_rows(index) if index is not None else []
         self._entities = [
             (
@@ -98,8 +125,7 @@ class EntityCommands(Provider):
         ]
 
     def _show(self, entity_id: str) -> None:
-        app: KbtuiApp = self.app  # type: ignore[assignment]
-        app.show_entity(entity_id)
+        self.app.post_message(ShowEntity(entity_id))
 
     async def discover(self) -> Hits:
         for entity_id, label, _, about in self._entities[:DISCOVERED]:
@@ -124,12 +150,11 @@ class EntityCommands(Provider):
 class SettingsCommands(Provider):
     """Settings that the palette changes (and saves): the default script."""
 
-    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
-        app: KbtuiApp = self.app  # type: ignore[assignment]
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         return [
             (
                 f"Default script: {variant.display_name}",
-                partial(app.set_default_script, variant),
+                partial(self.app.post_message, DefaultScriptChosen(variant)),
                 "documents open in it; the list shows titles in it",
             )
             for variant in Variant
@@ -157,8 +182,7 @@ class ActionCommands(Provider):
 
     async def startup(self) -> None:
         """Collect the actions once per palette opening (the reader's with a document open)."""
-        app: KbtuiApp = self.app  # type: ignore[assignment]
-        self._actions = app.palette_actions()
+        self._actions = _host(self).palette_actions()
 
     def _run(self, action: str, namespace: DOMNode) -> Callable[[], object]:
         return partial(self.app.run_action, action, namespace)
@@ -188,3 +212,29 @@ def binding_key(binding: Binding, keymap: dict[str, str]) -> str:
     key = keymap.get(binding.id or "", binding.key)
     shown = binding.key_display or key
     return shown.replace("question_mark", "?").replace("slash", "/")
+
+
+ActionGroup = tuple[str, DOMNode, Sequence[BindingType]]
+"""A label prefix, where the actions run, and their bindings."""
+
+
+def keyed_actions(groups: Iterable[ActionGroup], keymap: dict[str, str]) -> list[PaletteAction]:
+    """The palette's actions from ``groups`` of bindings: those with a description that
+    ``check_action`` allows now, without quit, the palette itself and escape (which mean
+    nothing without a place)."""
+    skip = {"quit", "command_palette"}
+    actions = []
+    for prefix, namespace, bindings in groups:
+        for binding in bindings:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            name = binding.action.partition("(")[0]
+            if name in skip or "escape" in binding.key.split(","):
+                continue
+            if namespace.check_action(name, ()) is False:
+                continue
+            key = binding_key(binding, keymap)
+            actions.append(
+                PaletteAction(prefix + binding.description, key, binding.action, namespace)
+            )
+    return actions

@@ -9,7 +9,6 @@ only documents carrying that tag.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from rich.text import Text
 from textual import on
@@ -21,8 +20,8 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
+from kbtui.session.rows import DocRow
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
@@ -42,36 +41,6 @@ shows its first 2,000 in the chosen order and the filter reaches the rest."""
 
 SORTS = ("date ↓", "date ↑", "title")
 """The orders the list cycles through with ``r``."""
-
-
-@dataclass(slots=True)
-class DocRow:
-    """What the list knows of a document: enough to show, filter and sort it."""
-
-    id: str
-    meta: Metadata
-    script: Script
-    problems: list[str]
-    annotations: int = 0
-    doc_tags: list[str] = field(default_factory=list)
-    entities: frozenset[str] = frozenset()
-    last_opened: str | None = None
-    title: str = ""
-    """The title as the list shows it (in the default script); the metadata's if empty."""
-
-    @property
-    def shown_title(self) -> str:
-        """What the list shows as the title."""
-        return self.title or self.meta.title
-
-    @property
-    def all_tags(self) -> list[str]:
-        """Frontmatter tags and the user's tags together."""
-        return [*self.meta.tags, *self.doc_tags]
-
-    def haystack(self) -> str:
-        """The folded text the filter searches."""
-        return fold(" ".join([self.shown_title, self.id, *self.all_tags]))
 
 
 class DocOptions(OptionList):
@@ -129,8 +98,8 @@ class DocumentList(Vertical):
     entity_filter: reactive[tuple[str, frozenset[str]] | None] = reactive(None)
     """An entity name and the ids of the documents that mention it, or None."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._rows: dict[str, DocRow] = {}
         self._shown: list[str] = []
 

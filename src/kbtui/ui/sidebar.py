@@ -80,8 +80,8 @@ def annotation_prompt(annotation: Annotation, quote: str) -> Group:
 class Sidebar(Vertical):
     """Metadata on top, annotations below."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._annotations: dict[str, Annotation] = {}
 
     def compose(self) -> ComposeResult:

@@ -4,16 +4,14 @@ mentions panel, the pickers and the command palette share.
 The browser lists every entity with its kind, aliases and counts, filtered
 as you type in any script. From its list, ``enter`` shows the entity's
 passages, ``r`` renames it, ``m`` merges it into another entity and ``f``
-filters the document list by it. Edits go through the App
-(:meth:`~kbtui.ui.app.KbtuiApp.apply_entity_record`), which saves a user
-record and rebuilds the index; the browser is refilled when that is done.
+filters the document list by it. Edits are posted to the App
+(:class:`~kbtui.ui.messages.SaveEntity`), which saves a user record and
+rebuilds the index; the browser is refilled when that is done.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -26,7 +24,6 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
 from kbtui.entities.matcher import MIN_KEY_CHARS
-from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import (
     Entity,
     Kind,
@@ -34,15 +31,13 @@ from kbtui.entities.model import (
     rename_record,
 )
 from kbtui.entities.names import clean_name, name_key
-from kbtui.entities.passages import EntityMentions
 from kbtui.scripts.hanzi import fold
+from kbtui.session import Session
+from kbtui.session.entities import EntityRow, describe, name_of
+from kbtui.ui.messages import FilterByEntity, SaveEntity, ShowEntity
 from kbtui.ui.screens.dialogs import ConfirmScreen, LineInputScreen, PickerScreen
-from kbtui.ui.screens.passages import Passage, PassageGroup
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
-
-if TYPE_CHECKING:
-    from kbtui.ui.app import KbtuiApp
 
 NEW_ENTITY_CHOICES: list[tuple[str, str]] = [
     (str(Kind.PERSON), "New entity: person"),
@@ -63,40 +58,6 @@ MAX_SHOWN = 1000
 """Rows the browser lists at once, most named first: typing narrows the rest."""
 
 
-@dataclass(frozen=True, slots=True)
-class EntityRow:
-    """An entity and how often the corpus names it."""
-
-    entity: Entity
-    documents: int
-    mentions: int
-
-    def haystack(self) -> str:
-        """The folded text the browser's filter searches: every spelling and the kind."""
-        return fold(" ".join([*self.entity.names, *self.entity.shared, str(self.entity.kind)]))
-
-
-def entity_rows(index: MentionIndex) -> list[EntityRow]:
-    """Every entity of the index's registry, most named first, then by name."""
-    stats = index.stats()
-    rows = [
-        EntityRow(entity, stats[entity.id].documents, stats[entity.id].mentions)
-        for entity in index.registry.entities
-    ]
-    rows.sort(key=lambda r: (-r.documents, -r.mentions, fold(r.entity.name)))
-    return rows
-
-
-def describe(entity: Entity, registry_names: Callable[[str], str] | None = None) -> str:
-    """One plain line about an entity: kind and other spellings, or for a shared
-    name the entities it may stand for."""
-    if entity.ambiguous:
-        names = [registry_names(c) if registry_names else c for c in entity.candidates]
-        return f"shared name: may be {', '.join(names)}"
-    aliases = ", ".join(entity.aliases)
-    return f"{entity.kind}" + (f" · {aliases}" if aliases else "")
-
-
 def entity_line(row: EntityRow, names: Callable[[str], str] | None = None) -> Text:
     """A browser row: the name in bold, counts, then kind and aliases dimmed (all literal)."""
     line = safe_line(row.entity.name, 80, style="bold")
@@ -113,50 +74,6 @@ def entity_choices(entities: Iterable[Entity], first: Sequence[str] = ()) -> lis
     usable = [e for e in entities if not e.ambiguous]
     usable.sort(key=lambda e: (e.id not in first, fold(e.name)))
     return [(e.id, f"{e.name} · {describe(e)}") for e in usable]
-
-
-def panel_title(found: EntityMentions, names: Callable[[str], str], other: bool) -> str:
-    """The mentions panel's title, markup-escaped (a name may hold ``[``)."""
-    entity = found.entity
-    places = "other passages" if other else "passages"
-    text = (
-        f"{entity.name} · {describe(entity, names)} — {found.count} {places} "
-        f"in {len(found.documents)} documents"
-    )
-    return escape(one_line(text, 300))
-
-
-def passage_groups(
-    found: EntityMentions,
-    title_of: Callable[[str], str],
-    convert: Callable[[str, str], str] | None = None,
-) -> list[PassageGroup]:
-    """The mentions of an entity as :class:`PassageGroup` s for the passages screen.
-
-    ``convert(doc_id, text)``, when given, turns a context line into the
-    script the reader shows, so the panel reads like the page.
-    """
-
-    def shown(doc_id: str, text: str) -> str:
-        return convert(doc_id, text) if convert is not None and text else text
-
-    return [
-        PassageGroup(
-            group.doc_id,
-            title_of(group.doc_id),
-            group.count,
-            tuple(
-                Passage(
-                    p.start,
-                    shown(group.doc_id, p.context.before),
-                    shown(group.doc_id, p.context.match),
-                    shown(group.doc_id, p.context.after),
-                )
-                for p in group.passages
-            ),
-        )
-        for group in found.documents
-    ]
 
 
 class EntityList(OptionList):
@@ -180,17 +97,15 @@ class EntityBrowserScreen(Screen[None]):
         Binding("up", "move(-1)", "Up", show=False, id="entities.up"),
     ]
 
-    def __init__(self, rows: Sequence[EntityRow], query: str = "") -> None:
+    def __init__(self, session: Session, rows: Sequence[EntityRow], query: str = "") -> None:
+        """``rows`` are the entities of ``session``'s mention index (:func:`entity_rows`);
+        the index answers renames and merges."""
         super().__init__()
+        self._session = session
         self._query = query
         self._rows: list[tuple[EntityRow, str]] = []
         self._shown: list[EntityRow] = []
         self._take(rows)
-
-    @property
-    def kb(self) -> KbtuiApp:
-        """The App, typed."""
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entities") as box:
@@ -228,9 +143,8 @@ class EntityBrowserScreen(Screen[None]):
         box.border_subtitle = f"{len(matching)} of {len(self._rows)} · {BROWSER_HINT}"
 
     def _name_of(self, entity_id: str) -> str:
-        index = self.kb.mention_index
-        entity = index.registry.get(entity_id) if index is not None else None
-        return entity.name if entity is not None else entity_id
+        index = self._session.mention_index
+        return name_of(index, entity_id) if index is not None else entity_id
 
     @property
     def current(self) -> Entity | None:
@@ -254,7 +168,7 @@ class EntityBrowserScreen(Screen[None]):
 
     def _open(self, entity: Entity | None) -> None:
         if entity is not None:
-            self.kb.show_entity(entity.id)
+            self.post_message(ShowEntity(entity.id))
 
     def action_move(self, step: int) -> None:
         """Move the highlight while typing in the filter."""
@@ -273,12 +187,12 @@ class EntityBrowserScreen(Screen[None]):
     def action_filter_documents(self) -> None:
         """Show only the documents that name the highlighted entity."""
         if (entity := self.current) is not None:
-            self.kb.filter_documents(entity.id)
+            self.post_message(FilterByEntity(entity.id))
 
     def action_rename(self) -> None:
         """Rename the highlighted entity; its old name stays an alias."""
         entity = self.current
-        if entity is None or not _editable(self.kb, entity):
+        if entity is None or not self._editable(entity):
             return
 
         def entered(text: str | None) -> None:
@@ -291,15 +205,15 @@ class EntityBrowserScreen(Screen[None]):
 
     def _rename(self, entity: Entity, name: str) -> None:
         record = rename_record(entity, name)
-        index = self.kb.mention_index
+        index = self._session.mention_index
         owner = index.registry.lookup(name) if index is not None else None
         if owner is None or owner.id == entity.id or owner.ambiguous:
-            self.kb.apply_entity_record(record, f"Renamed {entity.name} to {name}")
+            self.post_message(SaveEntity(record, f"Renamed {entity.name} to {name}"))
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.kb.apply_entity_record(record, f"Merged {entity.name} into {name}")
+                self.post_message(SaveEntity(record, f"Merged {entity.name} into {name}"))
 
         question = f"{owner.name} already has this name. Merge {entity.name} into it?"
         self.app.push_screen(ConfirmScreen("Rename", question, name), answered)
@@ -307,8 +221,8 @@ class EntityBrowserScreen(Screen[None]):
     def action_merge(self) -> None:
         """Merge the highlighted entity into another, chosen from a picker."""
         entity = self.current
-        index = self.kb.mention_index
-        if entity is None or index is None or not _editable(self.kb, entity):
+        index = self._session.mention_index
+        if entity is None or index is None or not self._editable(entity):
             return
         others = [e for e in index.registry.entities if e.id != entity.id]
         registry = index.registry
@@ -325,23 +239,22 @@ class EntityBrowserScreen(Screen[None]):
         def answered(yes: bool | None) -> None:
             if yes:
                 record = merge_record(keep, absorb)
-                self.kb.apply_entity_record(record, f"Merged {absorb.name} into {keep.name}")
+                self.post_message(SaveEntity(record, f"Merged {absorb.name} into {keep.name}"))
 
         question = f"Merge {absorb.name} into {keep.name}? Its names become aliases of {keep.name}."
         self.app.push_screen(ConfirmScreen("Merge", question), answered)
 
-
-def _editable(app: KbtuiApp, entity: Entity) -> bool:
-    """Whether the user may rename or merge ``entity``; says why not."""
-    if entity.ambiguous:
-        app.notify(
-            f"{entity.name} is a name shared by several entities: make it an alias of one "
-            "of them instead (select it in a document, then E)",
-            severity="warning",
-            markup=False,
-        )
-        return False
-    return True
+    def _editable(self, entity: Entity) -> bool:
+        """Whether the user may rename or merge ``entity``; says why not."""
+        if entity.ambiguous:
+            self.app.notify(
+                f"{entity.name} is a name shared by several entities: make it an alias of one "
+                "of them instead (select it in a document, then E)",
+                severity="warning",
+                markup=False,
+            )
+            return False
+        return True
 
 
 def selection_name(text: str) -> str | None:

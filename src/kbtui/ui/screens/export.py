@@ -1,10 +1,11 @@
 """The export dialog: what to export, how, in which script, and where; then write it.
 
-``e`` in the reader calls :func:`start_export`. The dialog is a form
+``e`` in the reader asks the App for it
+(:class:`~kbtui.ui.messages.ExportAnnotations`). The dialog is a form
 (:class:`ExportScreen`) that also runs the export, so a bad path or a "no"
 to overwriting leaves the user in the form to fix it instead of starting
-over. The work itself is the CLI's (:mod:`kbtui.exchange.pipeline`, ``kbtui export``):
-collect the items, render, plan the files, write the plan. Collecting and
+over. The work itself is the CLI's (:func:`kbtui.exchange.pipeline.plan_export`,
+``kbtui export``): collect the items, render, plan the files, write the plan. Collecting and
 rendering run in a thread, since a large corpus takes a while; writing runs
 in a second thread once the plan is known and, if it would overwrite files,
 the user has agreed to that.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -34,20 +34,15 @@ from kbtui.exchange.markdown import Scope, TemplateError
 from kbtui.exchange.paths import (
     Layout,
     check_path,
-    default_folder,
     layout_for,
     path_for,
     split_path,
 )
-from kbtui.exchange.pipeline import ExportRequest, PlannedExport, plan_export, plural
+from kbtui.exchange.pipeline import ExportRequest, PlannedExport, plural
 from kbtui.scripts.views import ConversionError, Variant
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
-
-if TYPE_CHECKING:
-    from kbtui.ui.app import KbtuiApp
-
 
 _HINTS = {
     Layout.FILE: "A Markdown file (.md)",
@@ -285,11 +280,12 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
             error = worker.error or RuntimeError("unknown error")
             self.log.error("export failed", error)
             self.app.notify(error_line(error), severity="error", markup=False)
-        elif event.state is WorkerState.SUCCESS and worker.name == "plan":
-            self._planned(worker.result)  # type: ignore[arg-type]
-        elif event.state is WorkerState.SUCCESS and worker.name == "write":
-            self._writing = False
-            self.dismiss(worker.result)  # type: ignore[arg-type]
+        elif event.state is WorkerState.SUCCESS and isinstance(worker.result, PlannedExport):
+            if worker.name == "plan":
+                self._planned(worker.result)
+            else:
+                self._writing = False
+                self.dismiss(worker.result)
 
     def _planned(self, planned: PlannedExport) -> None:
         """Write at once, or ask first when files would be overwritten."""
@@ -329,39 +325,3 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
             return
         self.workers.cancel_group(self, "export")
         self.dismiss(None)
-
-
-# -- the app's side -------------------------------------------------------------
-
-
-def start_export(app: KbtuiApp, doc_id: str | None) -> None:
-    """Open the export dialog over ``app``; ``doc_id`` is the open document, if any.
-
-    What was written is reported, and its path remembered in the settings
-    (``export_path``), so the next export starts there.
-    """
-    document = None
-    if doc_id is not None:
-        row = app.doc_list.row(doc_id)
-        document = (doc_id, row.meta.title if row is not None else doc_id)
-    screen = ExportScreen(
-        lambda request: plan_export(app.corpus, app.store, request),
-        document=document,
-        tags=app.store.all_tags(),
-        script=app.settings.default_script,
-        path=app.settings.export_path,
-        folder=default_folder(),
-    )
-
-    def finished(planned: PlannedExport | None) -> None:
-        if planned is None:
-            return
-        app.notify(one_line(planned.summary(), 400), markup=False)
-        app.settings.export_path = planned.request.path
-        try:
-            app.save_settings()
-        except OSError as exc:
-            message = one_line(f"Settings not saved: {exc}", 300)
-            app.notify(message, severity="warning", markup=False)
-
-    app.push_screen(screen, finished)

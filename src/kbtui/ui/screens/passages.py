@@ -2,14 +2,14 @@
 
 Both screens show the same thing (documents with counts, and under each the
 context lines of its passages) and answer the same thing: the document and
-source offset the user chose with ``enter``.
+source offset the user chose with ``enter``. The groups are the session's
+(:mod:`kbtui.session.passages`): plain data, made off the UI thread.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -21,32 +21,9 @@ from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from kbtui.session.passages import Passage, PassageGroup, Target
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import printable
-
-Target = tuple[str, int]
-"""A document id and a source offset."""
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """One passage: where it is and its keyword-in-context line."""
-
-    start: int
-    before: str
-    match: str
-    after: str
-
-
-@dataclass(frozen=True, slots=True)
-class PassageGroup:
-    """The passages of one document; ``total`` may exceed the passages listed."""
-
-    doc_id: str
-    title: str
-    total: int
-    passages: tuple[Passage, ...]
-
 
 BEFORE_CHARS = 16
 """Context kept before a match, so the match shows even in a narrow terminal."""
@@ -77,8 +54,8 @@ def _flat(text: str) -> str:
 class PassageList(OptionList):
     """Documents as headings, passages under them; ``enter`` on a passage chooses it."""
 
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
         self._targets: dict[str, Target] = {}
 
     def show_groups(self, groups: Sequence[PassageGroup]) -> None:

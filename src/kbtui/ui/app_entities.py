@@ -1,0 +1,179 @@
+"""The App's part in entities: indexing them in the background and routing what widgets ask.
+
+The work itself is the Session's (:meth:`~kbtui.session.Session.index_mentions`,
+:meth:`~kbtui.session.Session.entity_passages`); here it runs in workers,
+shows progress, and answers the messages the reader, the entity browser and
+the palette post (:class:`~kbtui.ui.messages.ShowEntity`,
+:class:`~kbtui.ui.messages.FilterByEntity`, :class:`~kbtui.ui.messages.SaveEntity`).
+:class:`~kbtui.ui.app.KbtuiApp` is built on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.markup import escape
+from textual.widgets import ProgressBar
+from textual.worker import Worker, get_current_worker
+
+from kbtui.documents.model import Document
+from kbtui.entities.mentions import IndexCancelled, MentionIndex
+from kbtui.entities.model import EntityRecord
+from kbtui.scripts.views import Variant
+from kbtui.session import Session
+from kbtui.session.entities import entity_rows
+from kbtui.session.passages import EntityPassages, Target
+from kbtui.ui.doclist import DocumentList
+from kbtui.ui.messages import FilterByEntity, OpenDocument, SaveEntity, ShowEntity
+from kbtui.ui.naming import mention_index
+from kbtui.ui.pane import DocumentPane
+from kbtui.ui.screens.entities import EntityBrowserScreen
+from kbtui.ui.screens.passages import PassagesScreen
+from kbtui.view.sanitize import one_line
+
+
+class EntityRoutes(App[None]):
+    """The entity half of the App: workers over the session, and the messages' routes."""
+
+    session: Session
+
+    @property
+    def pane(self) -> DocumentPane:
+        """The reader pane."""
+        return self.query_one(DocumentPane)
+
+    @property
+    def doc_list(self) -> DocumentList:
+        """The document list."""
+        return self.query_one(DocumentList)
+
+    def _from_worker(
+        self, worker: Worker[Any], callback: Callable[..., object], *args: Any
+    ) -> None:
+        """Run ``callback`` on the UI thread unless the worker was cancelled (on quit)."""
+        if not worker.is_cancelled:
+            self.call_from_thread(callback, *args)
+
+    # -- indexing --------------------------------------------------------------
+
+    def reindex_entities(self, done: str | None = None) -> None:
+        """Build the registry and the mention index in the background, again after an edit.
+
+        The old index keeps answering until the new one is ready; then ``done``
+        is shown. The user's records are read here, on the UI thread that owns the store.
+        """
+        user = self.session.user_records()
+        self._index_entities(user, self.session.mention_index, self.pane.doc, done)
+
+    @work(thread=True, exclusive=True, group="entities")
+    def _index_entities(
+        self,
+        user: list[EntityRecord],
+        previous: MentionIndex | None,
+        doc: Document | None,
+        done: str | None,
+    ) -> None:
+        """The session's indexing, off the UI thread; meanwhile the open document
+        gets its new mentions at once."""
+        worker = get_current_worker()
+        try:
+            built = self.session.index_mentions(
+                user,
+                previous,
+                doc,
+                preview=lambda index: self._from_worker(
+                    worker, self.pane.refresh_mentions, index, doc
+                ),
+                progress=lambda d, t: self._from_worker(worker, self._index_progress, d, t),
+                cancelled=lambda: worker.is_cancelled,
+            )
+        except IndexCancelled:
+            return
+        self._from_worker(worker, self._entities_ready, built.index, built.problems, done)
+
+    def _index_progress(self, done: int, total: int) -> None:
+        """Show the progress bar only for a build that takes a while (not a cached start)."""
+        if done < total:
+            bar = self.query_one("#scan-progress", ProgressBar)
+            bar.display = True
+            bar.update(total=total, progress=done)
+
+    def _entities_ready(self, index: MentionIndex, problems: list[str], done: str | None) -> None:
+        first = self.session.mention_index is None
+        self.session.mention_index = index
+        self.query_one("#scan-progress", ProgressBar).display = False
+        self.pane.refresh_mentions()
+        for screen in self.screen_stack:
+            if isinstance(screen, EntityBrowserScreen):
+                screen.set_rows(entity_rows(index))
+        for problem in problems if first else []:
+            self.notify(problem, severity="warning", markup=False)
+        if done:
+            self.notify(done, markup=False)
+
+    @on(SaveEntity)
+    def _save_entity(self, message: SaveEntity) -> None:
+        """Save an entity edit as a user record, then index again."""
+        self.session.save_entity(message.record)
+        self.reindex_entities(message.done)
+
+    # -- browsing --------------------------------------------------------------
+
+    def action_entities(self) -> None:
+        """Every entity: filter, list passages, rename, merge, filter the documents."""
+        index = mention_index(self.session, self)
+        if index is not None:
+            self.push_screen(EntityBrowserScreen(self.session, entity_rows(index)))
+
+    @on(ShowEntity)
+    def _show_entity(self, message: ShowEntity) -> None:
+        """The passages naming an entity, in a panel."""
+        index = mention_index(self.session, self)
+        if index is not None and message.entity_id in index.registry:
+            self._entity_passages(index, message.entity_id, message.exclude, self.pane.variant)
+
+    @work(thread=True, exclusive=True, group="passages")
+    def _entity_passages(
+        self,
+        index: MentionIndex,
+        entity_id: str,
+        exclude: tuple[str, int] | None,
+        variant: Variant,
+    ) -> None:
+        """Load each document naming the entity for its context lines, off the UI thread."""
+        worker = get_current_worker()
+        found = self.session.entity_passages(index, entity_id, exclude, variant)
+        self._from_worker(worker, self._show_passages, found)
+
+    def _show_passages(self, found: EntityPassages) -> None:
+        if not found.groups:
+            self.notify(f"No other passage names {found.name}", markup=False)
+            return
+        title = escape(one_line(found.title, 300))  # a name may hold "["
+        self.push_screen(PassagesScreen(title, found.groups), self._passage_chosen)
+
+    def _passage_chosen(self, target: Target | None) -> None:
+        """Go to the chosen passage, closing the entity browser if it led there."""
+        if target is None:
+            return
+        self._close_browser()
+        self.post_message(OpenDocument(*target))
+
+    def _close_browser(self) -> None:
+        while isinstance(self.screen, EntityBrowserScreen):
+            self.pop_screen()
+
+    @on(FilterByEntity)
+    def _filter_documents(self, message: FilterByEntity) -> None:
+        """Show only the documents naming an entity in the list (escape there clears it)."""
+        index = mention_index(self.session, self)
+        entity = index.registry.get(message.entity_id) if index is not None else None
+        if index is None or entity is None:
+            return
+        ids = frozenset(doc_id for doc_id, _ in index.documents_for(message.entity_id))
+        self.doc_list.entity_filter = (entity.name, ids)
+        self._close_browser()
+        self.doc_list.table.focus()

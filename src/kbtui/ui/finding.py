@@ -1,0 +1,76 @@
+"""The find keys of the reader pane: ``/`` finds in the document, ``n``/``N`` step.
+
+Matches are found in the reading view, script-insensitively (``多雲`` finds
+``多云``), and kept as source offsets, so they survive a script toggle; the
+pane's subtitle says ``match 2/7`` while the cursor is on one.
+"""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from kbtui.search.scan import find_all
+from kbtui.ui.pane_base import PaneBase
+from kbtui.ui.screens.dialogs import LineInputScreen
+
+
+class FindActions(PaneBase):
+    """The find keys, one of the groups :class:`~kbtui.ui.pane.DocumentPane` is made of."""
+
+    FIND_BINDINGS = [
+        Binding("slash", "find", "Find", key_display="/", id="reader.find"),
+        Binding("n", "find_next", "Next match", show=False, id="reader.find_next"),
+        Binding("N", "find_previous", "Previous match", show=False, id="reader.find_previous"),
+    ]
+
+    def action_find(self) -> None:
+        """Find in the document, in any script (``多雲`` finds ``多云``)."""
+        if self.doc is None:
+            return
+
+        def entered(query: str | None) -> None:
+            if query:
+                self._find(query)
+
+        self.app.push_screen(LineInputScreen("Find in document", self._find_query), entered)
+
+    def _find(self, query: str) -> None:
+        assert self.reading is not None
+        self._find_query = query
+        self._matches = [
+            self.reading.map.range_to_source(s, e) for s, e in find_all(self.reading.text, query)
+        ]
+        if not self._matches:
+            self._match_index = None
+            self.reader.set_matches([])
+            self._update_subtitle()
+            self.app.notify(f"Not found: {query}", severity="warning", markup=False)
+            return
+        cursor = self.reader.cursor_source
+        index = next((i for i, (s, _) in enumerate(self._matches) if s >= cursor), 0)
+        self._go_to_match(index)
+
+    def _go_to_match(self, index: int) -> None:
+        self._match_index = index % len(self._matches)
+        start, _ = self._matches[self._match_index]
+        self.reader.set_matches(self._matches, self._match_index)
+        self.jump(start)
+        self._update_subtitle()
+
+    def action_find_next(self) -> None:
+        """The next match."""
+        self._step_match(1)
+
+    def action_find_previous(self) -> None:
+        """The previous match."""
+        self._step_match(-1)
+
+    def _step_match(self, step: int) -> None:
+        if self.doc is None:
+            return
+        if self._matches and self._match_index is not None:
+            self._go_to_match(self._match_index + step)
+        elif self._find_query:  # the last query, in the document opened since
+            self._find(self._find_query)
+        else:
+            self.app.notify("Nothing to repeat: / finds in the document first")

@@ -1,0 +1,145 @@
+"""What the reader pane knows of the open document, shared by the pane's groups of keys.
+
+The pane's keys come in groups, each its own module: annotations
+(:mod:`.annotating`), scripts (:mod:`.scripting`), find (:mod:`.finding`),
+entities (:mod:`.naming`). Each is a class over :class:`PaneBase`, which
+holds the state they share (the document, its reading view, the view on
+screen, its annotations) and the few moves they all make (jump, redraw the
+annotations, show a view); :class:`~kbtui.ui.pane.DocumentPane` puts them
+together. The pane reaches the corpus and the store through the
+:class:`~kbtui.session.Session` it is given, and the rest of the screen only
+by messages.
+"""
+
+from __future__ import annotations
+
+from textual.containers import Vertical
+
+from kbtui.annotations.model import Annotation, Kind
+from kbtui.annotations.store import Store
+from kbtui.documents.model import Document
+from kbtui.scripts.views import ConversionCache, Variant
+from kbtui.session import Session
+from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
+from kbtui.ui.reader import Reader
+from kbtui.ui.text import safe_line
+from kbtui.view.textview import TextView
+
+VARIANT_LABELS = {
+    Variant.ORIGINAL: "original",
+    Variant.SIMPLIFIED: "简体 simplified",
+    Variant.TRADITIONAL: "繁體 traditional",
+    Variant.TAIWAN: "臺灣 taiwan",
+    Variant.HONGKONG: "香港 hong kong",
+}
+
+
+class PaneBase(Vertical):
+    """The open document and its views; see the module's docstring."""
+
+    def __init__(self, session: Session, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session = session
+        self.doc: Document | None = None
+        self.reading: TextView | None = None
+        """The document's reading view (Markdown rendered), in its own script."""
+        self.view: TextView | None = None
+        """The view on screen: :attr:`reading` converted to :attr:`variant`."""
+        self.variant = Variant.ORIGINAL
+        self.annotations: list[Annotation] = []
+        self._cache = ConversionCache()
+        self._find_query = ""
+        self._matches: list[tuple[int, int]] = []
+        self._match_index: int | None = None
+
+    @property
+    def store(self) -> Store:
+        """The annotation store."""
+        return self.session.store
+
+    @property
+    def reader(self) -> Reader:
+        """The reader widget."""
+        return self.query_one(Reader)
+
+    def jump(self, source_offset: int, source_end: int | None = None) -> None:
+        """Move the cursor to a source offset, remembering where it was (``alt+left``)."""
+        self.session.history.push(self.here())
+        self.reader.move_to_source(source_offset)
+        self.reader.focus()
+
+    def here(self) -> tuple[str, int] | None:
+        """The open document and the cursor's source offset."""
+        if self.doc is None or self.view is None:
+            return None
+        return self.doc.id, self.reader.cursor_source
+
+    def refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
+        """Redraw highlights, sidebar and list row from ``annotations`` (else the store's)."""
+        if self.doc is None:
+            return
+        doc = self.doc
+        if annotations is None:
+            annotations = self.store.anchored_annotations(doc.id, doc.source)
+        self.annotations = annotations
+        self.reader.set_highlights(
+            (a.start, a.end, _overlay_style(a)) for a in self.annotations if a.placed
+        )
+        self._post_annotations()
+        self.post_message(AnnotationsChanged(doc.id))
+
+    def _post_annotations(self) -> None:
+        """Tell the sidebar what the reader shows (quotes in the view's script)."""
+        if self.doc is not None:
+            tags = list(self.store.doc_state(self.doc.id).tags)
+            quotes = [self._shown_quote(a) for a in self.annotations]
+            self.post_message(AnnotationsShown(self.doc, tags, list(self.annotations), quotes))
+
+    def _shown_quote(self, annotation: Annotation) -> str:
+        """The annotation's text as the current view shows it (its script, no markup)."""
+        if self.view is None or not annotation.placed:
+            return annotation.quote
+        start, end = self.view.map.range_to_view(annotation.start, annotation.end)
+        return self.view.text[start:end] or annotation.quote
+
+    def _display(self, view: TextView, cursor_source: int | None) -> None:
+        self.view = view
+        self.reader.show(view, cursor_source=cursor_source)
+        self._update_titles()
+        if self.annotations:
+            self._post_annotations()
+
+    def _update_titles(self) -> None:
+        if self.doc is None:
+            return
+        self.border_title = safe_line(self.doc.meta.title, 200)
+        self._update_subtitle()
+
+    def _update_subtitle(self) -> None:
+        """Script, the find match the cursor stands on (``match 2/5``), and how far in."""
+        if self.doc is None:
+            return
+        parts = [VARIANT_LABELS[self.variant], str(self.doc.script)]
+        if self._matches and self._match_index is not None:
+            start, end = self._matches[self._match_index]
+            if start <= self.reader.cursor_source <= end:
+                parts.append(f"match {self._match_index + 1}/{len(self._matches)}")
+        if self.view is not None and self.view.text:
+            parts.append(f"{100 * self.reader.cursor // max(1, len(self.view.text))}%")
+        self.border_subtitle = " · ".join(parts)
+
+    def _selection(self) -> tuple[int, int] | None:
+        """The selection's source range, if it holds anything."""
+        selection = self.reader.selection_source
+        if selection is None or selection[0] >= selection[1]:
+            return None
+        return selection
+
+
+def _overlay_style(annotation: Annotation) -> str:
+    """The reader's overlay key for an annotation (colour, underline or bookmark)."""
+    if annotation.kind == Kind.UNDERLINE:
+        return f"underline-{annotation.colour.value}"
+    if annotation.kind == Kind.BOOKMARK:
+        return "bookmark"
+    return annotation.colour.value
