@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbtui.view.markdown import BULLET, QUOTE_BAR, RULE, render
+from kbtui.view.blocks import BULLET, QUOTE_BAR, RULE
+from kbtui.view.markdown import render
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import STYLE_NAMES, TextView
 

@@ -17,7 +17,9 @@ the terminal never obeys the document.
 The renderer is a single forward pass, linear in the input: runs of plain
 lines are matched by one regular expression and copied whole (a plain 5 MB
 text is a single map segment). This module handles the block structure, line
-by line; :mod:`kbtui.view.inline` renders what is inside a line, and a
+by line, deciding how lines group into blocks; :mod:`kbtui.view.blocks`
+knows the block syntax and writes the blocks that are one line each,
+:mod:`kbtui.view.inline` what is inside a line, and a
 :class:`~kbtui.view.writer.ViewWriter` records the view and its map.
 
 Not supported, by design or for now: indented code blocks (Chinese text is
@@ -28,43 +30,26 @@ rendered on its own).
 
 from __future__ import annotations
 
-import re
-
-from kbtui.view.inline import DROPPED_TAGS, URL, render_inline, url_end
+from kbtui.view.blocks import (
+    FENCE_OPEN,
+    HTML_TAGS_LINE,
+    MAX_SHORTCODE,
+    PLAIN_LINES,
+    SETEXT_UNDERLINE,
+    TEXT_LINES,
+    LineBlocks,
+    fence_close,
+    is_paragraph,
+    line_end,
+    math_close,
+)
+from kbtui.view.inline import URL, url_end
 from kbtui.view.placeholders import shortcode_label
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span, TextView
 from kbtui.view.writer import ViewWriter
 
-BULLET = "• "
-"""What a ``-``, ``*`` or ``+`` list marker is shown as."""
-
-QUOTE_BAR = "▎ "
-"""What each ``>`` of a block quote is shown as."""
-
-RULE = "─" * 24
-"""What a horizontal rule is shown as (the reader does not stretch it)."""
-
 _PARA, _QUOTE, _OTHER, _BLANK = range(4)  # what the previous line was
-
-# One line of plain Markdown text: no block marker at its start, no inline
-# marker anywhere, no trailing white space. A run of them is copied whole.
-_MD_RUN = re.compile(r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&])[^\n\\`*_~\[\]!<$&{]*(?<=\S)\n)+")
-_TEXT_RUN = re.compile(r"(?:[^\n]*\S\n)+")
-
-_ATX = re.compile(r"(#{1,6})(?:[ \t]+|$)")
-_SETEXT = re.compile(r"=+|-+")
-_RULE = re.compile(r"([-*_])(?:[ \t]*\1){2,}")
-_LIST = re.compile(r"(?:([-*+])|\d{1,9}[.)])(?:[ \t]+|$)")
-_TASK = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
-_QUOTE_PREFIX = re.compile(r"(?:>[ \t]?)+")
-_FENCE = re.compile(r"(`{3,})[^`]*|(~{3,}).*")
-_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t\r]*$", re.M)
-_MATH_LINE = re.compile(r"^[ \t]*\$\$[ \t\r]*$", re.M)
-_HTML_LINE = re.compile(
-    r"(?:</?(?:" + "|".join(sorted(DROPPED_TAGS)) + r")\b[^<>]*>[ \t]*)+", re.IGNORECASE
-)
-_MAX_SHORTCODE = 4000  # a multi-line shortcode longer than this is taken for a stray "{{<"
 
 
 def render(source: str, body_start: int = 0, *, markdown: bool = True) -> TextView:
@@ -97,12 +82,13 @@ class _Renderer:
         self.blank_end = -1
         """View offset after the last blank line written (a second one is never added)."""
         self._finds: dict[str, tuple[int, int]] = {}
+        self.blocks = LineBlocks(self.out, self.find)
 
     def run(self, body_start: int) -> TextView:
         """Render the body and return the view."""
         src, n, out = self.src, len(self.src), self.out
         out.drop_to(body_start)
-        run_re = _MD_RUN if self.markdown else _TEXT_RUN
+        run_re = PLAIN_LINES if self.markdown else TEXT_LINES
         pos = body_start
         while pos < n:
             if self.prev != _QUOTE:
@@ -133,18 +119,21 @@ class _Renderer:
         out = self.out
         v0 = out.vpos
         out.copy_to(end)
-        for m in URL.finditer(self.src, start, end):
-            stop = url_end(self.src, m.start(), m.end())
-            self._link_span(v0 + m.start() - start, v0 + stop - start, m.start(), stop)
+        self._bare_urls(start, end, v0)
         last = self.src.rfind("\n", start, end - 1) + 1 or start
         single = last <= start and self.prev != _PARA
         self.para = (v0 + last - start, out.vpos - 1) if single else None
         self.prev = _PARA
 
-    def _link_span(self, vstart: int, vend: int, start: int, end: int) -> None:
-        if vend > vstart:
-            self.out.spans.append(Span(vstart, vend, "link"))
-            self.out.links.append((vstart, vend, clean(self.src[start:end])))
+    def _bare_urls(self, start: int, end: int, vstart: int) -> None:
+        """Style and list the bare URLs of source ``[start, end)``, copied to view ``vstart``."""
+        out, src = self.out, self.src
+        for m in URL.finditer(src, start, end):
+            stop = url_end(src, m.start(), m.end())
+            if stop > m.start():
+                view = (vstart + m.start() - start, vstart + stop - start)
+                out.spans.append(Span(*view, "link"))
+                out.links.append((*view, clean(src[m.start() : stop])))
 
     def _line(self, ls: int, le: int, nxt: int) -> int:
         """Render the line ``[ls, le)`` (``nxt`` follows its newline); return where to go on."""
@@ -174,11 +163,11 @@ class _Renderer:
         out = self.out
         was_para, vstart = self.prev == _PARA, out.vpos
         if self.src[cs] == ">" and cs - ls < 4:
-            self._quote(cs, ce)
-        elif self.prev == _QUOTE and _is_paragraph(self.src, cs, ce):
-            self._lazy_quote(ls, ce)
+            self.prev = _QUOTE if self.blocks.quote(cs, ce) else _OTHER
+        elif self.prev == _QUOTE and is_paragraph(self.src, cs, ce):
+            self.blocks.lazy_quote(ls, ce)
         else:
-            self.prev = self._content(ls, ce)
+            self.prev = _PARA if self.blocks.content(ls, ce) else _OTHER
             if self.prev == _PARA and not was_para:
                 self.para = (vstart, out.vpos)
         return self._end_line(vstart, le, nxt)
@@ -199,7 +188,7 @@ class _Renderer:
         """Lines that are not one view line each; 0 when this line is an ordinary one."""
         src, c = self.src, self.src[cs]
         if c in "`~":
-            m = _FENCE.fullmatch(src, cs, ce)
+            m = FENCE_OPEN.fullmatch(src, cs, ce)
             if m:
                 return self._fenced(ls, nxt, m.group(1) or m.group(2))
         elif c == "$" and ce - cs == 2 and src[cs + 1] == "$":
@@ -208,7 +197,7 @@ class _Renderer:
             return self._html_line(ls, cs, ce, le, nxt)
         elif c == "{":
             return self._shortcode_block(ls, cs, le)
-        elif c in "=-" and para and cs - ls < 4 and _SETEXT.fullmatch(src, cs, ce):
+        elif c in "=-" and para and cs - ls < 4 and SETEXT_UNDERLINE.fullmatch(src, cs, ce):
             return self._setext(para, 1 if c == "=" else 2, nxt)
         return 0
 
@@ -240,11 +229,6 @@ class _Renderer:
         out.drop_to(upto)
         self.pending = self.pending_nl = -1
 
-    def _next_line(self, pos: int) -> tuple[int, int]:
-        """End and next start of the line holding ``pos``."""
-        nl = self.src.find("\n", pos)
-        return (len(self.src), len(self.src)) if nl < 0 else (nl, nl + 1)
-
     def _setext(self, para: tuple[int, int], level: int, nxt: int) -> int:
         """``===`` or ``---`` under a one-line paragraph: that line is a heading."""
         out = self.out
@@ -258,19 +242,15 @@ class _Renderer:
 
     def _fenced(self, ls: int, nxt: int, fence: str) -> int:
         """A fenced code block: fences dropped, content verbatim."""
-        src = self.src
-        m = _FENCE_LINE.search(src, nxt)
-        while m and (m.group(1)[0] != fence[0] or len(m.group(1)) < len(fence)):
-            m = _FENCE_LINE.search(src, m.end())
-        close, after = (m.start(), self._next_line(m.end())[1]) if m else (len(src), len(src))
+        close, after = fence_close(self.src, nxt, fence)
         return self._verbatim(ls, nxt, close, after, "code_block")
 
     def _math_block(self, ls: int, nxt: int) -> int:
         """A ``$$`` display math block, shown verbatim; 0 when it is never closed."""
-        m = _MATH_LINE.search(self.src, nxt)
-        if not m:
+        found = math_close(self.src, nxt)
+        if found is None:
             return 0
-        return self._verbatim(ls, nxt, m.start(), self._next_line(m.end())[1], "math")
+        return self._verbatim(ls, nxt, *found, "math")
 
     def _verbatim(self, ls: int, start: int, close: int, after: int, style: str) -> int:
         """Drop ``[ls, start)`` and ``[close, after)``, show the lines between as they are."""
@@ -293,11 +273,11 @@ class _Renderer:
             j = self.find("-->", cs + 4)
             if j < 0:
                 return 0
-            cle, cnext = self._next_line(j + 3)
+            cle, cnext = line_end(src, j + 3)
             if src[j + 3 : cle].strip():
                 return 0 if j < le else self._after_block(ls, j + 3, None, cle, cnext)
             return self._hide(ls, cnext)
-        if _HTML_LINE.fullmatch(src, cs, ce):
+        if HTML_TAGS_LINE.fullmatch(src, cs, ce):
             return self._hide(ls, nxt)
         return 0
 
@@ -307,9 +287,9 @@ class _Renderer:
         if not src.startswith(("{{<", "{{%"), cs):
             return 0
         j = self.find(">}}" if src[cs + 2] == "<" else "%}}", cs + 3)
-        if j < le or j - cs > _MAX_SHORTCODE:
+        if j < le or j - cs > MAX_SHORTCODE:
             return 0
-        cle, cnext = self._next_line(j + 3)
+        cle, cnext = line_end(src, j + 3)
         self._flush_pending(ls)
         self.out.copy_to(cs)
         return self._after_block(ls, j + 3, shortcode_label(src[cs + 3 : j]), cle, cnext)
@@ -327,119 +307,13 @@ class _Renderer:
         ce = cle
         while ce > end and self.src[ce - 1] in " \t\r":
             ce -= 1
-        self._inline(end, ce)
+        self.blocks.inline(end, ce)
         self.prev = _OTHER
         return self._end_line(v0, cle, cnext)
-
-    # -- block content ---------------------------------------------------
-
-    def _content(self, start: int, ce: int) -> int:
-        """A heading, rule, list item or paragraph line; returns which kind."""
-        src, out = self.src, self.out
-        cs = start
-        while cs < ce and src[cs] in " \t":
-            cs += 1
-        self._indent(start, cs)
-        c = src[cs] if cs < ce else ""
-        if c == "#" and cs - start < 4:
-            m = _ATX.match(src, cs, ce)
-            if m:
-                self._heading(len(m.group(1)), m.end(), ce)
-                return _OTHER
-        if c in ("-", "*", "_") and _RULE.fullmatch(src, cs, ce):
-            v0 = out.vpos
-            out.replace_to(ce, RULE)
-            out.span(v0, "rule")
-            return _OTHER
-        if c and c in "-*+0123456789":
-            m = _LIST.match(src, cs, ce)
-            if m:
-                self._list_item(m, ce)
-                return _OTHER
-        self._inline(cs, ce)
-        return _PARA if cs < ce else _OTHER
-
-    def _indent(self, start: int, end: int) -> None:
-        """Copy indentation, a tab widened to the next multiple of four columns."""
-        out, col = self.out, 0
-        for i in range(start, end):
-            if self.src[i] == "\t":
-                out.copy_to(i)
-                out.replace_to(i + 1, " " * (4 - col % 4))
-                col += 4 - col % 4
-            else:
-                col += 1
-        out.copy_to(end)
-
-    def _heading(self, level: int, cs: int, ce: int) -> None:
-        """An ATX heading: ``#`` marks and any closing ``#`` run dropped."""
-        src, out = self.src, self.out
-        end = ce
-        while end > cs and src[end - 1] == "#":
-            end -= 1
-        if end > cs and end < ce and src[end - 1] not in " \t":
-            end = ce  # "C#": not a closing sequence
-        while end > cs and src[end - 1] in " \t":
-            end -= 1
-        out.drop_to(cs)
-        v0 = out.vpos
-        self._inline(cs, end)
-        if out.vpos > v0:
-            out.span(v0, f"heading{level}")
-            out.headings.append(Heading(level, v0, clean(out.text_since(v0)).strip()))
-        out.drop_to(ce)
-
-    def _list_item(self, m: re.Match[str], ce: int) -> None:
-        """A list item: a bullet for ``-``/``*``/``+``, the number kept, indentation kept."""
-        out = self.out
-        v0 = out.vpos
-        if m.group(1):
-            out.replace_to(m.end(), BULLET)
-            out.spans.append(Span(v0, v0 + 1, "list_marker"))
-        else:
-            out.copy_to(m.end())
-            out.spans.append(Span(v0, v0 + len(m.group().rstrip()), "list_marker"))
-        task = _TASK.match(self.src, m.end(), ce)
-        if task:
-            v1 = out.vpos
-            out.replace_to(task.end(), "☐ " if task.group(1) == " " else "☑ ")
-            out.spans.append(Span(v1, v1 + 1, "list_marker"))
-        self._inline(out.pos, ce)
-
-    def _quote(self, cs: int, ce: int) -> None:
-        """A block quote line: each ``>`` shown as a bar, the rest as block content."""
-        out = self.out
-        out.copy_to(cs)
-        prefix = _QUOTE_PREFIX.match(self.src, cs, ce)
-        assert prefix is not None
-        v0 = out.vpos
-        out.replace_to(prefix.end(), QUOTE_BAR * prefix.group().count(">"))
-        kind = self._content(prefix.end(), ce)
-        out.span(v0, "quote")
-        self.prev = _QUOTE if kind == _PARA else _OTHER
-
-    def _lazy_quote(self, ls: int, ce: int) -> None:
-        """A line continuing a quoted paragraph without its ``>``."""
-        out = self.out
-        v0 = out.vpos
-        out.replace_to(ls, QUOTE_BAR)
-        self._content(ls, ce)
-        out.span(v0, "quote")
 
     def _text(self, ls: int, ce: int) -> None:
         """A line of plain text (``markdown=False``): copied, bare URLs styled."""
         out = self.out
         v0 = out.vpos
         out.copy_to(ce)
-        for m in URL.finditer(self.src, ls, ce):
-            stop = url_end(self.src, m.start(), m.end())
-            self._link_span(v0 + m.start() - ls, v0 + stop - ls, m.start(), stop)
-
-    def _inline(self, start: int, end: int) -> None:
-        """Inline Markdown of ``[start, end)`` (part of one line)."""
-        render_inline(self.out, self.find, start, end)
-
-
-def _is_paragraph(src: str, cs: int, ce: int) -> bool:
-    """Whether a line starting at ``cs`` is plain paragraph text (no block marker)."""
-    return not (_ATX.match(src, cs, ce) or _RULE.fullmatch(src, cs, ce) or _LIST.match(src, cs, ce))
+        self._bare_urls(ls, ce, v0)

@@ -1,0 +1,210 @@
+"""Markdown blocks: what a line is, where a block that spans lines ends, one-line blocks.
+
+:mod:`kbtui.view.markdown` makes one pass over a document's lines, deciding
+how lines group: blank lines collapse, fences and ``$$`` blocks run to their
+closing line, comments and bare tags hide, a quote goes on lazily. The
+questions it asks of the source (is this line a heading, a list item, a
+fence? where does this fenced block close?) are answered here, by regular
+expressions matched at a line's content and pure functions over the source;
+and the blocks that are one line each (heading, rule, list item, quote line,
+paragraph line) are written here by :class:`LineBlocks`. Apart from the
+document pass because none of it looks beyond its line, or keeps state
+between lines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from kbtui.view.inline import DROPPED_TAGS, render_inline
+from kbtui.view.sanitize import clean
+from kbtui.view.textview import Heading, Span
+from kbtui.view.writer import ViewWriter
+
+BULLET = "• "
+"""What a ``-``, ``*`` or ``+`` list marker is shown as."""
+
+QUOTE_BAR = "▎ "
+"""What each ``>`` of a block quote is shown as."""
+
+RULE = "─" * 24
+"""What a horizontal rule is shown as (the reader does not stretch it)."""
+
+PLAIN_LINES = re.compile(
+    r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&])[^\n\\`*_~\[\]!<$&{]*(?<=\S)\n)+"
+)
+"""A run of plain Markdown lines: no block marker at the start, no inline marker
+anywhere, no trailing white space. Such a run is copied whole."""
+
+TEXT_LINES = re.compile(r"(?:[^\n]*\S\n)+")
+"""A run of lines without trailing white space, copied whole when Markdown is off."""
+
+ATX_HEADING = re.compile(r"(#{1,6})(?:[ \t]+|$)")
+SETEXT_UNDERLINE = re.compile(r"=+|-+")
+THEMATIC_BREAK = re.compile(r"([-*_])(?:[ \t]*\1){2,}")
+LIST_MARKER = re.compile(r"(?:([-*+])|\d{1,9}[.)])(?:[ \t]+|$)")
+"""A list item's marker; group 1 is the bullet character of an unordered item."""
+TASK_BOX = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
+QUOTE_MARKERS = re.compile(r"(?:>[ \t]?)+")
+FENCE_OPEN = re.compile(r"(`{3,})[^`]*|(~{3,}).*")
+"""An opening code fence line; group 1 or 2 is the fence."""
+HTML_TAGS_LINE = re.compile(
+    r"(?:</?(?:" + "|".join(sorted(DROPPED_TAGS)) + r")\b[^<>]*>[ \t]*)+", re.IGNORECASE
+)
+"""A line of nothing but HTML tags the reader drops."""
+
+MAX_SHORTCODE = 4000
+"""A multi-line shortcode longer than this is taken for a stray ``{{<``."""
+
+_FENCE_LINE = re.compile(r"^[ \t]*(`{3,}|~{3,})[ \t\r]*$", re.M)
+_MATH_LINE = re.compile(r"^[ \t]*\$\$[ \t\r]*$", re.M)
+
+
+def line_end(src: str, pos: int) -> tuple[int, int]:
+    """End and next start of the line holding ``pos``."""
+    nl = src.find("\n", pos)
+    return (len(src), len(src)) if nl < 0 else (nl, nl + 1)
+
+
+def fence_close(src: str, start: int, fence: str) -> tuple[int, int]:
+    """Start of the line closing ``fence`` from ``start``, and the start of the line after.
+
+    A fence closes on a line of the same character, at least as long; an
+    unclosed fence runs to the end of the text.
+    """
+    m = _FENCE_LINE.search(src, start)
+    while m and (m.group(1)[0] != fence[0] or len(m.group(1)) < len(fence)):
+        m = _FENCE_LINE.search(src, m.end())
+    return (m.start(), line_end(src, m.end())[1]) if m else (len(src), len(src))
+
+
+def math_close(src: str, start: int) -> tuple[int, int] | None:
+    """Like :func:`fence_close` for a ``$$`` block; ``None`` when it never closes."""
+    m = _MATH_LINE.search(src, start)
+    return (m.start(), line_end(src, m.end())[1]) if m else None
+
+
+def heading_end(src: str, start: int, end: int) -> int:
+    """End of an ATX heading's text in ``[start, end)``: its closing ``#`` run left out."""
+    stop = end
+    while stop > start and src[stop - 1] == "#":
+        stop -= 1
+    if stop > start and stop < end and src[stop - 1] not in " \t":
+        stop = end  # "C#": not a closing sequence
+    while stop > start and src[stop - 1] in " \t":
+        stop -= 1
+    return stop
+
+
+def is_paragraph(src: str, cs: int, ce: int) -> bool:
+    """Whether a line starting at ``cs`` is plain paragraph text (no block marker)."""
+    return not (
+        ATX_HEADING.match(src, cs, ce)
+        or THEMATIC_BREAK.fullmatch(src, cs, ce)
+        or LIST_MARKER.match(src, cs, ce)
+    )
+
+
+class LineBlocks:
+    """Writes the blocks that are one line each: heading, rule, list item, quote line, text.
+
+    The document pass (:mod:`kbtui.view.markdown`) decides that a line is one
+    of these and where it stands among blank lines and quotes; this writes it.
+    """
+
+    def __init__(self, out: ViewWriter, find: Callable[[str, int], int]) -> None:
+        self.out, self.find, self.src = out, find, out.source
+
+    def content(self, start: int, ce: int) -> bool:
+        """A heading, rule, list item or paragraph line; whether it was paragraph text."""
+        src, out = self.src, self.out
+        cs = start
+        while cs < ce and src[cs] in " \t":
+            cs += 1
+        self._indent(start, cs)
+        c = src[cs] if cs < ce else ""
+        if c == "#" and cs - start < 4:
+            m = ATX_HEADING.match(src, cs, ce)
+            if m:
+                self._heading(len(m.group(1)), m.end(), ce)
+                return False
+        if c in ("-", "*", "_") and THEMATIC_BREAK.fullmatch(src, cs, ce):
+            v0 = out.vpos
+            out.replace_to(ce, RULE)
+            out.span(v0, "rule")
+            return False
+        if c and c in "-*+0123456789":
+            m = LIST_MARKER.match(src, cs, ce)
+            if m:
+                self._list_item(m, ce)
+                return False
+        self.inline(cs, ce)
+        return cs < ce
+
+    def _indent(self, start: int, end: int) -> None:
+        """Copy indentation, a tab widened to the next multiple of four columns."""
+        out, col = self.out, 0
+        for i in range(start, end):
+            if self.src[i] == "\t":
+                out.copy_to(i)
+                out.replace_to(i + 1, " " * (4 - col % 4))
+                col += 4 - col % 4
+            else:
+                col += 1
+        out.copy_to(end)
+
+    def _heading(self, level: int, cs: int, ce: int) -> None:
+        """An ATX heading: ``#`` marks and any closing ``#`` run dropped."""
+        out = self.out
+        out.drop_to(cs)
+        v0 = out.vpos
+        self.inline(cs, heading_end(self.src, cs, ce))
+        if out.vpos > v0:
+            out.span(v0, f"heading{level}")
+            out.headings.append(Heading(level, v0, clean(out.text_since(v0)).strip()))
+        out.drop_to(ce)
+
+    def _list_item(self, m: re.Match[str], ce: int) -> None:
+        """A list item: a bullet for ``-``/``*``/``+``, the number kept, indentation kept."""
+        out = self.out
+        v0 = out.vpos
+        if m.group(1):
+            out.replace_to(m.end(), BULLET)
+            out.spans.append(Span(v0, v0 + 1, "list_marker"))
+        else:
+            out.copy_to(m.end())
+            out.spans.append(Span(v0, v0 + len(m.group().rstrip()), "list_marker"))
+        task = TASK_BOX.match(self.src, m.end(), ce)
+        if task:
+            v1 = out.vpos
+            out.replace_to(task.end(), "☐ " if task.group(1) == " " else "☑ ")
+            out.spans.append(Span(v1, v1 + 1, "list_marker"))
+        self.inline(out.pos, ce)
+
+    def quote(self, cs: int, ce: int) -> bool:
+        """A block quote line: each ``>`` shown as a bar, the rest as block content.
+
+        Returns whether the content was paragraph text (a lazy line may continue it).
+        """
+        out = self.out
+        out.copy_to(cs)
+        prefix = QUOTE_MARKERS.match(self.src, cs, ce)
+        assert prefix is not None
+        v0 = out.vpos
+        out.replace_to(prefix.end(), QUOTE_BAR * prefix.group().count(">"))
+        para = self.content(prefix.end(), ce)
+        out.span(v0, "quote")
+        return para
+
+    def lazy_quote(self, ls: int, ce: int) -> None:
+        """A line continuing a quoted paragraph without its ``>``."""
+        out = self.out
+        v0 = out.vpos
+        out.replace_to(ls, QUOTE_BAR)
+        self.content(ls, ce)
+        out.span(v0, "quote")
+
+    def inline(self, start: int, end: int) -> None:
+        """Inline Markdown of ``[start, end)`` (part of one line)."""
+        render_inline(self.out, self.find, start, end)
