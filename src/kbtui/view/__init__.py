@@ -1,7 +1,11 @@
 """Text views: what the reader shows, and the offset maps back to the source.
 
-Owns the offset map (:mod:`.offsets`), the styled text view (:mod:`.textview`),
-Markdown rendered to reading text (:mod:`.markdown`, :mod:`.inline`), CJK
-wrapping and lazy layout (:mod:`.wrap`, :mod:`.layout`) and terminal safety
-(:mod:`.sanitize`). The bottom layer of the core: it imports nothing of kbtui.
+Owns the offset map (:mod:`.offsets`) and the styled text view
+(:mod:`.textview`); Markdown rendered to reading text (:mod:`.markdown` for
+the document pass, :mod:`.blocks` for block syntax and one-line blocks,
+:mod:`.inline` inside a line, with :mod:`.emphasis` and
+:mod:`.placeholders`), recorded by :mod:`.writer`; CJK wrapping in terminal
+cells (:mod:`.wrap`) and the lazy layout over a whole view (:mod:`.layout`,
+with :mod:`.rows` and :mod:`.ranges`); and terminal safety (:mod:`.sanitize`).
+The bottom layer of the core: it imports nothing else of kbtui.
 """
