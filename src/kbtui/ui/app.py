@@ -23,7 +23,7 @@ from textual.widgets import Footer, ProgressBar
 from kbtui.exchange.paths import default_folder
 from kbtui.exchange.pipeline import PlannedExport
 from kbtui.session import Session
-from kbtui.session.passages import PassageGroup, Target
+from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.commands import (
@@ -244,11 +244,7 @@ class KbtuiApp(EntityRoutes):
 
     def action_search(self) -> None:
         """Search every document."""
-        self.push_screen(SearchScreen(self._run_search), self._go_to_target)
-
-    def _run_search(self, query: str) -> tuple[list[PassageGroup], str]:
-        """Search the corpus (called in the search screen's worker thread)."""
-        return self.session.search(query)
+        self.push_screen(SearchScreen(self.session.search), self._go_to_target)
 
     def action_notebook(self) -> None:
         """Every annotation in the corpus."""

@@ -98,8 +98,8 @@ class EntityBrowserScreen(Screen[None]):
     ]
 
     def __init__(self, session: Session, rows: Sequence[EntityRow], query: str = "") -> None:
-        """``rows`` are the entities of ``session``'s mention index (:func:`entity_rows`);
-        the index answers renames and merges."""
+        """``rows`` are the entities of ``session``'s mention index
+        (:func:`kbtui.session.entities.entity_rows`); the index answers renames and merges."""
         super().__init__()
         self._session = session
         self._query = query
