@@ -7,8 +7,11 @@ the file holds only what a look-up reads:
 
 * ``entry``: every CC-CEDICT entry (readings with ``ü``, senses one a line);
 * ``headword``: each entry under its Simplified and Traditional headwords and
-  their character-by-character fold (:func:`.model.fold_script`), so mixed
-  text (软體) finds 软体's entry;
+  their character-by-character fold to Simplified, so mixed text (软體)
+  finds 软体's entry;
+* ``fold``: that fold, one Traditional character to one Simplified, from
+  CC-CEDICT's own headwords (so building and looking up fold alike, and a
+  look-up does not wait for OpenCC's tables);
 * ``preferred``: pypinyin's phrase reading of each headword whose entries
   read differently (行 *xíng* or *háng*, 东西 *dōngxī* or *dōngxi*), which
   decides the order when the context does not;
@@ -35,10 +38,9 @@ from pathlib import Path
 from kbtui.atomic import atomic_write_bytes
 from kbtui.locations import cache_dir
 from kbtui.lookup import cedict
-from kbtui.lookup.model import fold_script
 from kbtui.lookup.syllables import NUMBERED, normalise
 
-FORMAT = "1"
+FORMAT = "2"
 """Bumped whenever the tables change shape or meaning."""
 
 _SCHEMA = """
@@ -49,6 +51,7 @@ CREATE TABLE entry (
 CREATE TABLE headword (
     key TEXT NOT NULL, entry INTEGER NOT NULL, PRIMARY KEY (key, entry)) WITHOUT ROWID;
 CREATE TABLE preferred (key TEXT PRIMARY KEY, pinyin TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE fold (traditional TEXT PRIMARY KEY, simplified TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE syllable (
     numbered TEXT PRIMARY KEY, marked TEXT NOT NULL, zhuyin TEXT NOT NULL) WITHOUT ROWID;
 """
@@ -122,7 +125,21 @@ def build(path: Path) -> None:
     _remove_others(path)
 
 
+def script_fold(entries: Iterable[cedict.RawEntry]) -> dict[int, int]:
+    """Each Traditional character the headwords pair with a Simplified one (first pair wins)."""
+    table: dict[int, int] = {}
+    for entry in entries:
+        if len(entry.traditional) == len(entry.simplified):
+            for trad, simp in zip(entry.traditional, entry.simplified, strict=True):
+                if trad != simp:
+                    table.setdefault(ord(trad), ord(simp))
+    return table
+
+
 def _fill_entries(connection: sqlite3.Connection, entries: list[cedict.RawEntry]) -> set[str]:
+    fold = script_fold(entries)
+    pairs = [(chr(trad), chr(simp)) for trad, simp in fold.items()]
+    connection.executemany("INSERT INTO fold VALUES (?, ?)", pairs)
     rows = []
     keys: dict[tuple[str, int], None] = {}
     for number, entry in enumerate(entries):
@@ -132,7 +149,7 @@ def _fill_entries(connection: sqlite3.Connection, entries: list[cedict.RawEntry]
         )
         for key in (entry.simplified, entry.traditional):
             keys[key, number] = None
-            keys[fold_script(key), number] = None
+            keys[key.translate(fold), number] = None
     connection.executemany("INSERT INTO entry VALUES (?, ?, ?, ?, ?)", rows)
     connection.executemany("INSERT INTO headword VALUES (?, ?)", keys)
     return {key for key, _ in keys}

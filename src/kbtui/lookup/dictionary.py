@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from kbtui.lookup.model import DictEntry, LookupResult, is_han
-from kbtui.lookup.model import fold_script as _fold
 from kbtui.lookup.syllables import Syllable, SyllableTable, same_reading
 
 if TYPE_CHECKING:
@@ -64,6 +63,11 @@ class _Store:
         self.syllables = SyllableTable(
             {n: (m, z) for n, m, z in connection.execute("SELECT * FROM syllable")}
         )
+        self._fold = {ord(t): ord(s) for t, s in connection.execute("SELECT * FROM fold")}
+
+    def fold(self, text: str) -> str:
+        """``text`` with each Traditional character as its Simplified one, one for one."""
+        return text.translate(self._fold)
 
     def rows(self, keys: Iterable[str]) -> dict[str, list[_Row]]:
         """The entries under each of ``keys`` that has any, in dictionary order."""
@@ -168,11 +172,11 @@ class Dictionary:
         """Each Han character of ``result`` looked up alone, read as it is in the word."""
         store = self._open()
         chars = [(i, ch) for i, ch in enumerate(result.text) if is_han(ch)]
-        rows = store.rows(key for _, ch in chars for key in (ch, _fold(ch)))
+        rows = store.rows(key for _, ch in chars for key in (ch, store.fold(ch)))
         readings = result.syllables if len(result.syllables) == len(result.text) else ()
         found = []
         for i, ch in chars:
-            matched = _merged(rows.get(ch, []), rows.get(_fold(ch), []))
+            matched = _merged(rows.get(ch, []), rows.get(store.fold(ch), []))
             if matched:
                 context = readings[i].numbered if readings else None
                 start = result.start + i
@@ -194,13 +198,13 @@ class Dictionary:
         if not window:
             return None
         candidates = [window] if exact else [window[:n] for n in range(1, len(window) + 1)]
-        rows = store.rows(key for word in candidates for key in (word, _fold(word)))
-        word = next((w for w in reversed(candidates) if w in rows or _fold(w) in rows), "")
+        rows = store.rows(key for word in candidates for key in (word, store.fold(word)))
+        word = next((w for w in reversed(candidates) if w in rows or store.fold(w) in rows), "")
         if word and not any(map(is_han, word)):
             word = ""
         found = None
         if word:
-            matched = _merged(rows.get(word, []), rows.get(_fold(word), []))
+            matched = _merged(rows.get(word, []), rows.get(store.fold(word), []))
             context = self._context(text, pos, word, matched)
             found = self._result(word, pos, matched, context)
         return self._with_entity(text, pos, found)
@@ -210,7 +214,8 @@ class Dictionary:
         if len({row.pinyin.lower() for row in rows}) < 2:
             return None
         around = self._covering(text, pos) if len(word) == 1 else None
-        return around or self._open().preferred([word, _fold(word)])
+        store = self._open()
+        return around or store.preferred([word, store.fold(word)])
 
     def _covering(self, text: str, pos: int) -> str | None:
         """The syllable of ``text[pos]`` in the longest word around it that starts before it."""
@@ -219,12 +224,13 @@ class Dictionary:
             for start in range(max(0, pos - COVER + 1), pos)
             for end in range(pos + 1, min(len(text), start + COVER) + 1)
         }
-        rows = self._open().rows(key for span in spans for key in (span, _fold(span)))
-        found = [span for span in spans if span in rows or _fold(span) in rows]
+        store = self._open()
+        rows = store.rows(key for span in spans for key in (span, store.fold(span)))
+        found = [span for span in spans if span in rows or store.fold(span) in rows]
         if not found:
             return None
         best = max(found, key=lambda span: (len(span), -spans[span]))
-        tokens = (rows.get(best) or rows[_fold(best)])[0].pinyin.split()
+        tokens = (rows.get(best) or rows[store.fold(best)])[0].pinyin.split()
         return tokens[pos - spans[best]] if len(tokens) == len(best) else None
 
     def _result(self, word: str, start: int, rows: list[_Row], context: str | None) -> LookupResult:
@@ -261,12 +267,12 @@ class Dictionary:
     def _spelled(self, text: str) -> tuple[Syllable, ...]:
         """A reading for text the dictionary lacks as a word: each character's first reading."""
         store = self._open()
-        rows = store.rows(key for ch in text for key in (ch, _fold(ch)))
+        rows = store.rows(key for ch in text for key in (ch, store.fold(ch)))
         spelled = []
         for ch in text:
-            matched = rows.get(ch) or rows.get(_fold(ch))
+            matched = rows.get(ch) or rows.get(store.fold(ch))
             if matched and is_han(ch):
-                context = store.preferred([ch, _fold(ch)])
+                context = store.preferred([ch, store.fold(ch)])
                 spelled.append(self._result(ch, 0, matched, context).syllables[0])
             else:
                 spelled.append(Syllable(ch, ch, ch, ch, 0))

@@ -6,7 +6,6 @@ import dataclasses
 from dataclasses import dataclass
 
 from kbtui.lookup.syllables import Syllable, joined
-from kbtui.scripts.hanzi import tables
 
 
 def is_han(ch: str) -> bool:
@@ -20,17 +19,6 @@ def is_han(ch: str) -> bool:
         or 0x2F800 <= code <= 0x2FA1F
         or code == 0x3007
     )
-
-
-def fold_script(text: str) -> str:
-    """``text`` with each Traditional character as its Simplified one, one for one.
-
-    The cheap half of :func:`kbtui.scripts.hanzi.fold` (its OpenCC table,
-    10 ms to build, without the NFKC and case table that takes 0.1 s):
-    CC-CEDICT's keys are Han characters and Latin letters as written, and
-    mixed text (软體) must find 软体.
-    """
-    return text.translate(tables().t2s)
 
 
 @dataclass(frozen=True, slots=True)

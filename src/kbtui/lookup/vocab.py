@@ -16,7 +16,8 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
-from kbtui.lookup.model import LookupResult, fold_script
+from kbtui.lookup.model import LookupResult
+from kbtui.scripts.hanzi import fold
 
 _TEXT_FIELDS = ("simplified", "traditional", "pinyin", "numbered", "zhuyin", "sentence")
 _PLACE_FIELDS = ("doc_id", "title")
@@ -110,7 +111,7 @@ class VocabEntry:
         Script-blind (软件 finds 軟件) and case-blind; pinyin without tones
         finds the numbered reading (``anquan`` finds ``an1 quan2``).
         """
-        needle = fold_script(query.strip()).lower()
+        needle = fold(query.strip()).lower()
         if not needle:
             return True
         toneless = "".join(ch for ch in self.numbered.lower() if not ch.isdigit() and ch != " ")
@@ -126,7 +127,7 @@ class VocabEntry:
                 self.title,
             )
         )
-        return needle.replace(" ", "") in toneless or needle in fold_script(haystack).lower()
+        return needle.replace(" ", "") in toneless or needle in fold(haystack).lower()
 
 
 def _is_offset(value: object) -> TypeGuard[int]:
