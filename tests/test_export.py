@@ -26,16 +26,14 @@ from kbtui.exchange.markdown import (
     ExportContext,
     ExportItem,
     MarkdownOptions,
-    Outline,
     Scope,
-    TemplateError,
-    compile_template,
-    load_template,
     open_command,
     render_markdown,
     render_per_document,
     select,
 )
+from kbtui.exchange.outline import Outline
+from kbtui.exchange.template import TemplateError, compile_template, load_template
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("KBTUI_UPDATE_GOLDEN") == "1"

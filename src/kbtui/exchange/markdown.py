@@ -6,7 +6,7 @@ the CLI and the UI gather :class:`ExportItem` objects and call
 :mod:`kbtui.exchange.filenames`'s job and JSON is :mod:`kbtui.exchange.w3c`'s.
 
 The layout is a Jinja2 template (``templates/export.md.j2``), rendered in a
-sandbox with a context of plain values (:class:`ExportContext`,
+sandbox (:mod:`kbtui.exchange.template`) with a context of plain values (:class:`ExportContext`,
 :class:`DocumentView`, :class:`AnnotationView`), so a user's own template
 (``--template FILE``) sees exactly what the default one sees. The user's
 reference for all of it is ``docs/export.md``.
@@ -28,37 +28,52 @@ Decisions, for users and for template authors:
   every export; entity names are identifiers too and stay as well.
 * Per annotation, the heading is the last ATX heading (``#`` to ``######``)
   in the source before it, outside fenced code; the percentage is its start
-  within the body (after frontmatter), rounded down.
+  within the body (after frontmatter), rounded down
+  (:mod:`kbtui.exchange.outline`).
 """
 
 from __future__ import annotations
 
-import bisect
-import re
 import shlex
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.resources import files
-from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
 from kbtui import __version__
 from kbtui.annotations.model import AnchorState, Annotation, now_iso
 from kbtui.documents.model import Document
 from kbtui.exchange.filenames import unique_filenames
-from kbtui.exchange.mdsafe import (
-    blockquote,
-    code_span,
-    escape_block,
-    escape_inline,
-    hashtag,
-    visible_controls,
-    yaml_scalar,
+from kbtui.exchange.mdsafe import escape_block, escape_inline, hashtag, visible_controls
+from kbtui.exchange.outline import Outline
+from kbtui.exchange.template import (
+    TemplateError,
+    default_template,
+    load_template,
+    render_template,
 )
+
+__all__ = [
+    "AnnotationView",
+    "ConverterFor",
+    "Counts",
+    "DocumentView",
+    "ExportContext",
+    "ExportItem",
+    "MarkdownOptions",
+    "Scope",
+    "TemplateError",
+    "build_context",
+    "load_template",
+    "open_command",
+    "reference",
+    "render_markdown",
+    "render_per_document",
+    "select",
+]
+"""The exporter's API; :class:`TemplateError` and :func:`load_template` come from
+:mod:`kbtui.exchange.template`, and are here because whoever exports with a
+user's template loads it and catches its errors along with the export."""
 
 Convert = Callable[[str], str]
 """Script conversion of a text."""
@@ -66,14 +81,6 @@ Convert = Callable[[str], str]
 ConverterFor = Callable[[Document], Convert]
 """The conversion for one document's text: it depends on the document's own
 script (``lambda doc: scripts.text_converter(variant, doc.script)``)."""
-
-
-class TemplateError(Exception):
-    """A template could not be read, compiled or rendered.
-
-    The message names the template and, when known, the line, as
-    ``FILE:LINE: what went wrong``: one line the CLI can print as it is.
-    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +124,8 @@ class MarkdownOptions:
     """Gives each document's conversion to the chosen script; ``None`` keeps the
     original. What a conversion raises (``scripts.ConversionError``) passes through."""
     template: jinja2.Template | None = None
-    """A compiled template (:func:`load_template`); ``None`` is the default layout."""
+    """A compiled template (:func:`~kbtui.exchange.template.load_template`); ``None``
+    is the default layout."""
     exported: str | None = None
     """The export time to print (ISO 8601); ``None`` is now. Fixed in tests."""
     corpus: str | None = None
@@ -363,141 +371,7 @@ def open_command(doc_id: str, start: int | None, corpus: str | None = None) -> s
     return shlex.join(words)
 
 
-_HEADING_OR_FENCE = re.compile(
-    r"^ {0,3}(?:(?P<fence>`{3,}|~{3,})|(?P<hashes>#{1,6})(?P<rest>[ \t][^\n]*)?$)",
-    re.MULTILINE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Outline:
-    """A document's headings by source offset, to say where an annotation stands."""
-
-    starts: list[int]
-    titles: list[str]
-    body_start: int
-    length: int
-
-    @classmethod
-    def of(cls, doc: Document, convert: Convert = _same) -> Outline:
-        """The ATX headings of ``doc``'s body, outside fenced code, titles converted."""
-        starts: list[int] = []
-        titles: list[str] = []
-        fence = ""
-        for m in _HEADING_OR_FENCE.finditer(doc.source, doc.body_start):
-            marker = m.group("fence")
-            if marker:
-                fence = _fence_state(fence, marker)
-            elif not fence:
-                starts.append(m.start())
-                titles.append(convert(_heading_title(m.group("rest") or "")))
-        return cls(starts, titles, doc.body_start, len(doc.source))
-
-    def place(self, start: int) -> tuple[str, int]:
-        """The heading ``start`` stands under and its percentage through the body.
-
-        A heading line that begins exactly at ``start`` counts: an annotation
-        made on a heading (a bookmark at it) belongs to that section.
-        """
-        i = bisect.bisect_right(self.starts, start) - 1
-        heading = self.titles[i] if i >= 0 else ""
-        body = self.length - self.body_start
-        percent = (start - self.body_start) * 100 // body if body > 0 else 0
-        return heading, min(max(percent, 0), 100)
-
-
-def _fence_state(open_fence: str, marker: str) -> str:
-    """The fence open after a fence line: a fence closes on its own kind, as long."""
-    if not open_fence:
-        return marker
-    if marker[0] == open_fence[0] and len(marker) >= len(open_fence):
-        return ""
-    return open_fence
-
-
-def _heading_title(rest: str) -> str:
-    """A heading's text without its optional closing ``#`` run."""
-    return re.sub(r"[ \t]+#+[ \t]*$", "", f" {rest}").strip()
-
-
-TEMPLATE_FILE = "export.md.j2"
-"""The default layout, in ``kbtui/templates``."""
-
-
-def _environment() -> SandboxedEnvironment:
-    """The sandbox every template runs in, with the Markdown filters."""
-    env = SandboxedEnvironment(
-        autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.filters.update(
-        yaml=yaml_scalar,
-        code=code_span,
-        blockquote=blockquote,
-        hashtag=hashtag,
-        md_block=escape_block,
-        md_inline=escape_inline,
-    )
-    return env
-
-
-@cache
-def _shared_environment() -> SandboxedEnvironment:
-    return _environment()
-
-
-def compile_template(source: str, name: str) -> jinja2.Template:
-    """Compile template ``source``; ``name`` is how errors refer to it.
-
-    A syntax error becomes :class:`TemplateError` ``name:LINE: message``.
-    """
-    env = _shared_environment()
-    try:
-        code = env.compile(source, name=name, filename=name)
-    except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"{name}:{exc.lineno}: {exc.message}") from exc
-    return env.template_class.from_code(env, code, env.make_globals(None), None)
-
-
-def load_template(path: Path) -> jinja2.Template:
-    """Read and compile a user's template file (``--template FILE``)."""
-    try:
-        source = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise TemplateError(f"{path}: cannot read the template: {exc}") from exc
-    return compile_template(source, str(path))
-
-
-@cache
-def default_template() -> jinja2.Template:
-    """The built-in layout (compiled once)."""
-    source = (
-        files("kbtui.exchange").joinpath("templates", TEMPLATE_FILE).read_text(encoding="utf-8")
-    )
-    return compile_template(source, TEMPLATE_FILE)
-
-
 def _render(template: jinja2.Template, context: ExportContext) -> str:
-    """Render, turning anything a (user's) template raises into :class:`TemplateError`.
-
-    Why catch everything: a template is the user's code, and whatever it
-    raises (an undefined name, ``1/0``, a sandbox refusal) is a fault in it to
-    report with its line, never a traceback.
-    """
+    """``context`` through ``template``: its fields are the template's variables."""
     variables = {name: getattr(context, name) for name in ExportContext.__dataclass_fields__}
-    try:
-        text = template.render(variables)
-    except Exception as exc:
-        raise TemplateError(_runtime_message(template.name or "template", exc)) from exc
-    return text if text.endswith("\n") else text + "\n"
-
-
-def _runtime_message(name: str, exc: Exception) -> str:
-    """``name:LINE: error`` with the template line Jinja's traceback points at."""
-    lines = [f.lineno for f in traceback.extract_tb(exc.__traceback__) if f.filename == name]
-    where = f"{name}:{lines[-1]}" if lines else name
-    detail = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return f"{where}: {detail}"
+    return render_template(template, variables)
