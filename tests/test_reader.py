@@ -9,7 +9,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.strip import Strip
 
-from kbtui.ui.reader import Reader, styled_segments
+from kbtui.ui.reader import Reader
 from kbtui.view.offsets import OffsetMapBuilder
 from kbtui.view.textview import Span, TextView
 from kbtui.view.wrap import CLOSING
@@ -364,18 +364,6 @@ async def test_a_large_view_opens_and_ends_quickly() -> None:
         assert text[text.rindex("\n") + 1 :].startswith("7999 ")
         await pilot.press("g", "pagedown", "down")
         assert screen_rows(reader)[0]
-
-
-def test_styled_segments_layer_in_order() -> None:
-    from rich.style import Style
-    from rich.text import Span as RichSpan
-
-    base = Style(color="white")
-    red, bold = Style(bgcolor="red"), Style(bold=True)
-    segments = styled_segments("abcdef", base, [RichSpan(1, 4, red), RichSpan(3, 5, bold)])
-    assert [seg.text for seg in segments] == ["a", "bc", "d", "e", "f"]
-    assert segments[2].style == base + red + bold
-    assert segments[3].style == base + bold
 
 
 def test_snapshot_of_a_styled_view(snap_compare) -> None:
