@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lookup_fixtures import CORRUPT, cache_file, dictionary
 
-from kbtui.lookup.dictionary import Dictionary
+from kbtui.lookup.dictionary import Dictionary, EntityHook
 from kbtui.lookup.render import result_json, result_lines
 
 __all__ = ["cache_file", "dictionary"]
@@ -122,7 +122,7 @@ def test_single_characters_keep_the_words_reading(dictionary: Dictionary) -> Non
     assert chars[1].entries[0].definitions[0].startswith("row")
 
 
-def _hook(names: dict[str, str]):  # type: ignore[no-untyped-def]
+def _hook(names: dict[str, str]) -> EntityHook:
     def hook(text: str, pos: int) -> tuple[int, str] | None:
         for spelled, name in names.items():
             if text.startswith(spelled, pos):
