@@ -69,7 +69,8 @@ def test_common_reading_before_the_surname(dictionary: Dictionary) -> None:
 
 def test_longest_match_starting_at_the_cursor(dictionary: Dictionary) -> None:
     text = "中国银行行长说"
-    assert [dictionary.lookup_at(text, i).text for i in (0, 2, 4)] == ["中国银行", "银行", "行长"]
+    found = [dictionary.lookup_at(text, i) for i in (0, 2, 4)]
+    assert [r.text if r else None for r in found] == ["中国银行", "银行", "行长"]
 
 
 @pytest.mark.parametrize("pos", [0, 5, 6, 10, 11, 99, -1])
