@@ -1,80 +1,36 @@
-"""JSON export and import in the W3C Web Annotation data model.
+"""W3C Web Annotation import: a file from kbtui or another tool, judged item by item.
 
-So annotations move between machines and tools, kbtui writes an array of
-``Annotation`` objects (https://www.w3.org/TR/annotation-model/):
-
-* ``id`` is an IRI: ``urn:uuid:`` + kbtui's uuid; an id that is already a
-  plain ``http(s)`` or ``urn`` IRI (from another tool) is kept; anything else
-  becomes ``urn:kbtui:annotation:`` + the id percent-encoded. Import undoes
-  exactly this, so every id survives a round trip.
-* ``target.source`` is ``urn:kbtui:doc:`` + the percent-encoded document id
-  (the model requires an IRI); import also accepts a bare document id.
-* ``target.selector`` holds a ``TextQuoteSelector`` (``exact``, ``prefix``,
-  ``suffix``) and a ``TextPositionSelector`` (``start``, ``end``) over the
-  document's source text.
-* The note is a ``TextualBody`` with purpose ``commenting`` (format
-  ``text/markdown``), each tag one with purpose ``tagging``.
-* ``created`` and ``modified`` are kept; what the model has no word for
-  (colour, kind, anchor state and score, the hash of the text the annotation
-  was made on) goes in a ``kbtui`` object, which other tools ignore.
-* The tags a user gave a whole document are one more annotation per
-  document: motivation ``tagging``, its ``target`` the document's IRI, one
-  tagging body per tag, and an id derived from the document id. Without
-  them, exporting and importing into an empty database would lose them.
-
-Import (:func:`loads`, :func:`from_w3c`) reads that, an
+Reads what :mod:`kbtui.exchange.w3c.exporting` writes, an
 ``AnnotationCollection`` (``items`` or ``first.items``) or a single
-``Annotation``, and returns parsed annotations, document tags, and one
-:class:`Rejection` with a reason per malformed item; merging them (by
-annotation id, tags by union) is the store's job.
-An item without a position selector is returned as an orphan at offset 0
-with no text hash, for the store to re-anchor by its quote; bodies that are
-not text (links to other resources) are ignored.
+``Annotation``, and returns the annotations and document tags it found with
+one :class:`Rejection` and its reason per malformed item. Apart from the export
+because the file is untrusted input: every field is checked, and a bad item
+is left out rather than failing the whole import.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 import uuid
-from collections.abc import Container, Iterable, Mapping, Sequence
+from collections.abc import Container
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Any
-from urllib.parse import quote, unquote
+from enum import StrEnum
+from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind, now_iso
+from kbtui.exchange.w3c.vocabulary import (
+    DOC_PREFIX,
+    EXTENSION,
+    ID_PREFIX,
+    UUID,
+    UUID_PREFIX,
+    parse_time,
+)
 from kbtui.view.sanitize import one_line
 
-CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-"""The JSON-LD context every Web Annotation names."""
-
-DOC_PREFIX = "urn:kbtui:doc:"
-"""``target.source`` of a kbtui document: this + the percent-encoded id."""
-
-ID_PREFIX = "urn:kbtui:annotation:"
-"""The IRI of an annotation whose id is neither a uuid nor an IRI."""
-
-UUID_PREFIX = "urn:uuid:"
-
-_DOCUMENT_TAGS = uuid.UUID("6f0f3f9e-4a8e-5d3c-9b1a-6b6275692d74")
-"""Namespace of the ids of document-tag annotations (uuid5 of the document id)."""
-
-EXTENSION = "kbtui"
-"""The key of kbtui's own fields in each annotation."""
-
-_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
-
-_PCHARS = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
-_PLAIN_IRI = re.compile(
-    rf"https?://[A-Za-z0-9.-]+(?::[0-9]+)?(?:/{_PCHARS}*)*"
-    rf"(?:\?(?:{_PCHARS}|[/?])*)?(?:#(?:{_PCHARS}|[/?])*)?"
-    rf"|urn:[A-Za-z0-9][A-Za-z0-9-]{{0,31}}:(?:{_PCHARS}|/)+"
-)
-"""Ids kept as they are: plain ASCII IRIs that every URI checker accepts."""
-
-_DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d")
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class W3CError(ValueError):
@@ -107,105 +63,6 @@ class ImportResult:
 
 class _Rejected(Exception):
     """Raised inside the item parser; becomes a :class:`Rejection`."""
-
-
-def doc_iri(doc_id: str) -> str:
-    """The IRI naming document ``doc_id`` (``target.source``)."""
-    return DOC_PREFIX + quote(doc_id, safe="/")
-
-
-def annotation_iri(annotation_id: str) -> str:
-    """The IRI for a kbtui annotation id (see the module doc)."""
-    if _UUID.fullmatch(annotation_id):
-        return UUID_PREFIX + annotation_id
-    if _PLAIN_IRI.fullmatch(annotation_id) and not _is_kbtui_form(annotation_id):
-        return annotation_id
-    return ID_PREFIX + quote(annotation_id, safe="")
-
-
-def _is_kbtui_form(iri: str) -> bool:
-    """Whether import would rewrite ``iri``, so exporting it as it is would not round-trip."""
-    rest = iri.removeprefix(UUID_PREFIX)
-    return iri.startswith(ID_PREFIX) or (rest != iri and bool(_UUID.fullmatch(rest)))
-
-
-def to_w3c(a: Annotation) -> dict[str, Any]:
-    """``a`` as a Web Annotation (a JSON-ready dict)."""
-    anno: dict[str, Any] = {
-        "@context": CONTEXT,
-        "id": annotation_iri(a.id),
-        "type": "Annotation",
-        "motivation": "bookmarking" if a.kind == Kind.BOOKMARK else "highlighting",
-    }
-    anno.update(_times(a))
-    body = _bodies(a)
-    if body:
-        anno["body"] = body
-    anno["target"] = {"source": doc_iri(a.doc_id), "selector": _selectors(a)}
-    anno[EXTENSION] = _extension(a)
-    return anno
-
-
-def _times(a: Annotation) -> dict[str, str]:
-    """``created`` and ``modified``, leaving out a value that is not a date-time."""
-    pairs = (("created", a.created), ("modified", a.updated))
-    return {key: value for key, value in pairs if _parse_time(value) is not None}
-
-
-def _bodies(a: Annotation) -> list[dict[str, str]]:
-    bodies = []
-    if a.note:
-        bodies.append(
-            {
-                "type": "TextualBody",
-                "purpose": "commenting",
-                "value": a.note,
-                "format": "text/markdown",
-            }
-        )
-    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in a.tags]
-    return bodies
-
-
-def _selectors(a: Annotation) -> list[dict[str, Any]]:
-    return [
-        {"type": "TextQuoteSelector", "exact": a.quote, "prefix": a.prefix, "suffix": a.suffix},
-        {"type": "TextPositionSelector", "start": a.start, "end": a.end},
-    ]
-
-
-def _extension(a: Annotation) -> dict[str, Any]:
-    ext: dict[str, Any] = {"colour": str(a.colour), "kind": str(a.kind), "anchor": str(a.anchor)}
-    if a.score is not None and math.isfinite(a.score):
-        ext["score"] = a.score
-    if a.text_hash:
-        ext["textHash"] = a.text_hash
-    return ext
-
-
-def document_tags_to_w3c(doc_id: str, tags: Sequence[str]) -> dict[str, Any]:
-    """The user's tags of a whole document as one tagging Web Annotation."""
-    return {
-        "@context": CONTEXT,
-        "id": UUID_PREFIX + str(uuid.uuid5(_DOCUMENT_TAGS, doc_id)),
-        "type": "Annotation",
-        "motivation": "tagging",
-        "body": [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in tags],
-        "target": doc_iri(doc_id),
-    }
-
-
-def dumps(
-    annotations: Iterable[Annotation], document_tags: Mapping[str, Sequence[str]] | None = None
-) -> str:
-    """The JSON export: an array of Web Annotations, readable (indented, UTF-8 text).
-
-    ``document_tags`` (user tags by document id) follow the annotations, one
-    item per document that has any.
-    """
-    data = [to_w3c(a) for a in annotations]
-    data += [document_tags_to_w3c(d, tags) for d, tags in (document_tags or {}).items() if tags]
-    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
 def loads(text: str | bytes, *, known_docs: Container[str] | None = None) -> ImportResult:
@@ -370,7 +227,7 @@ def _id(item: dict[str, Any]) -> str:
     if not iri:
         raise _Rejected("id is empty")
     rest = iri.removeprefix(UUID_PREFIX)
-    if rest != iri and _UUID.fullmatch(rest):
+    if rest != iri and UUID.fullmatch(rest):
         return rest
     if iri.startswith(ID_PREFIX):
         return _unquote(iri.removeprefix(ID_PREFIX), "id")
@@ -431,13 +288,17 @@ def _quote_selector(sel: dict[str, Any]) -> dict[str, str]:
 
 
 def _position_selector(sel: dict[str, Any]) -> tuple[int, int]:
-    start, end = sel.get("start"), sel.get("end")
-    for name, value in (("start", start), ("end", end)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            raise _Rejected(f"TextPositionSelector.{name} is not a whole number >= 0")
+    start, end = _offset(sel, "start"), _offset(sel, "end")
     if start > end:
         raise _Rejected("TextPositionSelector.start is after its end")
     return start, end
+
+
+def _offset(sel: dict[str, Any], name: str) -> int:
+    value = sel.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise _Rejected(f"TextPositionSelector.{name} is not a whole number >= 0")
+    return value
 
 
 def _body(item: dict[str, Any]) -> tuple[str, list[str]]:
@@ -482,12 +343,13 @@ def _motivation(item: dict[str, Any]) -> object:
     return motivation[0] if isinstance(motivation, list) and motivation else motivation
 
 
-def _choice(enum: Any, value: object, what: str) -> Any:
-    try:
-        return enum(value)
-    except ValueError:
-        allowed = ", ".join(str(m) for m in enum)
-        raise _Rejected(f"{EXTENSION}.{what} {_shown(value)} is not one of {allowed}") from None
+def _choice(enum: type[_Choice], value: object, what: str) -> _Choice:
+    """The member of ``enum`` whose value ``value`` is (``enum(value)``, for any object)."""
+    for member in enum:
+        if member.value == value:
+            return member
+    allowed = ", ".join(str(m) for m in enum)
+    raise _Rejected(f"{EXTENSION}.{what} {_shown(value)} is not one of {allowed}")
 
 
 def _score(value: object) -> float | None:
@@ -509,16 +371,6 @@ def _time(item: dict[str, Any], key: str) -> str:
     if key not in item:
         return now_iso()
     value = _text(item[key], key)
-    if _parse_time(value) is None:
+    if parse_time(value) is None:
         raise _Rejected(f"{key} {_shown(value)} is not an ISO 8601 date-time")
     return value
-
-
-def _parse_time(value: str) -> datetime | None:
-    """``value`` as a date and time of day (a bare date is not a W3C ``dateTime``)."""
-    if not _DATE_TIME.match(value):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
