@@ -20,13 +20,8 @@ from helpers import (
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
 from kbtui.entities.mentions import MentionIndex
-from kbtui.session.knowledge import (
-    build_index,
-    build_registry,
-    doc_stamps,
-    open_corpus,
-    text_loader,
-)
+from kbtui.session.knowledge import build_index, build_registry, doc_stamps, text_loader
+from kbtui.session.session import open_corpus
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import PickerScreen

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kbtui.entities.mentions import MentionIndex
-from kbtui.entities.model import Entity
-from kbtui.entities.passages import EntityMentions
 from kbtui.scripts.hanzi import fold
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
+    from kbtui.entities.model import Entity
+    from kbtui.entities.passages import EntityMentions
 
 
 @dataclass(frozen=True, slots=True)

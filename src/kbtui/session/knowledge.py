@@ -10,29 +10,16 @@ lives here, in the core, without Textual.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.entities.cache import default_cache_file
-from kbtui.entities.entities_file import EntitiesFile, load_entities_file
+from kbtui.entities.entities_file import EntitiesFile
 from kbtui.entities.mentions import DocStamp, Loader, MentionIndex
 from kbtui.entities.model import EntityRecord
 from kbtui.entities.registry import EntityRegistry
 from kbtui.search.scan import body_only
-
-
-def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
-    """The corpus at ``root``, told which frontmatter lists hold entity names.
-
-    ``entities.yaml`` may declare lists beyond the standard three; the corpus
-    must know them before it reads any metadata, or their names are lost.
-    Raises :class:`kbtui.documents.corpus.CorpusError` for a missing root.
-    """
-    entities_file = load_entities_file(Path(root).expanduser())
-    return Corpus(root, entity_lists=entities_file.entity_lists), entities_file
 
 
 def user_records(store: Store) -> list[EntityRecord]:

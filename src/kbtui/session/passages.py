@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from kbtui.entities.passages import EntityMentions
-from kbtui.search.scan import SearchResult
+if TYPE_CHECKING:
+    from kbtui.entities.passages import EntityMentions
+    from kbtui.search.scan import SearchResult
 
 Target = tuple[str, int]
 """A document id and a source offset."""

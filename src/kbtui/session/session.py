@@ -9,42 +9,51 @@ store, ``kbtui list`` never reads the settings.
 
 Thread-safety is the core's: the app calls the row, search and passage
 methods from worker threads while the UI thread uses the store.
+
+The store, the entity index and the export pipeline are imported by the
+methods that use them: ``kbtui show`` needs none of them, and loading the
+store's database code, the entity matcher and Jinja2 first would add about
+a third to its start-up.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus, Entry
-from kbtui.documents.model import Document
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
-from kbtui.entities.mentions import MentionIndex
-from kbtui.entities.model import EntityRecord
-from kbtui.entities.passages import entity_mentions
 from kbtui.scripts.hanzi import Script
 from kbtui.scripts.views import ConversionError, Variant, text_converter
-from kbtui.search.scan import SearchResult, search
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
-from kbtui.session.knowledge import (
-    build_index,
-    build_registry,
-    open_corpus,
-    save_record,
-    searchable_texts,
-    user_records,
-)
 from kbtui.session.passages import EntityPassages, PassageGroup, mention_groups, search_groups
 from kbtui.session.rows import DocRow
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 
 if TYPE_CHECKING:
+    from kbtui.annotations.store import Store
+    from kbtui.documents.model import Document
+    from kbtui.entities.mentions import MentionIndex
+    from kbtui.entities.model import EntityRecord
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
+    from kbtui.search.scan import SearchResult
+
+
+def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
+    """The corpus at ``root``, told which frontmatter lists hold entity names.
+
+    ``entities.yaml`` may declare lists beyond the standard three; the corpus
+    must know them before it reads any metadata, or their names are lost.
+    Raises :class:`kbtui.documents.corpus.CorpusError` for a missing root.
+    """
+    entities_file = load_entities_file(Path(root).expanduser())
+    return Corpus(root, entity_lists=entities_file.entity_lists), entities_file
+
 
 MAX_PASSAGES = 200
 """Passages per document the mentions panel lists (its count covers them all)."""
@@ -105,6 +114,8 @@ class Session:
     @property
     def store(self) -> Store:
         """The annotation store, opened on first use."""
+        from kbtui.annotations.store import Store
+
         with self._lock:
             if self._store is None:
                 self._store = Store.open(self.db_path)
@@ -191,6 +202,9 @@ class Session:
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
         """Every match of ``query`` in every document, script-insensitively
         (:func:`kbtui.search.scan.search`; ``max_hits`` get a context line)."""
+        from kbtui.search.scan import search
+        from kbtui.session.knowledge import searchable_texts
+
         return search(searchable_texts(self.corpus), query, max_hits=max_hits)
 
     def search(self, query: str) -> tuple[list[PassageGroup], str]:
@@ -203,10 +217,14 @@ class Session:
 
     def user_records(self) -> list[EntityRecord]:
         """The user's entity records (read them on the thread that owns the store)."""
+        from kbtui.session.knowledge import user_records
+
         return user_records(self.store)
 
     def save_entity(self, record: EntityRecord) -> None:
         """Keep one entity edit as a user record (the index is built again by the caller)."""
+        from kbtui.session.knowledge import save_record
+
         save_record(self.store, record)
 
     def index_mentions(
@@ -227,6 +245,9 @@ class Session:
         alone (the open document), so its marks change at once. Raises
         :class:`kbtui.entities.mentions.IndexCancelled` when ``cancelled()`` turns true.
         """
+        from kbtui.entities.mentions import MentionIndex
+        from kbtui.session.knowledge import build_index, build_registry
+
         entities_file = load_entities_file(self.corpus.root)
         registry = build_registry(entities_file, self.corpus.entries(), user)
         index = previous.rekeyed(registry) if previous is not None else None
@@ -245,6 +266,8 @@ class Session:
     ) -> EntityPassages:
         """The passages naming an entity, their context lines in ``variant``
         (``exclude``: the mention the user is on). Reads documents: a worker's job."""
+        from kbtui.entities.passages import entity_mentions
+
         found = entity_mentions(
             index, entity_id, self.corpus.load_text, exclude=exclude, max_per_document=MAX_PASSAGES
         )
@@ -274,7 +297,6 @@ class Session:
 
     def plan_export(self, request: ExportRequest) -> PlannedExport:
         """Collect, render and plan an export (:func:`kbtui.exchange.pipeline.plan_export`)."""
-        # Imported here: the pipeline loads Jinja2, which ``kbtui list`` has no use for.
         from kbtui.exchange.pipeline import plan_export
 
         return plan_export(self.corpus, self.store, request)
