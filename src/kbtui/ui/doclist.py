@@ -31,6 +31,7 @@ SCRIPT_BADGES = {
     Script.TRADITIONAL: ("繁", "cyan"),
     Script.MIXED: ("混", "magenta"),
     Script.NONE: ("–", "dim"),
+    Script.JAPANESE: ("日", "yellow"),
 }
 """How each detected script is shown: one character and a colour."""
 
