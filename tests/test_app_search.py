@@ -52,7 +52,7 @@ async def test_s_and_S_switch_scripts_and_keep_the_passage(
         await pilot.press(*"taiwan", "enter")
         await settle(app, pilot)
         assert app.pane.variant == Variant.TAIWAN
-        assert "軟體公司" in app.pane.view.text
+        assert "戴著一副" in app.pane.view.text  # zh-Hant → t2tw: characters, not words
 
 
 async def test_find_in_document_across_scripts(sample_corpus: Path, tmp_path: Path) -> None:

@@ -1,8 +1,12 @@
-"""Script variants: chains, known conversions, the sample corpus, maps, regions, cache."""
+"""Script views: known conversions, the sample corpus, maps, regions, bad input.
+
+The opencc-python-reimplemented backend's pinned output is in test_scripts_legacy.py;
+the chains and labels in test_chains.py; equality with native OpenCC in test_opencc.py;
+Japanese in test_japanese.py; the cache in test_conversion_cache.py.
+"""
 
 from __future__ import annotations
 
-import threading
 from functools import cache
 from pathlib import Path
 
@@ -10,22 +14,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kbtui.scripts import pipeline
 from kbtui.scripts import views as scripts
+from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.hanzi import Script
+from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import (
     PARTIAL_RANGE,
-    CacheKey,
-    ConversionCache,
     ConversionCancelled,
     ConversionError,
     Variant,
-    chain_for,
     convert_text,
     convert_view,
     cycle_next,
-    parse_variant,
     text_converter,
 )
+from kbtui.view.markdown import render
 from kbtui.view.offsets import OffsetMap, OffsetMapBuilder
 from kbtui.view.textview import Heading, Span, TextView
 
@@ -39,95 +43,65 @@ def source(prefix: str) -> str:
 
 
 def reading_view(text: str) -> TextView:
-    """The reading view when kbtui.view.markdown exists, else the body after frontmatter."""
+    """The reading view of a sample (its frontmatter hidden)."""
     body_start = text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
-    try:
-        from kbtui.view.markdown import render
-    except ImportError:
-        body = text[body_start:]
-        builder = OffsetMapBuilder()
-        builder.block(0, body_start)
-        builder.aligned(len(body))
-        return TextView(body, builder.build())
     return render(text, body_start)
 
 
-# -- variants, cycling, chains --------------------------------------------------
+# -- known conversions (OpenCC 1.4) ------------------------------------------------
 
-
-def test_cycle_skips_the_documents_own_script() -> None:
-    assert cycle_next(Variant.ORIGINAL, M) is Variant.SIMPLIFIED
-    assert cycle_next(Variant.SIMPLIFIED, M) is Variant.TRADITIONAL
-    assert cycle_next(Variant.TRADITIONAL, M) is Variant.ORIGINAL
-    assert cycle_next(Variant.ORIGINAL) is Variant.SIMPLIFIED
-    assert cycle_next(Variant.ORIGINAL, S) is Variant.TRADITIONAL
-    assert cycle_next(Variant.TRADITIONAL, S) is Variant.ORIGINAL
-    assert cycle_next(Variant.ORIGINAL, T) is Variant.SIMPLIFIED
-    assert cycle_next(Variant.SIMPLIFIED, T) is Variant.ORIGINAL
-    assert cycle_next(Variant.TAIWAN, S) is Variant.ORIGINAL
-    assert cycle_next(Variant.HONGKONG, N) is Variant.ORIGINAL
-
-
-def test_chains() -> None:
-    for script in Script:
-        assert chain_for(script, Variant.ORIGINAL) == ()
-        assert chain_for(script, Variant.SIMPLIFIED) == ("t2s",)
-        assert chain_for(script, Variant.TRADITIONAL) == ("s2t",)
-    assert chain_for(S, Variant.TAIWAN) == ("s2twp",)
-    assert chain_for(S, Variant.HONGKONG) == ("s2hk",)
-    for script in (T, M, N):
-        assert chain_for(script, Variant.TAIWAN) == ("t2s", "s2twp")
-        assert chain_for(script, Variant.HONGKONG) == ("t2s", "s2hk")
-
-
-def test_parse_variant() -> None:
-    assert parse_variant(" Taiwan ") is Variant.TAIWAN
-    with pytest.raises(ValueError, match="choose one of original, simplified"):
-        parse_variant("klingon")
-    assert Variant.TAIWAN.display_name.startswith("Traditional, Taiwan")
-
-
-# -- known conversions ----------------------------------------------------------
+HANS, HANT, TW, HK = Locale.HANS, Locale.HANT, Locale.TW, Locale.HK
 
 KNOWN = [
-    # (source script, variant, text, expected)
-    (T, Variant.SIMPLIFIED, "誕生", "诞生"),
-    (T, Variant.SIMPLIFIED, "頭髮和發展", "头发和发展"),
-    (T, Variant.SIMPLIFIED, "軟體與資訊", "软体与资讯"),  # t2s has no Taiwan phrases
-    (T, Variant.SIMPLIFIED, "裡面、裏面、説話、爲了", "里面、里面、说话、为了"),
-    (S, Variant.SIMPLIFIED, "诞生的软件", "诞生的软件"),
-    (S, Variant.TRADITIONAL, "头发", "頭髮"),
-    (S, Variant.TRADITIONAL, "发展", "發展"),
-    (S, Variant.TRADITIONAL, "软件和信息", "軟件和信息"),
-    (S, Variant.TRADITIONAL, "为了里面看着", "爲了裏面看着"),  # older dictionaries
-    (S, Variant.TRADITIONAL, "想象", "想象"),  # native OpenCC 1.4 writes 想像
-    (S, Variant.TRADITIONAL, "干净的一只后来", "乾淨的一隻後來"),
-    (S, Variant.TAIWAN, "软件", "軟體"),
-    (S, Variant.TAIWAN, "信息", "資訊"),
-    (S, Variant.TAIWAN, "头发的发展", "頭髮的發展"),
-    (S, Variant.TAIWAN, "互联网线程", "網際網路執行緒"),
-    (S, Variant.TAIWAN, "鼠标数据视频", "滑鼠資料影片"),
-    (S, Variant.TAIWAN, "为了里面看着", "為了裡面看著"),
-    (T, Variant.TAIWAN, "軟件公司的信息", "軟體公司的資訊"),
-    (T, Variant.TAIWAN, "説話", "說話"),
-    (M, Variant.TAIWAN, "软件和軟件", "軟體和軟體"),
-    (S, Variant.HONGKONG, "为了里面说话", "為了裏面説話"),
-    (S, Variant.HONGKONG, "台湾的软件", "台灣的軟件"),
-    (T, Variant.HONGKONG, "說話", "説話"),
-    (M, Variant.TRADITIONAL, "头发與頭髮", "頭髮與頭髮"),
-    (M, Variant.SIMPLIFIED, "头发與頭髮", "头发与头发"),
+    # (source, variant, text, expected): the issue's examples, and the chains' edges
+    (HANS, Variant.TRADITIONAL, "托着腮", "托着腮"),
+    (HANS, Variant.TRADITIONAL, "胚胎发育和香蕉干", "胚胎發育和香蕉乾"),
+    (HANS, Variant.TRADITIONAL, "想象", "想像"),
+    (HANS, Variant.TRADITIONAL, "头发和发展", "頭髮和發展"),
+    (HANS, Variant.TAIWAN, "托着腮", "托著腮"),
+    (HANS, Variant.TAIWAN, "算法", "演算法"),
+    (HANS, Variant.TAIWAN, "快闪存储器", "快閃記憶體"),
+    (HANS, Variant.TAIWAN, "英伟达", "輝達"),
+    (HANS, Variant.TAIWAN, "一致通过", "一致通過"),
+    (HANS, Variant.TAIWAN, "新范式", "新範式"),
+    (HANS, Variant.TAIWAN, "软件和信息", "軟體和資訊"),
+    (HANS, Variant.TAIWAN, "互联网线程", "網際網路執行緒"),
+    (HANS, Variant.HONGKONG, "为了里面说话", "為了裏面説話"),
+    (HANT, Variant.TAIWAN, "擴展政策，良性循環，這只會", "擴展政策，良性循環，這只會"),
+    (HANT, Variant.TAIWAN, "軟件與裏面", "軟件與裡面"),  # t2tw: characters only
+    (HANT, Variant.SIMPLIFIED, "頭髮和發展", "头发和发展"),
+    (HANT, Variant.HONGKONG, "說話", "説話"),
+    (TW, Variant.SIMPLIFIED, "滑鼠、軟體、隨著", "鼠标、软件、随着"),
+    (TW, Variant.TRADITIONAL, "裡面的群眾", "裏面的羣衆"),
+    (TW, Variant.HONGKONG, "裡面的軟體", "裏面的軟體"),  # through tw2t: vocabulary kept
+    (HK, Variant.SIMPLIFIED, "為了裏面説話", "为了里面说话"),
+    (HK, Variant.TRADITIONAL, "為賦新詞強説愁", "爲賦新詞強說愁"),
+    (HK, Variant.TAIWAN, "裏面説話", "裡面說話"),
+    (None, Variant.TRADITIONAL, "头发與頭髮", "頭髮與頭髮"),
+    (None, Variant.SIMPLIFIED, "头发與頭髮", "头发与头发"),
+    (None, Variant.TAIWAN, "软件和軟件", "軟體和軟體"),
+    (HANS, Variant.SIMPLIFIED, "诞生的軟件", "诞生的軟件"),  # the original
 ]
 
 
-@pytest.mark.parametrize(("script", "variant", "text", "expected"), KNOWN)
-def test_known_conversions(script: Script, variant: Variant, text: str, expected: str) -> None:
-    converted, offset_map = convert_text(text, variant, script)
+@pytest.mark.parametrize(("source", "variant", "text", "expected"), KNOWN)
+def test_known_conversions(
+    source: Locale | None, variant: Variant, text: str, expected: str
+) -> None:
+    converted, offset_map = convert_text(text, variant, source)
     assert converted == expected
     assert (offset_map.view_len, offset_map.source_len) == (len(expected), len(text))
 
 
+def test_a_detected_script_stands_for_its_locale() -> None:
+    assert convert_text("软件", Variant.TAIWAN, S)[0] == "軟體"
+    assert convert_text("軟件", Variant.TAIWAN, T)[0] == "軟件"  # zh-Hant: t2tw
+    assert convert_text("软件和軟件", Variant.TAIWAN, M)[0] == "軟體和軟體"
+
+
 def test_text_converter_for_exports() -> None:
     assert text_converter(Variant.TAIWAN, S)("软件") == "軟體"
+    assert text_converter(Variant.TAIWAN, T, Backend.REIMPLEMENTED)("軟件") == "軟體"
 
 
 # -- the sample corpus ----------------------------------------------------------
@@ -147,12 +121,13 @@ def test_s_on_000_shows_traditional() -> None:
     assert view.label == "traditional"
 
 
-def test_taiwan_variant_of_004() -> None:
+def test_taiwan_variant_of_004_is_t2tw() -> None:
     view = convert_view(reading_view(source("004")), Variant.TAIWAN, T)
-    assert "軟體公司" in view.text
-    assert "説" not in view.text  # through Simplified: Taiwan's 說 everywhere
-    start = view.text.index("軟體公司")
-    src_start, src_end = view.map.range_to_source(start, start + 4)
+    assert "軟件公司" in view.text  # the author's word: t2tw has no phrases
+    assert "説" in view.text  # t2tw changes only the characters TWVariants lists
+    as_taiwan = convert_view(reading_view(source("004")), Variant.TAIWAN, Locale.HANS)
+    start = as_taiwan.text.index("軟體公司")  # read as Simplified: s2twp
+    src_start, src_end = as_taiwan.map.range_to_source(start, start + 4)
     assert source("004")[src_start:src_end] == "軟件公司"
 
 
@@ -161,9 +136,10 @@ def test_simplified_samples_do_not_change_in_simplified() -> None:
         assert convert_text(source(prefix), Variant.SIMPLIFIED, S)[0] == source(prefix)
 
 
-def test_traditional_of_a_traditional_sample_keeps_its_characters() -> None:
+def test_traditional_of_a_traditional_sample_is_the_original() -> None:
     text = source("002")
-    converted, _ = convert_text(text, Variant.TRADITIONAL, T)
+    assert convert_text(text, Variant.TRADITIONAL, T)[0] == text
+    converted, _ = convert_text(text, Variant.TRADITIONAL, None)  # read as mixed: s2t
     changed = {(a, b) for a, b in zip(text, converted, strict=True) if a != b}
     assert changed == {("群", "羣")}
 
@@ -172,9 +148,8 @@ def test_mixed_document_converts_as_a_whole() -> None:
     simplified, traditional = source("000"), source("002")
     converted, _ = convert_text(simplified + traditional, Variant.TRADITIONAL, M)
     assert converted[: len(simplified)] == convert_text(simplified, Variant.TRADITIONAL, S)[0]
-    rest = converted[len(simplified) :]
-    assert rest == traditional.replace("群", "羣")
     converted, _ = convert_text(simplified + traditional, Variant.SIMPLIFIED, M)
+    assert converted[: len(simplified)] == simplified
     assert converted[len(simplified) :] == convert_text(traditional, Variant.SIMPLIFIED, T)[0]
 
 
@@ -182,11 +157,13 @@ def test_mixed_document_converts_as_a_whole() -> None:
 
 PHRASES = ["软件", "信息", "互联网", "线程", "鼠标", "打印机", "头发", "发展", "视频", "质量"]
 PHRASES += ["軟件", "資訊", "互聯網", "程序", "説", "群", "发明了", "一准保护", "了", "的"]
+PHRASES += ["滑鼠", "軟體", "裡面", "演算法", "東京駅", "から", "です", "⿰木木"]
 MARKS = ["a", "Z", "7", " ", "\n", "，", "。", "「", "」"]
 
 phrase_text = st.lists(st.sampled_from(PHRASES + MARKS), max_size=30).map("".join)
 any_variant = st.sampled_from(list(Variant))
-any_script = st.sampled_from(list(Script))
+any_source = st.sampled_from([*Locale, *Script, None])
+any_backend = st.sampled_from(list(Backend))
 
 
 def selections(length: int) -> st.SearchStrategy[tuple[int, int]]:
@@ -198,11 +175,11 @@ def covers(outer: tuple[int, int], inner: tuple[int, int]) -> bool:
 
 
 @settings(max_examples=200, deadline=None)
-@given(phrase_text, any_variant, any_script, st.data())
+@given(phrase_text, any_variant, any_source, any_backend, st.data())
 def test_selections_map_to_source_and_back(
-    text: str, variant: Variant, script: Script, data: st.DataObject
+    text: str, variant: Variant, source: Source, backend: Backend, data: st.DataObject
 ) -> None:
-    converted, offset_map = convert_text(text, variant, script)
+    converted, offset_map = convert_text(text, variant, source, backend=backend)
     assert (offset_map.view_len, offset_map.source_len) == (len(converted), len(text))
     x = data.draw(selections(len(text)))
     there = offset_map.range_to_view(*x)
@@ -219,11 +196,11 @@ def test_selections_map_to_source_and_back(
 
 
 @settings(max_examples=200, deadline=None)
-@given(phrase_text, any_variant, any_script, st.data())
+@given(phrase_text, any_variant, any_source, any_backend, st.data())
 def test_selections_inside_aligned_parts_are_exact(
-    text: str, variant: Variant, script: Script, data: st.DataObject
+    text: str, variant: Variant, source: Source, backend: Backend, data: st.DataObject
 ) -> None:
-    _, offset_map = convert_text(text, variant, script)
+    _, offset_map = convert_text(text, variant, source, backend=backend)
     aligned = [s for s in offset_map.segments() if s.aligned and s.view_end > s.view_start]
     if not aligned:
         return
@@ -265,14 +242,14 @@ def random_maps(draw: st.DrawFn, length: int, fixed: str = "view") -> OffsetMap:
 
 
 @settings(max_examples=150, deadline=None)
-@given(phrase_text, any_variant, any_script, st.data())
+@given(phrase_text, any_variant, any_source, any_backend, st.data())
 def test_views_compose_with_a_random_reading_map(
-    text: str, variant: Variant, script: Script, data: st.DataObject
+    text: str, variant: Variant, source: Source, backend: Backend, data: st.DataObject
 ) -> None:
     inner = data.draw(random_maps(len(text)))
     view = TextView(text, inner)
-    converted = convert_view(view, variant, script)
-    conv_text, conv_map = convert_text(text, variant, script)
+    converted = convert_view(view, variant, source, backend=backend)
+    conv_text, conv_map = convert_text(text, variant, source, backend=backend)
     assert converted.text == conv_text
     assert (converted.map.view_len, converted.map.source_len) == (len(conv_text), inner.source_len)
     y = data.draw(selections(len(conv_text)))
@@ -333,12 +310,16 @@ def test_a_partial_view_moves_what_follows_the_region() -> None:
 
 
 def test_prepare_builds_what_s_needs(monkeypatch: pytest.MonkeyPatch) -> None:
-    built: list[str] = []
-    monkeypatch.setattr(scripts, "get_converter", built.append)
+    built: list[tuple[str, Backend]] = []
+    monkeypatch.setattr(pipeline, "get_converter", lambda *args: built.append(args))
     scripts.prepare(S)
-    assert built == ["s2t"]
+    assert built == [("s2t", Backend.OPENCC)]
     scripts.prepare(T, [Variant.TAIWAN])
-    assert built == ["s2t", "t2s", "s2twp"]
+    assert built[1:] == [("t2tw", Backend.OPENCC)]
+    scripts.prepare(Locale.TW, backend=Backend.REIMPLEMENTED)
+    assert built[2:] == [("t2s", Backend.REIMPLEMENTED)]  # s: Simplified, then original
+    scripts.prepare(None)
+    assert built[3:] == [("t2s", Backend.OPENCC), ("s2t", Backend.OPENCC)]
 
 
 def test_original_returns_the_view() -> None:
@@ -349,17 +330,19 @@ def test_original_returns_the_view() -> None:
 @settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(["000", "002", "004"]),
-    st.sampled_from([Variant.TAIWAN, Variant.SIMPLIFIED, Variant.TRADITIONAL]),
+    st.sampled_from(list(Variant)),
+    st.sampled_from([Locale.HANS, Locale.TW, None]),
+    any_backend,
     st.data(),
 )
 def test_a_region_converts_exactly_as_the_whole(
-    prefix: str, variant: Variant, data: st.DataObject
+    prefix: str, variant: Variant, locale: Locale | None, backend: Backend, data: st.DataObject
 ) -> None:
     view = reading_view(source(prefix))
-    script = S if prefix == "000" else T
-    full_text, full_map = convert_text(view.text, variant, script)
+    script: Source = locale or (S if prefix == "000" else T)
+    full_text, full_map = convert_text(view.text, variant, script, backend=backend)
     region = data.draw(selections(len(view.text)))
-    partial = convert_view(view, variant, script, region=region)
+    partial = convert_view(view, variant, script, region=region, backend=backend)
     start, end = partial.extra.get(PARTIAL_RANGE, (0, len(partial.text)))
     view_end = end - (len(partial.text) - len(view.text))  # the range in the unconverted view
     assert start <= region[0] and region[1] <= view_end
@@ -368,7 +351,7 @@ def test_a_region_converts_exactly_as_the_whole(
     assert partial.text[:start] == view.text[:start]
     assert partial.text[end:] == view.text[view_end:]
     assert partial.text.count("\n") == view.text.count("\n")
-    full = convert_view(view, variant, script)
+    full = convert_view(view, variant, script, backend=backend)
     for pos in range(start, end):  # inside the range, the partial map is the full one
         assert full.map.to_source(full_start + pos - start) == partial.map.to_source(pos)
 
@@ -382,16 +365,15 @@ def test_a_region_stays_small_on_a_long_text() -> None:
     assert partial.text[start:end] in convert_text(text, Variant.TAIWAN, S)[0]
 
 
-def test_long_texts_convert_in_chunks_that_can_be_cancelled() -> None:
+@pytest.mark.parametrize("backend", list(Backend))
+def test_long_texts_convert_in_chunks_that_can_be_cancelled(backend: Backend) -> None:
     text = source("002") * 14  # over one chunk
     assert len(text) > scripts.CHUNK_SIZE
-    whole, whole_map = convert_text(text, Variant.TAIWAN, S)
-    from kbtui.scripts.conversion import get_converter
-
-    assert whole == get_converter("s2twp").convert(text)[0]
+    whole, whole_map = convert_text(text, Variant.TAIWAN, S, backend=backend)
+    assert whole == pipeline.get_converter("s2twp", backend).convert(text)[0]
     assert whole_map.view_len == len(whole)
     with pytest.raises(ConversionCancelled):
-        convert_text(text, Variant.TAIWAN, S, cancelled=lambda: True)
+        convert_text(text, Variant.TAIWAN, S, cancelled=lambda: True, backend=backend)
 
 
 # -- bad input -----------------------------------------------------------------
@@ -400,65 +382,18 @@ def test_long_texts_convert_in_chunks_that_can_be_cancelled() -> None:
 @pytest.mark.parametrize("variant", list(Variant))
 @pytest.mark.parametrize("text", ["", "no Chinese at all\n", "😀 한국어 𠮷 \x1b[31m"])
 def test_empty_and_non_chinese_documents_toggle(text: str, variant: Variant) -> None:
-    for script in Script:
-        converted = convert_view(TextView.plain(text), variant, script)
-        assert converted.text == text
-        assert converted.label == variant.value
+    for source in [*Script, *Locale, None]:
+        for backend in Backend:
+            converted = convert_view(TextView.plain(text), variant, source, backend=backend)
+            assert converted.text == text
+            assert converted.label == variant.value
 
 
 def test_a_failing_converter_raises_a_conversion_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(name: str) -> None:
+    def broken(name: str, backend: Backend) -> None:
         raise OSError(f"{name}.json: no such file")
 
-    monkeypatch.setattr(scripts, "get_converter", broken)
+    monkeypatch.setattr(pipeline, "get_converter", broken)
     with pytest.raises(ConversionError, match=r"Traditional.*s2t\.json") as caught:
         convert_view(TextView.plain("软件"), Variant.TRADITIONAL, S)
     assert "\n" not in str(caught.value)
-
-
-# -- cache ---------------------------------------------------------------------
-
-
-def test_cache_is_least_recently_used_and_bounded() -> None:
-    cache_ = ConversionCache(max_views=2, max_chars=10)
-    keys = [CacheKey(f"d{i}", "h", Variant.TAIWAN) for i in range(3)]
-    for key in keys[:2]:
-        cache_.put(key, TextView.plain("abc"))
-    assert cache_.get(keys[0]) is not None  # now the most recent
-    cache_.put(keys[2], TextView.plain("abc"))
-    assert cache_.get(keys[1]) is None and len(cache_) == 2
-    cache_.put(keys[1], TextView.plain("x" * 9))  # over max_chars: the oldest go
-    assert len(cache_) == 1 and cache_.get(keys[1]) is not None
-    cache_.forget("d1")
-    assert len(cache_) == 0
-    assert cache_.get(("d1", "h", Variant.TAIWAN)) is None  # plain tuples work as keys
-
-
-def test_cache_refuses_partial_views_and_converts_on_a_miss() -> None:
-    cache_ = ConversionCache()
-    view = TextView.plain("软件。" * 10)
-    partial = convert_view(view, Variant.TAIWAN, S, region=(0, 2))
-    with pytest.raises(ValueError, match="fully converted"):
-        cache_.put(CacheKey("d", "h", Variant.TAIWAN), partial)
-    key = CacheKey("d", "h", Variant.TAIWAN)
-    first = cache_.get_or_convert(key, view, S)
-    assert first.text == "軟體。" * 10
-    assert cache_.get_or_convert(key, view, S) is first
-
-
-def test_cache_from_many_threads() -> None:
-    cache_ = ConversionCache(max_views=4)
-    view = TextView.plain("软件")
-
-    def work(i: int) -> None:
-        for j in range(200):
-            key = CacheKey(f"d{(i + j) % 6}", "h", Variant.TAIWAN)
-            if cache_.get(key) is None:
-                cache_.put(key, view)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert len(cache_) == 4

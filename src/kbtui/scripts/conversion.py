@@ -1,10 +1,13 @@
-"""OpenCC conversion that knows where every output character came from.
+"""The opencc-python-reimplemented backend: its conversion, with where every character came from.
 
-kbtui converts with the dictionaries and configurations of the pinned
-opencc-python-reimplemented, and must give exactly its output, but it also
-needs an :class:`~kbtui.view.offsets.OffsetMap` from the converted text back to
-the input, which that package cannot give: it returns a string. This module
-re-implements its conversion so that every dictionary match is known.
+kbtui's default conversion is upstream OpenCC 1.4's (:mod:`kbtui.scripts.engine`);
+this backend (``Backend.REIMPLEMENTED``, the ``conversion`` setting) keeps the
+output of the pinned opencc-python-reimplemented 0.1.7 for people who want it:
+its older dictionaries and its own segmentation. It must give exactly that
+package's output, but kbtui also needs an :class:`~kbtui.view.offsets.OffsetMap`
+from the converted text back to the input, which that package cannot give: it
+returns a string. This module re-implements its conversion so that every
+dictionary match is known.
 
 What the package does, and why the re-implementation is equivalent:
 
