@@ -90,7 +90,10 @@ def test_union_takes_the_longest_and_the_first_of_a_tie() -> None:
     assert convert(group("union", "A", "B"), "abcab") == "YX"
     union = matcher(group("union", "A", "B"))
     assert isinstance(union, Table) and union.name == "A+B"  # flattened
-    nested = {"type": "group", "dicts": [group("union", "A", "B"), {"type": "text", "file": "C"}]}
+    nested: dict[str, object] = {
+        "type": "group",
+        "dicts": [group("union", "A", "B"), {"type": "text", "file": "C"}],
+    }
     assert convert(nested, "abcabb") == "YX2"
 
 

@@ -25,6 +25,7 @@ import sys
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,8 +92,10 @@ def test_every_opencc_case_passes_through_the_readers_path() -> None:
 
 
 @cache
-def golden() -> dict[str, object]:
-    return json.loads(gzip.decompress(GOLDEN.read_bytes()))  # type: ignore[no-any-return]
+def golden() -> dict[str, Any]:
+    """The recorded native outputs: ``outputs[sample][chain]``, ``sha256[sample]``."""
+    recorded: dict[str, Any] = json.loads(gzip.decompress(GOLDEN.read_bytes()))
+    return recorded
 
 
 def samples() -> dict[str, str]:
@@ -104,7 +107,7 @@ def test_the_golden_files_are_of_these_samples_and_every_chain() -> None:
     assert recorded["opencc"] == "1.4.2"
     digests = {name: hashlib.sha256(t.encode()).hexdigest() for name, t in samples().items()}
     assert recorded["sha256"] == digests, "run tests/golden/opencc/make.py again"
-    chains = set(next(iter(recorded["outputs"].values())))  # type: ignore[attr-defined]
+    chains = set(next(iter(recorded["outputs"].values())))
     assert {"+".join(chain) for chain in reader_views()} <= chains
     assert {name for name in engine.CONFIG_NAMES} <= chains
 
@@ -112,7 +115,7 @@ def test_the_golden_files_are_of_these_samples_and_every_chain() -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in CORPUS.glob("*.txt")))
 def test_samples_convert_as_native_opencc_does_by_every_chain(name: str) -> None:
     text = samples()[name]
-    outputs: dict[str, str] = golden()["outputs"][name]  # type: ignore[index]
+    outputs: dict[str, str] = golden()["outputs"][name]
     for chain, expected in outputs.items():
         got = text
         for config in chain.split("+"):
@@ -124,7 +127,7 @@ def test_samples_convert_as_native_opencc_does_by_every_chain(name: str) -> None
 def test_sample_views_equal_native_opencc(name: str) -> None:
     """The reader's path (widening, chunks, composed maps) on the whole sample."""
     text = samples()[name]
-    outputs: dict[str, str] = golden()["outputs"][name]  # type: ignore[index]
+    outputs: dict[str, str] = golden()["outputs"][name]
     for chain, (source, variant) in reader_views().items():
         view = convert_view(TextView.plain(text), variant, source)
         assert view.text == outputs["+".join(chain)], (chain, source, variant)
@@ -162,7 +165,8 @@ def native_convert(requests: list[tuple[str, str]]) -> list[str]:
         text=True,
         check=True,
     )
-    return json.loads(done.stdout)  # type: ignore[no-any-return]
+    converted: list[str] = json.loads(done.stdout)
+    return converted
 
 
 def random_texts(seed: int, count: int) -> list[str]:

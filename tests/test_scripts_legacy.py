@@ -17,6 +17,7 @@ from kbtui.scripts.hanzi import Script
 from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import convert_text, convert_view
 from kbtui.view.markdown import render
+from kbtui.view.textview import TextView
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 S, T, M, N = Script.SIMPLIFIED, Script.TRADITIONAL, Script.MIXED, Script.NONE
@@ -28,7 +29,7 @@ def source(prefix: str) -> str:
     return next(CORPUS.glob(f"{prefix}_*.txt")).read_text(encoding="utf-8")
 
 
-def reading_view(text: str):  # type: ignore[no-untyped-def]
+def reading_view(text: str) -> TextView:
     body_start = text.index("\n---\n", 4) + 5 if text.startswith("---\n") else 0
     return render(text, body_start)
 

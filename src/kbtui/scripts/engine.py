@@ -38,6 +38,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources.abc import Traversable
@@ -115,18 +116,18 @@ class Step:
         return self._matches(text, bounds)
 
     def _matches(self, text: str, bounds: Sequence[int]) -> Iterator[tuple[int, int, str | None]]:
-        levels, pos, b = self.levels, 0, 0
+        finders, pos, b = [level.longest for level in self.levels], 0, 0
         limit = bounds[0]
         for hit in self.starts.finditer(text):
             start = hit.start()
             if start < pos:
                 continue
-            while start >= limit:
-                b += 1
+            if start >= limit:
+                b = bisect_right(bounds, start, b)
                 limit = bounds[b]
             found = None
-            for level in levels:
-                found = level.longest(text, start, limit)
+            for longest in finders:
+                found = longest(text, start, limit)
                 if found is not None:
                     yield start, found[0], found[1]
                     pos = start + found[0]
@@ -201,31 +202,41 @@ def apply(
 ) -> Pass:
     """Convert ``text`` with one step, segment by segment (``matches``: already found).
 
-    The segment ends of the result are left out after the ``last`` step.
+    The text between matches is translated all at once by the trailing
+    character table, and only matches that change length touch the map, so
+    the loop does little per match. The segment ends of the result are left
+    out after the ``last`` step.
     """
+    translated = text.translate(one.chars) if one.chars else text
     parts: list[str] = []
-    new_bounds: list[int] = []
     builder = OffsetMapBuilder()
-    table = one.chars
-    pos = out = b = 0
-    ends = [len(text)] if last else bounds
+    shifts = [(0, 0)]  # (input position, output minus input from there on)
+    pos = flushed = 0
     for start, length, value in one.matches(text, bounds) if matches is None else matches:
-        while ends[b] <= start:
-            new_bounds.append(out + ends[b] - pos)
-            b += 1
-        gap = text[pos:start]
-        parts.append(gap.translate(table) if table else gap)
         piece = text[start : start + length] if value is None else value
+        parts.append(translated[pos:start])
         parts.append(piece)
-        builder.aligned(start - pos)
-        builder.piece(len(piece), length)
-        out += start - pos + len(piece)
         pos = start + length
-    tail = text[pos:]
-    parts.append(tail.translate(table) if table else tail)
-    builder.aligned(len(tail))
-    new_bounds.extend(out + end - pos for end in ends[b:])
-    return Pass("".join(parts), builder.build(), new_bounds)
+        if len(piece) != length:
+            builder.aligned(start - flushed)
+            builder.block(len(piece), length)
+            flushed = pos
+            shifts.append((pos, shifts[-1][1] + len(piece) - length))
+    parts.append(translated[pos:])
+    builder.aligned(len(text) - flushed)
+    return Pass("".join(parts), builder.build(), [] if last else _shifted(bounds, shifts))
+
+
+def _shifted(bounds: Sequence[int], shifts: list[tuple[int, int]]) -> list[int]:
+    """The segment ends in the output: each moved by the shift where it stands."""
+    if len(shifts) == 1:
+        return list(bounds)
+    moved: list[int] = []
+    untils = [at for at, _ in shifts[1:]] + [bounds[-1] + 1]
+    for (at, shift), until in zip(shifts, untils, strict=True):
+        lo, hi = bisect_left(bounds, at), bisect_left(bounds, until)
+        moved.extend([end + shift for end in bounds[lo:hi]])
+    return moved
 
 
 class Converter:
@@ -272,16 +283,10 @@ class Converter:
 def _bounds(found: list[tuple[int, int, str | None]], size: int) -> list[int]:
     """The segment ends a segmentation's matches make: every match start and end, then
     the end of the text (a description sequence stays inside its unmatched run)."""
-    bounds: list[int] = []
-    for start, length, value in found:
-        if value is None:
-            continue
-        if start and (not bounds or bounds[-1] != start):
-            bounds.append(start)
-        bounds.append(start + length)
-    if not bounds or bounds[-1] != size:
-        bounds.append(size)
-    return bounds
+    edges = {p for start, length, v in found if v is not None for p in (start, start + length)}
+    edges.discard(0)
+    edges.add(size)
+    return sorted(edges)
 
 
 def _then(done: Pass, result: OffsetMap | None) -> tuple[str, OffsetMap | None]:
