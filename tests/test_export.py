@@ -58,7 +58,7 @@ hostile_text = st.lists(MARKDOWN_BITS | st.text(max_size=4), max_size=30).map(""
 
 def options(**kw: object) -> MarkdownOptions:
     """Export options with the fixed export time."""
-    return MarkdownOptions(exported=EXPORTED, **kw)  # type: ignore[arg-type]
+    return MarkdownOptions(exported=EXPORTED, **kw)  # type: ignore[arg-type]  # fields of any type
 
 
 def s2t(text: str) -> str:
