@@ -259,6 +259,14 @@ def test_second_scan_reads_nothing(root: Path, reads: list[str]) -> None:
     assert second == first
 
 
+def test_the_cache_keeps_a_declared_language(root: Path, reads: list[str]) -> None:
+    (root / "tw.md").write_text("---\ntitle: 軟體\nlang: zh-TW\n---\n軟體", encoding="utf-8")
+    assert by_id(Corpus(root).scan())["tw.md"].meta.lang == "zh-TW"
+    reads.clear()
+    assert by_id(Corpus(root).scan())["tw.md"].meta.lang == "zh-TW"
+    assert reads == []  # from the cache
+
+
 def test_cache_is_not_rewritten_when_nothing_changed(root: Path) -> None:
     corpus = Corpus(root)
     corpus.scan()

@@ -11,6 +11,7 @@ from kbtui.documents.frontmatter import MAX_NESTING, nesting_depth, parse_frontm
 from kbtui.documents.metadata import MAX_TITLE_CHARS, Described, clean_line, describe, parse_date
 from kbtui.locations import bundled_corpus
 from kbtui.scripts.hanzi import Script
+from kbtui.scripts.locales import Locale, locale_for
 
 CORPUS = bundled_corpus()
 
@@ -115,6 +116,31 @@ def test_toml_frontmatter() -> None:
     assert result.meta.tags == ["a", "b"]
     assert text[result.body_start :] == "正文"
     assert result.problems == []
+
+
+@pytest.mark.parametrize(
+    ("field", "tag", "locale"),
+    [
+        ("lang", "zh-TW", Locale.TW),
+        ("language", "zh-TW", Locale.TW),
+        ("lang", "zh-Hant-TW", Locale.TW),
+        ("lang", "zh_hk", Locale.HK),
+        ("language", "zh-cmn-Hans-CN", Locale.HANS),
+        ("lang", "zh-Hant", Locale.HANT),
+    ],
+)
+def test_a_declared_language_is_kept_and_names_the_locale(
+    field: str, tag: str, locale: Locale
+) -> None:
+    result = describe(f"---\ntitle: 標題\n{field}: {tag}\n---\n軟體與資訊", "x.md")
+    assert result.meta.lang == tag
+    assert locale_for(result.script, result.meta.lang) is locale
+
+
+def test_no_declared_language_leaves_the_locale_to_detection() -> None:
+    result = describe("---\ntitle: 標題\n---\n軟體與資訊，這裡說的是什麼", "x.md")
+    assert result.meta.lang is None
+    assert locale_for(result.script, result.meta.lang) is Locale.HANT
 
 
 def test_broken_yaml_is_a_problem_and_the_body_still_loads() -> None:

@@ -265,6 +265,18 @@ def test_open_creates_folders_and_persists(db_path: Path) -> None:
         assert s.schema_version() == SCHEMA_VERSION
 
 
+def test_a_documents_locale_is_kept_across_a_reopen(db_path: Path) -> None:
+    with Store.open(db_path) as s:
+        s.set_locale("002.md", "zh-TW")
+        s.set_script("002.md", "simplified")
+    with Store.open(db_path) as s:
+        state = s.doc_state("002.md")
+        assert (state.locale, state.script) == ("zh-TW", "simplified")
+        s.set_locale("002.md", None)
+    with Store.open(db_path) as s:
+        assert s.doc_state("002.md").locale is None
+
+
 def test_open_without_a_path_uses_the_default_location(tmp_path: Path) -> None:
     with Store.open() as s:  # conftest points KBTUI_DB into tmp_path
         s.add(make())

@@ -30,6 +30,8 @@ class DocState:
     """Reading position, a source offset."""
     script: str | None = None
     """The script variant last chosen (``None``: the user's default)."""
+    locale: str | None = None
+    """The source locale the user set (``zh-TW``...; ``None``: frontmatter or detection)."""
     last_opened: str | None = None
     """ISO 8601 time the document was last opened."""
 
@@ -39,6 +41,7 @@ class DocState:
             "tags": list(self.tags),
             "position": self.position,
             "script": self.script,
+            "locale": self.locale,
             "last_opened": self.last_opened,
         }
 
@@ -47,11 +50,13 @@ class DocState:
         """Rebuild from :meth:`to_record`, tolerating missing or odd fields."""
         position = record.get("position")
         script = record.get("script")
+        locale = record.get("locale")
         opened = record.get("last_opened")
         return cls(
             tags=tuple(strings(record.get("tags"))),
             position=position if isinstance(position, int) and position >= 0 else 0,
             script=script if isinstance(script, str) else None,
+            locale=locale if isinstance(locale, str) else None,
             last_opened=opened if isinstance(opened, str) else None,
         )
 

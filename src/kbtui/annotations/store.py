@@ -262,6 +262,11 @@ class Store:
         self._change_doc(doc_id, script=script)
 
     @_serialised
+    def set_locale(self, doc_id: str, locale: str | None) -> None:
+        """Remember the source locale the user set (``None``: back to the document's own)."""
+        self._change_doc(doc_id, locale=locale)
+
+    @_serialised
     def set_doc_tags(self, doc_id: str, tags: Iterable[str]) -> None:
         """Set the document's own tags (trimmed, blanks and repeats dropped)."""
         self._change_doc(doc_id, tags=tuple(clean_tags(tags)))

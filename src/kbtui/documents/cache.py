@@ -26,7 +26,7 @@ from kbtui.scripts.hanzi import Script
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when what an entry holds or how metadata is inferred changes."""
 
 Record = dict[str, Any]
@@ -52,6 +52,7 @@ def entry_record(entry: Entry) -> Record:
         "tags": meta.tags,
         "entities": meta.entities,
         "frontmatter": meta.frontmatter,
+        "lang": meta.lang,
     }
 
 
@@ -66,6 +67,7 @@ def entry_from_record(doc_id: str, path: Path, record: Record) -> Entry:
         entities=dict(record["entities"]),
         frontmatter=dict(record["frontmatter"]),
         title_inferred=bool(record["title_inferred"]),
+        lang=record["lang"],
     )
     mtime_ns = int(record["mtime_ns"])
     return Entry(

@@ -30,6 +30,8 @@ TITLE_KEYS = ("title",)
 DATE_KEYS = ("date", "published", "pubDate", "created")
 URL_KEYS = ("source", "source_url", "url", "link")
 AUTHOR_KEYS = ("author", "authors", "speaker", "byline", "creator")
+LANG_KEYS = ("lang", "language")
+"""Frontmatter keys that declare the language (a BCP 47 tag: ``zh-TW``, ``zh-Hant-HK``)."""
 
 MAX_TITLE_CHARS = 60
 """Inferred titles are cut to this many characters (with an ellipsis)."""
@@ -123,6 +125,7 @@ def metadata_from_frontmatter(
         tags=_names(data.get("tags")),
         entities=entities,
         frontmatter=data,
+        lang=_first_text(data, LANG_KEYS) or None,
     )
 
 

@@ -24,7 +24,9 @@ class Metadata:
     ``entities`` maps a frontmatter entity-list key (``people``,
     ``companies_orgs``, ...) to the names listed there. ``frontmatter`` keeps
     every field as parsed, for display. ``title_inferred`` says the title was
-    guessed rather than declared.
+    guessed rather than declared. ``lang`` is the language tag the frontmatter
+    declares (``lang`` or ``language``) as written: the document's source
+    locale when it names one (:func:`kbtui.scripts.locales.parse_locale`).
     """
 
     title: str
@@ -35,6 +37,7 @@ class Metadata:
     entities: dict[str, list[str]] = field(default_factory=dict)
     frontmatter: dict[str, object] = field(default_factory=dict)
     title_inferred: bool = False
+    lang: str | None = None
 
 
 @dataclass(slots=True)
