@@ -22,17 +22,34 @@ def test_round_trip(tmp_path: Path) -> None:
     assert load_settings(path) == settings
 
 
+def test_the_conversion_round_trips_and_defaults_to_opencc(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    assert Settings().conversion == "opencc"
+    save_settings(Settings(conversion="opencc-python-reimplemented"), path)
+    assert 'conversion = "opencc-python-reimplemented"' in path.read_text(encoding="utf-8")
+    assert load_settings(path).conversion == "opencc-python-reimplemented"
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "default_script = ",
         'default_script = "klingon"',
+        'conversion = "hanzi-magic"',
         "theme = 3",
         "[keys]\na = 1",
         "\x00",
         "theme = " + "[" * 100_000,
     ],
-    ids=["empty value", "unknown script", "number", "key not a string", "NUL", "too deep"],
+    ids=[
+        "empty value",
+        "unknown script",
+        "unknown conversion",
+        "number",
+        "key not a string",
+        "NUL",
+        "too deep",
+    ],
 )
 def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:
     path = tmp_path / "s.toml"

@@ -4,6 +4,7 @@
 colours and key overrides by binding id (as posting does)::
 
     default_script = "traditional"
+    conversion = "opencc"
     theme = "textual-dark"
 
     [colours]
@@ -30,6 +31,10 @@ from kbtui.locations import config_dir
 SCRIPTS = ("original", "simplified", "traditional", "taiwan", "hongkong")
 """The script names a user may choose as the default."""
 
+CONVERSIONS = ("opencc", "opencc-python-reimplemented")
+"""Whose conversion the views show (:class:`kbtui.scripts.chains.Backend`'s values; the
+settings sit below the scripts, so they name them rather than import them)."""
+
 DEFAULT_COLOURS = {
     "yellow": "#6b5900",
     "green": "#1f5c2e",
@@ -49,11 +54,17 @@ class Settings:
     """Every user setting, with its default."""
 
     default_script: str = "original"
+    conversion: str = CONVERSIONS[0]
+    """OpenCC 1.4 (the default) or the older opencc-python-reimplemented output."""
     theme: str = "textual-dark"
     colours: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_COLOURS))
     keys: dict[str, str] = field(default_factory=dict)
     export_path: str = ""
     """Where the export dialog wrote last ("" until the first export)."""
+    zhuyin: bool = False
+    """Show zhuyin beside pinyin in the look-up panel (Taiwan readers learn by it)."""
+    pinyin_search: bool = True
+    """Find toneless pinyin (``anquan``) as Chinese too; off for Latin-heavy corpora."""
 
     def to_toml(self) -> str:
         """The settings as TOML text."""
@@ -83,20 +94,34 @@ def load_settings(path: Path | None = None) -> Settings:
 
 def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings = Settings()
-    script = raw.get("default_script", settings.default_script)
-    if script not in SCRIPTS:
-        raise SettingsError(f"{path}: default_script must be one of {', '.join(SCRIPTS)}")
-    settings.default_script = str(script)
+    settings.default_script = _one_of(raw, "default_script", SCRIPTS, path)
+    settings.conversion = _one_of(raw, "conversion", CONVERSIONS, path)
     settings.theme = _str(raw.get("theme", settings.theme), "theme", path)
     settings.colours.update(_str_table(raw.get("colours", {}), "colours", path))
     settings.keys = _str_table(raw.get("keys", {}), "keys", path)
     settings.export_path = _str(raw.get("export_path", ""), "export_path", path)
+    settings.zhuyin = _bool(raw.get("zhuyin", settings.zhuyin), "zhuyin", path)
+    settings.pinyin_search = _bool(raw.get("pinyin_search", True), "pinyin_search", path)
     return settings
+
+
+def _one_of(raw: dict[str, object], name: str, choices: tuple[str, ...], path: Path) -> str:
+    """The value of ``name``, one of ``choices`` (the first when it is absent)."""
+    value = raw.get(name, choices[0])
+    if value not in choices:
+        raise SettingsError(f"{path}: {name} must be one of {', '.join(choices)}")
+    return str(value)
 
 
 def _str(value: object, name: str, path: Path) -> str:
     if not isinstance(value, str):
         raise SettingsError(f"{path}: {name} must be a string")
+    return value
+
+
+def _bool(value: object, name: str, path: Path) -> bool:
+    if not isinstance(value, bool):
+        raise SettingsError(f"{path}: {name} must be true or false")
     return value
 
 
