@@ -154,6 +154,17 @@ async def test_page_down_moves_cursor_and_window_together() -> None:
         assert text[reader.cursor :].startswith("line 2")
 
 
+async def test_paging_reaches_both_ends() -> None:
+    text = "\n".join(f"line {i} " + "word " * (i % 7) for i in range(60))
+    app = ReaderApp(TextView.plain(text))
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.query_one(Reader)
+        await pilot.press("right", "right", *["pagedown"] * 10)
+        assert reader.cursor == len(text)
+        await pilot.press(*["pageup"] * 10)
+        assert reader.cursor == 0
+
+
 async def test_cursor_moved_reports_source_offsets() -> None:
     app = ReaderApp(markdown_like_view())
     async with app.run_test(size=SIZE) as pilot:

@@ -80,6 +80,39 @@ def test_mixed_script_line() -> None:
             assert cell_len(row) <= width
 
 
+def test_no_break_between_a_hyphen_and_a_digit() -> None:
+    # UAX #14 (HY × NU): GPT-2 and 20-25% stay whole; the break goes before them
+    assert rows("models GPT-2 and more", 11) == ["models ", "GPT-2 and ", "more"]
+    assert rows("rose by 20-25% today", 11) == ["rose by ", "20-25% ", "today"]
+    assert rows("well-known", 6) == ["well-", "known"]
+
+
+def test_a_chinese_dash_and_an_ellipsis_stay_whole() -> None:
+    for text in ("一二三——四五", "一二三四……五", "a long——dash"):
+        for width in range(5, 14):  # at 3 cells, 四…… has no break kinsoku allows
+            pieces = rows(text, width)
+            assert not any(a[-1] == b[0] and a[-1] in "—…" for a, b in pairwise(pieces)), pieces
+
+
+def test_a_url_is_not_split_inside_its_double_slash() -> None:
+    for width in range(6, 20):
+        pieces = rows("see https://example.com/a/b", width)
+        assert not any(p.startswith("/") and prev.endswith("/") for prev, p in pairwise(pieces))
+        assert not any(p.endswith(":/") for p in pieces), (width, pieces)
+
+
+def test_a_word_ending_at_the_margin_keeps_its_row() -> None:
+    # "hello world" is 11 cells: its space goes in the spare cell, not "world" down
+    assert rows("hello world again", 11) == ["hello world ", "again"]
+    assert rows("hello world  again", 11) == ["hello ", "world  ", "again"]
+
+
+def test_a_name_middle_dot_does_not_start_a_row() -> None:
+    text = "美国总统唐纳德·布朗说"
+    for width in range(4, 22):
+        assert not any(row.startswith("·") for row in rows(text, width)), width
+
+
 def test_layout_columns_and_offsets() -> None:
     layout = layout_line("ab中文cd", 20)
     assert layout.column_of(2) == 2
@@ -118,7 +151,8 @@ def test_rows_concatenate_and_fit(text: str, width: int) -> None:
     pieces = rows(text, width)
     assert "".join(pieces) == text
     for piece in pieces:
-        assert cell_len(piece) <= width or len(split_graphemes(piece)[0]) == 1
+        fits = cell_len(piece.removesuffix(" ")) <= width
+        assert fits or len(split_graphemes(piece)[0]) == 1
     assert row_count(text, width) == len(starts)
 
 

@@ -44,6 +44,14 @@ paragraph) costs no more to show than many short ones."""
 _SOFT_AFTER = frozenset(" -/–—")
 """Latin break opportunities: after a space, a hyphen or dash, a slash."""
 
+_NO_START = CLOSING | frozenset("·‧")
+"""Characters a row must not start with: closing punctuation and the middle dot
+of a transliterated name (丹妮拉·布朗), which GB/T 15834 keeps off a line start."""
+
+_GLUED = frozenset({"——", "……", "//", "--"})
+"""Pairs that read as one mark (a Chinese dash, an ellipsis, a URL's ``//``):
+never split across rows (UAX #14 rule LB17 for dashes)."""
+
 
 class _Widths(dict[str, int]):
     """Per-character cell widths, filled from Rich's table on first use."""
@@ -164,7 +172,9 @@ def wrap_line(text: str, width: int) -> list[int]:
     """Offsets where each visual row of ``text`` starts (the first is 0).
 
     Rows concatenate to the line and fit ``width`` cells (a single character
-    wider than ``width`` gets a row of its own). Latin text breaks after
+    wider than ``width`` gets a row of its own), except that a word ending at
+    the margin keeps the one space after it, in the spare cell the reader
+    leaves for the cursor. Latin text breaks after
     spaces, a word longer than a row breaks anywhere, CJK text breaks between
     any two characters, and no row starts with closing punctuation or ends
     with opening punctuation when another break fits.
@@ -196,6 +206,8 @@ def _wrap(text: str, width: int, widths: list[int] | None, prefix: list[int] | N
                 end += 1
             if end >= n:
                 return starts
+        elif text[end] == " " and end + 1 < n and text[end + 1] != " ":
+            end += 1  # a word ending at the margin keeps its row; its space takes the spare cell
         else:
             end = _choose_break(text, widths, start, end)
         starts.append(end)
@@ -217,7 +229,9 @@ def _allowed(text: str, widths: list[int] | None, i: int) -> bool:
     """A row may start at ``i``: not mid-grapheme, and kinsoku is respected."""
     if widths is not None and widths[i] == 0:
         return False
-    return text[i] not in CLOSING and text[i - 1] not in OPENING
+    if text[i - 1 : i + 1] in _GLUED:
+        return False
+    return text[i] not in _NO_START and text[i - 1] not in OPENING
 
 
 def _soft(text: str, widths: list[int] | None, i: int) -> bool:
@@ -226,7 +240,7 @@ def _soft(text: str, widths: list[int] | None, i: int) -> bool:
     if char == " ":
         return False
     if text[i - 1] in _SOFT_AFTER:
-        return True
+        return not (text[i - 1] == "-" and char.isdigit())  # UAX #14: GPT-2, 20-25%
     return widths is not None and (widths[i] == 2 or widths[i - 1] == 2)
 
 

@@ -252,13 +252,20 @@ class CursorDisplay(TextDisplay):
         self._goal_column = goal
 
     def _page(self, direction: int, select: bool) -> None:
-        """Move cursor and window by one page (the window's height less one row)."""
+        """Move cursor and window by one page (the window's height less one row).
+
+        A page that runs into the document's first or last row goes to the
+        document's start or end, so paging always reaches 100 % (a cursor left
+        at its goal column on the last row would stop short of it).
+        """
         if not self._laid_out:
             return
         page = max(self._content_size().height - 1, 1)
         offset, goal = self._rows_away(direction * page)
         self._settle()
         moved = self._layout.row_of(offset) - self._layout.row_of(self._cursor)
+        if abs(moved) < page:
+            offset = self._layout.max_offset if direction > 0 else 0
         self.scroll_to(y=self.scroll_offset.y + moved, animate=False, force=True)
         self._move(offset, select=select)
         self._goal_column = goal
