@@ -15,6 +15,11 @@ Schema, version :data:`SCHEMA_VERSION` (TinyDB tables, record ids are strings):
     The user's entity records ``{"name", "kind", "aliases"}`` under ids that
     sort in the order they were saved; :mod:`kbtui.entities.registry` applies them in
     that order, so a later record wins.
+``vocab``
+    The word list: ``{entry id: VocabEntry.to_dict()}``
+    (:class:`kbtui.lookup.vocab.VocabEntry`). Added within version 1: a
+    table a kbtui without the word list never reads and keeps as it is, so
+    neither version needs a migration to open the other's file.
 
 Version 0 (a file with no ``meta`` table) is the layout of kbtui's first
 prototype, written with TinyDB's default integer ids: one ``annotations``
@@ -47,6 +52,7 @@ SCHEMA_VERSION = 1
 META = "meta"
 DOCS = "docs"
 ENTITIES = "entities"
+VOCAB = "vocab"
 ANNOTATIONS = "annotations:"
 """Prefix of the per-document annotation tables."""
 

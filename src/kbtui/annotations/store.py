@@ -1,6 +1,7 @@
 """The annotation store: the one object the UI and the CLI read and write data through.
 
-It keeps annotations, per-document state and the user's entity records in a
+It keeps annotations, per-document state, the user's entity records and
+the word list (``store.words``, :mod:`kbtui.annotations.words`) in a
 TinyDB database (:mod:`kbtui.annotations.schema` describes the tables;
 :mod:`kbtui.annotations.storage` how they reach disk safely), and offers what
 the reader needs: the annotations of a document re-anchored to its current
@@ -30,6 +31,7 @@ from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
 from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.annotations.tables import KbtuiDB, StoreTables
 from kbtui.annotations.undo import UndoHistory
+from kbtui.annotations.words import WordList
 from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
 
@@ -72,6 +74,8 @@ class Store:
         """The database file (``None`` in memory)."""
         self._data = StoreTables(db, path or Path(":memory:"))
         self._undo = UndoHistory()
+        self.words = WordList(self._data, storage)
+        """The word list (:mod:`kbtui.annotations.words`), in the same database."""
         self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
 
     @classmethod

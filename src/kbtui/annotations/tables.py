@@ -51,7 +51,7 @@ def _document(record: Mapping[str, Any], key: str) -> Document:
 
 
 class StoreTables:
-    """The store's annotations, document state and entity records in one database."""
+    """The store's annotations, document state, entity records and word list in one database."""
 
     def __init__(self, db: TinyDB, where: Path) -> None:
         self._db = db
@@ -138,6 +138,14 @@ class StoreTables:
     def put_doc_record(self, doc_id: str, record: Mapping[str, Any]) -> None:
         """Store a document's state, replacing what was there."""
         self._db.table(DOCS).upsert(_document(record, doc_id))
+
+    def insert_records(self, name: str, records: Mapping[str, Mapping[str, Any]]) -> None:
+        """Store new records under their ids in table ``name`` (the word list's)."""
+        self._db.table(name).insert_multiple(_document(r, key) for key, r in records.items())
+
+    def remove_record(self, name: str, key: str) -> None:
+        """Delete the record under ``key`` from table ``name``."""
+        self._db.table(name).remove(doc_ids=[_id(key)])
 
     def append_entity(self, record: Mapping[str, Any]) -> None:
         """Store an entity record under an id that sorts after every other."""

@@ -27,6 +27,19 @@ LONGEST_SYLLABLE = 6
 _TOKEN = re.compile(r"[a-z]+")
 _SEPARATORS = re.compile(r"[\s'’]+")
 
+MIN_LETTERS = 4
+MIN_SYLLABLES = 2
+"""A search looks for a query as pinyin only at this length: ``a`` or ``he``
+alone would find every 啊 and 和 (see :func:`searches_by_pinyin`)."""
+
+_SHAPE = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|er|in"
+    r"|ia|ie|iu|ua|uo|ui|un|ue|ve|vn|a|o|e|i|u|v))+"
+)
+"""Initials and finals: every run of syllables has this shape (a test checks
+pypinyin's), so a query without it is no pinyin without importing pypinyin."""
+
 
 def _tokens(query: str) -> list[str]:
     """The query's tokens, lower case, ü spelled ``v`` (as pypinyin does); apostrophes split."""
@@ -71,6 +84,38 @@ def pinyin_readings(query: str) -> list[tuple[str, ...]]:
 def is_pinyin_query(query: str) -> bool:
     """Whether ``query`` reads as toneless pinyin (see :func:`pinyin_readings`)."""
     return bool(pinyin_readings(query))
+
+
+def searches_by_pinyin(query: str) -> bool:
+    """Whether a search looks for ``query`` as pinyin, beside its letters.
+
+    It must read as pinyin (:func:`pinyin_readings`) and be at least
+    :data:`MIN_SYLLABLES` syllables or :data:`MIN_LETTERS` letters long. A
+    query whose letters cannot be syllables (``Claude``, ``创立``) is told at
+    once, so a plain search never waits for pypinyin's import.
+    """
+    letters = "".join(_tokens(query))
+    if not _SHAPE.fullmatch(letters):
+        return False
+    readings = pinyin_readings(query)
+    return bool(readings) and (len(letters) >= MIN_LETTERS or len(readings[0]) >= MIN_SYLLABLES)
+
+
+def pinyin_pattern(query: str) -> re.Pattern[str] | None:
+    """One expression finding ``query`` as pinyin in any text, or None if nothing can match.
+
+    Built over every character pypinyin reads (:func:`_every_character`), so
+    a corpus search compiles it once instead of one :class:`PinyinText` per
+    document; its matches in a text are those of that text's ``PinyinText``.
+    """
+    return _every_character().pattern(query)
+
+
+@cache
+def _every_character() -> PinyinText:
+    from kbtui.lookup.readings import char_readings  # deferred, as in PinyinText
+
+    return PinyinText("".join(char_readings()))
 
 
 class PinyinText:
