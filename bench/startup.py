@@ -10,6 +10,7 @@ screen; a bare ``App`` that exits on mount is the yardstick.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def main() -> None:
             "KBTUI_CACHE_DIR": f"{tmp}/cache",
             "KBTUI_CONFIG_DIR": f"{tmp}/config",
             "PATH": "/usr/bin:/bin",
+            "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         }
         db = f"{tmp}/db.json"
         first = timed(KBTUI, args.corpus, db, env=env)

@@ -1,0 +1,317 @@
+"""Each benchmark under bench/ as a suite for ``bench/run.py``: how to run it, what to read back.
+
+A suite runs its script in a new process (its own imports and caches, as a
+user pays them), keeps the whole output for the log, and picks out the
+figures that have a quality bar (DESIGN.md) or a peer measured in the same
+run. The scripts stay what they were: readable on their own; this module is
+only the glue that reads their lines, so a changed line format shows up here
+as a missing figure ("not found"), never as a silently wrong one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+NATIVE = Path("/tmp/nativecc/bin/python")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One measured figure, its bar and, where a peer ran, the ratio to it."""
+
+    name: str
+    value: float | None
+    unit: str
+    target: str = ""
+    verdict: str = ""
+    """``ok``, ``over goal`` (past the bar, within the hard limit) or ``MISSED``."""
+    peer: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every suite needs: the run's size, its corpus and scratch folder, the env."""
+
+    quick: bool
+    corpus: Path
+    scratch: Path
+    env: dict[str, str]
+    log: Callable[[str, str], None]
+
+
+def run(ctx: Context, name: str, *args: str) -> str:
+    """Run ``bench/<name>.py`` with ``args``; its stdout (logged with stderr)."""
+    done = subprocess.run(
+        [sys.executable, str(BENCH / f"{name}.py"), *args],
+        capture_output=True,
+        text=True,
+        env=ctx.env,
+        check=False,
+    )
+    ctx.log(f"{name} {' '.join(args)}", done.stdout + done.stderr)
+    if done.returncode:
+        raise RuntimeError(f"bench/{name}.py exited {done.returncode}: {done.stderr[-400:]}")
+    return done.stdout
+
+
+def find(pattern: str, text: str, group: int = 1) -> float | None:
+    """The number ``pattern`` captures in ``text`` (first match), or None."""
+    match = re.search(pattern, text, re.MULTILINE)
+    return float(match.group(group).replace(",", "")) if match else None
+
+
+def at_most(
+    name: str, value: float | None, unit: str, bar: float, fail: float | None = None, peer: str = ""
+) -> Figure:
+    """A figure whose bar is an upper limit (``fail``, when given, is the hard limit)."""
+    target = f"<= {bar:g} {unit}" + (f" (fails > {fail:g})" if fail is not None else "")
+    if value is None:
+        verdict = ""
+    elif value <= bar:
+        verdict = "ok"
+    else:
+        verdict = "over goal" if fail is not None and value <= fail else "MISSED"
+    return Figure(name, value, unit, target, verdict, peer)
+
+
+def wall(ctx: Context, argv: list[str], runs: int) -> float:
+    """Median wall seconds of ``argv`` in new processes, output discarded."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(argv, env=ctx.env, check=True, stdout=subprocess.DEVNULL)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+WALK = """
+import os, sys
+count = 0
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        os.stat(os.path.join(folder, name))
+        count += 1
+"""
+
+
+def startup(ctx: Context) -> list[Figure]:
+    """Start-up on the sample corpus beside a bare Textual app; launch to list on the big one."""
+    runs = "3" if ctx.quick else "7"
+    out = run(ctx, "startup", "--runs", runs)
+    bare = find(r"bare Textual app:\s+median\s+([\d.]+)", out)
+    warm = find(r"list on screen:\s+median\s+([\d.]+)", out)
+    ratio = warm / bare if warm and bare else None
+    big = run(ctx, "startup", "--corpus", str(ctx.corpus), "--runs", "3")
+    painted = find(r"list on screen:\s+median\s+([\d.]+)", big)
+    first = find(r"first run:\s+([\d.]+)", big)
+    return [
+        Figure("bare Textual app, one label (peer)", bare, "ms"),
+        Figure("start-up, sample corpus", warm, "ms", peer=f"{ratio:.2f}x bare" if ratio else ""),
+        at_most("start-up / bare Textual app", ratio, "x", 1.2, 1.5),
+        Figure(f"first run, {ctx.corpus.name} (no caches)", first, "ms"),
+        at_most(f"launch to list painted, {ctx.corpus.name}, warm", painted, "ms", 500, 1000),
+    ]
+
+
+def listing(ctx: Context) -> list[Figure]:
+    """``kbtui list --json`` warm against the floor: a new process that walks and stats."""
+    out = run(ctx, "load", str(ctx.corpus), "--cache-dir", str(ctx.scratch / "load-cache"))
+    cold = find(r"cold scan \(no cache\):\s+([\d.]+)", out)
+    argv = [
+        sys.executable,
+        "-m",
+        "kbtui",
+        "--corpus",
+        str(ctx.corpus),
+        "--db",
+        str(ctx.scratch / "list.json"),
+        "list",
+        "--json",
+    ]
+    wall(ctx, argv, 1)  # the first run fills the cache
+    listed = wall(ctx, argv, 3) * 1000
+    floor = wall(ctx, [sys.executable, "-c", WALK, str(ctx.corpus)], 3) * 1000
+    return [
+        Figure(f"scan, no cache, {ctx.corpus.name}", cold and cold * 1000, "ms"),
+        Figure("walk + stat floor, new process (peer)", floor, "ms"),
+        Figure("kbtui list --json, warm", listed, "ms", peer=f"{listed / floor:.1f}x floor"),
+    ]
+
+
+def index(ctx: Context) -> list[Figure]:
+    """The mention index built without a cache, against reading and decoding the corpus."""
+    out = run(ctx, "index", str(ctx.corpus))
+    read = find(r"read \+ decode every file\s+([\d.]+)", out)
+    build = find(r"index build, no cache \(read \+ match\)\s+([\d.]+)", out)
+    ratio = find(r"=\s+([\d.]+)x read \+ decode", out)
+    return [
+        Figure("read + decode every file (peer)", read and read * 1000, "ms"),
+        Figure(
+            "mention index, no cache",
+            build and build * 1000,
+            "ms",
+            peer=f"{ratio:.2f}x read+decode" if ratio else "",
+        ),
+        at_most("mention index / read + decode", ratio, "x", 2),
+        Figure(
+            "mention index, cache warm",
+            (v := find(r"cache warm \(second start\)\s+([\d.]+)", out)) and v * 1000,
+            "ms",
+        ),
+    ]
+
+
+def adding(ctx: Context) -> list[Figure]:
+    """Adding a highlight: 50,000 stored over many documents, and all on one; beside TinyDB."""
+    n = "5000" if ctx.quick else "50000"
+    spread = run(ctx, "annotations", "--sizes", n, "--per-doc", "500", "--baseline")
+    one = run(ctx, "annotations", "--sizes", n, "--per-doc", n, "--baseline")
+    add = r"add one highlight\s+([\d.]+) ms median,\s+([\d.]+) ms p95"
+    tiny = r"TinyDB JSONStorage insert\s+([\d.]+)"
+
+    def vs(text: str) -> str:
+        mine, theirs = find(add, text), find(tiny, text)
+        return f"TinyDB {theirs:.1f} ms ({theirs / mine:.0f}x slower)" if mine and theirs else ""
+
+    return [
+        at_most(
+            f"add, {int(n):,} stored (500 per doc), median",
+            find(add, spread),
+            "ms",
+            50,
+            peer=vs(spread),
+        ),
+        at_most(
+            f"add, {int(n):,} on one document, median", find(add, one), "ms", 10, 50, peer=vs(one)
+        ),
+        Figure(f"add, {int(n):,} on one document, p95", find(add, one, 2), "ms"),
+        Figure(f"open store, {int(n):,} on one document", find(r"open\s+([\d.]+) ms", one), "ms"),
+    ]
+
+
+def export(ctx: Context) -> list[Figure]:
+    """Exporting 10,000 annotations, Markdown and W3C JSON."""
+    out = run(
+        ctx,
+        "export",
+        "--annotations",
+        "10000",
+        "--documents",
+        "100",
+        "--repeat",
+        "1" if ctx.quick else "3",
+    )
+    return [
+        at_most(
+            "export 10,000, Markdown",
+            find(r"Markdown, original script:\s+([\d.]+)", out),
+            "ms",
+            1000,
+        ),
+        at_most("export 10,000, W3C JSON", find(r"W3C JSON export:\s+([\d.]+)", out), "ms", 1000),
+        Figure("import 10,000, W3C JSON", find(r"W3C JSON import:\s+([\d.]+)", out), "ms"),
+    ]
+
+
+def reader(ctx: Context) -> list[Figure]:
+    """A 1 MB document to its first screen; keystrokes on a 5 MB one."""
+    one = run(ctx, "reader", "--mb", "1", "--keys", "3")
+    show = find(r"show\(\) ([\d.]+) ms; first frame", one)
+    frame = find(r"first frame ([\d.]+) ms", one)
+    big = run(
+        ctx, "reader", "--mb", "2" if ctx.quick else "5", "--keys", "5" if ctx.quick else "20"
+    )
+    p95 = [float(m) for m in re.findall(r"total\s+[\d.]+/\s*([\d.]+)/", big)]
+    return [
+        at_most("1 MB document to first screen", show and frame and show + frame, "ms", 300),
+        at_most(
+            f"reader keystroke, {'2' if ctx.quick else '5'} MB, worst key's p95",
+            max(p95) if p95 else None,
+            "ms",
+            16,
+        ),
+    ]
+
+
+TOGGLE_ROW = re.compile(
+    r"^\s+(\w+)\s+(\S+)\s+([\d.]+)\s+([\d.]+)\s+\|\s+([\d.]+)\s+[\d.]+\s+([\d.]+|–)", re.MULTILINE
+)
+
+
+def toggle(ctx: Context) -> list[Figure]:
+    """Script toggle to the visible page, and the full view beside native OpenCC."""
+    out = run(
+        ctx,
+        "script_toggle",
+        "--mb",
+        "0.3" if ctx.quick else "1",
+        "--repeat",
+        "2" if ctx.quick else "5",
+    )
+    rows = TOGGLE_ROW.findall(out)
+    warm = [float(r[3]) for r in rows]
+    cold = [float(r[2]) for r in rows]
+    ratios = [float(r[4]) / float(r[5]) for r in rows if r[5] not in ("–", "0.0")]
+    peer = f"{statistics.median(ratios):.1f}x native (median)" if ratios else "native missing"
+    return [
+        at_most("script toggle to visible page, worst warm", max(warm, default=None), "ms", 100),
+        Figure("script toggle to visible page, worst cold", max(cold, default=None), "ms"),
+        Figure(
+            "full view conversion, kbtui / native OpenCC",
+            statistics.median(ratios) if ratios else None,
+            "x",
+            peer=peer,
+        ),
+    ]
+
+
+def lookup(ctx: Context) -> list[Figure]:
+    """The dictionary: first look-up in a process, after the app's imports."""
+    out = run(ctx, "lookup", "--runs", "1" if ctx.quick else "3")
+    first = (
+        r"after the app's imports: ([\d.]+) ms .*? \+ importing kbtui.lookup.dictionary ([\d.]+)"
+    )
+    return [
+        Figure("first look-up after the app's imports", find(first, out), "ms"),
+        Figure(
+            "warm look-up, median", find(r"warm, every position of 000: median ([\d.]+)", out), "ms"
+        ),
+    ]
+
+
+def crash(ctx: Context) -> list[Figure]:
+    """The store killed mid-write: nothing lost or broken."""
+    kills = "10" if ctx.quick else "50"
+    out = run(ctx, "crash", "--kills", kills)
+    problems = find(r"kills, (\d+) problems", out)
+    return [at_most(f"problems after {kills} kills", problems, "", 0)]
+
+
+SUITES: dict[str, Callable[[Context], list[Figure]]] = {
+    "startup": startup,
+    "load": listing,
+    "index": index,
+    "annotations": adding,
+    "export": export,
+    "reader": reader,
+    "script_toggle": toggle,
+    "lookup": lookup,
+    "crash": crash,
+}
+
+
+def child_env(scratch: Path) -> dict[str, str]:
+    """The environment of every benchmark: this one's, with kbtui's folders in ``scratch``."""
+    env = dict(os.environ)
+    for name in ("DATA", "CACHE", "CONFIG"):
+        env[f"KBTUI_{name}_DIR"] = str(scratch / name.lower())
+    return env
