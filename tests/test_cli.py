@@ -13,6 +13,8 @@ import pytest
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.cli import main
+from kbtui.scripts.locales import Locale
+from kbtui.scripts.views import Variant, convert_text
 
 DOC_000 = "000_7aa956d427ec0c4c.txt"
 DOC_002 = "002_be2c72276a634b9f.txt"
@@ -61,6 +63,47 @@ def test_show_in_every_script(capsys: pytest.CaptureFixture[str]) -> None:
     assert "誕生" in out and "title:" not in out
     _, out, _ = run(capsys, "show", "004_6b75a25af0571ee2.txt", "--script", "taiwan")
     assert "戴著一副" in out and "軟件公司" in out  # zh-Hant → t2tw: characters, not words
+
+
+def _reading_text(corpus: Path, doc_id: str) -> str:
+    from kbtui.documents.metadata import describe
+    from kbtui.view.markdown import render
+
+    source = (corpus / doc_id).read_text(encoding="utf-8")
+    return render(source, describe(source, doc_id).body_start).text
+
+
+def test_show_from_a_source_locale(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    text = _reading_text(sample_corpus, DOC_002)
+    tw2sp = convert_text(text, Variant.SIMPLIFIED, Locale.TW)[0]
+    assert tw2sp != convert_text(text, Variant.SIMPLIFIED, Locale.HANT)[0]  # 硅谷, not 矽谷
+    argv = ["show", DOC_002, "--script", "simplified", "--corpus", str(sample_corpus)]
+    db = ["--db", str(tmp_path / "kb.json")]
+    code, out, err = run(capsys, *argv, "--source", "zh-TW", *db)
+    assert (code, out.rstrip("\n"), err) == (0, tw2sp.rstrip("\n"), "")
+    with Store.open(tmp_path / "kb.json") as store:  # the locale set in the app is the default
+        store.set_locale(DOC_002, "zh-TW")
+    assert run(capsys, *argv, *db)[1] == out
+
+
+@pytest.mark.parametrize("tag", ["klingon", "ja", "zh"])
+def test_a_bad_source_is_a_one_line_usage_error(
+    capsys: pytest.CaptureFixture[str], tag: str
+) -> None:
+    code, out, err = run(capsys, "show", DOC_002, "--script", "simplified", "--source", tag)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and "--source" in err and "zh-TW" in err
+
+
+def test_a_japanese_document_has_no_chinese_views(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "ja.md").write_text("日本語の文章です。東京で会議を行いました。", encoding="utf-8")
+    argv = ["show", "ja.md", "--script", "simplified", "--corpus", str(tmp_path)]
+    code, out, err = run(capsys, *argv, "--db", str(tmp_path / "kb.json"))
+    assert (code, out) == (1, "") and "Japanese" in err and err.count("\n") == 1
 
 
 def test_search_json_is_script_insensitive(capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,6 +249,18 @@ def test_export_of_one_document(
     assert "> 偶然聚集" in out and "安全护栏" not in out
     code, _, err = run(capsys, "export", "--db", str(db), "--doc", "nope.md")
     assert code != 0 and "no document 'nope.md'" in err
+
+
+def test_export_in_a_script_converts_from_the_documents_locale(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    annotate(db, sample_corpus, DOC_002, "與矽谷常見")
+    argv = ["export", "--db", str(db), "--doc", DOC_002, "--script", "simplified"]
+    assert "> 与矽谷常见" in run(capsys, *argv)[1]  # zh-Hant: t2s keeps 矽谷
+    with Store.open(db) as store:
+        store.set_locale(DOC_002, "zh-TW")
+    assert "> 与硅谷常见" in run(capsys, *argv)[1]  # zh-TW: tw2sp says 硅谷
 
 
 def test_file_names_are_printed_without_control_characters(

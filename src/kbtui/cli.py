@@ -22,11 +22,21 @@ if TYPE_CHECKING:
     from kbtui.documents.model import Document
     from kbtui.entities.passages import EntityMentions
     from kbtui.exchange.pipeline import ExportRequest
+    from kbtui.scripts.locales import Locale
     from kbtui.session.session import Session
 
 
 class UserError(Exception):
     """A problem the user can fix; its message is printed as one line."""
+
+    code = 1
+    """The exit status."""
+
+
+class UsageError(UserError):
+    """An option's value is wrong (exit status 2, as argparse's own errors)."""
+
+    code = 2
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -56,6 +66,9 @@ def build_parser() -> argparse.ArgumentParser:
     show = add("show", "print a document's reading text")
     show.add_argument("doc", metavar="DOC")
     show.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    show.add_argument(
+        "--source", metavar="LOCALE", help="convert from zh-Hans, zh-Hant, zh-TW, zh-HK"
+    )
     search = add("search", "search every document, script-insensitively")
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--json", action="store_true")
@@ -131,21 +144,45 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
-    """``kbtui show DOC``: the reading text, optionally converted."""
+    """``kbtui show DOC``: the reading text, optionally converted (from ``--source``,
+    else from the document's locale, as the app would; the store is opened only then)."""
     from kbtui.scripts.views import ConversionError, Variant, convert_view
     from kbtui.view.markdown import render
-    from kbtui.view.sanitize import printable
+    from kbtui.view.sanitize import one_line, printable
 
-    doc = _load(_session(args), args.doc)
+    declared = _source_option(args.source)
+    session = _session(args)
+    doc = _load(session, args.doc)
     view = render(doc.source, doc.body_start)
     if args.script != "original":
+        source = declared if declared is not None else _locale_of(session, doc)
         try:
-            view = convert_view(view, Variant(args.script), doc.script)
+            view = convert_view(view, Variant(args.script), source, backend=session.backend)
         except ConversionError as exc:
             raise UserError(f"{doc.id}: cannot convert to {args.script}: {exc}") from exc
+    for warning in session.warnings:
+        print(f"kbtui: {one_line(warning)}", file=sys.stderr)
     sys.stdout.write(printable(view.text))
     if not view.text.endswith("\n"):
         sys.stdout.write("\n")
+
+
+def _source_option(tag: str | None) -> Locale | None:
+    """The locale ``--source`` names (``None`` when not given), or a :class:`UsageError`."""
+    from kbtui.scripts.locales import Locale, parse_locale
+
+    locale = parse_locale(tag)
+    if tag is not None and locale is None:
+        choices = ", ".join(locale.value for locale in Locale)
+        raise UsageError(f"show: --source must name one of {choices}, not {tag!r}")
+    return locale
+
+
+def _locale_of(session: Session, doc: Document) -> Locale | None:
+    """The document's own locale (the app's rule); a Japanese one has none to convert."""
+    if not session.offers_views(doc):
+        raise UserError(f"{doc.id}: Japanese has no Chinese views (--source LOCALE converts it)")
+    return session.locale_of(doc)
 
 
 def _load(session: Session, doc_id: str) -> Document:
@@ -324,7 +361,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     try:
         COMMANDS[args.command](args)
     except UserError as exc:
-        _fail(str(exc))
+        _fail(str(exc), exc.code)
     except BrokenPipeError:
         sys.stderr.close()
         sys.exit(0)

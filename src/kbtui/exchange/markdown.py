@@ -79,8 +79,8 @@ Convert = Callable[[str], str]
 """Script conversion of a text."""
 
 ConverterFor = Callable[[Document], Convert]
-"""The conversion for one document's text: it depends on the document's own
-script (``lambda doc: scripts.text_converter(variant, doc.script)``)."""
+"""The conversion for one document's text: it depends on the document's source
+locale (``lambda doc: text_converter(variant, locale_of(doc), backend)``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from kbtui.exchange.markdown import (
 )
 from kbtui.exchange.paths import Layout
 from kbtui.exchange.w3c import ImportResult, dumps, loads
+from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.views import Variant, text_converter
 
 if TYPE_CHECKING:
@@ -65,14 +66,21 @@ def _frontmatter_entities(doc: Document) -> list[str]:
     return names
 
 
-def markdown_options(request: ExportRequest, corpus: Path | None = None) -> MarkdownOptions:
-    """Options for a Markdown export of ``request`` in its script (a :class:`Variant` name)."""
+SourceOf = Callable[[Document], Source]
+"""A document's source locale (:meth:`kbtui.session.Session.locale_of`)."""
+
+
+def markdown_options(
+    request: ExportRequest, corpus: Path | None, source_of: SourceOf, backend: Backend
+) -> MarkdownOptions:
+    """Options for a Markdown export of ``request`` in its script (a :class:`Variant` name),
+    each document converted from its source locale by ``backend``."""
     variant = Variant(request.script)
     converter = None
     if variant is not Variant.ORIGINAL:
 
         def converter(doc: Document) -> Callable[[str], str]:
-            return text_converter(variant, doc.script)
+            return text_converter(variant, source_of(doc), backend)
 
     return MarkdownOptions(
         scope=request.scope,
@@ -139,7 +147,9 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-def plan_export(corpus: Corpus, store: Store, request: ExportRequest) -> PlannedExport:
+def plan_export(
+    corpus: Corpus, store: Store, request: ExportRequest, source_of: SourceOf, backend: Backend
+) -> PlannedExport:
     """Collect, select, render and plan the files of ``request``, writing nothing.
 
     What ``kbtui export`` and the export dialog both run. The items are
@@ -150,29 +160,30 @@ def plan_export(corpus: Corpus, store: Store, request: ExportRequest) -> Planned
     """
     items = collect(corpus, store, request.scope)
     count = sum(len(item.annotations) for item in items)
+    options = markdown_options(request, corpus.root, source_of, backend)
     if request.path is None:
-        text = _text(items, request, corpus.root)
+        text = _text(items, request, options)
         return PlannedExport(request, text, WritePlan(()), count, None)
     target = Path(request.path.strip()).expanduser()
-    return PlannedExport(request, None, _plan(items, request, corpus.root, target), count, target)
+    return PlannedExport(request, None, _plan(items, request, options, target), count, target)
 
 
-def _text(items: Sequence[ExportItem], request: ExportRequest, root: Path) -> str:
+def _text(items: Sequence[ExportItem], request: ExportRequest, options: MarkdownOptions) -> str:
     """The whole export as one text."""
     if request.layout is Layout.JSON:
         return export_json(items)
-    return render_markdown(items, markdown_options(request, root))
+    return render_markdown(items, options)
 
 
 def _plan(
-    items: Sequence[ExportItem], request: ExportRequest, root: Path, target: Path
+    items: Sequence[ExportItem], request: ExportRequest, options: MarkdownOptions, target: Path
 ) -> WritePlan:
     """The files ``request`` writes at ``target``."""
     if request.layout is Layout.JSON:
         return plan_file(target, export_json(items))
     if request.layout is Layout.PER_DOCUMENT:
-        return plan_files(target, render_per_document(items, markdown_options(request, root)))
-    return plan_file(target, render_markdown(items, markdown_options(request, root)))
+        return plan_files(target, render_per_document(items, options))
+    return plan_file(target, render_markdown(items, options))
 
 
 @dataclass(frozen=True, slots=True)

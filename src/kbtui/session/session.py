@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
-from kbtui.scripts.hanzi import Script
+from kbtui.scripts.chains import Backend, offers_chinese_views, parse_backend
+from kbtui.scripts.locales import Locale, locale_for, parse_locale
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
@@ -149,6 +150,39 @@ class Session:
         self.settings.default_script = variant.value
         self.save_settings()
 
+    @property
+    def backend(self) -> Backend:
+        """Whose conversion every view, title, passage and export shows (``conversion``)."""
+        return parse_backend(self.settings.conversion)
+
+    def set_backend(self, backend: Backend) -> None:
+        """Convert with ``backend`` from now on, and remember it."""
+        self.settings.conversion = backend.value
+        self.save_settings()
+
+    # -- a document's source locale ---------------------------------------------
+
+    def locale_of(self, doc: Document | Entry) -> Locale | None:
+        """What ``doc``'s views convert from: the locale the user set, else the one
+        its frontmatter declares (``lang``), else the one its script implies.
+
+        ``None`` reads it as mixed (or it has no Chinese). One rule, here, so
+        the reader, the list's titles, passages, exports and ``kbtui show`` agree.
+        """
+        chosen = parse_locale(self.store.doc_state(doc.id).locale)
+        return chosen if chosen is not None else locale_for(doc.script, doc.meta.lang)
+
+    def offers_views(self, doc: Document | Entry) -> bool:
+        """Whether ``doc`` has Simplified/Traditional views: not a Japanese one,
+        unless the user set a Chinese locale on it (its detection was wrong)."""
+        if self.store.doc_state(doc.id).locale is not None:
+            return True
+        return offers_chinese_views(doc.script, doc.meta.lang)
+
+    def set_locale(self, doc_id: str, locale: Locale | None) -> None:
+        """Remember the locale the user set on a document (``None``: its own again)."""
+        self.store.set_locale(doc_id, None if locale is None else locale.value)
+
     # -- the document list -------------------------------------------------------
 
     def scan_rows(self, progress: Progress | None = None) -> list[DocRow]:
@@ -188,7 +222,7 @@ class Session:
         if variant is Variant.ORIGINAL:
             return entry.meta.title
         try:
-            return text_converter(variant, entry.script)(entry.meta.title)
+            return text_converter(variant, self.locale_of(entry), self.backend)(entry.meta.title)
         except ConversionError:
             return entry.meta.title
 
@@ -279,15 +313,16 @@ class Session:
         """Converts a context line of a document to ``variant`` (None: shown as written)."""
         if variant is Variant.ORIGINAL:
             return None
-        converters: dict[Script, Callable[[str], str]] = {}
+        converters: dict[Locale | None, Callable[[str], str]] = {}
+        backend = self.backend
 
         def convert(doc_id: str, text: str) -> str:
             entry = self.corpus.get(doc_id)
-            script = entry.script if entry is not None else Script.MIXED
-            if script not in converters:
-                converters[script] = text_converter(variant, script)
+            locale = self.locale_of(entry) if entry is not None else None
+            if locale not in converters:
+                converters[locale] = text_converter(variant, locale, backend)
             try:
-                return converters[script](text)
+                return converters[locale](text)
             except ConversionError:
                 return text
 
@@ -299,4 +334,4 @@ class Session:
         """Collect, render and plan an export (:func:`kbtui.exchange.pipeline.plan_export`)."""
         from kbtui.exchange.pipeline import plan_export
 
-        return plan_export(self.corpus, self.store, request)
+        return plan_export(self.corpus, self.store, request, self.locale_of, self.backend)
