@@ -107,7 +107,6 @@ def test_dashes_under_a_longer_paragraph_or_a_blank_line_are_a_rule() -> None:
         ("删除~~这些~~了", "删除这些了", "strike", "这些"),
         ("代码`x = 1`呢", "代码x = 1呢", "code", "x = 1"),
         ("两个`` a`b ``反引号", "两个a`b反引号", "code", "a`b"),
-        ("只完成了$\\frac{1}{16}$。", "只完成了\\frac{1}{16}。", "math", "\\frac{1}{16}"),
         ("见[链接](https://x.org/a_(b) '标题')了", "见链接了", "link", "链接"),
         ("<https://a.b/c>", "https://a.b/c", "link", "https://a.b/c"),
         (
@@ -255,10 +254,37 @@ def test_an_unclosed_fence_runs_to_the_end() -> None:
 
 
 def test_display_math_block() -> None:
-    source = "$$\nE = mc^2\n$$\n"
+    source = "前\n$$\nE = mc^2\n$$\n后\n"
     view = render(source)
-    assert view.text == "E = mc^2\n"
-    assert styled(view, "math") == ["E = mc^2"]
+    assert view.text == "前\nE = mc²\n后\n"
+    assert styled(view, "math") == ["E = mc²"]
+    assert source_of(view, source, "mc²") == "E = mc^2"  # a formula maps to its whole source
+    check_invariants(view, source)
+
+
+@pytest.mark.parametrize(
+    ("source", "text", "latex"),
+    [
+        ("只完成了$\\frac{1}{16}$。", "只完成了1/16。", "\\frac{1}{16}"),
+        ("角$\\alpha + \\beta \\le \\pi$呢", "角α + β ≤ π呢", "\\alpha + \\beta \\le \\pi"),
+        ("$x^{10} + a_i$", "x¹⁰ + aᵢ", "x^{10} + a_i"),
+        ("$e^{i\\pi}$", "e^(iπ)", "e^{i\\pi}"),  # no superscript π: kept as a caret
+        ("$\\frac{a+b}{c}$", "(a+b)/c", "\\frac{a+b}{c}"),
+        ("集合$\\mathbb{R}$上", "集合ℝ上", "\\mathbb{R}"),
+        ("行内$$\\sum_{i=1}^n i$$块", "行内∑ᵢ₌₁ⁿ i块", "\\sum_{i=1}^n i"),
+    ],
+)
+def test_math_is_shown_as_unicode(source: str, text: str, latex: str) -> None:
+    view = render(source)
+    assert view.text == text
+    (formula,) = styled(view, "math")
+    assert source_of(view, source, formula) == latex  # the markers are not part of it
+    check_invariants(view, source)
+
+
+def test_broken_math_never_breaks_the_view() -> None:
+    for source in ("$\\frac{$", "$\\begin{x$", "$}}{{$", "$\\\\$", "$^$"):
+        check_invariants(render(source), source)
 
 
 def test_block_quotes_get_a_bar() -> None:
@@ -435,7 +461,7 @@ def test_sample_003_quotes_lists_math_and_headings() -> None:
         (3, "AI 治理：非零和博弈与“竞相向上”"),
         (2, "一些思索"),
     ]
-    assert styled(view, "math") == ["\\frac{1}{16}"]
+    assert styled(view, "math") == ["1/16"]
     assert "Dario Amodei" in styled(view, "strong")
     assert f"\n{QUOTE_BAR}访谈链接： https://www.youtube.com/watch?v=mYDSSRS-B5U\n" in view.text
     assert f"\n{BULLET}关于“回报递减”的担忧： 他表示" in view.text

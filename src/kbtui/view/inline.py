@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Final, Literal
 
 from kbtui.view.emphasis import Run, Runs, flanking
+from kbtui.view.math import math_text
 from kbtui.view.placeholders import EMBED_TAGS, image_label, placeholder, shortcode_label
 from kbtui.view.sanitize import clean
 from kbtui.view.writer import PendingSpan, ViewWriter
@@ -289,14 +290,20 @@ class _Inline:
         if src.startswith("$$", i):
             j = self.find("$$", i + 2)
             if i + 2 < j and j + 2 <= end:
-                return self._atom(i + 2, j, j + 2, PendingSpan("math"))
+                return self._math(i + 2, j, j + 2)
             return self._text(i + 2)
         if i + 1 >= end or src[i + 1].isspace():
             return self._text(i + 1)
         j = self._math_closer(i + 2)
         if j < 0:
             return self._text(i + 1)
-        return self._atom(i + 1, j, j + 1, PendingSpan("math"))
+        return self._math(i + 1, j, j + 1)
+
+    def _math(self, a: int, b: int, end: int) -> int:
+        """Math ``[a, b)`` between markers: shown as Unicode text (:mod:`kbtui.view.math`)."""
+        text = math_text(self.src[a:b])
+        self.tokens += [(_DROP, a), (_REPLACE, b, text, "math", None), (_DROP, end)]
+        return end
 
     def _math_closer(self, pos: int) -> int:
         """The first ``$`` from ``pos`` that may close inline math (pandoc's rule), or -1."""

@@ -44,6 +44,7 @@ from kbtui.view.blocks import (
     math_close,
 )
 from kbtui.view.inline import URL, url_end
+from kbtui.view.math import math_text
 from kbtui.view.placeholders import shortcode_label
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span, TextView
@@ -246,11 +247,23 @@ class _Renderer:
         return self._verbatim(ls, nxt, close, after, "code_block")
 
     def _math_block(self, ls: int, nxt: int) -> int:
-        """A ``$$`` display math block, shown verbatim; 0 when it is never closed."""
+        """A ``$$`` display math block, shown as Unicode text; 0 when it is never closed."""
         found = math_close(self.src, nxt)
         if found is None:
             return 0
-        return self._verbatim(ls, nxt, *found, "math")
+        close, after = found
+        self._flush_pending(ls)
+        out = self.out
+        out.drop_to(nxt)
+        end = close - 1 if close > nxt and self.src[close - 1] == "\n" else close
+        if end > nxt:
+            v0 = out.vpos
+            out.replace_to(end, math_text(self.src[nxt:end]))
+            out.span(v0, "math")
+            out.copy_to(close)
+        out.drop_to(after)
+        self.prev = _OTHER
+        return after
 
     def _verbatim(self, ls: int, start: int, close: int, after: int, style: str) -> int:
         """Drop ``[ls, start)`` and ``[close, after)``, show the lines between as they are."""
