@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -211,15 +212,20 @@ class Hit:
     start: int
     end: int
     context: Context
+    pinyin: bool = False
+    """Found by reading the query as pinyin (``anquan`` → 安全), not by its letters."""
 
     def to_json(self) -> dict[str, object]:
-        """The shape ``kbtui search --json`` prints for one hit."""
-        return {
+        """The shape ``kbtui search --json`` prints for one hit (``pinyin`` only when true)."""
+        data: dict[str, object] = {
             "doc": self.doc_id,
             "start": self.start,
             "end": self.end,
             "context": str(self.context),
         }
+        if self.pinyin:
+            data["pinyin"] = True
+        return data
 
 
 @dataclass(slots=True)
@@ -266,14 +272,44 @@ def body_only(source: str, body_start: int) -> str:
     return blank + source[body_start:]
 
 
+SpanFinder = Callable[[str], list[tuple[int, int]]]
+"""Finds more ``(start, end)`` spans of a query in a text: its pinyin reading,
+which :mod:`kbtui.lookup` knows and the session passes in (search sits beside
+lookup and imports none of it)."""
+
+
+def with_pinyin(
+    spans: list[tuple[int, int]], extra: list[tuple[int, int]]
+) -> list[tuple[int, int, bool]]:
+    """``spans`` and the ``extra`` spans that overlap none of them (marked True), in order.
+
+    A literal match wins where both find the same text, so a query found
+    both ways is reported once, as itself.
+    """
+    kept = [(s, e, False) for s, e in spans]
+    starts = [s for s, _ in spans]
+    for s, e in extra:
+        i = bisect_right(starts, s)
+        before = i > 0 and spans[i - 1][1] > s
+        after = i < len(spans) and spans[i][0] < e
+        if not before and not after:
+            kept.append((s, e, True))
+    return sorted(kept)
+
+
 def search(
-    documents: Iterable[tuple[str, str]], query: str, *, max_hits: int | None = 10_000
+    documents: Iterable[tuple[str, str]],
+    query: str,
+    *,
+    max_hits: int | None = 10_000,
+    pinyin: SpanFinder | None = None,
 ) -> SearchResult:
     """Search ``(doc_id, source_text)`` pairs for ``query``.
 
     Every hit is counted, but only the first ``max_hits`` get a context line
     (``None``: all of them), since a common word in a big corpus has hundreds
-    of thousands of hits and no one reads past the first screens.
+    of thousands of hits and no one reads past the first screens. ``pinyin``
+    finds the query's reading too (:func:`with_pinyin`); its hits say so.
     """
     pattern = compile_query(query)
     result = SearchResult(query=query, documents=[], total=0, truncated=False)
@@ -281,11 +317,13 @@ def search(
         return result
     budget = max_hits
     for doc_id, text in documents:
-        spans = [match.span() for match in pattern.finditer(text)]
+        spans = [(*match.span(), False) for match in pattern.finditer(text)]
+        if pinyin is not None:
+            spans = with_pinyin([(s, e) for s, e, _ in spans], pinyin(text))
         if not spans:
             continue
         shown = spans if budget is None else spans[: max(budget, 0)]
-        hits = [Hit(doc_id, s, e, context(text, s, e)) for s, e in shown]
+        hits = [Hit(doc_id, s, e, context(text, s, e), by) for s, e, by in shown]
         result.documents.append(DocumentHits(doc_id, hits, len(spans)))
         result.total += len(spans)
         if budget is not None:
