@@ -4,7 +4,8 @@ What the command line and the app share, without Textual (:mod:`.session`):
 the list's rows (:mod:`.rows`), search results and entity passages as plain
 groups (:mod:`.passages`), entity rows and their descriptions
 (:mod:`.entities`), assembling the entity registry and mention index
-(:mod:`.knowledge`), the jump history (:mod:`.history`). May import every
+(:mod:`.knowledge`), the jump history (:mod:`.history`), the dictionary,
+pinyin search and the word list (:mod:`.reading_aids`). May import every
 core package; only :mod:`kbtui.cli` and :mod:`kbtui.ui` import it.
 """
 

@@ -28,6 +28,8 @@ class Passage:
     before: str
     match: str
     after: str
+    pinyin: bool = False
+    """Found by reading the query as pinyin (a search hit :attr:`~kbtui.search.scan.Hit.pinyin`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,16 +52,22 @@ def search_groups(
             title_of(group.doc_id),
             group.total,
             tuple(
-                Passage(h.start, h.context.before, h.context.match, h.context.after)
+                Passage(h.start, h.context.before, h.context.match, h.context.after, h.pinyin)
                 for h in group.hits
             ),
         )
         for group in result.documents
     ]
-    summary = f"{result.total} matches in {len(groups)} documents"
+    summary = f"{result.total} matches in {len(groups)} documents" + pinyin_note(result)
     if result.truncated:
         summary += f" (first {max_hits} shown)"
     return groups, summary
+
+
+def pinyin_note(result: SearchResult) -> str:
+    """`` (12 by pinyin)`` when listed hits were found by the query's reading, else nothing."""
+    count = sum(hit.pinyin for group in result.documents for hit in group.hits)
+    return f" ({count} by pinyin)" if count else ""
 
 
 def mention_groups(

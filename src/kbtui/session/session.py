@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from kbtui.entities.model import EntityRecord
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
     from kbtui.search.scan import SearchResult
+    from kbtui.session.reading_aids import ReadingAids
 
 
 def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
@@ -93,6 +94,7 @@ class Session:
         """Problems to show once (a broken settings file)."""
         self._store: Store | None = None
         self._settings: Settings | None = None
+        self._aids: ReadingAids | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -121,6 +123,16 @@ class Session:
             if self._store is None:
                 self._store = Store.open(self.db_path)
             return self._store
+
+    @property
+    def aids(self) -> ReadingAids:
+        """The dictionary, pinyin search and the word list (:mod:`.reading_aids`)."""
+        from kbtui.session.reading_aids import ReadingAids
+
+        with self._lock:
+            if self._aids is None:
+                self._aids = ReadingAids(self)
+            return self._aids
 
     def close(self) -> None:
         """Close the store if it was opened."""
@@ -234,12 +246,14 @@ class Session:
     # -- search --------------------------------------------------------------------
 
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
-        """Every match of ``query`` in every document, script-insensitively
-        (:func:`kbtui.search.scan.search`; ``max_hits`` get a context line)."""
+        """Every match of ``query`` in every document, script-insensitively and, when it
+        reads as pinyin, by its reading (:func:`kbtui.search.scan.search`; ``max_hits``
+        get a context line)."""
         from kbtui.search.scan import search
         from kbtui.session.knowledge import searchable_texts
 
-        return search(searchable_texts(self.corpus), query, max_hits=max_hits)
+        pinyin = self.aids.pinyin_finder(query)
+        return search(searchable_texts(self.corpus), query, max_hits=max_hits, pinyin=pinyin)
 
     def search(self, query: str) -> tuple[list[PassageGroup], str]:
         """A corpus search as passage groups, with a one-line summary (for the app)."""
