@@ -32,7 +32,8 @@ with no text hash, for the store to re-anchor by its quote; bodies that are
 not text (links to other resources) are ignored.
 
 (:mod:`.vocabulary` holds what both directions share, :mod:`.exporting` and
-:mod:`.importing` each direction; this package names their API.)
+:mod:`.importing` each direction, :mod:`.fields` the checks every kind of
+imported item shares; this package names their API.)
 """
 
 from kbtui.exchange.w3c.exporting import document_tags_to_w3c, dumps, to_w3c

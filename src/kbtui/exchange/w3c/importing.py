@@ -17,17 +17,20 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
-from urllib.parse import unquote
 
-from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind, now_iso
-from kbtui.exchange.w3c.vocabulary import (
-    DOC_PREFIX,
-    EXTENSION,
-    ID_PREFIX,
-    UUID,
-    UUID_PREFIX,
-    parse_time,
+from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
+from kbtui.exchange.w3c.fields import (
+    Rejected,
+    checked_text,
+    doc_id_of,
+    motivation_of,
+    selectors_of,
+    shown,
+    target_of,
+    time_of,
+    unquoted,
 )
+from kbtui.exchange.w3c.vocabulary import EXTENSION, ID_PREFIX, UUID, UUID_PREFIX
 from kbtui.view.sanitize import one_line
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -61,10 +64,6 @@ class ImportResult:
     """User tags of whole documents, by document id."""
 
 
-class _Rejected(Exception):
-    """Raised inside the item parser; becomes a :class:`Rejection`."""
-
-
 def loads(text: str | bytes, *, known_docs: Container[str] | None = None) -> ImportResult:
     """Parse an import file; :class:`W3CError` if it is not JSON or not annotations.
 
@@ -93,7 +92,7 @@ def from_w3c(data: object, *, known_docs: Container[str] | None = None) -> Impor
     for index, item in enumerate(_items(data), start=1):
         try:
             _take(item, index, result, seen, known_docs)
-        except _Rejected as exc:
+        except Rejected as exc:
             result.rejections.append(Rejection(index, _label(item), str(exc)))
     return result
 
@@ -148,25 +147,20 @@ def _label(item: object) -> str | None:
     return None
 
 
-def _shown(value: object) -> str:
-    """A value from the file as a rejection quotes it: its repr, one short line."""
-    return one_line(repr(value), 80)
-
-
 def _check_new(a: Annotation, seen: dict[str, int], index: int) -> None:
     if a.id in seen:
-        raise _Rejected(f"the same id as item {seen[a.id]}")
+        raise Rejected(f"the same id as item {seen[a.id]}")
     seen[a.id] = index
 
 
 def _check_document(doc_id: str, known_docs: Container[str] | None) -> None:
     if known_docs is not None and doc_id not in known_docs:
-        raise _Rejected(f"document {one_line(doc_id, 200)!r} is not in the corpus")
+        raise Rejected(f"document {one_line(doc_id, 200)!r} is not in the corpus")
 
 
 def _document_tags(item: object) -> tuple[str, list[str]] | None:
     """``(doc_id, tags)`` when ``item`` tags a whole document, else ``None``."""
-    if not isinstance(item, dict) or _motivation(item) != "tagging":
+    if not isinstance(item, dict) or motivation_of(item) != "tagging":
         return None
     target = item.get("target")
     if isinstance(target, dict) and "selector" not in target:
@@ -174,18 +168,18 @@ def _document_tags(item: object) -> tuple[str, list[str]] | None:
     if not isinstance(target, str):
         return None
     _note, tags = _body(item)
-    return _doc_id(_text(target, "target")), tags
+    return doc_id_of(checked_text(target, "target")), tags
 
 
 def _annotation(item: object) -> Annotation:
-    """One Annotation from one item, or :class:`_Rejected` with the reason."""
+    """One Annotation from one item, or :class:`Rejected` with the reason."""
     if not isinstance(item, dict):
-        raise _Rejected("not a JSON object")
+        raise Rejected("not a JSON object")
     if "type" in item and not _has_type(item, "Annotation"):
-        raise _Rejected(f"type is {_shown(item['type'])}, not Annotation")
-    target = _target(item.get("target"))
-    doc_id = _doc_id(_text(target.get("source"), "target.source"))
-    quote_sel, position = _selectors_of(target.get("selector"))
+        raise Rejected(f"type is {shown(item['type'])}, not Annotation")
+    target = target_of(item.get("target"))
+    doc_id = doc_id_of(checked_text(target.get("source"), "target.source"))
+    quote_sel, position = selectors_of(target.get("selector"))
     note, tags = _body(item)
     fields = _extension_fields(item)
     if position is None:  # nowhere to stand: let the store place it by its quote
@@ -201,21 +195,10 @@ def _annotation(item: object) -> Annotation:
         note=note,
         tags=tags,
         id=_id(item),
-        created=_time(item, "created"),
-        updated=_time(item, "modified"),
+        created=time_of(item, "created"),
+        updated=time_of(item, "modified"),
         **fields,
     )
-
-
-def _text(value: object, what: str) -> str:
-    """``value`` if it is a string that can be stored, else a rejection naming ``what``."""
-    if not isinstance(value, str):
-        raise _Rejected(f"{what} is missing or not text")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise _Rejected(f"{what} holds text that is not valid Unicode") from None
-    return value
 
 
 def _id(item: dict[str, Any]) -> str:
@@ -223,82 +206,15 @@ def _id(item: dict[str, Any]) -> str:
     if "id" not in item:
         canonical = json.dumps(item, sort_keys=True, ensure_ascii=True)
         return str(uuid.uuid5(uuid.NAMESPACE_URL, "kbtui-import:" + canonical))
-    iri = _text(item["id"], "id")
+    iri = checked_text(item["id"], "id")
     if not iri:
-        raise _Rejected("id is empty")
+        raise Rejected("id is empty")
     rest = iri.removeprefix(UUID_PREFIX)
     if rest != iri and UUID.fullmatch(rest):
         return rest
     if iri.startswith(ID_PREFIX):
-        return _unquote(iri.removeprefix(ID_PREFIX), "id")
+        return unquoted(iri.removeprefix(ID_PREFIX), "id")
     return iri
-
-
-def _unquote(text: str, what: str) -> str:
-    try:
-        return _text(unquote(text, errors="strict"), what)
-    except UnicodeDecodeError:
-        raise _Rejected(f"{what} is not valid percent-encoded UTF-8") from None
-
-
-def _doc_id(source: str) -> str:
-    """The document id in ``target.source``: a kbtui document IRI or a bare id."""
-    doc_id = source
-    if source.startswith(DOC_PREFIX):
-        doc_id = _unquote(source.removeprefix(DOC_PREFIX), "target.source")
-    if not doc_id:
-        raise _Rejected("target.source names no document")
-    return doc_id
-
-
-def _target(target: object) -> dict[str, Any]:
-    """The target to read: the first object among several (kbtui annotates one range)."""
-    if isinstance(target, list):
-        target = next((t for t in target if isinstance(t, dict)), target[0] if target else None)
-    if isinstance(target, str):
-        raise _Rejected("the target is a whole resource, with no selector for a passage")
-    if not isinstance(target, dict):
-        raise _Rejected("target is missing or not an object")
-    return target
-
-
-def _selectors_of(selector: object) -> tuple[dict[str, str], tuple[int, int] | None]:
-    """The TextQuoteSelector's fields and the TextPositionSelector's range, if any."""
-    selectors = selector if isinstance(selector, list) else [selector]
-    quote_sel: dict[str, str] | None = None
-    position: tuple[int, int] | None = None
-    for sel in selectors:
-        if not isinstance(sel, dict):
-            continue
-        if sel.get("type") == "TextQuoteSelector" and quote_sel is None:
-            quote_sel = _quote_selector(sel)
-        elif sel.get("type") == "TextPositionSelector" and position is None:
-            position = _position_selector(sel)
-    if quote_sel is None and position is None:
-        raise _Rejected("the target has no TextQuoteSelector or TextPositionSelector")
-    return quote_sel or {}, position
-
-
-def _quote_selector(sel: dict[str, Any]) -> dict[str, str]:
-    fields = {"exact": _text(sel.get("exact"), "TextQuoteSelector.exact")}
-    for key in ("prefix", "suffix"):
-        if key in sel:
-            fields[key] = _text(sel[key], f"TextQuoteSelector.{key}")
-    return fields
-
-
-def _position_selector(sel: dict[str, Any]) -> tuple[int, int]:
-    start, end = _offset(sel, "start"), _offset(sel, "end")
-    if start > end:
-        raise _Rejected("TextPositionSelector.start is after its end")
-    return start, end
-
-
-def _offset(sel: dict[str, Any], name: str) -> int:
-    value = sel.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise _Rejected(f"TextPositionSelector.{name} is not a whole number >= 0")
-    return value
 
 
 def _body(item: dict[str, Any]) -> tuple[str, list[str]]:
@@ -306,12 +222,12 @@ def _body(item: dict[str, Any]) -> tuple[str, list[str]]:
     notes: list[str] = []
     tags: list[str] = []
     if "bodyValue" in item:
-        notes.append(_text(item["bodyValue"], "bodyValue"))
+        notes.append(checked_text(item["bodyValue"], "bodyValue"))
     body = item.get("body", [])
     for part in body if isinstance(body, list) else [body]:
         if not isinstance(part, dict) or "value" not in part:
             continue  # a link to another resource: kbtui has nowhere to keep it
-        value = _text(part["value"], "a body's value")
+        value = checked_text(part["value"], "a body's value")
         purpose = part.get("purpose")
         tagging = purpose == "tagging" or (isinstance(purpose, list) and "tagging" in purpose)
         if not tagging:
@@ -325,8 +241,8 @@ def _extension_fields(item: dict[str, Any]) -> dict[str, Any]:
     """Colour, kind, anchor state, score and text hash from the ``kbtui`` object."""
     ext = item.get(EXTENSION, {})
     if not isinstance(ext, dict):
-        raise _Rejected(f"{EXTENSION} is not an object")
-    default_kind = Kind.BOOKMARK if _motivation(item) == "bookmarking" else Kind.HIGHLIGHT
+        raise Rejected(f"{EXTENSION} is not an object")
+    default_kind = Kind.BOOKMARK if motivation_of(item) == "bookmarking" else Kind.HIGHLIGHT
     fields: dict[str, Any] = {
         "colour": _choice(Colour, ext.get("colour", Colour.YELLOW), "colour"),
         "kind": _choice(Kind, ext.get("kind", default_kind), "kind"),
@@ -334,13 +250,8 @@ def _extension_fields(item: dict[str, Any]) -> dict[str, Any]:
         "score": _score(ext.get("score")),
     }
     if "textHash" in ext:
-        fields["text_hash"] = _text(ext["textHash"], f"{EXTENSION}.textHash")
+        fields["text_hash"] = checked_text(ext["textHash"], f"{EXTENSION}.textHash")
     return fields
-
-
-def _motivation(item: dict[str, Any]) -> object:
-    motivation = item.get("motivation")
-    return motivation[0] if isinstance(motivation, list) and motivation else motivation
 
 
 def _choice(enum: type[_Choice], value: object, what: str) -> _Choice:
@@ -349,28 +260,18 @@ def _choice(enum: type[_Choice], value: object, what: str) -> _Choice:
         if member.value == value:
             return member
     allowed = ", ".join(str(m) for m in enum)
-    raise _Rejected(f"{EXTENSION}.{what} {_shown(value)} is not one of {allowed}")
+    raise Rejected(f"{EXTENSION}.{what} {shown(value)} is not one of {allowed}")
 
 
 def _score(value: object) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _Rejected(f"{EXTENSION}.score is not a number")
+        raise Rejected(f"{EXTENSION}.score is not a number")
     try:
         score = float(value)
     except OverflowError:
         score = math.inf
     if not math.isfinite(score):
-        raise _Rejected(f"{EXTENSION}.score is not a finite number")
+        raise Rejected(f"{EXTENSION}.score is not a finite number")
     return score
-
-
-def _time(item: dict[str, Any], key: str) -> str:
-    """``created``/``modified`` as given, checked; now when the item has none."""
-    if key not in item:
-        return now_iso()
-    value = _text(item[key], key)
-    if parse_time(value) is None:
-        raise _Rejected(f"{key} {_shown(value)} is not an ISO 8601 date-time")
-    return value
