@@ -39,6 +39,7 @@ from kbtui.ui.doclist import DocOptions, DocumentList
 from kbtui.ui.messages import (
     AnnotationsChanged,
     AnnotationsShown,
+    ConversionChosen,
     DefaultScriptChosen,
     ExportAnnotations,
     JumpTo,
@@ -172,6 +173,14 @@ class KbtuiApp(EntityRoutes):
         self.session.set_default_script(message.variant)
         self._retitle()
         self.notify(f"Default script: {message.variant.display_name}")
+
+    @on(ConversionChosen)
+    def _conversion_chosen(self, message: ConversionChosen) -> None:
+        """Save the backend, and convert the open document and the list's titles with it."""
+        self.session.set_backend(message.backend)
+        self.pane.reconvert()
+        self._retitle()
+        self.notify(f"Conversion: {message.backend.value}", markup=False)
 
     @work(thread=True, exclusive=True, group="retitle")
     def _retitle(self) -> None:

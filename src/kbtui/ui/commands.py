@@ -18,15 +18,21 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
+from kbtui.scripts.chains import Backend
 from kbtui.scripts.hanzi import fold
 from kbtui.scripts.views import Variant
 from kbtui.session import Session
 from kbtui.session.entities import describe, entity_rows
-from kbtui.ui.messages import DefaultScriptChosen, OpenDocument, ShowEntity
+from kbtui.ui.messages import ConversionChosen, DefaultScriptChosen, OpenDocument, ShowEntity
 from kbtui.view.sanitize import one_line
 
 DISCOVERED = 50
 """How many documents or entities the palette lists before anything is typed."""
+
+CONVERSION_HELP = {
+    Backend.OPENCC: "OpenCC 1.4's data and algorithm (the default)",
+    Backend.REIMPLEMENTED: "the older opencc-python-reimplemented 0.1.7 output",
+}
 
 
 class PaletteAction(NamedTuple):
@@ -148,16 +154,24 @@ class EntityCommands(Provider):
 
 
 class SettingsCommands(Provider):
-    """Settings that the palette changes (and saves): the default script."""
+    """Settings that the palette changes (and saves): the default script, the conversion."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        return [
+        scripts: list[tuple[str, Callable[[], object], str]] = [
             (
                 f"Default script: {variant.display_name}",
                 partial(self.app.post_message, DefaultScriptChosen(variant)),
                 "documents open in it; the list shows titles in it",
             )
             for variant in Variant
+        ]
+        return scripts + [
+            (
+                f"Conversion: {backend.value}",
+                partial(self.app.post_message, ConversionChosen(backend)),
+                CONVERSION_HELP[backend],
+            )
+            for backend in Backend
         ]
 
     async def discover(self) -> Hits:

@@ -16,6 +16,7 @@ from textual.message import Message
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
 from kbtui.entities.model import EntityRecord
+from kbtui.scripts.chains import Backend
 from kbtui.scripts.views import Variant
 
 
@@ -103,3 +104,11 @@ class DefaultScriptChosen(Message):
     """Make ``variant`` the script documents open in and the list's titles use."""
 
     variant: Variant
+
+
+@dataclass
+class ConversionChosen(Message):
+    """Convert with ``backend`` from now on (the ``conversion`` setting): every view,
+    title and passage, the open document at once."""
+
+    backend: Backend

@@ -67,7 +67,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions)
         annotations = self.store.anchored_annotations(doc.id, doc.source)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, doc, reading, annotations, source_offset)
-            prepare(doc.script)  # build converters now, so the first `s` is quick
+            if self.session.offers_views(doc):  # build converters now: the first `s` is quick
+                prepare(self.session.locale_of(doc), backend=self.session.backend)
 
     def _loaded(
         self,
@@ -79,8 +80,12 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions)
         state = self.store.doc_state(doc.id)
         self.doc, self.reading = doc, reading
         self.store.touch_opened(doc.id)
+        self.source = self.session.locale_of(doc)
+        self.chinese_views = self.session.offers_views(doc)
         variant = state.script or self.session.settings.default_script
-        self.variant = Variant(variant) if variant in set(Variant) else Variant.ORIGINAL
+        if not self.chinese_views or variant not in set(Variant):
+            variant = Variant.ORIGINAL
+        self.variant = Variant(variant)
         offset = source_offset if source_offset is not None else state.position
         self._matches, self._match_index = [], None
         self._show_variant(offset)

@@ -18,20 +18,14 @@ from textual.containers import Vertical
 from kbtui.annotations.model import Annotation, Kind
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
+from kbtui.scripts.chains import view_label
+from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import ConversionCache, Variant
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
 from kbtui.ui.reader import Reader
 from kbtui.ui.text import safe_line
 from kbtui.view.textview import TextView
-
-VARIANT_LABELS = {
-    Variant.ORIGINAL: "original",
-    Variant.SIMPLIFIED: "简体 simplified",
-    Variant.TRADITIONAL: "繁體 traditional",
-    Variant.TAIWAN: "臺灣 taiwan",
-    Variant.HONGKONG: "香港 hong kong",
-}
 
 
 class PaneBase(Vertical):
@@ -46,6 +40,10 @@ class PaneBase(Vertical):
         self.view: TextView | None = None
         """The view on screen: :attr:`reading` converted to :attr:`variant`."""
         self.variant = Variant.ORIGINAL
+        self.source: Locale | None = None
+        """The document's source locale (:meth:`Session.locale_of`; ``None``: mixed)."""
+        self.chinese_views = True
+        """Whether the document has script views at all (not for Japanese)."""
         self.annotations: list[Annotation] = []
         self._cache = ConversionCache()
         self._find_query = ""
@@ -116,10 +114,12 @@ class PaneBase(Vertical):
         self._update_subtitle()
 
     def _update_subtitle(self) -> None:
-        """Script, the find match the cursor stands on (``match 2/5``), and how far in."""
+        """The conversion shown (``Taiwan · s2twp``), the source locale (else the script),
+        the find match the cursor stands on (``match 2/5``), and how far in."""
         if self.doc is None:
             return
-        parts = [VARIANT_LABELS[self.variant], str(self.doc.script)]
+        conversion = view_label(self.source, self.variant, self.session.backend)
+        parts = [conversion, str(self.source or self.doc.script)]
         if self._matches and self._match_index is not None:
             start, end = self._matches[self._match_index]
             if start <= self.reader.cursor_source <= end:

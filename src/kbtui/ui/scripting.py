@@ -1,10 +1,12 @@
-"""The script keys of the reader pane: ``s`` cycles, ``S`` picks any variant.
+"""The script keys of the reader pane: ``s`` cycles, ``S`` picks any variant, ``L`` sets
+the document's source locale (what its views convert from).
 
 A conversion of a long document takes a while, so the lines around the
 cursor are converted at once and shown, and the rest is converted in a
 worker and swapped in when done; finished views are cached per document and
 variant, so toggling back is instant. The cursor stays on the same source
-offset through every change.
+offset through every change. A Japanese document has no Chinese views: the
+keys say so instead of converting its kanji.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from textual.binding import Binding
 from textual.worker import get_current_worker
 
 from kbtui.documents.model import Document
+from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import (
     CacheKey,
     ConversionCancelled,
@@ -36,12 +39,14 @@ class ScriptActions(PaneBase):
     SCRIPT_BINDINGS = [
         Binding("s", "cycle_script", "Script", id="reader.script"),
         Binding("S", "pick_script", "Variant", id="reader.variant"),
+        Binding("L", "pick_locale", "Source locale…", id="reader.locale", show=False),
     ]
 
     def _show_variant(self, cursor_source: int | None) -> None:
         """Show the reading view in ``self.variant``: the visible part now, the rest later."""
         assert self.doc is not None and self.reading is not None
-        key = CacheKey(self.doc.id, self.doc.text_hash, self.variant)
+        source, backend = self.source, self.session.backend
+        key = CacheKey(self.doc.id, self.doc.text_hash, self.variant, source, backend)
         cached = self._cache.get(key) if self.variant != Variant.ORIGINAL else self.reading
         if cached is not None:
             self._display(cached, cursor_source)
@@ -51,22 +56,22 @@ class ScriptActions(PaneBase):
             partial = convert_view(
                 self.reading,
                 self.variant,
-                self.doc.script,
+                source,
                 region=_line_region(self.reading.text, offset, REGION_LINES),
+                backend=backend,
             )
         except ConversionError as exc:
             self._conversion_failed(exc)
             return
         self._display(partial, cursor_source)
-        self._convert_rest(self.doc, self.reading, self.variant)
+        self._convert_rest(self.doc, self.reading, key)
 
     @work(thread=True, exclusive=True, group="convert")
-    def _convert_rest(self, doc: Document, reading: TextView, variant: Variant) -> None:
+    def _convert_rest(self, doc: Document, reading: TextView, key: CacheKey) -> None:
         worker = get_current_worker()
-        key = CacheKey(doc.id, doc.text_hash, variant)
         try:
             full = self._cache.get_or_convert(
-                key, reading, doc.script, cancelled=lambda: worker.is_cancelled
+                key, reading, key.source, cancelled=lambda: worker.is_cancelled
             )
         except ConversionCancelled:
             return
@@ -74,10 +79,11 @@ class ScriptActions(PaneBase):
             self.app.call_from_thread(self._conversion_failed, exc)
             return
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._swap_in, doc, variant, full)
+            self.app.call_from_thread(self._swap_in, doc, key, full)
 
-    def _swap_in(self, doc: Document, variant: Variant, full: TextView) -> None:
-        if self.doc is doc and self.variant == variant:
+    def _swap_in(self, doc: Document, key: CacheKey, full: TextView) -> None:
+        shown = (self.variant, self.source, self.session.backend)
+        if self.doc is doc and shown == (key.variant, key.source, key.backend):
             self._display(full, self.reader.cursor_source)
 
     def _conversion_failed(self, exc: Exception) -> None:
@@ -94,13 +100,24 @@ class ScriptActions(PaneBase):
         self.store.set_script(self.doc.id, str(variant))
         self._show_variant(cursor)
 
+    def _views_offered(self) -> bool:
+        """Whether the open document has script views; a Japanese one says it has none."""
+        if self.doc is not None and not self.chinese_views:
+            self.app.notify(
+                "This document is Japanese: it has no Simplified or Traditional views "
+                "(L sets a Chinese source locale if it is Chinese after all)"
+            )
+        return self.doc is not None and self.chinese_views
+
     def action_cycle_script(self) -> None:
-        """original → simplified → traditional → original."""
-        if self.doc is not None:
-            self._set_variant(cycle_next(self.variant, self.doc.script))
+        """original → simplified → traditional → original (skipping the document's own)."""
+        if self._views_offered():
+            self._set_variant(cycle_next(self.variant, self.source))
 
     def action_pick_script(self) -> None:
         """Choose any variant, including Taiwan and Hong Kong phrasing."""
+        if not self._views_offered():
+            return
         items = [(str(v), v.display_name) for v in Variant]
 
         def chosen(value: str | None) -> None:
@@ -108,6 +125,44 @@ class ScriptActions(PaneBase):
                 self._set_variant(Variant(value))
 
         self.app.push_screen(PickerScreen("Script", items, highlighted=str(self.variant)), chosen)
+
+    def action_pick_locale(self) -> None:
+        """Say which Chinese the document is written in (its frontmatter or detection
+        may be wrong), so its views convert from the right standard."""
+        if self.doc is None:
+            return
+        doc = self.doc
+        chosen_now = self.store.doc_state(doc.id).locale
+        items = [(AUTO, "As the document says (frontmatter, else detection)")]
+        items += [(str(locale), f"{locale} · {locale.display_name}") for locale in Locale]
+
+        def chosen(value: str | None) -> None:
+            if value is not None and self.doc is doc:
+                self._set_locale(None if value == AUTO else Locale(value))
+
+        picker = PickerScreen("Source locale", items, highlighted=chosen_now or AUTO)
+        self.app.push_screen(picker, chosen)
+
+    def _set_locale(self, locale: Locale | None) -> None:
+        assert self.doc is not None
+        self.session.set_locale(self.doc.id, locale)
+        self.source = self.session.locale_of(self.doc)
+        self.chinese_views = self.session.offers_views(self.doc)
+        if not self.chinese_views:
+            self.variant = Variant.ORIGINAL
+            self.store.set_script(self.doc.id, None)
+        self._show_variant(self.reader.cursor_source)
+        self.app.notify(f"Source locale: {self.source or 'mixed'}", markup=False)
+
+    def reconvert(self) -> None:
+        """Show the open document again after the backend changed (views are cached per
+        backend, so switching back is instant)."""
+        if self.doc is not None and self.reading is not None:
+            self._show_variant(self.reader.cursor_source)
+
+
+AUTO = "auto"
+"""The locale picker's choice that forgets the user's locale."""
 
 
 def _line_region(text: str, offset: int, lines: int) -> tuple[int, int]:
