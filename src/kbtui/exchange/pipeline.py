@@ -9,18 +9,20 @@ An export is one pipeline, :func:`plan_export`: collect and select the
 items, render them, plan the files. ``kbtui export`` and the export dialog
 both describe what they want as an :class:`ExportRequest` and get back a
 :class:`PlannedExport`, which they write (:func:`kbtui.exchange.filenames.write_plan`)
-or print.
+or print. A JSON export carries the word list's entries too
+(:func:`word_annotations`), and an import merges them back.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kbtui.annotations.store import Store
+from kbtui.annotations.words import WordCounts
 from kbtui.documents.corpus import Corpus
 from kbtui.documents.model import Document
 from kbtui.exchange.filenames import WritePlan, plan_file, plan_files
@@ -33,7 +35,7 @@ from kbtui.exchange.markdown import (
     select,
 )
 from kbtui.exchange.paths import Layout
-from kbtui.exchange.w3c import ImportResult, dumps, loads
+from kbtui.exchange.w3c import ImportResult, dumps, loads, word_to_w3c
 from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.views import Variant, text_converter
 
@@ -91,11 +93,27 @@ def markdown_options(
     )
 
 
-def export_json(items: Sequence[ExportItem]) -> str:
-    """The W3C Web Annotation JSON of ``items`` (document tags included)."""
+def export_json(items: Sequence[ExportItem], words: Sequence[dict[str, Any]] = ()) -> str:
+    """The W3C Web Annotation JSON of ``items`` (document tags included) and ``words``."""
     annotations = [a for item in items for a in item.annotations]
     tags = {item.document.id: list(item.user_tags) for item in items if item.user_tags}
-    return dumps(annotations, tags)
+    return dumps(annotations, tags, words)
+
+
+def word_annotations(corpus: Corpus, store: Store, scope: Scope) -> list[dict[str, Any]]:
+    """The word list's entries in ``scope`` as annotations (:mod:`kbtui.exchange.w3c.words`).
+
+    Words have no tags, so a scope by tag holds none. Each document is read
+    once, for the words' quotes as its source writes them.
+    """
+    if scope.tag is not None:
+        return []
+    entries = [e for e in store.words.entries() if scope.doc_id in (None, e.doc_id)]
+    sources: dict[str, str | None] = {}
+    for doc_id in {entry.doc_id for entry in entries}:
+        doc = corpus.load(doc_id) if corpus.get(doc_id) is not None else None
+        sources[doc_id] = doc.source if doc is not None and doc.readable else None
+    return [word_to_w3c(entry, sources[entry.doc_id]) for entry in entries]
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +144,8 @@ class PlannedExport:
     """How many annotations the export holds."""
     target: Path | None
     """The file, or the folder for one file per document, ``~`` expanded."""
+    words: int = 0
+    """How many entries of the word list a JSON export holds."""
 
     @property
     def per_document(self) -> bool:
@@ -135,6 +155,8 @@ class PlannedExport:
     def summary(self) -> str:
         """One line for the user: how many annotations went where."""
         count = plural(self.annotations, "annotation")
+        if self.words:
+            count += f" and {plural(self.words, 'word')}"
         target = self.target.absolute() if self.target is not None else "standard output"
         if self.per_document:
             files = plural(len(self.plan.files), "file")
@@ -161,26 +183,23 @@ def plan_export(
     items = collect(corpus, store, request.scope)
     count = sum(len(item.annotations) for item in items)
     options = markdown_options(request, corpus.root, source_of, backend)
+    as_json = request.layout is Layout.JSON
+    words = word_annotations(corpus, store, request.scope) if as_json else []
     if request.path is None:
-        text = _text(items, request, options)
-        return PlannedExport(request, text, WritePlan(()), count, None)
+        text = export_json(items, words) if as_json else render_markdown(items, options)
+        return PlannedExport(request, text, WritePlan(()), count, None, len(words))
     target = Path(request.path.strip()).expanduser()
-    return PlannedExport(request, None, _plan(items, request, options, target), count, target)
-
-
-def _text(items: Sequence[ExportItem], request: ExportRequest, options: MarkdownOptions) -> str:
-    """The whole export as one text."""
-    if request.layout is Layout.JSON:
-        return export_json(items)
-    return render_markdown(items, options)
+    if as_json:
+        plan = plan_file(target, export_json(items, words))
+    else:
+        plan = _plan(items, request, options, target)
+    return PlannedExport(request, None, plan, count, target, len(words))
 
 
 def _plan(
     items: Sequence[ExportItem], request: ExportRequest, options: MarkdownOptions, target: Path
 ) -> WritePlan:
-    """The files ``request`` writes at ``target``."""
-    if request.layout is Layout.JSON:
-        return plan_file(target, export_json(items))
+    """The Markdown files ``request`` writes at ``target``."""
     if request.layout is Layout.PER_DOCUMENT:
         return plan_files(target, render_per_document(items, options))
     return plan_file(target, render_markdown(items, options))
@@ -195,13 +214,18 @@ class ImportReport:
     unchanged: int
     orphaned: int
     rejected: list[str]
+    words: WordCounts = field(default_factory=WordCounts)
+    """What the word list took of the words the file held."""
 
     def summary(self) -> str:
-        """``added 3, updated 0, unchanged 1, orphaned 0, rejected 1``."""
-        return (
+        """``added 3, updated 0, unchanged 1, orphaned 0, rejected 1`` (and the words, if any)."""
+        line = (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
             f"orphaned {self.orphaned}, rejected {len(self.rejected)}"
         )
+        if self.words.added or self.words.unchanged:
+            line += f"; words added {self.words.added}, unchanged {self.words.unchanged}"
+        return line
 
 
 def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
@@ -213,6 +237,7 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
     known = {entry.id for entry in corpus.entries()}
     result: ImportResult = loads(data, known_docs=known)
     counts = store.merge_import(result.annotations)
+    words = store.words.merge(result.words)
     for doc_id, tags in result.document_tags.items():
         current = list(store.doc_state(doc_id).tags)
         store.set_doc_tags(doc_id, current + [t for t in tags if t not in current])
@@ -229,4 +254,5 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
         counts.unchanged,
         orphaned,
         [str(r) for r in result.rejections],
+        words,
     )

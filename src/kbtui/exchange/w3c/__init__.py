@@ -21,6 +21,8 @@ So annotations move between machines and tools, kbtui writes an array of
   document: motivation ``tagging``, its ``target`` the document's IRI, one
   tagging body per tag, and an id derived from the document id. Without
   them, exporting and importing into an empty database would lose them.
+* The word list's entries are annotations with motivation ``describing``
+  (:mod:`.words`); import gives them back as word-list entries.
 
 Import (:func:`loads`, :func:`from_w3c`) reads that, an
 ``AnnotationCollection`` (``items`` or ``first.items``) or a single
@@ -47,6 +49,7 @@ from kbtui.exchange.w3c.vocabulary import (
     annotation_iri,
     doc_iri,
 )
+from kbtui.exchange.w3c.words import word_to_w3c
 
 __all__ = [
     "CONTEXT",
@@ -64,4 +67,5 @@ __all__ = [
     "from_w3c",
     "loads",
     "to_w3c",
+    "word_to_w3c",
 ]

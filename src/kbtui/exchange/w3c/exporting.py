@@ -95,13 +95,17 @@ def document_tags_to_w3c(doc_id: str, tags: Sequence[str]) -> dict[str, Any]:
 
 
 def dumps(
-    annotations: Iterable[Annotation], document_tags: Mapping[str, Sequence[str]] | None = None
+    annotations: Iterable[Annotation],
+    document_tags: Mapping[str, Sequence[str]] | None = None,
+    words: Iterable[dict[str, Any]] = (),
 ) -> str:
     """The JSON export: an array of Web Annotations, readable (indented, UTF-8 text).
 
     ``document_tags`` (user tags by document id) follow the annotations, one
-    item per document that has any.
+    item per document that has any, then ``words``, the word list's entries
+    already made annotations (:func:`kbtui.exchange.w3c.words.word_to_w3c`).
     """
     data = [to_w3c(a) for a in annotations]
     data += [document_tags_to_w3c(d, tags) for d, tags in (document_tags or {}).items() if tags]
+    data += words
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

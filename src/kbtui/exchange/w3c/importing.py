@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Container
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
 from kbtui.exchange.w3c.fields import (
@@ -31,6 +31,8 @@ from kbtui.exchange.w3c.fields import (
     unquoted,
 )
 from kbtui.exchange.w3c.vocabulary import EXTENSION, ID_PREFIX, UUID, UUID_PREFIX
+from kbtui.exchange.w3c.words import is_word, word_from_w3c
+from kbtui.lookup.vocab import VocabEntry
 from kbtui.view.sanitize import one_line
 
 _Choice = TypeVar("_Choice", bound=StrEnum)
@@ -62,6 +64,8 @@ class ImportResult:
     rejections: list[Rejection]
     document_tags: dict[str, list[str]] = field(default_factory=dict)
     """User tags of whole documents, by document id."""
+    words: list[VocabEntry] = field(default_factory=list)
+    """Entries of the word list (:mod:`kbtui.exchange.w3c.words`)."""
 
 
 def loads(text: str | bytes, *, known_docs: Container[str] | None = None) -> ImportResult:
@@ -104,7 +108,12 @@ def _take(
     seen: dict[str, int],
     known_docs: Container[str] | None,
 ) -> None:
-    """Add one item to ``result``: an annotation, or a document's tags."""
+    """Add one item to ``result``: an annotation, a document's tags, or a word."""
+    if is_word(item):
+        word = word_from_w3c(cast(dict[str, Any], item))
+        _check_document(word.doc_id, known_docs)
+        result.words.append(word)
+        return
     tagged = _document_tags(item)
     if tagged is not None:
         doc_id, tags = tagged
