@@ -27,3 +27,11 @@ def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def sample_corpus() -> Path:
     """The bundled sample corpus (read-only)."""
     return SAMPLE_CORPUS
+
+
+@pytest.fixture(autouse=True)
+def _truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps paint in truecolor whatever terminal runs the tests (``TERM=xterm`` alone
+    means 256 colours, where the reader picks other colours); a test of another
+    depth sets ``textual.constants.COLOR_SYSTEM`` itself."""
+    monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "truecolor")

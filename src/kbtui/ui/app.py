@@ -47,6 +47,7 @@ from kbtui.ui.messages import (
 )
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
+from kbtui.ui.reader.palette import HIGH_CONTRAST
 from kbtui.ui.screens.entities import EntityList
 from kbtui.ui.screens.export import ExportScreen
 from kbtui.ui.screens.help import HelpScreen, binding_rows
@@ -97,6 +98,7 @@ class KbtuiApp(EntityRoutes):
         self._open_target = open_target
         self._save_theme_changes = False
         """Set on mount: a theme set before (from the settings) is not a change to save."""
+        self.register_theme(HIGH_CONTRAST)
         self.theme = session.settings.theme
         if session.settings.keys:
             self.set_keymap(session.settings.keys)

@@ -22,6 +22,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from kbtui.ui.reader import palette
 from kbtui.ui.reader.painting import Range, RowPainter
 from kbtui.view.layout import TextLayout
 from kbtui.view.textview import TextView
@@ -279,7 +280,11 @@ class TextDisplay(ScrollView):
         return style
 
     def _style(self, component: str) -> Style:
-        """A component's style, carrying only what its CSS sets (so layers combine)."""
+        """A component's style, carrying only what its CSS sets (so layers combine).
+
+        Below truecolor, highlights, the selection and the cursor take the
+        colours :mod:`.palette` chose for the terminal's depth instead.
+        """
         style = self._style_cache.get(component)
         if style is None:
             full = self.get_component_rich_style(component)
@@ -291,6 +296,9 @@ class TextDisplay(ScrollView):
                 )
                 + partial.without_color
             )
+            system = palette.depth(self.app.console.color_system)
+            dark = self.app.current_theme.dark
+            style = palette.role_style(component.removeprefix("reader--"), system, dark) or style
             self._style_cache[component] = style
         return style
 
