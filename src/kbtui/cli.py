@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kbtui import __version__
+from kbtui.cli_words import WORD_COMMANDS, add_word_commands
 from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="overwrite existing files")
     imp = add("import", "import annotations from a W3C Web Annotation JSON file")
     imp.add_argument("file", metavar="FILE")
+    add_word_commands(add)
     return parser
 
 
@@ -198,7 +200,8 @@ def _load(session: Session, doc_id: str) -> Document:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    """``kbtui search QUERY``: every match in every document, with context."""
+    """``kbtui search QUERY``: every match in every document, with context (and by pinyin)."""
+    from kbtui.session.passages import pinyin_note
     from kbtui.view.sanitize import one_line
 
     result = _session(args).search_corpus(args.query)
@@ -208,8 +211,11 @@ def cmd_search(args: argparse.Namespace) -> None:
     for group in result.documents:
         print(f"{one_line(group.doc_id)}  ({group.total})")
         for hit in group.hits:
-            print(f"  {hit.start:>7}  {hit.context}")
-    note = " (contexts cut)" if result.truncated else ""
+            how = (
+                "  (pinyin)" if hit.pinyin else f"  {one_line(hit.variant)}" if hit.variant else ""
+            )
+            print(f"  {hit.start:>7}  {hit.context}{how}")
+    note = pinyin_note(result) + (" (contexts cut)" if result.truncated else "")
     print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
 
 
@@ -352,6 +358,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     "mentions": cmd_mentions,
     "export": cmd_export,
     "import": cmd_import,
+    **WORD_COMMANDS,
 }
 
 
