@@ -1,16 +1,27 @@
-"""Source locale and conversion backend in the app: `L`, the subtitle, the palette."""
+"""Issue 10 in the app: the source locale (`L`, the subtitle), the backend, regional search."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from helpers import DOC_002, DOC_004, SIZE, build, open_doc, settle, wait_for_palette_choice
+from helpers import (
+    DOC_002,
+    DOC_004,
+    SIZE,
+    build,
+    open_doc,
+    screen_text,
+    settle,
+    wait_for_palette_choice,
+)
 
 from kbtui.scripts.chains import Backend
 from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import Variant
 from kbtui.ui.app import KbtuiApp
+from kbtui.ui.reader import Reader
+from kbtui.ui.screens.passages import SearchScreen
 
 
 def subtitle(app: KbtuiApp) -> str:
@@ -99,3 +110,26 @@ async def test_the_conversion_from_the_palette_reconverts_and_is_saved(
         assert subtitle(app).startswith("Taiwan · t2s → s2twp (opencc-python-reimplemented)")
     saved = (tmp_path / "config" / "settings.toml").read_text(encoding="utf-8")
     assert 'conversion = "opencc-python-reimplemented"' in saved
+
+
+async def test_search_and_find_reach_the_other_regions_words(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tw.md").write_text("# 台灣\n\n這套軟體很好用。\n", encoding="utf-8")
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"软件")
+        await settle(app, pilot)
+        assert "軟體 (Taiwan)" in screen_text(app)
+        await pilot.press("escape")
+        await open_doc(app, pilot, "tw.md")
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"软件", "enter")
+        await pilot.pause()
+        offset = app.query_one(Reader).cursor_source
+        assert app.pane.doc is not None and app.pane.doc.source[offset : offset + 2] == "軟體"

@@ -116,6 +116,17 @@ def test_search_json_is_script_insensitive(capsys: pytest.CaptureFixture[str]) -
     assert {"doc", "start", "context"} <= set(hit)
 
 
+def test_search_finds_regional_words_and_says_which(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "tw.md").write_text("這套軟體很好用，软件也是。", encoding="utf-8")
+    code, out, _ = run(capsys, "search", "软件", "--json", "--corpus", str(tmp_path))
+    [group] = json.loads(out)["documents"]
+    assert code == 0 and [h.get("variant") for h in group["hits"]] == ["軟體 (Taiwan)", None]
+    _, out, _ = run(capsys, "search", "软件", "--corpus", str(tmp_path))
+    assert "軟體 (Taiwan)" in out
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [

@@ -9,7 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtui.scripts.hanzi import fold
-from kbtui.search.scan import compile_query, context, find_all, fold_table, search
+from kbtui.search.scan import (
+    compile_queries,
+    compile_query,
+    context,
+    find_all,
+    fold_table,
+    search,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -111,6 +118,30 @@ def test_search_on_the_sample_corpus_finds_both_scripts() -> None:
     for group in result.documents:
         text = dict(docs)[group.doc_id]
         assert all(fold(text[h.start : h.end]) == "创立" for h in group.hits)
+
+
+def test_a_chinese_query_finds_the_other_regions_words_and_says_which() -> None:
+    docs = [("tw", "台灣的軟體與软件"), ("cn", "没有")]
+    result = search(docs, "软件")
+    [group] = result.documents
+    assert [(h.context.match, h.variant) for h in group.hits] == [
+        ("軟體", "軟體 (Taiwan)"),
+        ("软件", None),
+    ]
+    first, second = (hit.to_json() for hit in group.hits)
+    assert first["variant"] == "軟體 (Taiwan)" and "variant" not in second
+    back = search(docs, "軟體").documents[0].hits
+    assert [(h.context.match, h.variant) for h in back] == [
+        ("軟體", None),
+        ("软件", "软件 (Mainland)"),
+    ]
+    assert find_all("点击滑鼠右键", "鼠标") == [(2, 4)]
+
+
+def test_a_query_without_chinese_has_no_variants() -> None:
+    queries = compile_queries("Claude")
+    assert queries is not None and queries.variants == ()
+    assert compile_queries("") is None
 
 
 _ALPHABET = "aAＡbB创創立云雲多 ·・-.[]\n😀𝐀ßİς"

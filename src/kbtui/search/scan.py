@@ -12,6 +12,12 @@ folded characters becomes the class of every character that folds to it
 (``[创創]``), and the regular expression runs over the unfolded source text,
 which is as fast as a plain ``re`` search. :class:`FoldTable` holds that
 inverse of the fold; :mod:`kbtui.entities.matcher` uses it in the same way.
+
+Regional vocabulary differs by whole words (软件 / 軟體), which no fold
+matches, so a Chinese query also looks for the other regions' words
+(:func:`compile_queries`, from :func:`kbtui.scripts.regional.regional_variants`);
+a hit found through one says which (``軟體 (Taiwan)``). A query without
+Chinese characters has none, and costs what it did.
 """
 
 from __future__ import annotations
@@ -22,8 +28,10 @@ from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from typing import TypeVar
 
 from kbtui.scripts.hanzi import fold_map
+from kbtui.scripts.regional import regional_variants
 from kbtui.view.sanitize import one_line
 
 CONTEXT_CHARS = 40
@@ -152,16 +160,71 @@ def _escape_in_class(ch: str) -> str:
     return "\\" + ch if ch in "\\]^-[" else ch
 
 
+Tag = TypeVar("Tag")
+
+
+def merge_spans(
+    spans: list[tuple[int, int, Tag]], extra: Iterable[tuple[int, int, Tag]]
+) -> list[tuple[int, int, Tag]]:
+    """``spans`` and the ``extra`` spans that overlap none of them, in order.
+
+    Both are in order and without overlaps of their own. What ``spans`` found
+    wins where both find the same text, so a passage is reported once, as
+    the first finder saw it (the query itself before a variant or its pinyin).
+    """
+    kept = list(spans)
+    starts = [s for s, _, _ in spans]
+    for s, e, tag in extra:
+        i = bisect_right(starts, s)
+        before = i > 0 and spans[i - 1][1] > s
+        after = i < len(spans) and spans[i][0] < e
+        if not before and not after:
+            kept.append((s, e, tag))
+    return sorted(kept, key=lambda span: (span[0], span[1]))
+
+
+@dataclass(frozen=True, slots=True)
+class Queries:
+    """A compiled query and the other regions' words for it (软件 → 軟體)."""
+
+    own: Query
+    variants: tuple[tuple[Query, str], ...] = ()
+    """Each regional variant compiled, with its label (``軟體 (Taiwan)``)."""
+
+    def spans(self, text: str) -> list[tuple[int, int, str | None]]:
+        """Every match in ``text``, in order, labelled with the variant that found it
+        (``None``: the query itself, which wins where a variant finds the same text)."""
+        found: list[tuple[int, int, str | None]]
+        found = [(m.start(), m.end(), None) for m in self.own.finditer(text)]
+        for query, label in self.variants:
+            found = merge_spans(found, [(m.start(), m.end(), label) for m in query.finditer(text)])
+        return found
+
+
+def compile_queries(query: str) -> Queries | None:
+    """``query`` and its regional variants compiled, or ``None`` when it is empty."""
+    own = compile_query(query)
+    if own is None:
+        return None
+    variants = tuple(
+        (compiled, f"{text} ({label})")
+        for text, label in regional_variants(query)
+        if (compiled := compile_query(text)) is not None
+    )
+    return Queries(own, variants)
+
+
 def find_all(text: str, query: str) -> list[tuple[int, int]]:
     """Source ranges ``(start, end)`` of every non-overlapping match of ``query``.
 
-    Script-, case- and width-insensitive (``多雲`` finds ``多云``); the find
-    command of the reader uses this, as does the corpus search.
+    Script-, case- and width-insensitive (``多雲`` finds ``多云``), and
+    regional words too (``软件`` finds ``軟體``); the find command of the
+    reader uses this, as does the corpus search.
     """
-    pattern = compile_query(query)
-    if pattern is None:
+    queries = compile_queries(query)
+    if queries is None:
         return []
-    return [match.span() for match in pattern.finditer(text)]
+    return [(start, end) for start, end, _ in queries.spans(text)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +277,12 @@ class Hit:
     context: Context
     pinyin: bool = False
     """Found by reading the query as pinyin (``anquan`` → 安全), not by its letters."""
+    variant: str | None = None
+    """The regional variant that found it (``軟體 (Taiwan)`` for 软件), if one did."""
 
     def to_json(self) -> dict[str, object]:
-        """The shape ``kbtui search --json`` prints for one hit (``pinyin`` only when true)."""
+        """The shape ``kbtui search --json`` prints for one hit (``pinyin`` only when
+        true, ``variant`` only when one found it)."""
         data: dict[str, object] = {
             "doc": self.doc_id,
             "start": self.start,
@@ -225,6 +291,8 @@ class Hit:
         }
         if self.pinyin:
             data["pinyin"] = True
+        if self.variant is not None:
+            data["variant"] = self.variant
         return data
 
 
@@ -286,15 +354,7 @@ def with_pinyin(
     A literal match wins where both find the same text, so a query found
     both ways is reported once, as itself.
     """
-    kept = [(s, e, False) for s, e in spans]
-    starts = [s for s, _ in spans]
-    for s, e in extra:
-        i = bisect_right(starts, s)
-        before = i > 0 and spans[i - 1][1] > s
-        after = i < len(spans) and spans[i][0] < e
-        if not before and not after:
-            kept.append((s, e, True))
-    return sorted(kept)
+    return merge_spans([(s, e, False) for s, e in spans], [(s, e, True) for s, e in extra])
 
 
 def search(
@@ -309,21 +369,22 @@ def search(
     Every hit is counted, but only the first ``max_hits`` get a context line
     (``None``: all of them), since a common word in a big corpus has hundreds
     of thousands of hits and no one reads past the first screens. ``pinyin``
-    finds the query's reading too (:func:`with_pinyin`); its hits say so.
+    finds the query's reading too (:func:`with_pinyin`); its hits say so, as do
+    those found through a regional variant (:func:`compile_queries`).
     """
-    pattern = compile_query(query)
+    queries = compile_queries(query)
     result = SearchResult(query=query, documents=[], total=0, truncated=False)
-    if pattern is None:
+    if queries is None:
         return result
     budget = max_hits
     for doc_id, text in documents:
-        spans = [(*match.span(), False) for match in pattern.finditer(text)]
+        spans = [(s, e, (False, label)) for s, e, label in queries.spans(text)]
         if pinyin is not None:
-            spans = with_pinyin([(s, e) for s, e, _ in spans], pinyin(text))
+            spans = merge_spans(spans, [(s, e, (True, None)) for s, e in pinyin(text)])
         if not spans:
             continue
         shown = spans if budget is None else spans[: max(budget, 0)]
-        hits = [Hit(doc_id, s, e, context(text, s, e), by) for s, e, by in shown]
+        hits = [Hit(doc_id, s, e, context(text, s, e), *by) for s, e, by in shown]
         result.documents.append(DocumentHits(doc_id, hits, len(spans)))
         result.total += len(spans)
         if budget is not None:

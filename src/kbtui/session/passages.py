@@ -30,6 +30,8 @@ class Passage:
     after: str
     pinyin: bool = False
     """Found by reading the query as pinyin (a search hit :attr:`~kbtui.search.scan.Hit.pinyin`)."""
+    variant: str | None = None
+    """The regional variant that found it (``軟體 (Taiwan)``, a search hit's ``variant``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +54,9 @@ def search_groups(
             title_of(group.doc_id),
             group.total,
             tuple(
-                Passage(h.start, h.context.before, h.context.match, h.context.after, h.pinyin)
+                Passage(
+                    h.start, h.context.before, h.context.match, h.context.after, h.pinyin, h.variant
+                )
                 for h in group.hits
             ),
         )

@@ -34,7 +34,8 @@ def passage_text(passage: Passage) -> Text:
 
     The line never wraps (a wrapped line started at the left edge, under the
     document titles); it is cut at the right edge instead. White space at the
-    edges of the match is kept (``Dario Amodei``, not ``DarioAmodei``).
+    edges of the match is kept (``Dario Amodei``, not ``DarioAmodei``). A passage
+    found through a regional variant ends with its label (``軟體 (Taiwan)``).
     """
     before = _flat(passage.before)
     if len(before) > BEFORE_CHARS:
@@ -43,6 +44,8 @@ def passage_text(passage: Passage) -> Text:
     line.append(before.lstrip())
     line.append(_flat(passage.match), style="bold reverse")
     line.append(_flat(passage.after).rstrip())
+    if passage.variant is not None:  # found through another region's word: say which
+        line.append(f"  {_flat(passage.variant)}", style="italic")
     return line
 
 
