@@ -13,6 +13,7 @@ from kbtui.view.blocks import BULLET, QUOTE_BAR, RULE
 from kbtui.view.markdown import render
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import STYLE_NAMES, TextView
+from kbtui.view.wrap import cell_widths
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 
@@ -287,6 +288,46 @@ def test_broken_math_never_breaks_the_view() -> None:
         check_invariants(render(source), source)
 
 
+# -- tables --------------------------------------------------------------------
+
+
+def test_tables_are_drawn_with_columns_in_terminal_cells() -> None:
+    source = "前\n| 名字 | Age | 备注 |\n|:--|--:|:-:|\n| 张三 | 30 | **好** |\n| Bob | 4 |\n后\n"
+    view = render(source)
+    assert view.text == (
+        "前\n"
+        "┌──────┬─────┬──────┐\n"
+        "│ 名字 │ Age │ 备注 │\n"
+        "├──────┼─────┼──────┤\n"
+        "│ 张三 │  30 │  好  │\n"
+        "│ Bob  │   4 │      │\n"
+        "└──────┴─────┴──────┘\n"
+        "后\n"
+    )
+    assert styled(view, "strong") == ["名字", "Age", "备注", "好"]
+    assert source_of(view, source, "张三") == "张三"  # cells map exactly
+    assert source_of(view, source, "│ 张三") == "| 张三"
+    assert source_of(view, source, "好") == "好"
+    check_invariants(view, source)
+
+
+def test_a_cell_too_wide_wraps_inside_its_column() -> None:
+    long = "很长" * 20
+    source = f"| 甲 | 乙 |\n|---|---|\n| {long} | x |\n"
+    view = render(source)
+    rows = view.text.splitlines()
+    assert [r[0] for r in rows] == ["┌", "│", "├", "│", "│", "│", "└"]
+    assert len({sum(cell_widths(r)) for r in rows}) == 1  # every line as wide, in cells
+    assert "".join(r.split("│")[1].strip() for r in rows[3:-1]) == long
+    assert source_of(view, source, "x") == f"| {long} | x |"  # a wrapped row maps as a whole
+    check_invariants(view, source)
+
+
+def test_pipes_without_a_delimiter_row_are_text() -> None:
+    for source in ("a | b\nc | d\n", "| a |\n| - | - |\n", "命令 `a | b`\n"):
+        assert render(source).text == source.replace("`", "")
+
+
 def test_block_quotes_get_a_bar() -> None:
     source = "> 引用 **粗**\n续行\n>\n> > 套娃\n>## 标题\n\n正文\n"
     view = render(source)
@@ -509,6 +550,11 @@ WHOLE_LINES = [
     ">}}",
     "<!--",
     "<div>",
+    "| 名字 | a |",
+    "|---|:-:|",
+    "a | **b** | c",
+    "--|--:",
+    "| 很长很长很长很长很长很长很长很长很长很长很长很长很长很长 |",
 ]
 
 wrapped = st.recursive(

@@ -32,10 +32,10 @@ RULE = "─" * 24
 """What a horizontal rule is shown as (the reader does not stretch it)."""
 
 PLAIN_LINES = re.compile(
-    r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&])[^\n\\`*_~\[\]!<$&{]*(?<=\S)\n)+"
+    r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&|])[^\n\\`*_~\[\]!<$&{|]*(?<=\S)\n)+"
 )
 """A run of plain Markdown lines: no block marker at the start, no inline marker
-anywhere, no trailing white space. Such a run is copied whole."""
+or table pipe anywhere, no trailing white space. Such a run is copied whole."""
 
 TEXT_LINES = re.compile(r"(?:[^\n]*\S\n)+")
 """A run of lines without trailing white space, copied whole when Markdown is off."""

@@ -23,7 +23,7 @@ knows the block syntax and writes the blocks that are one line each,
 :class:`~kbtui.view.writer.ViewWriter` records the view and its map.
 
 Not supported, by design or for now: indented code blocks (Chinese text is
-often indented with spaces), fenced code inside quotes, tables,
+often indented with spaces), fenced code inside quotes,
 reference-style links, footnotes, and emphasis that spans lines (a line is
 rendered on its own).
 """
@@ -43,10 +43,11 @@ from kbtui.view.blocks import (
     line_end,
     math_close,
 )
-from kbtui.view.inline import URL, url_end
+from kbtui.view.inline import URL, render_inline, url_end
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import shortcode_label
 from kbtui.view.sanitize import clean
+from kbtui.view.tables import Line, TableWriter, find_table
 from kbtui.view.textview import Heading, Span, TextView
 from kbtui.view.writer import ViewWriter
 
@@ -200,7 +201,28 @@ class _Renderer:
             return self._shortcode_block(ls, cs, le)
         elif c in "=-" and para and cs - ls < 4 and SETEXT_UNDERLINE.fullmatch(src, cs, ce):
             return self._setext(para, 1 if c == "=" else 2, nxt)
+        if cs - ls < 4 and src.find("|", cs, ce) >= 0:
+            return self._table(Line(ls, ce, le, nxt))
         return 0
+
+    def _table(self, header: Line) -> int:
+        """A GFM table (:mod:`kbtui.view.tables`); 0 when ``header`` does not start one."""
+        table = find_table(self.src, header, self._line_at)
+        if table is None:
+            return 0
+        self._flush_pending(header.start)
+        TableWriter(self.out, lambda out, a, b: render_inline(out, self.find, a, b)).write(table)
+        self.prev = _OTHER
+        return table.end
+
+    def _line_at(self, pos: int) -> Line | None:
+        """The line starting at ``pos``, or None at the end or on a blank line."""
+        src = self.src
+        le, nxt = line_end(src, pos)
+        ce = le
+        while ce > pos and src[ce - 1] in " \t\r\u3000":
+            ce -= 1
+        return Line(pos, ce, le, nxt) if ce > pos else None
 
     def _blank(self, ls: int, le: int, nxt: int) -> int:
         """A blank line: remembered, written (at most one in a row) before the next text."""
