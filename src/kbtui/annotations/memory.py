@@ -14,6 +14,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from kbtui.annotations.files import Tables
+from kbtui.annotations.journal import apply_ops
 
 
 class MemoryStorage(Storage):
@@ -35,6 +36,12 @@ class MemoryStorage(Storage):
     def write(self, data: Tables) -> None:
         """Keep ``data`` (itself, not a copy, as TinyDB's MemoryStorage does)."""
         self._memory = data
+
+    def apply(self, ops: list[list[Any]]) -> None:
+        """Apply operations on single records, like the journal storage's."""
+        if self._memory is None:
+            self._memory = {}
+        apply_ops(self._memory, ops)
 
     def hold(self) -> AbstractContextManager[Any]:
         """Keep other threads out (reentrant)."""

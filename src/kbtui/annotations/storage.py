@@ -185,6 +185,19 @@ class JournalStorage(Storage):
             self._tracker.written(ops)
             self._pending.extend(ops)
 
+    def apply(self, ops: list[list[Any]]) -> None:
+        """Record operations on single records (journal ``p``/``d``), as TinyDB's
+        write would, without one.
+
+        A TinyDB write hands over the whole table, so adding one annotation to
+        a document with 50,000 would copy and compare them all; an operation
+        costs what its record does.
+        """
+        texts = [dumps(op) for op in ops]
+        with self.transaction():
+            self._tracker.written(texts)
+            self._pending.extend(texts)
+
     def close(self) -> None:
         """Fold the journal into the main file, so it stands alone after a clean exit."""
         if self._closed:

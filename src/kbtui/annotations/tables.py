@@ -3,8 +3,11 @@
 The layout is :mod:`kbtui.annotations.schema`'s: one annotation table per
 document, found by scanning the table names. Reads take the storage's
 tables with ``get``, never ``[]``, so the storage keeps no copy for them
-(see :class:`kbtui.annotations.changes.LiveTables`); writes go through
-TinyDB's table API, whose writes the storage turns into journal operations.
+(see :class:`kbtui.annotations.changes.LiveTables`). Annotations are written
+as operations on single records (:meth:`JournalStorage.apply`): a document
+may hold 50,000 of them, and a TinyDB write costs the whole table. The other
+writes go through TinyDB's table API, whose writes the storage turns into
+journal operations.
 Apart from the store, which decides what to change and when (transactions,
 undo, merging), because this is how, whatever the change.
 
@@ -15,7 +18,7 @@ document ids), and :func:`_id` is the one place that hands them to TinyDB.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +26,11 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from kbtui.annotations.files import Tables
+from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.records import annotation_of
 from kbtui.annotations.schema import ANNOTATIONS, DOCS, ENTITIES
+from kbtui.annotations.storage import JournalStorage
 
 
 class StringTable(Table):
@@ -110,28 +115,31 @@ class StoreTables:
         }
 
     def insert(self, annotation: Annotation) -> None:
-        """Store a new annotation in its document's table."""
-        self._table_of(annotation.doc_id).insert(_document(annotation.to_record(), annotation.id))
+        """Store a new annotation in its document's table (``ValueError`` if its id is there)."""
+        name = ANNOTATIONS + annotation.doc_id
+        if annotation.id in self.read_table(name):
+            raise ValueError(f"Document with ID {annotation.id!r} already exists")
+        self._apply(name, [["p", name, annotation.id, annotation.to_record()]])
 
     def remove(self, doc_id: str, annotation_id: str) -> None:
         """Delete an annotation from a document's table."""
-        self._table_of(doc_id).remove(doc_ids=[_id(annotation_id)])
+        name = ANNOTATIONS + doc_id
+        if annotation_id in self.read_table(name):
+            self._apply(name, [["d", name, annotation_id]])
 
     def put_many(self, doc_id: str, annotations: list[Annotation]) -> None:
-        """Write annotations of one document in one TinyDB write per kind of change."""
-        if not annotations:
-            return
-        table = self._table_of(doc_id)
-        records = {a.id: a.to_record() for a in annotations}
-        present = [key for key in records if key in self.records(doc_id)]
-        if present:
-            table.update(_replace_with(records), doc_ids=[_id(key) for key in present])
-        new = [_document(r, key) for key, r in records.items() if key not in present]
-        if new:
-            table.insert_multiple(new)
+        """Write annotations of one document, new or replacing, in one operation each."""
+        name = ANNOTATIONS + doc_id
+        if annotations:
+            self._apply(name, [["p", name, a.id, a.to_record()] for a in annotations])
 
-    def _table_of(self, doc_id: str) -> Table:
-        return self._db.table(ANNOTATIONS + doc_id)
+    def _apply(self, name: str, ops: list[list[Any]]) -> None:
+        """Hand record operations to the storage; TinyDB's cached queries on ``name`` are stale."""
+        storage = self._db.storage
+        if not isinstance(storage, JournalStorage | MemoryStorage):
+            raise TypeError(f"record operations need kbtui's storage, not {type(storage).__name__}")
+        storage.apply(ops)
+        self._db.table(name).clear_cache()
 
     # -- documents and entities ------------------------------------------------
 
@@ -154,16 +162,3 @@ class StoreTables:
         while table.contains(doc_id=_id(key)):  # another process deleted one
             key = f"{int(key) + 1:09d}"
         table.insert(_document(record, key))
-
-
-def _replace_with(
-    records: dict[str, dict[str, Any]],
-) -> Callable[[MutableMapping[str, Any]], None]:
-    """A TinyDB update function replacing each record by the one with its ``id``."""
-
-    def update(record: MutableMapping[str, Any]) -> None:
-        new = records[record["id"]]
-        record.clear()
-        record.update(new)
-
-    return update
