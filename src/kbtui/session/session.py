@@ -245,6 +245,14 @@ class Session:
 
     # -- search --------------------------------------------------------------------
 
+    def prepare_search(self) -> None:
+        """Build what a first search needs (the fold's inverse, and the regional phrase
+        tables a Chinese query looks through: about half a second), so neither ``/``
+        nor ``ctrl+f`` waits for them; the app calls it from a worker after the scan."""
+        from kbtui.search.scan import compile_queries
+
+        compile_queries("软件")  # a Chinese word with a Taiwan variant: every table loads
+
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
         """Every match of ``query`` in every document, script-insensitively and, when it
         reads as pinyin, by its reading (:func:`kbtui.search.scan.search`; ``max_hits``
