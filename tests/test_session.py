@@ -6,6 +6,8 @@ from pathlib import Path
 
 from helpers import DOC_001
 
+from kbtui.scripts.chains import Backend
+from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import Variant
 from kbtui.session import Session
 from kbtui.settings import Settings, settings_path
@@ -62,4 +64,40 @@ def test_entity_passages_are_shown_in_the_readers_script(
     matches = {p.match for group in shown.groups for p in group.passages}
     assert "達里奧·阿莫代伊" in matches
     assert "达里奥·阿莫代伊" not in matches
+    session.close()
+
+
+def test_a_documents_locale_is_the_users_then_the_frontmatters_then_detected(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "tw.md").write_text("---\nlang: zh-TW\n---\n軟體與資訊", encoding="utf-8")
+    (corpus / "hant.md").write_text("軟體與資訊，這裡說的是什麼", encoding="utf-8")
+    (corpus / "ja.md").write_text("東京で会議を行いました。", encoding="utf-8")
+    session = Session.open(corpus, tmp_path / "db.json")
+    entries = {entry.id: entry for entry in session.corpus.scan()}
+    assert session.locale_of(entries["tw.md"]) is Locale.TW  # frontmatter
+    assert session.locale_of(entries["hant.md"]) is Locale.HANT  # detected
+    session.set_locale("tw.md", Locale.HK)
+    assert session.locale_of(entries["tw.md"]) is Locale.HK  # the user's choice wins
+    session.set_locale("tw.md", None)
+    assert session.locale_of(entries["tw.md"]) is Locale.TW
+    assert not session.offers_views(entries["ja.md"])
+    session.set_locale("ja.md", Locale.HANT)  # the user says it is Chinese after all
+    assert session.offers_views(entries["ja.md"])
+    converted = session.context_converter(Variant.SIMPLIFIED)
+    assert converted is not None and converted("tw.md", "矽谷的軟體") == "硅谷的软件"  # tw2sp
+    assert converted("hant.md", "矽谷的軟體") == "矽谷的软体"  # t2s
+    session.close()
+
+
+def test_the_backend_comes_from_the_settings_and_is_saved(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    session = Session.open(sample_corpus, tmp_path / "db.json")
+    assert session.backend is Backend.OPENCC
+    session.set_backend(Backend.REIMPLEMENTED)
+    assert 'conversion = "opencc-python-reimplemented"' in settings_path().read_text("utf-8")
+    assert Session.open(sample_corpus, tmp_path / "db.json").backend is Backend.REIMPLEMENTED
     session.close()
