@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from kbtui.ui.reader import Reader
+from kbtui.view.markdown import render
 from kbtui.view.offsets import OffsetMapBuilder
 from kbtui.view.textview import Span, TextView
 from kbtui.view.wrap import CLOSING
@@ -416,3 +417,23 @@ async def test_random_keys_keep_the_cursor_valid_and_visible() -> None:
                 strips = [reader.render_line(y) for y in range(region.height)]
                 assert all(strip.cell_length == region.width for strip in strips)
                 assert any(cursor_cells(strip, reader) for strip in strips)
+
+
+async def test_f_jumps_from_a_footnote_marker_to_its_note_and_back() -> None:
+    filler = "".join(f"第{i}行\n" for i in range(60))
+    source = f"正文[^1]，又见[^1]。\n{filler}\n[^1]: 注释\n"
+    view = render(source)
+    app = ReaderApp(view)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.query_one(Reader)
+        second = view.text.index("¹", 3)
+        reader.cursor = second
+        await pilot.press("F")
+        note = view.text.rindex("¹")
+        assert reader.cursor == note
+        assert "¹ 注释" in screen_rows(reader)  # scrolled to the note
+        await pilot.press("F")
+        assert reader.cursor == second  # back to the marker it came from
+        reader.cursor = second + 1  # not on a marker: the key does nothing
+        await pilot.press("F")
+        assert reader.cursor == second + 1

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kbtui.view import footnotes
 from kbtui.view.blocks import BULLET, QUOTE_BAR, RULE
 from kbtui.view.markdown import render
 from kbtui.view.sanitize import clean
@@ -328,6 +329,40 @@ def test_pipes_without_a_delimiter_row_are_text() -> None:
         assert render(source).text == source.replace("`", "")
 
 
+def test_footnotes_become_superscript_markers_and_numbered_notes() -> None:
+    source = "正文[^1]，还有[^note]，再提[^1]。\n\n[^1]: 第一条 **粗**\n[^note]: 第二条\n"
+    view = render(source)
+    assert view.text == "正文¹，还有²，再提¹。\n\n¹ 第一条 粗\n² 第二条\n"
+    assert styled(view, "footnote") == ["¹", "²", "¹", "¹", "²"]
+    assert view.extra["footnotes"] == (
+        (2, 3, "1", False),
+        (6, 7, "note", False),
+        (10, 11, "1", False),
+        (14, 15, "1", True),
+        (22, 23, "note", True),
+    )
+    assert source_of(view, source, "²") == "[^note]"
+    assert source_of(view, source, "第一条") == "第一条"
+    check_invariants(view, source)
+
+
+def test_the_footnote_key_goes_from_a_marker_to_its_note_and_back() -> None:
+    view = render("甲[^a]乙[^a]丙[^b]\n\n[^a]: 注一\n[^b]: 注二\n")
+    markers = view.extra["footnotes"]
+    note_a, note_b = view.text.index("¹ 注一"), view.text.index("² 注二")
+    assert footnotes.jump(markers, 3, None) == note_a
+    assert footnotes.jump(markers, note_a, 3) == 3  # back where it came from
+    assert footnotes.jump(markers, note_a, None) == 1  # else to the first reference
+    assert footnotes.jump(markers, note_b, 3) == 5
+    assert footnotes.jump(markers, 0, None) is None
+
+
+def test_bracketed_carets_that_are_not_footnotes_stay() -> None:
+    for source in ("[^ 有空格]", "[^]", "a[^b", "![^1](x.png)"):
+        view = render(source)
+        assert "footnote" not in [s.style for s in view.spans], source
+
+
 def test_block_quotes_get_a_bar() -> None:
     source = "> 引用 **粗**\n续行\n>\n> > 套娃\n>## 标题\n\n正文\n"
     view = render(source)
@@ -526,7 +561,7 @@ TOKENS = [
     *["{{<", ">}}", "{{< youtube ", "{{%", "%}}", "{{< /x >}}", "&amp;", "&#0;", "&", ";"],
     *["---", "===", "***", "___", "-", "=", "|", "!", "http://a.b/c_d", "https://x.y/(z)"],
     *["\n", "\n", "\n", "\n", "\n\n", " ", "  ", "    ", "\t", "\r", "\r\n", "\u3000"],
-    *["\x1b[31m", "\x00", "\x07", "\x9b", "\u2028", "\u202e"],
+    *["[^1]", "[^注]", "[^1]: ", "\x1b[31m", "\x00", "\x07", "\x9b", "\u2028", "\u202e"],
     *["“", "”", "，", "。", "：", "中", "文", "繁體", "abc", "Dario", "1", "10"],
 ]
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kbtui.view.footnotes import DEFINITION, write_marker
 from kbtui.view.inline import DROPPED_TAGS, render_inline
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span
@@ -134,6 +135,12 @@ class LineBlocks:
             out.replace_to(ce, RULE)
             out.span(v0, "rule")
             return False
+        if c == "[" and cs - start < 4:
+            m = DEFINITION.match(src, cs, ce)
+            if m:
+                write_marker(out, m.end(), m.group(1), note=True)
+                self.inline(m.end(), ce)
+                return False
         if c and c in "-*+0123456789":
             m = LIST_MARKER.match(src, cs, ce)
             if m:

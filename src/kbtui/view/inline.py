@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Final, Literal
 
 from kbtui.view.emphasis import Run, Runs, flanking
+from kbtui.view.footnotes import REFERENCE, write_marker
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import EMBED_TAGS, image_label, placeholder, shortcode_label
 from kbtui.view.sanitize import clean
@@ -102,6 +103,7 @@ _OPEN: Final = 3
 _CLOSE: Final = 4
 _RUN: Final = 5
 _BRACKET: Final = 6
+_NOTE: Final = 7
 
 _Token = (
     tuple[Literal[0, 1], int]  # source up to a position shown as it is, or dropped
@@ -109,6 +111,7 @@ _Token = (
     | tuple[Literal[3, 4], PendingSpan]  # a span starts or ends here
     | tuple[Literal[5], int, Run]  # a delimiter run ending at a position
     | tuple[Literal[6], int, _Bracket]  # a "[" or "![" ending at a position
+    | tuple[Literal[7], int, str]  # a footnote reference ending at a position, its label
 )
 """One piece of a line, in source order; each piece starts where the one before ended."""
 
@@ -226,6 +229,11 @@ class _Inline:
         return m.end()
 
     def _open_bracket(self, i: int, image: bool = False) -> int:
+        if not image and self.src.startswith("[^", i):
+            m = REFERENCE.match(self.src, i, self.end)
+            if m:
+                self.tokens.append((_NOTE, m.end(), m.group(1)))
+                return m.end()
         b = _Bracket(i + (2 if image else 1), image, self.runs.tail, len(self.tokens))
         self.tokens.append((_BRACKET, b.end, b))
         self.brackets.append(b)
@@ -372,6 +380,8 @@ class _Inline:
                 out.close(tok[1])
             elif tok[0] == _RUN:
                 tok[2].write(out, tok[1])
+            elif tok[0] == _NOTE:
+                write_marker(out, tok[1], tok[2], note=False)
             else:
                 self._write_bracket(tok[1], tok[2])
 

@@ -34,6 +34,7 @@ STYLE_NAMES = (
     "placeholder",
     "rule",
     "math",
+    "footnote",
 )
 """Every style name a view span may carry."""
 

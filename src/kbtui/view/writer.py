@@ -52,6 +52,10 @@ class ViewWriter:
         self.headings: list[Heading] = []
         self.links: list[tuple[int, int, str]] = []
         """``(view start, view end, url)`` of links, bare URLs and images."""
+        self.footnotes: list[tuple[int, int, str, bool]] = []
+        """``(view start, view end, label, is the note)`` of footnote markers."""
+        self.notes_seen: dict[str, int] = {}
+        """Footnote labels in the order first met: their numbers."""
         self._copy_from = -1
         self._drop_from = -1
 
@@ -129,5 +133,5 @@ class ViewWriter:
             self.builder.build(),
             tuple(self.spans),
             tuple(self.headings),
-            extra={"links": tuple(self.links)},
+            extra={"links": tuple(self.links), "footnotes": tuple(self.footnotes)},
         )

@@ -32,6 +32,8 @@ BINDINGS: list[BindingType] = [
             id="reader.select_row_start"),
     Binding("shift+end", "row_end(True)", "Select to row end", show=False,
             id="reader.select_row_end"),
+    Binding("F", "footnote", "Footnote", show=False, id="reader.footnote",
+            tooltip="On a footnote marker, to its note; on the note's number, back"),
     Binding("escape", "cancel_selection", "Cancel selection", show=False, id="reader.cancel"),
 ]  # fmt: skip
 """Every key the reader answers; ``Reader.BINDINGS``."""

@@ -15,6 +15,7 @@ from textual.message import Message
 
 from kbtui.ui.reader.display import TextDisplay
 from kbtui.ui.reader.painting import Range
+from kbtui.view import footnotes
 from kbtui.view.textview import TextView
 
 
@@ -66,12 +67,15 @@ class CursorDisplay(TextDisplay):
     """Cell column that vertical motions try to keep."""
     _dragging: int | None
     """Where a mouse drag started."""
+    _footnote_from: int | None
+    """The footnote marker the footnote key last left, to come back to."""
 
     def _load(self, view: TextView, cursor: int) -> None:
         """Take a new view; no selection is being made in it and no column is kept."""
         self._extending = False
         self._goal_column = None
         self._dragging = None
+        self._footnote_from = None
         super()._load(view, cursor)
 
     @property
@@ -156,6 +160,15 @@ class CursorDisplay(TextDisplay):
             return
         self._extending = True
         self._set_selection(self._cursor)
+
+    def action_footnote(self) -> None:
+        """``F`` on a footnote marker: to its note; on the note's number: back again."""
+        markers = self._view.extra.get("footnotes", ())
+        assert isinstance(markers, tuple)
+        target = footnotes.jump(markers, self._cursor, self._footnote_from)
+        if target is not None:
+            self._footnote_from = self._cursor
+            self._move(target, select=False)
 
     def action_cancel_selection(self) -> None:
         """``escape``: drop the selection."""
