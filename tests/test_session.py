@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from helpers import DOC_001
@@ -89,6 +90,12 @@ def test_a_documents_locale_is_the_users_then_the_frontmatters_then_detected(
     converted = session.context_converter(Variant.SIMPLIFIED)
     assert converted is not None and converted("tw.md", "矽谷的軟體") == "硅谷的软件"  # tw2sp
     assert converted("hant.md", "矽谷的軟體") == "矽谷的软体"  # t2s
+    session.set_locale("ja.md", None)
+    assert converted("ja.md", "東京會議") == "東京會議"  # Japanese: no Chinese views
+    session.set_default_script(Variant.SIMPLIFIED)
+    assert session.title_in_default_script(entries["hant.md"]).startswith("软体与资讯")
+    japanese = replace(entries["ja.md"], meta=replace(entries["ja.md"].meta, title="東京會議"))
+    assert session.title_in_default_script(japanese) == "東京會議"
     session.close()
 
 

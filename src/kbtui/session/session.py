@@ -229,9 +229,10 @@ class Session:
         return rows
 
     def title_in_default_script(self, entry: Entry) -> str:
-        """The title converted to the default script (as written if it cannot be)."""
+        """The title converted to the default script (as written if it cannot be, or
+        if the document is Japanese)."""
         variant = Variant(self.settings.default_script)
-        if variant is Variant.ORIGINAL:
+        if variant is Variant.ORIGINAL or not self.offers_views(entry):
             return entry.meta.title
         try:
             return text_converter(variant, self.locale_of(entry), self.backend)(entry.meta.title)
@@ -332,7 +333,8 @@ class Session:
         return EntityPassages(found.entity.name, title, groups)
 
     def context_converter(self, variant: Variant) -> Callable[[str, str], str] | None:
-        """Converts a context line of a document to ``variant`` (None: shown as written)."""
+        """Converts a context line of a document to ``variant`` (None: shown as written;
+        so is a Japanese document's)."""
         if variant is Variant.ORIGINAL:
             return None
         converters: dict[Locale | None, Callable[[str], str]] = {}
@@ -340,6 +342,8 @@ class Session:
 
         def convert(doc_id: str, text: str) -> str:
             entry = self.corpus.get(doc_id)
+            if entry is not None and not self.offers_views(entry):
+                return text
             locale = self.locale_of(entry) if entry is not None else None
             if locale not in converters:
                 converters[locale] = text_converter(variant, locale, backend)
