@@ -17,11 +17,13 @@ panel and ``kbtui mentions`` show, with context lines, is
 
 from __future__ import annotations
 
+import os
 import time
 from array import array
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +35,10 @@ from kbtui.entities.registry import EntityRegistry
 
 PROGRESS_EVERY = 0.1
 """Seconds between progress reports while the index builds."""
+
+WORKERS = max(1, min(4, os.cpu_count() or 1))
+"""Threads that read and match documents: documents are independent, and the
+matcher's Rust pass lets go of the GIL (reading and decoding partly do)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,22 +108,29 @@ class MentionIndex:
         """
         index = cls(registry)
         matcher = index.matcher
+        matcher.prepare()
         cached = (
             read_cache(cache_file, matcher.fingerprint, len(matcher.keys)) if cache_file else {}
         )
         changed = False
         reporter = _Progress(progress, len(stamps))
-        for done, stamp in enumerate(stamps):
-            if cancelled is not None and cancelled():
-                if cache_file is not None and changed:
-                    write_cache(cache_file, matcher.fingerprint, {**cached, **index._docs})
-                raise IndexCancelled(f"indexed {done} of {len(stamps)} documents")
-            entry = cached.get(stamp.id)
-            if entry is None or (entry.size, entry.mtime) != (stamp.size, stamp.mtime):
-                entry = index._doc_hits(stamp, safe_load(load, stamp.id))
-                changed = True
-            index._docs[stamp.id] = entry
-            reporter.tick(done + 1)
+        with ThreadPoolExecutor(WORKERS) as pool:
+            matched = pool.map(
+                lambda stamp: index._doc_hits(stamp, safe_load(load, stamp.id)),
+                [s for s in stamps if _fresh(cached, s) is None],
+            )
+            for done, stamp in enumerate(stamps):
+                if cancelled is not None and cancelled():
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    if cache_file is not None and changed:
+                        write_cache(cache_file, matcher.fingerprint, {**cached, **index._docs})
+                    raise IndexCancelled(f"indexed {done} of {len(stamps)} documents")
+                entry = _fresh(cached, stamp)
+                if entry is None:
+                    entry = next(matched)
+                    changed = True
+                index._docs[stamp.id] = entry
+                reporter.tick(done + 1)
         reporter.finish()
         index._save(cache_file, changed or len(cached) != len(index._docs))
         return index
@@ -225,6 +238,14 @@ class MentionIndex:
                     by_entity.setdefault(entity_id, {})[doc_id] = count
             self._by_entity = by_entity
         return self._by_entity
+
+
+def _fresh(cached: dict[str, DocHits], stamp: DocStamp) -> DocHits | None:
+    """The cached entry of a document if it is for the file as it is now."""
+    entry = cached.get(stamp.id)
+    if entry is not None and (entry.size, entry.mtime) == (stamp.size, stamp.mtime):
+        return entry
+    return None
 
 
 def _body(source: str | Document) -> tuple[str, int]:
