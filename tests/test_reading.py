@@ -255,6 +255,23 @@ def test_an_unclosed_fence_runs_to_the_end() -> None:
     assert styled(view, "code_block") == ["**a**\n\n"]
 
 
+def test_indented_code_only_when_it_looks_like_code() -> None:
+    source = "前文\n\n    def f(x):\n        return x  # 注\n\n\tprint(1)\n\n后文\n"
+    view = render(source)
+    assert view.text == "前文\n\ndef f(x):\n    return x  # 注\n\nprint(1)\n\n后文\n"
+    assert styled(view, "code_block") == ["def f(x):\n    return x  # 注\n\nprint(1)"]
+    assert source_of(view, source, "return x") == "return x"
+    check_invariants(view, source)
+    for prose in (
+        "    中文段落缩进了四个空格。\n    第二行。\n\n    又一段。\n",  # Chinese: not code
+        "- 项\n\n    continuation text\n",  # a list item's own paragraph
+        "1. a\n    - nested\n",
+        "段落\n    not code after a paragraph line\n",
+    ):
+        view = render(prose)
+        assert "code_block" not in [s.style for s in view.spans], prose
+
+
 def test_display_math_block() -> None:
     source = "前\n$$\nE = mc^2\n$$\n后\n"
     view = render(source)
@@ -479,7 +496,8 @@ def test_escape_sequences_inside_placeholders_and_titles_are_replaced() -> None:
 
 
 def test_pathological_lines_render_in_linear_time() -> None:
-    for unit in ("[", "*a", "`", "<!--", "{{<", "$a", "](", "[a](", "**“", "_中", "~~"):
+    units = ("[", "*a", "`", "<!--", "{{<", "$a", "](", "[a](", "**“", "_中", "~~", "\n\n    中文")
+    for unit in units:
         source = unit * 10_000
         view = render(source)
         check_invariants(view, source)
@@ -613,7 +631,8 @@ markdownish = st.one_of(st.lists(line, max_size=12).map("\n".join), noise)
 def test_any_input_gives_a_consistent_view(source: str, markdown: bool) -> None:
     view = render(source, markdown=markdown)
     check_invariants(view, source)
-    if not any(fence in source for fence in ("```", "~~~", "$$")):
+    verbatim = any(s.style == "code_block" for s in view.spans)  # indented code keeps blanks
+    if not verbatim and not any(fence in source for fence in ("```", "~~~", "$$")):
         assert "\n\n\n" not in view.text
 
 

@@ -86,6 +86,52 @@ def math_close(src: str, start: int) -> tuple[int, int] | None:
     return (m.start(), line_end(src, m.end())[1]) if m else None
 
 
+CODE_ASCII_SHARE = 0.9
+"""Share of ASCII among an indented block's visible characters for it to be code."""
+
+
+def indent_columns(src: str, start: int, end: int) -> int:
+    """Columns of the white space at ``[start, end)``, a tab reaching the next multiple of 4."""
+    col = 0
+    for i in range(start, end):
+        col = col + 4 - col % 4 if src[i] == "\t" else col + 1
+    return col
+
+
+def indented_block(src: str, start: int) -> int:
+    """End of the run of lines from ``start`` indented 4 columns or more (blank lines within).
+
+    The run ends with its last indented line's newline (or the end of the text).
+    """
+    pos = end = start
+    n = len(src)
+    while pos < n:
+        le, nxt = line_end(src, pos)
+        cs = pos
+        while cs < le and src[cs] in " \t":
+            cs += 1
+        if cs < le and src[cs:le].strip():
+            if indent_columns(src, pos, cs) < 4:
+                break
+            end = nxt
+        elif src[cs:le].strip():
+            break
+        pos = nxt
+    return end
+
+
+def looks_like_code(text: str) -> bool:
+    """Whether an indented block is code: ASCII-dominant and not list-like prose.
+
+    Chinese writers indent paragraphs with spaces (two full-width characters'
+    worth, often four ASCII spaces); CommonMark would show every such
+    paragraph as code. Code is almost all ASCII, so a block counts as code
+    only when at least :data:`CODE_ASCII_SHARE` of its visible characters are.
+    """
+    visible = [c for c in text if not c.isspace()]
+    return bool(visible) and sum(c.isascii() for c in visible) >= CODE_ASCII_SHARE * len(visible)
+
+
 def heading_end(src: str, start: int, end: int) -> int:
     """End of an ATX heading's text in ``[start, end)``: its closing ``#`` run left out."""
     stop = end

@@ -22,10 +22,11 @@ knows the block syntax and writes the blocks that are one line each,
 :mod:`kbtui.view.inline` what is inside a line, and a
 :class:`~kbtui.view.writer.ViewWriter` records the view and its map.
 
-Not supported, by design or for now: indented code blocks (Chinese text is
-often indented with spaces), fenced code inside quotes,
-reference-style links, footnotes, and emphasis that spans lines (a line is
-rendered on its own).
+Indented code blocks are recognised only when they look like code (mostly
+ASCII, :func:`~kbtui.view.blocks.looks_like_code`): Chinese text is often
+indented with spaces. Not supported, for now: fenced code inside quotes,
+reference-style links, and emphasis that spans lines (a line is rendered on
+its own).
 """
 
 from __future__ import annotations
@@ -33,14 +34,18 @@ from __future__ import annotations
 from kbtui.view.blocks import (
     FENCE_OPEN,
     HTML_TAGS_LINE,
+    LIST_MARKER,
     MAX_SHORTCODE,
     PLAIN_LINES,
     SETEXT_UNDERLINE,
     TEXT_LINES,
     LineBlocks,
     fence_close,
+    indent_columns,
+    indented_block,
     is_paragraph,
     line_end,
+    looks_like_code,
     math_close,
 )
 from kbtui.view.inline import URL, render_inline, url_end
@@ -84,6 +89,10 @@ class _Renderer:
         self.blank_end = -1
         """View offset after the last blank line written (a second one is never added)."""
         self._finds: dict[str, tuple[int, int]] = {}
+        self.in_list = False
+        """Whether a list item came since the last unindented line (indented lines are its)."""
+        self.prose_until = 0
+        """End of the last indented block found not to be code (so it is not looked at again)."""
         self.blocks = LineBlocks(self.out, self.find)
 
     def run(self, body_start: int) -> TextView:
@@ -169,6 +178,8 @@ class _Renderer:
         elif self.prev == _QUOTE and is_paragraph(self.src, cs, ce):
             self.blocks.lazy_quote(ls, ce)
         else:
+            if cs == ls or LIST_MARKER.match(self.src, cs, ce):
+                self.in_list = LIST_MARKER.match(self.src, cs, ce) is not None
             self.prev = _PARA if self.blocks.content(ls, ce) else _OTHER
             if self.prev == _PARA and not was_para:
                 self.para = (vstart, out.vpos)
@@ -203,7 +214,38 @@ class _Renderer:
             return self._setext(para, 1 if c == "=" else 2, nxt)
         if cs - ls < 4 and src.find("|", cs, ce) >= 0:
             return self._table(Line(ls, ce, le, nxt))
+        if cs - ls >= 2 and self.prev == _BLANK and not self.in_list and ls >= self.prose_until:
+            return self._indented_code(ls, cs)
         return 0
+
+    def _indented_code(self, ls: int, cs: int) -> int:
+        """Lines indented 4 columns after a blank line: code when they look like it, else 0.
+
+        See :func:`~kbtui.view.blocks.looks_like_code` for why Chinese
+        prose indented with spaces stays prose.
+        """
+        src = self.src
+        if indent_columns(src, ls, cs) < 4:
+            return 0
+        end = indented_block(src, ls)
+        if not looks_like_code(src[ls:end]):
+            self.prose_until = end
+            return 0
+        self._flush_pending(ls)
+        out = self.out
+        v0, pos = out.vpos, ls
+        while pos < end:
+            le, nxt = line_end(src, pos)
+            indent = pos
+            while indent < le and src[indent] in " \t" and indent_columns(src, pos, indent) < 4:
+                indent += 1
+            out.drop_to(indent)
+            out.copy_to(nxt)
+            pos = nxt
+        last = out.vpos - 1 if src[end - 1] == "\n" else out.vpos
+        out.spans.append(Span(v0, max(last, v0 + 1), "code_block"))
+        self.prev = _OTHER
+        return end
 
     def _table(self, header: Line) -> int:
         """A GFM table (:mod:`kbtui.view.tables`); 0 when ``header`` does not start one."""
