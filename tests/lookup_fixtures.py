@@ -24,3 +24,15 @@ def cache_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dictionary(cache_file: Path) -> Dictionary:
     """A dictionary over the session's cache (a fresh object: no hook set)."""
     return Dictionary(cache_file)
+
+
+@pytest.fixture
+def installed_cache(cache_file: Path) -> Path:
+    """The session's cache where kbtui looks for it (this test's cache folder), as a link:
+    the app and the CLI then open it without building their own."""
+    from kbtui.lookup.cache import default_path
+
+    target = default_path()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.symlink_to(cache_file)
+    return target

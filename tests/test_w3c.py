@@ -10,18 +10,37 @@ from pathlib import Path
 
 import pytest
 import rfc3987
-from export_samples import annotations, documents
+from export_samples import CORPUS, annotations, documents
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
 from kbtui.exchange import w3c
+from kbtui.lookup.vocab import VocabEntry
 
 W3C_TESTS = Path(
     os.environ.get("KBTUI_W3C_TESTS", Path(__file__).resolve().parent / "w3c-annotation-tests")
 )
 """The W3C test suite's assertions and ``check.py``, copied with their licence from
 ``../shared`` (see DESIGN.md) so a fresh clone runs them; ``KBTUI_W3C_TESTS`` overrides."""
+
+
+SAMPLE_WORD = VocabEntry(
+    simplified="安全",
+    traditional="安全",
+    pinyin="ān quán",
+    numbered="an1 quan2",
+    zhuyin="ㄢ ㄑㄩㄢˊ",
+    definitions=("safe; secure", "safety; security"),
+    sentence="对于外界批评他“想要控制整个行业，只有他能构建安全 AI”的言论，",
+    doc_id="003_0b861dc1db151f35.txt",
+    title="Dario Amodei 访谈整理",
+    start=3350,
+    end=3352,
+    id="0f6b3c3e9d5e4a3e8b1c2d3e4f5a6b7c",
+    added="2026-01-12T10:00:00+00:00",
+)
+"""A word of the word list, exported beside the annotations as a ``describing`` one."""
 
 
 def samples() -> list[Annotation]:
@@ -55,7 +74,9 @@ def test_export_passes_every_w3c_must_assertion(tmp_path: Path) -> None:
     assert any(a.note for a in annos) and any(not a.note for a in annos)
     assert any(a.tags for a in annos)
     path = tmp_path / "export.json"
-    path.write_text(w3c.dumps(annos, {"002_be2c72276a634b9f.txt": ["to read"]}), encoding="utf-8")
+    tags = {"002_be2c72276a634b9f.txt": ["to read"]}
+    words = [w3c.word_to_w3c(SAMPLE_WORD, (CORPUS / SAMPLE_WORD.doc_id).read_text("utf-8"))]
+    path.write_text(w3c.dumps(annos, tags, words), encoding="utf-8")
     run = subprocess.run(
         [sys.executable, str(W3C_TESTS / "check.py"), str(path)],
         capture_output=True,
@@ -63,7 +84,7 @@ def test_export_passes_every_w3c_must_assertion(tmp_path: Path) -> None:
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"{len(annos) + 1} annotations" in run.stdout
+    assert f"{len(annos) + 2} annotations" in run.stdout
     assert ", 0 MUST failures" in run.stdout
 
 
@@ -415,3 +436,43 @@ def test_import_never_raises_on_any_item(items: list[object]) -> None:
     assert len(result.annotations) + len(result.rejections) == len(items)
     for rejection in result.rejections:
         assert rejection.reason
+
+
+# --- the word list ----------------------------------------------------------------------------
+
+
+def test_a_word_is_a_describing_annotation_and_comes_back_as_a_word() -> None:
+    source = (CORPUS / SAMPLE_WORD.doc_id).read_text(encoding="utf-8")
+    anno = w3c.word_to_w3c(SAMPLE_WORD, source)
+    assert anno["motivation"] == "describing"
+    assert anno["id"] == "urn:kbtui:word:" + SAMPLE_WORD.id
+    assert anno["body"]["purpose"] == "describing"
+    assert "ān quán" in anno["body"]["value"] and "safety" in anno["body"]["value"]
+    quote, position = anno["target"]["selector"]
+    assert (quote["exact"], quote["prefix"][-4:], quote["suffix"][:3]) == (
+        "安全",
+        "他能构建",
+        " AI",
+    )
+    assert (position["start"], position["end"]) == (3350, 3352)
+    result = w3c.loads(w3c.dumps(samples(), None, [anno]))
+    assert result.words == [SAMPLE_WORD] and result.rejections == []
+    assert len(result.annotations) == len(samples())
+
+
+def test_a_malformed_word_is_rejected_with_its_reason() -> None:
+    anno = w3c.word_to_w3c(SAMPLE_WORD)
+    assert anno["target"]["selector"][0] == {"type": "TextQuoteSelector", "exact": "安全"}
+    no_position = {**anno, "target": {**anno["target"], "selector": anno["target"]["selector"][:1]}}
+    no_senses = {**anno, "kbtui": {"word": {**anno["kbtui"]["word"], "definitions": "safe"}}}
+    result = w3c.from_w3c([no_position, no_senses])
+    assert result.words == []
+    assert [r.reason for r in result.rejections] == [
+        "a word needs a TextPositionSelector",
+        "vocabulary entry: 'definitions' must be a list of text",
+    ]
+
+
+def test_another_tools_describing_annotation_stays_an_annotation() -> None:
+    result = w3c.from_w3c([one(motivation="describing")])
+    assert result.words == [] and len(result.annotations) == 1

@@ -21,7 +21,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kbtui.lookup.dictionary import Dictionary, EntityHook
 from kbtui.lookup.model import LookupResult
 from kbtui.lookup.sentences import sentence_around
 from kbtui.lookup.vocab import VocabEntry
@@ -31,6 +30,7 @@ if TYPE_CHECKING:
     from kbtui.annotations.store import Store
     from kbtui.documents.model import Document
     from kbtui.entities.mentions import MentionIndex
+    from kbtui.lookup.dictionary import Dictionary, EntityHook
     from kbtui.settings import Settings
     from kbtui.view.offsets import OffsetMap
     from kbtui.view.textview import TextView
@@ -72,6 +72,8 @@ class ReadingAids:
     """A session's dictionary, pinyin search and word list; see the module's docstring."""
 
     def __init__(self, host: AidsHost, dictionary: Dictionary | None = None) -> None:
+        from kbtui.lookup.dictionary import Dictionary  # with the first use, not at start-up
+
         self._host = host
         self.dictionary = dictionary if dictionary is not None else Dictionary()
         """The CC-CEDICT dictionary (opened on first use)."""
@@ -109,12 +111,12 @@ class ReadingAids:
         return LookupResult(word.text, start, end, word.entries, word.syllables, word.entity)
 
     def step(
-        self, text: str, current: LookupResult, forward: bool, hook: EntityHook | None = None
+        self, text: str, pos: int, forward: bool, hook: EntityHook | None = None
     ) -> LookupResult | None:
-        """The word after (or before) ``current`` in ``text``, or None at the end."""
+        """The word after the one at ``pos`` (or the last one before ``pos``), or None."""
         if forward:
-            return self._hooked(hook, lambda: self.dictionary.next_word(text, current.start))
-        return self._hooked(hook, lambda: self.dictionary.previous_word(text, current.start))
+            return self._hooked(hook, lambda: self.dictionary.next_word(text, pos))
+        return self._hooked(hook, lambda: self.dictionary.previous_word(text, pos))
 
     def characters(self, result: LookupResult) -> tuple[LookupResult, ...]:
         """Each character of ``result`` looked up alone, read as in the word."""

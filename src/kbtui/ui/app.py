@@ -26,6 +26,7 @@ from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
+from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
     ActionCommands,
     ActionGroup,
@@ -36,6 +37,7 @@ from kbtui.ui.commands import (
     keyed_actions,
 )
 from kbtui.ui.doclist import DocOptions, DocumentList
+from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import (
     AnnotationsChanged,
     AnnotationsShown,
@@ -53,6 +55,7 @@ from kbtui.ui.screens.export import ExportScreen
 from kbtui.ui.screens.help import HelpScreen, binding_rows
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import SearchScreen
+from kbtui.ui.screens.vocab import VocabScreen
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
 
@@ -69,7 +72,7 @@ NARROW = 110
 """Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
 
 
-class KbtuiApp(EntityRoutes):
+class KbtuiApp(EntityRoutes, WordRoutes):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
@@ -314,6 +317,9 @@ class KbtuiApp(EntityRoutes):
             reader = self.query_one(Reader)
             groups.append(("", self.pane, DocumentPane.BINDINGS))
             groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
+        groups.append(("", self, WordRoutes.BINDINGS))
+        if self.pane.lookup_panel.open:
+            groups.append(("Look-up: ", self.pane.lookup_panel, LookupPanel.BINDINGS))
         return keyed_actions(groups, self.session.settings.keys)
 
     def action_help(self) -> None:
@@ -325,6 +331,8 @@ class KbtuiApp(EntityRoutes):
             ("entities", EntityList.BINDINGS),
             ("reader", DocumentPane.BINDINGS),
             ("reader", Reader.BINDINGS),
+            ("look-up panel", LookupPanel.BINDINGS),
+            ("word list", [*WordRoutes.BINDINGS, *VocabScreen.BINDINGS]),
         ]
         self.push_screen(HelpScreen(binding_rows(groups, self.session.settings.keys)))
 

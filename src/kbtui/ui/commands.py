@@ -23,7 +23,13 @@ from kbtui.scripts.hanzi import fold
 from kbtui.scripts.views import Variant
 from kbtui.session import Session
 from kbtui.session.entities import describe, entity_rows
-from kbtui.ui.messages import ConversionChosen, DefaultScriptChosen, OpenDocument, ShowEntity
+from kbtui.ui.messages import (
+    ConversionChosen,
+    DefaultScriptChosen,
+    OpenDocument,
+    SettingToggled,
+    ShowEntity,
+)
 from kbtui.view.sanitize import one_line
 
 DISCOVERED = 50
@@ -153,8 +159,16 @@ class EntityCommands(Provider):
                 )
 
 
+TOGGLES = {
+    "zhuyin": ("Zhuyin in the look-up panel", "ㄅㄆㄇ beside the pinyin, as Taiwan reads"),
+    "pinyin_search": ("Pinyin search", "find and search take anquan for 安全 too"),
+}
+"""The reading aids' true-or-false settings: the palette's label and help for each."""
+
+
 class SettingsCommands(Provider):
-    """Settings that the palette changes (and saves): the default script, the conversion."""
+    """Settings that the palette changes (and saves): the default script, the conversion,
+    the reading aids' switches (:data:`TOGGLES`)."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         scripts: list[tuple[str, Callable[[], object], str]] = [
@@ -165,13 +179,28 @@ class SettingsCommands(Provider):
             )
             for variant in Variant
         ]
-        return scripts + [
+        return (
+            scripts
+            + [
+                (
+                    f"Conversion: {backend.value}",
+                    partial(self.app.post_message, ConversionChosen(backend)),
+                    CONVERSION_HELP[backend],
+                )
+                for backend in Backend
+            ]
+            + self._toggles()
+        )
+
+    def _toggles(self) -> list[tuple[str, Callable[[], object], str]]:
+        settings = _host(self).session.settings
+        return [
             (
-                f"Conversion: {backend.value}",
-                partial(self.app.post_message, ConversionChosen(backend)),
-                CONVERSION_HELP[backend],
+                f"{label}: turn {'off' if getattr(settings, name) else 'on'}",
+                partial(self.app.post_message, SettingToggled(name)),
+                about,
             )
-            for backend in Backend
+            for name, (label, about) in TOGGLES.items()
         ]
 
     async def discover(self) -> Hits:

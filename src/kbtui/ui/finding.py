@@ -1,7 +1,9 @@
 """The find keys of the reader pane: ``/`` finds in the document, ``n``/``N`` step.
 
 Matches are found in the reading view, script-insensitively (``多雲`` finds
-``多云``), and kept as source offsets, so they survive a script toggle; the
+``多云``) and, for a query that reads as toneless pinyin, by its reading too
+(``anquan`` finds 安全; :meth:`kbtui.session.reading_aids.ReadingAids.find`),
+and kept as source offsets, so they survive a script toggle; the
 pane's subtitle says ``match 2/7`` while the cursor is on one.
 """
 
@@ -9,7 +11,6 @@ from __future__ import annotations
 
 from textual.binding import Binding
 
-from kbtui.search.scan import find_all
 from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import LineInputScreen
 
@@ -37,9 +38,11 @@ class FindActions(PaneBase):
     def _find(self, query: str) -> None:
         assert self.reading is not None
         self._find_query = query
-        self._matches = [
-            self.reading.map.range_to_source(s, e) for s, e in find_all(self.reading.text, query)
-        ]
+        found = self.session.aids.find(self.reading.text, query)
+        self._matches = [self.reading.map.range_to_source(s, e) for s, e, _ in found]
+        by_pinyin = sum(pinyin for _, _, pinyin in found)
+        if by_pinyin:
+            self.app.notify(f"{len(found)} matches, {by_pinyin} by pinyin", markup=False)
         if not self._matches:
             self._match_index = None
             self.reader.set_matches([])

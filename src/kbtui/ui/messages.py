@@ -112,3 +112,17 @@ class ConversionChosen(Message):
     title and passage, the open document at once."""
 
     backend: Backend
+
+
+@dataclass
+class LookupShown(Message):
+    """The look-up panel opened (``open``) or closed: it takes the sidebar's room meanwhile."""
+
+    open: bool
+
+
+@dataclass
+class SettingToggled(Message):
+    """Turn a true-or-false setting of the reading aids over (``zhuyin``, ``pinyin_search``)."""
+
+    name: str

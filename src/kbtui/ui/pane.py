@@ -5,7 +5,8 @@ its reading view (Markdown rendered) and the view on screen (the reading view
 converted to the chosen script). Everything it stores goes through source
 offsets, so a script toggle or a reopen lands on the same passage. Its keys
 come in groups (:mod:`.annotating`, :mod:`.scripting`, :mod:`.finding`,
-:mod:`.naming`) over the state in :mod:`.pane_base`.
+:mod:`.naming`, :mod:`.looking`) over the state in :mod:`.pane_base`; the
+look-up panel (:mod:`.lookup_panel`) sits beside the reader.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from kbtui.entities.mentions import DocStamp, MentionIndex
 from kbtui.scripts.views import Variant, prepare
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.finding import FindActions
+from kbtui.ui.looking import LookupActions
+from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import ExportAnnotations
 from kbtui.ui.naming import EntityActions
 from kbtui.ui.reader import Reader
@@ -32,7 +35,7 @@ from kbtui.view.markdown import render
 from kbtui.view.textview import TextView
 
 
-class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions):
+class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions, LookupActions):
     """Holds the :class:`Reader` and acts on the document it shows."""
 
     BINDINGS = [
@@ -43,10 +46,12 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions)
         Binding("e", "export", "Export", id="reader.export", show=False),
         *EntityActions.ENTITY_BINDINGS,
         *AnnotationActions.ANNOTATION_BINDINGS,
+        *LookupActions.LOOKUP_BINDINGS,
     ]
 
     def compose(self) -> ComposeResult:
         yield Reader(id="reader")
+        yield LookupPanel(id="lookup-panel")
 
     def on_mount(self) -> None:
         self.border_title = "Reader"
@@ -161,3 +166,4 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions)
     @on(Reader.CursorMoved)
     def _cursor_moved(self) -> None:
         self._update_subtitle()
+        self.lookup_followed()

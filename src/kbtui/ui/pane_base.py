@@ -2,13 +2,13 @@
 
 The pane's keys come in groups, each its own module: annotations
 (:mod:`.annotating`), scripts (:mod:`.scripting`), find (:mod:`.finding`),
-entities (:mod:`.naming`). Each is a class over :class:`PaneBase`, which
-holds the state they share (the document, its reading view, the view on
-screen, its annotations) and the few moves they all make (jump, redraw the
-annotations, show a view); :class:`~kbtui.ui.pane.DocumentPane` puts them
-together. The pane reaches the corpus and the store through the
-:class:`~kbtui.session.Session` it is given, and the rest of the screen only
-by messages.
+entities (:mod:`.naming`), look-up (:mod:`.looking`). Each is a class over
+:class:`PaneBase`, which holds the state they share (the document, its
+reading view, the view on screen, its annotations) and the few moves they
+all make (jump, redraw the annotations, show a view);
+:class:`~kbtui.ui.pane.DocumentPane` puts them together. The pane reaches
+the corpus and the store through the :class:`~kbtui.session.Session` it is
+given, and the rest of the screen only by messages.
 """
 
 from __future__ import annotations

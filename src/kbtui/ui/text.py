@@ -21,3 +21,11 @@ def safe(text: str, style: str = "") -> Text:
 def safe_line(text: str, limit: int | None = None, style: str = "") -> Text:
     """Untrusted text as one literal line, cut to ``limit`` characters."""
     return Text(one_line(text, limit), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def cut(text: str, cells: int, style: str = "") -> Text:
+    """Untrusted text on one line, cut with an ellipsis to ``cells`` terminal cells
+    (a CJK character takes two, so cutting by characters overflowed the screen)."""
+    line = safe_line(text, style=style)
+    line.truncate(max(1, cells), overflow="ellipsis")
+    return line

@@ -20,7 +20,7 @@ from textual.widgets import DataTable, Footer, Input
 
 from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.scripts.hanzi import fold
-from kbtui.ui.text import safe_line
+from kbtui.ui.text import cut
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,10 +110,10 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
                 swatch = Text("?", style="bold red")
             table.add_row(
                 swatch,
-                _cut(self._title_of(a.doc_id), doc_w),
-                _cut(a.quote, quote_w),
-                _cut(a.note, note_w, style="italic"),
-                _cut(" ".join(f"#{t}" for t in a.tags), tags_w, style="dim"),
+                cut(self._title_of(a.doc_id), doc_w),
+                cut(a.quote, quote_w),
+                cut(a.note, note_w, style="italic"),
+                cut(" ".join(f"#{t}" for t in a.tags), tags_w, style="dim"),
             )
         self.query_one(
             "#notebook"
@@ -139,11 +139,3 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.dismiss(None)
-
-
-def _cut(text: str, cells: int, style: str = "") -> Text:
-    """Untrusted text on one line, cut with an ellipsis to ``cells`` terminal cells
-    (a CJK character takes two, so cutting by characters overflowed the screen)."""
-    line = safe_line(text, style=style)
-    line.truncate(max(1, cells), overflow="ellipsis")
-    return line
