@@ -437,3 +437,17 @@ async def test_f_jumps_from_a_footnote_marker_to_its_note_and_back() -> None:
         reader.cursor = second + 1  # not on a marker: the key does nothing
         await pilot.press("F")
         assert reader.cursor == second + 1
+
+
+async def test_wrapped_list_items_and_quotes_hang_under_their_text() -> None:
+    view = render("- " + "很长" * 40 + "\n> " + "引用" * 40 + "\n")
+    app = ReaderApp(view)
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.query_one(Reader)
+        rows = screen_rows(reader)
+        assert rows[0].startswith("• 很长") and rows[1].startswith("  很长")
+        quoted = next(i for i, r in enumerate(rows) if r.startswith("▎ 引用"))
+        assert rows[quoted + 1].startswith("▎ 引用")  # the bar goes on down the quote
+        reader.cursor = len("• ") + 1  # 长, cells 4 and 5
+        await pilot.press("down")
+        assert reader.cursor == len(rows[0]) + 1  # the 长 below it: the hang counts as cells

@@ -15,6 +15,7 @@ from kbtui.view.wrap import (
     CLOSING,
     MAX_SEGMENT,
     OPENING,
+    hang_text,
     layout_line,
     row_count,
     split_segments,
@@ -120,6 +121,24 @@ def test_layout_columns_and_offsets() -> None:
     assert layout.offset_at(0, 3) == 2  # the second cell of 中 is 中
     assert layout.offset_at(0, 4) == 3
     assert layout.offset_at(0, 99) == len("ab中文cd")
+
+
+def test_list_items_and_quotes_hang_under_their_text() -> None:
+    item = layout_line("• " + "很长" * 20, 30)
+    assert item.indent == 2
+    assert [item.cells(*item.row_span(r)) for r in range(item.rows)] == [30, 28, 24]
+    assert item.column_of(item.starts[1]) == 2  # a wrapped row's text starts after the hang
+    assert item.offset_at(1, 0) == item.offset_at(1, 2) == item.starts[1]
+    assert item.offset_at(1, 4) == item.starts[1] + 1
+    quote = layout_line("▎ • " + "引用" * 20, 30)
+    assert (quote.indent, hang_text(quote.text, quote.indent)) == (4, "▎   ")
+    assert layout_line("  1. " + "abc def " * 10, 30).indent == 5
+
+
+def test_indented_paragraphs_and_narrow_rows_do_not_hang() -> None:
+    assert layout_line("\u3000\u3000" + "中文" * 20, 30).indent == 0  # a first-line indent
+    assert layout_line("• " + "中文" * 20, 3).indent == 0  # no room to hang
+    assert layout_line("•没有空格" * 10, 20).indent == 0
 
 
 def test_sanitize_makes_controls_visible_one_for_one() -> None:
@@ -258,3 +277,20 @@ def test_estimates_are_close_on_the_corpus(sample_corpus) -> None:
         exact = sum(row_count(text[s:e], width) for s, e in zip(starts, ends, strict=True))
         estimate = sum(estimate_rows(lengths, cells_per_char(text), width))
         assert abs(estimate - exact) / exact < 0.1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(["• ", "▎ ", "▎ ▎ 1. ", "  • ☐ "]),
+    st.text(ANY_CHAR, max_size=120),
+    st.integers(1, 50),
+)
+def test_hanging_rows_fit_their_width(marker: str, text: str, width: int) -> None:
+    layout = layout_line(marker + text, width)
+    for r in range(layout.rows):
+        a, b = layout.row_span(r)
+        hang = layout.indent if r else 0
+        piece = layout.text[a:b].removesuffix(" ")
+        assert cell_len(piece) + hang <= width or len(split_graphemes(piece)[0]) == 1
+        if b > a and layout.cells(a, a + 1):  # a row's first cell is its first character
+            assert layout.offset_at(r, layout.column_of(a)) == a

@@ -19,6 +19,7 @@ is tested without a terminal.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
@@ -47,6 +48,11 @@ _SOFT_AFTER = frozenset(" -/–—")
 _NO_START = CLOSING | frozenset("·‧")
 """Characters a row must not start with: closing punctuation and the middle dot
 of a transliterated name (丹妮拉·布朗), which GB/T 15834 keeps off a line start."""
+
+_HANGING = re.compile(
+    r"[ \u3000]*((?:▎ )+[ \u3000]*(?:(?:• |\d{1,9}[.)] )(?:[☐☑] )?)?|(?:• |\d{1,9}[.)] )(?:[☐☑] )?)"
+)
+"""A line's leading list and quote markers (as the renderer writes them); group 1 is the markers."""
 
 _GLUED = frozenset({"——", "……", "//", "--"})
 """Pairs that read as one mark (a Chinese dash, an ellipsis, a URL's ``//``):
@@ -94,6 +100,8 @@ class LineLayout:
     text: str
     starts: tuple[int, ...]
     prefix: list[int] | None
+    indent: int = 0
+    """Cells before the text on every row after the first (a list item's or quote's hang)."""
 
     @property
     def rows(self) -> int:
@@ -116,8 +124,9 @@ class LineLayout:
         return self.prefix[end] - self.prefix[start]
 
     def column_of(self, offset: int) -> int:
-        """Cell column of character ``offset`` within its row."""
-        return self.cells(self.starts[self.row_of(offset)], offset)
+        """Cell column of character ``offset`` within its row (a hanging indent counted)."""
+        row = self.row_of(offset)
+        return self.cells(self.starts[row], offset) + (self.indent if row else 0)
 
     def offset_at(self, row: int, column: int) -> int:
         """The character of ``row`` that covers cell ``column``.
@@ -126,7 +135,7 @@ class LineLayout:
         clamps (on the last row it is the line end, where a cursor may stand).
         """
         start, end = self.row_span(row)
-        column = max(column, 0)
+        column = max(column - (self.indent if row else 0), 0)
         if self.prefix is None:
             return min(start + column, end)
         target = self.prefix[start] + column
@@ -160,12 +169,37 @@ def layout_line(text: str, width: int) -> LineLayout:
     if text.isascii():
         if len(text) <= width:
             return LineLayout(text, (0,), None)
-        return LineLayout(text, tuple(_wrap(text, width, None, None)), None)
+        indent = hanging_indent(text, None, width)
+        return LineLayout(text, tuple(_wrap(text, width, None, None, indent)), None, indent)
     widths = cell_widths(text)
     prefix = list(accumulate(widths, initial=0))
     if prefix[-1] <= width:
         return LineLayout(text, (0,), prefix)
-    return LineLayout(text, tuple(_wrap(text, width, widths, prefix)), prefix)
+    indent = hanging_indent(text, prefix, width)
+    return LineLayout(text, tuple(_wrap(text, width, widths, prefix, indent)), prefix, indent)
+
+
+def hanging_indent(text: str, prefix: list[int] | None, width: int) -> int:
+    """Cells that a line's rows after the first are indented by: its list or quote markers.
+
+    A list item's wrapped rows start under its text, not under its bullet, and
+    a quote's under the text after its bars, so the marker stands out as in
+    print. Only markers hang: a paragraph indented with spaces (the Chinese
+    first-line indent) wraps to the margin. No hang is kept that would leave
+    rows narrower than half the width.
+    """
+    m = _HANGING.match(text)
+    if m is None or not m.group(1):
+        return 0
+    cells = m.end() if prefix is None else prefix[m.end()]
+    return cells if cells <= width // 2 else 0
+
+
+def hang_text(text: str, indent: int) -> str:
+    """What is painted in a hanging indent: a quote's bars kept, anything else blank."""
+    m = _HANGING.match(text)
+    kept = "".join(c if c == "▎" else " " for c in m.group()) if m else ""
+    return kept if len(kept) == indent else " " * indent
 
 
 def wrap_line(text: str, width: int) -> list[int]:
@@ -189,15 +223,18 @@ def row_count(text: str, width: int) -> int:
     return layout_line(text, width).rows
 
 
-def _wrap(text: str, width: int, widths: list[int] | None, prefix: list[int] | None) -> list[int]:
+def _wrap(
+    text: str, width: int, widths: list[int] | None, prefix: list[int] | None, indent: int = 0
+) -> list[int]:
     starts = [0]
     n = len(text)
     start = 0
     while True:
+        room = width - indent if start else width
         if prefix is None:
-            end = start + width
+            end = start + room
         else:
-            end = bisect_right(prefix, prefix[start] + width, start) - 1
+            end = bisect_right(prefix, prefix[start] + room, start) - 1
         if end >= n:
             return starts
         if end <= start:  # one character wider than the row: it gets the row alone

@@ -24,7 +24,7 @@ from kbtui.view.layout import TextLayout
 from kbtui.view.offsets import OffsetMap
 from kbtui.view.ranges import RangeIndex
 from kbtui.view.textview import STYLE_NAMES, TextView
-from kbtui.view.wrap import LineLayout
+from kbtui.view.wrap import LineLayout, hang_text
 
 HIGHLIGHT_COLOURS = ("yellow", "green", "blue", "red", "purple")
 """Colours a highlight may take; ``underline-<colour>`` is the underlined variant."""
@@ -224,6 +224,11 @@ class RowPainter:
             cells += 1
         layers.extend(live)
         segments = styled_segments(text, base, layers)
+        if a and line.indent:  # a wrapped row of a list item or quote hangs under its text
+            hang = hang_text(line.text, line.indent)
+            style = base + self._style("reader--quote") if "▎" in hang else base
+            segments.insert(0, Segment(hang, style))
+            cells += line.indent
         if cells > width:  # a wide character in a window too narrow for it
             left = cells - width if at_line_end else 0  # keep the cursor in sight
             return list(Strip(segments).crop_extend(left, left + width, base))
