@@ -12,9 +12,10 @@ from textual.widgets import DataTable, Static
 
 from kbtui.lookup.model import DictEntry, LookupResult
 from kbtui.lookup.syllables import Syllable
+from kbtui.session.passages import Passage
 from kbtui.ui.lookup_panel import LookupPanel, word_text
 from kbtui.ui.reader import Reader
-from kbtui.ui.screens.passages import SearchScreen
+from kbtui.ui.screens.passages import SearchScreen, passage_text
 from kbtui.ui.screens.vocab import VocabScreen
 
 __all__ = ["cache_file", "installed_cache"]
@@ -127,6 +128,9 @@ async def test_find_and_search_take_toneless_pinyin(sample_corpus: Path, tmp_pat
         await pilot.press(*"an quan")
         await settle(app, pilot)
         assert "by pinyin" in str(app.screen.query_one("#passages").border_subtitle)
+    line = passage_text(Passage(3, "很", "安全", "。", pinyin=True))
+    assert line.plain == "  pinyin 很安全。"
+    assert passage_text(Passage(3, "很", "安全", "。")).plain == "  很安全。"
 
 
 def test_the_panel_colours_each_syllable_by_its_tone() -> None:

@@ -82,7 +82,7 @@ def test_vocab_list_prints_the_word_and_where_it_was_read(
     db = tmp_path / "db.json"
     entry = add_anquan(sample_corpus, db)
     code, out, err = run(capsys, "vocab", "list", "--db", str(db))
-    assert code == 0 and err == "1 words\n"
+    assert code == 0 and err == "1 in the word list\n"
     word, pinyin, senses, place = out.rstrip("\n").split("\t")
     assert (word, pinyin, place) == ("安全", "ān quán", f"{DOC_003}#{entry.start}")
     assert "safe" in senses
@@ -99,7 +99,7 @@ def test_vocab_export_writes_an_anki_deck_with_the_word(
     code, _, err = run(
         capsys, "vocab", "export", "--format", "anki", "--out", str(deck), "--db", str(db)
     )
-    assert code == 0 and err == f"exported 1 words to {deck}\n"
+    assert code == 0 and err == f"exported the word list (1) to {deck}\n"
     with zipfile.ZipFile(deck) as archive:
         archive.extract("collection.anki2", tmp_path)
     with sqlite3.connect(tmp_path / "collection.anki2") as connection:

@@ -95,7 +95,7 @@ def _list_words(entries: list[VocabEntry], *, as_json: bool) -> None:
             f"{one_line(word)}\t{one_line(entry.pinyin)}\t{one_line(senses, 80)}\t"
             f"{one_line(entry.doc_id)}#{entry.start}"
         )
-    print(f"{len(entries)} words", file=sys.stderr)
+    print(f"{len(entries)} in the word list", file=sys.stderr)
 
 
 def _export_words(session: Session, args: argparse.Namespace) -> None:
@@ -118,7 +118,7 @@ def _export_words(session: Session, args: argparse.Namespace) -> None:
     if text is not None:
         sys.stdout.write(text)
         return
-    print(f"exported {count} words to {path}", file=sys.stderr)
+    print(f"exported the word list ({count}) to {path}", file=sys.stderr)
 
 
 WORD_COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {

@@ -35,12 +35,15 @@ def passage_text(passage: Passage) -> Text:
     The line never wraps (a wrapped line started at the left edge, under the
     document titles); it is cut at the right edge instead. White space at the
     edges of the match is kept (``Dario Amodei``, not ``DarioAmodei``). A passage
-    found through a regional variant ends with its label (``軟體 (Taiwan)``).
+    found through a regional variant ends with its label (``軟體 (Taiwan)``); one
+    found by pinyin starts with ``pinyin``.
     """
     before = _flat(passage.before)
     if len(before) > BEFORE_CHARS:
         before = "…" + before[-BEFORE_CHARS:]
     line = Text("  ", no_wrap=True, overflow="ellipsis")
+    if passage.pinyin:  # found by reading the query as pinyin: first, so no cut hides it
+        line.append("pinyin ", style="italic dim")
     line.append(before.lstrip())
     line.append(_flat(passage.match), style="bold reverse")
     line.append(_flat(passage.after).rstrip())

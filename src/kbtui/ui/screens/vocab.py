@@ -20,6 +20,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
+from kbtui.exchange.pipeline import plural
 from kbtui.lookup.vocab import VocabEntry, filter_entries
 from kbtui.session.reading_aids import WORD_FILES, ReadingAids, WordFormat
 from kbtui.ui.screens.dialogs import PickerScreen
@@ -83,7 +84,7 @@ class VocabScreen(Screen[tuple[str, int] | None]):
             )
         table.move_cursor(row=min(row, max(0, len(self._shown) - 1)))
         shown, total = len(self._shown), len(self._entries)
-        self.query_one("#vocab").border_title = f"Word list · {shown} of {total} words"
+        self.query_one("#vocab").border_title = f"Word list · {shown} of {plural(total, 'word')}"
 
     @on(Input.Changed, "#vocab-filter")
     def _changed(self, event: Input.Changed) -> None:
@@ -131,7 +132,7 @@ class VocabScreen(Screen[tuple[str, int] | None]):
         except OSError as exc:
             self.notify(one_line(f"Not exported: {exc}", 300), severity="error", markup=False)
             return
-        self.notify(one_line(f"Exported {count} words to {path}", 300), markup=False)
+        self.notify(one_line(f"Exported {plural(count, 'word')} to {path}", 300), markup=False)
 
     def action_close(self) -> None:
         """Back to the reader."""
