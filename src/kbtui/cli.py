@@ -70,6 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument(
         "--source", metavar="LOCALE", help="convert from zh-Hans, zh-Hant, zh-TW, zh-HK"
     )
+    show.add_argument(
+        "--full",
+        action="store_true",
+        help="everything: a web page's navigation and notices, a transcript's own lines",
+    )
     search = add("search", "search every document, script-insensitively")
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--json", action="store_true")
@@ -149,13 +154,13 @@ def cmd_show(args: argparse.Namespace) -> None:
     """``kbtui show DOC``: the reading text, optionally converted (from ``--source``,
     else from the document's locale, as the app would; the store is opened only then)."""
     from kbtui.scripts.views import ConversionError, Variant, convert_view
-    from kbtui.view.markdown import render
+    from kbtui.view.reading import reading_view
     from kbtui.view.sanitize import one_line, printable
 
     declared = _source_option(args.source)
     session = _session(args)
     doc = _load(session, args.doc)
-    view = render(doc.source, doc.body_start)
+    view = reading_view(doc.source, doc.body_start, full=args.full, lines=args.full)
     if args.script != "original":
         source = declared if declared is not None else _locale_of(session, doc)
         try:

@@ -34,6 +34,8 @@ class DocState:
     """The source locale the user set (``zh-TW``...; ``None``: frontmatter or detection)."""
     last_opened: str | None = None
     """ISO 8601 time the document was last opened."""
+    lines: bool = False
+    """Show a transcript's original lines rather than paragraphs (the reader's ``w``)."""
 
     def to_record(self) -> dict[str, object]:
         """The stored form."""
@@ -43,6 +45,7 @@ class DocState:
             "script": self.script,
             "locale": self.locale,
             "last_opened": self.last_opened,
+            "lines": self.lines,
         }
 
     @classmethod
@@ -58,6 +61,7 @@ class DocState:
             script=script if isinstance(script, str) else None,
             locale=locale if isinstance(locale, str) else None,
             last_opened=opened if isinstance(opened, str) else None,
+            lines=record.get("lines") is True,
         )
 
 

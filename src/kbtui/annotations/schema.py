@@ -10,7 +10,8 @@ Schema, version :data:`SCHEMA_VERSION` (TinyDB tables, record ids are strings):
     annotations, and make a write compare only its own document's records.
 ``docs``
     ``{document id: {"tags": [...], "position": int, "script": str|None,
-    "locale": str|None, "last_opened": ISO time|None}}`` (``locale`` may be absent).
+    "locale": str|None, "last_opened": ISO time|None, "lines": bool}}`` (``locale`` and
+    ``lines`` may be absent).
 ``entities``
     The user's entity records ``{"name", "kind", "aliases"}`` under ids that
     sort in the order they were saved; :mod:`kbtui.entities.registry` applies them in

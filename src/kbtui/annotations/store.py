@@ -271,6 +271,11 @@ class Store:
         self._change_doc(doc_id, locale=locale)
 
     @_serialised
+    def set_lines(self, doc_id: str, lines: bool) -> None:
+        """Remember whether a transcript shows its original lines (else paragraphs)."""
+        self._change_doc(doc_id, lines=lines)
+
+    @_serialised
     def set_doc_tags(self, doc_id: str, tags: Iterable[str]) -> None:
         """Set the document's own tags (trimmed, blanks and repeats dropped)."""
         self._change_doc(doc_id, tags=tuple(clean_tags(tags)))

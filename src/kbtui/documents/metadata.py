@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from kbtui.documents.frontmatter import parse_frontmatter
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, detect_script
+from kbtui.view.clipping import Clipping, is_key_value, recognise
 
 STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
 """Frontmatter keys that always hold entity names."""
@@ -105,7 +106,7 @@ def describe(text: str, name: str, entity_lists: Sequence[str] = ()) -> Describe
     fm = parse_frontmatter(text)
     body = text[fm.body_start :]
     meta = metadata_from_frontmatter(fm.data, entity_lists)
-    _infer_missing(meta, _head_lines(body), name)
+    _infer_missing(meta, _head_lines(body), name, recognise(text, fm.body_start))
     script = detect_script(body[:SCRIPT_SAMPLE_CHARS])
     problems = [fm.problem] if fm.problem else []
     return Described(meta, fm.body_start, script, problems)
@@ -228,14 +229,24 @@ def _head_lines(body: str) -> list[str]:
     return lines
 
 
-def _infer_missing(meta: Metadata, head: list[str], name: str) -> None:
-    """Fill title, date and author from the first lines where not declared."""
+def _infer_missing(meta: Metadata, head: list[str], name: str, clipping: Clipping) -> None:
+    """Fill title, date and author from the first lines where not declared.
+
+    A web clipping's title and date are the lines the reader shows first
+    (:func:`kbtui.view.clipping.recognise`): the line after the site's
+    navigation, the date of the byline under it.
+    """
     content = _content_lines(head)
     date_at = next((i for i, line in enumerate(content) if _is_date_line(line)), None)
+    if meta.date is None and clipping.date is not None:
+        meta.date = parse_date(clipping.date)
     if meta.date is None and date_at is not None:
         meta.date = parse_date(content[date_at])
     if meta.author is None:
         meta.author = _author_line(content)
+    title = clean_line(clipping.title.text) if clipping.title is not None else ""
+    if not meta.title and title and title in content:
+        meta.title, meta.title_inferred = _trim(_strip_emphasis(title)), True
     if not meta.title:
         meta.title, meta.title_inferred = _infer_title(content, date_at, name)
 
@@ -300,14 +311,15 @@ def _strip_emphasis(text: str) -> str:
 def _content_lines(head: list[str]) -> list[str]:
     """The head without navigation: junk lines, and short lines next to junk or each other.
 
-    ``繁體`` above ``• 简体中文`` is a menu; ``标题`` above a paragraph is a title.
+    ``繁體`` above ``• 简体中文`` is a menu; ``标题`` above a paragraph is a title; a
+    stray YAML line (``title: x``) is never one.
     """
     junk = [_is_junk(line) for line in head]
     menu = [junk[i] or _is_short(line) for i, line in enumerate(head)]
     content = []
     for i, line in enumerate(head):
         near_menu = (i > 0 and menu[i - 1]) or (i + 1 < len(head) and menu[i + 1])
-        if not (junk[i] or (_is_short(line) and near_menu)):
+        if not (junk[i] or (_is_short(line) and near_menu) or is_key_value(line)):
             content.append(line)
     return content
 

@@ -31,7 +31,7 @@ from kbtui.ui.naming import EntityActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
-from kbtui.view.markdown import render
+from kbtui.view.reading import reading_view
 from kbtui.view.textview import TextView
 
 
@@ -44,6 +44,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         Binding("T", "toc", "Contents", id="reader.toc"),
         Binding("o", "open_source", "Source URL", id="reader.source", show=False),
         Binding("e", "export", "Export", id="reader.export", show=False),
+        Binding("z", "toggle_chrome", "Site chrome", id="reader.chrome", show=False),
+        Binding("w", "toggle_lines", "Lines", id="reader.lines", show=False),
         *EntityActions.ENTITY_BINDINGS,
         *AnnotationActions.ANNOTATION_BINDINGS,
         *LookupActions.LOOKUP_BINDINGS,
@@ -67,9 +69,9 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     @work(thread=True, exclusive=True, group="load")
     def _load(self, doc_id: str, source_offset: int | None) -> None:
         doc = self.session.corpus.load(doc_id)
-        reading = render(doc.source, doc.body_start)
         # Re-anchoring after an edit can take a while on a big document: do it here.
         annotations = self.store.anchored_annotations(doc.id, doc.source)
+        reading = self._reading(doc, annotations)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, doc, reading, annotations, source_offset)
             if self.session.offers_views(doc):  # build converters now: the first `s` is quick
@@ -98,6 +100,38 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         self.refresh_mentions()
         for problem in doc.problems:
             self.app.notify(f"{doc.id}: {problem}", severity="warning", markup=False)
+
+    def _reading(self, doc: Document, annotations: list[Annotation]) -> TextView:
+        """The reading view as this document is to be shown (chrome folded, lines joined)."""
+        lines = self.store.doc_state(doc.id).lines
+        keep = [(a.start, a.end) for a in annotations if a.placed]
+        self.reading_shape = f"{self.full_pages}/{lines}/{len(keep)}"
+        return reading_view(
+            doc.source, doc.body_start, full=self.full_pages, lines=lines, keep=keep
+        )
+
+    def action_toggle_chrome(self) -> None:
+        """``z``: a web clipping's folded navigation, byline and notices shown, or folded."""
+        self.full_pages = not self.full_pages
+        self._reshow()
+
+    def action_toggle_lines(self) -> None:
+        """``w``: a transcript's original lines, or its paragraphs (kept per document)."""
+        if self.doc is None or self.reading is None:
+            return
+        if not self.reading.extra.get("transcript"):
+            self.app.notify("This document is not a transcript: its lines are its own.")
+            return
+        self.store.set_lines(self.doc.id, not self.store.doc_state(self.doc.id).lines)
+        self._reshow()
+
+    def _reshow(self) -> None:
+        """Build the reading view again and show it at the same source position."""
+        if self.doc is None:
+            return
+        cursor = self.reader.cursor_source if self.view is not None else None
+        self.reading = self._reading(self.doc, self.annotations)
+        self._show_variant(cursor)
 
     def save_position(self) -> None:
         """Remember where the reader is in the open document."""

@@ -40,6 +40,10 @@ class PaneBase(Vertical):
         self.view: TextView | None = None
         """The view on screen: :attr:`reading` converted to :attr:`variant`."""
         self.variant = Variant.ORIGINAL
+        self.full_pages = False
+        """Show web clippings' chrome (navigation, byline, notices) unfolded (``z``)."""
+        self.reading_shape = ""
+        """What the reading view was made with, for the conversion cache's key."""
         self.source: Locale | None = None
         """The document's source locale (:meth:`Session.locale_of`; ``None``: mixed)."""
         self.chinese_views = True

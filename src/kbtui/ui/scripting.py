@@ -46,7 +46,8 @@ class ScriptActions(PaneBase):
         """Show the reading view in ``self.variant``: the visible part now, the rest later."""
         assert self.doc is not None and self.reading is not None
         source, backend = self.source, self.session.backend
-        key = CacheKey(self.doc.id, self.doc.text_hash, self.variant, source, backend)
+        shape = f"{self.doc.text_hash}/{self.reading_shape}"  # folds open or shut, lines joined
+        key = CacheKey(self.doc.id, shape, self.variant, source, backend)
         cached = self._cache.get(key) if self.variant != Variant.ORIGINAL else self.reading
         if cached is not None:
             self._display(cached, cursor_source)

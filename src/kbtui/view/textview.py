@@ -35,6 +35,7 @@ STYLE_NAMES = (
     "rule",
     "math",
     "footnote",
+    "fold",
 )
 """Every style name a view span may carry."""
 
