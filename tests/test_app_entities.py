@@ -168,7 +168,7 @@ async def test_E_makes_the_selection_a_new_entity(sample_corpus: Path, tmp_path:
         await settle(app, pilot)
         assert app.session.mention_index is not None
         assert app.session.mention_index.mention_at(DOC_001, start) is None
-        await pilot.press("v", "end", "E")  # the name ends its line
+        await pilot.press("v", *["right"] * 12, "E")  # the twelve letters of the name
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         await pilot.press(*"organ", "enter")
@@ -192,7 +192,7 @@ async def test_E_makes_the_selection_an_alias(sample_corpus: Path, tmp_path: Pat
     app = build(sample_corpus, tmp_path, open_target=f"{DOC_001}#{start}")
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("v", "end", "E", *"al", "enter")  # "Alias of an existing entity…"
+        await pilot.press("v", *["right"] * 12, "E", *"al", "enter")  # "Alias of an existing…"
         await pilot.pause()
         assert isinstance(app.screen, PickerScreen)
         await pilot.press(*"olah", "enter")

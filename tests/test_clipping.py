@@ -117,3 +117,18 @@ def test_line_kinds() -> None:
     assert not is_byline("记者从工信部获悉，今年一季度，国产大模型在制造业的应用项目超过三百个。")
     assert is_notice("(聲明:本文僅代表作者觀點,不代表新浪網立場。)")
     assert not is_notice("他在声明中表示，公司将继续投资研发，并在明年推出新的产品线和服务。")
+
+
+def test_links_and_footnotes_move_with_the_text() -> None:
+    text = (
+        "首页 > 科技\n\n标题在这里\n\n正文[链接](https://example.com)和脚注[^1]。\n\n[^1]: 注释。\n"
+    )
+    plain = render(text, 0)
+    view = reading_view(text)
+    assert plain.text != view.text
+    for key in ("links", "footnotes"):
+        before = [view_item[2:] for view_item in plain.extra.get(key, ())]
+        after = view.extra.get(key, ())
+        assert [item[2:] for item in after] == before
+        for item, old in zip(after, plain.extra.get(key, ()), strict=True):
+            assert view.text[item[0] : item[1]] == plain.text[old[0] : old[1]]

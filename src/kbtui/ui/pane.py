@@ -44,11 +44,11 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         Binding("T", "toc", "Contents", id="reader.toc"),
         Binding("o", "open_source", "Source URL", id="reader.source", show=False),
         Binding("e", "export", "Export", id="reader.export", show=False),
-        Binding("z", "toggle_chrome", "Site chrome", id="reader.chrome", show=False),
-        Binding("w", "toggle_lines", "Lines", id="reader.lines", show=False),
         *EntityActions.ENTITY_BINDINGS,
         *AnnotationActions.ANNOTATION_BINDINGS,
         *LookupActions.LOOKUP_BINDINGS,
+        Binding("z", "toggle_chrome", "Site chrome", id="reader.chrome", show=False),
+        Binding("w", "toggle_lines", "Lines", id="reader.lines", show=False),
     ]
 
     def compose(self) -> ComposeResult:

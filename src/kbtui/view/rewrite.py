@@ -71,7 +71,28 @@ def apply_edits(view: TextView, edits: Sequence[Edit]) -> TextView:
         map=outer.then(view.map),
         spans=tuple(spans),
         headings=headings,
+        extra=_moved_extra(view.extra, mover),
     )
+
+
+RANGED_EXTRAS = ("links", "footnotes")
+"""Keys of :attr:`TextView.extra` listing ``(view start, view end, …)`` tuples."""
+
+
+def _moved_extra(extra: dict[str, object], mover: _Mover) -> dict[str, object]:
+    """``extra`` with its view ranges moved; a range folded away is dropped."""
+    moved = dict(extra)
+    for key in RANGED_EXTRAS:
+        items = extra.get(key)
+        if not isinstance(items, tuple | list):
+            continue
+        kept = []
+        for item in items:
+            start, end = mover.start(item[0]), mover.end(item[1])
+            if start < end:
+                kept.append((start, end, *item[2:]))
+        moved[key] = type(items)(kept)
+    return moved
 
 
 class _Mover:
