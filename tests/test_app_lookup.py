@@ -11,6 +11,7 @@ from rich.style import Style
 from textual.widgets import DataTable, Static
 
 from kbtui.lookup.model import DictEntry, LookupResult
+from kbtui.lookup.pinyin_search import _every_character, pinyin_ready
 from kbtui.lookup.syllables import Syllable
 from kbtui.session.passages import Passage
 from kbtui.ui.lookup_panel import LookupPanel, word_text
@@ -116,10 +117,15 @@ async def test_find_and_search_take_toneless_pinyin(sample_corpus: Path, tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(app, pilot, DOC_003)
         reader = app.query_one(Reader)
+        _every_character.cache_clear()  # as in a new process: the first find reads pinyin
         await pilot.press("slash", *"anquan", "enter")
-        await pilot.pause()
+        await wait_for(pilot, lambda: app.pane._matches, "the worker's pinyin matches")
         at = reader.cursor_source
         assert app.pane.doc is not None and app.pane.doc.source[at : at + 2] == "安全"
+        assert pinyin_ready()
+        await pilot.press("slash", *"an quan", "enter", "n")  # now at once, on the UI thread
+        await pilot.pause()
+        assert reader.cursor_source > at and app.pane.doc.source[reader.cursor_source] == "安"
         assert any("by pinyin" in str(n.message) for n in app._notifications)
 
         await pilot.press("ctrl+f")

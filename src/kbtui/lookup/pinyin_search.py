@@ -94,11 +94,23 @@ def searches_by_pinyin(query: str) -> bool:
     query whose letters cannot be syllables (``Claude``, ``创立``) is told at
     once, so a plain search never waits for pypinyin's import.
     """
-    letters = "".join(_tokens(query))
-    if not _SHAPE.fullmatch(letters):
+    if not may_be_pinyin(query):
         return False
     readings = pinyin_readings(query)
-    return bool(readings) and (len(letters) >= MIN_LETTERS or len(readings[0]) >= MIN_SYLLABLES)
+    letters = sum(map(len, _tokens(query)))
+    return bool(readings) and (letters >= MIN_LETTERS or len(readings[0]) >= MIN_SYLLABLES)
+
+
+def may_be_pinyin(query: str) -> bool:
+    """False when ``query``'s letters cannot be syllables; costs nothing, imports nothing."""
+    letters = "".join(_tokens(query))
+    return bool(letters) and _SHAPE.fullmatch(letters) is not None
+
+
+def pinyin_ready() -> bool:
+    """Whether a pinyin search now runs at once: pypinyin's readings are loaded
+    (else the first one takes about half a second, in a worker if it can)."""
+    return _every_character.cache_info().currsize > 0
 
 
 def pinyin_pattern(query: str) -> re.Pattern[str] | None:

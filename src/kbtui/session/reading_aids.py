@@ -150,6 +150,13 @@ class ReadingAids:
             return None
         return lambda text: [match.span() for match in pattern.finditer(text)]
 
+    def pinyin_pending(self, query: str) -> bool:
+        """Whether a search for ``query`` may look for pinyin whose readings are not loaded
+        yet (half a second, once): the app then finds in a worker. Costs nothing."""
+        from kbtui.lookup.pinyin_search import may_be_pinyin, pinyin_ready
+
+        return self._host.settings.pinyin_search and may_be_pinyin(query) and not pinyin_ready()
+
     def find(self, text: str, query: str) -> list[tuple[int, int, bool]]:
         """Matches of ``query`` in ``text``, script-insensitively, and by pinyin (True)."""
         literal = find_all(text, query)

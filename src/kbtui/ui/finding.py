@@ -9,10 +9,12 @@ pane's subtitle says ``match 2/7`` while the cursor is on one.
 
 from __future__ import annotations
 
+from textual import work
 from textual.binding import Binding
 
 from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.view.textview import TextView
 
 
 class FindActions(PaneBase):
@@ -38,8 +40,22 @@ class FindActions(PaneBase):
     def _find(self, query: str) -> None:
         assert self.reading is not None
         self._find_query = query
-        found = self.session.aids.find(self.reading.text, query)
-        self._matches = [self.reading.map.range_to_source(s, e) for s, e, _ in found]
+        if self.session.aids.pinyin_pending(query):  # pypinyin's first load: not on this thread
+            self.app.notify("Reading pinyin…")
+            self._find_in_worker(self.reading, query)
+            return
+        self._found(self.reading, query, self.session.aids.find(self.reading.text, query))
+
+    @work(thread=True, exclusive=True, group="find")
+    def _find_in_worker(self, reading: TextView, query: str) -> None:
+        found = self.session.aids.find(reading.text, query)
+        self.app.call_from_thread(self._found, reading, query, found)
+
+    def _found(self, reading: TextView, query: str, found: list[tuple[int, int, bool]]) -> None:
+        """Show the matches ``found`` in ``reading`` (unless another document is open now)."""
+        if reading is not self.reading:
+            return
+        self._matches = [reading.map.range_to_source(s, e) for s, e, _ in found]
         by_pinyin = sum(pinyin for _, _, pinyin in found)
         if by_pinyin:
             self.app.notify(f"{len(found)} matches, {by_pinyin} by pinyin", markup=False)
