@@ -192,6 +192,20 @@ def test_images_become_placeholders() -> None:
     check_invariants(view, source)
 
 
+def test_reference_links_resolve_and_their_definitions_vanish() -> None:
+    source = (
+        "见[官网][site]和[Site][]，还有[ site ]，![图][img]。[未定义][nope]\n\n"
+        '[site]: https://example.com "标题"\n  [img]: </a.png>\n正文\n'
+    )
+    view = render(source)
+    assert view.text == "见官网和Site，还有 site ，[image: 图]。[未定义][nope]\n\n正文\n"
+    assert [url for _, _, url in view.extra["links"]] == ["https://example.com"] * 3 + ["/a.png"]
+    assert styled(view, "link") == ["官网", "Site", " site "]
+    assert source_of(view, source, "官网") == "官网"
+    check_invariants(view, source)
+    assert render("[a]\n").text == "[a]\n"  # no definitions, no links
+
+
 def test_an_image_inside_a_link() -> None:
     view = render("[![alt](i.png)](http://x)")
     assert view.text == "[image: alt]"
@@ -579,7 +593,21 @@ TOKENS = [
     *["{{<", ">}}", "{{< youtube ", "{{%", "%}}", "{{< /x >}}", "&amp;", "&#0;", "&", ";"],
     *["---", "===", "***", "___", "-", "=", "|", "!", "http://a.b/c_d", "https://x.y/(z)"],
     *["\n", "\n", "\n", "\n", "\n\n", " ", "  ", "    ", "\t", "\r", "\r\n", "\u3000"],
-    *["[^1]", "[^注]", "[^1]: ", "\x1b[31m", "\x00", "\x07", "\x9b", "\u2028", "\u202e"],
+    *[
+        "[^1]",
+        "[^注]",
+        "[^1]: ",
+        "[a]: /u",
+        "[a]",
+        "[A][]",
+        "[x][a]",
+        "\x1b[31m",
+        "\x00",
+        "\x07",
+        "\x9b",
+        "\u2028",
+        "\u202e",
+    ],
     *["“", "”", "，", "。", "：", "中", "文", "繁體", "abc", "Dario", "1", "10"],
 ]
 

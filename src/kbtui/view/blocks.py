@@ -19,6 +19,7 @@ from collections.abc import Callable
 
 from kbtui.view.footnotes import DEFINITION, write_marker
 from kbtui.view.inline import DROPPED_TAGS, render_inline
+from kbtui.view.references import REFERENCE_DEFINITION
 from kbtui.view.sanitize import clean
 from kbtui.view.textview import Heading, Span
 from kbtui.view.writer import ViewWriter
@@ -169,8 +170,11 @@ class LineBlocks:
         cs = start
         while cs < ce and src[cs] in " \t":
             cs += 1
-        self._indent(start, cs)
         c = src[cs] if cs < ce else ""
+        if c == "[" and out.references and REFERENCE_DEFINITION.match(src, start, ce):
+            out.drop_to(ce)  # a link definition: the line vanishes
+            return False
+        self._indent(start, cs)
         if c == "#" and cs - start < 4:
             m = ATX_HEADING.match(src, cs, ce)
             if m:

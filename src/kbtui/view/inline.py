@@ -26,6 +26,7 @@ from kbtui.view.emphasis import Run, Runs, flanking
 from kbtui.view.footnotes import REFERENCE, write_marker
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import EMBED_TAGS, image_label, placeholder, shortcode_label
+from kbtui.view.references import reference_target
 from kbtui.view.sanitize import clean
 from kbtui.view.writer import PendingSpan, ViewWriter
 
@@ -249,21 +250,24 @@ class _Inline:
             return self._text(i + 1)
         b = self.brackets.pop()
         m = _LINK_TAIL.match(self.src, i + 1, self.end) if b.active else None
-        if m is None:
+        refs = self.out.references if b.active else {}
+        target = (m.end(), clean(m.group(1).strip("<>"))) if m else None
+        target = target or reference_target(refs, self.src, b.end, i, self.end)
+        if target is None:
             return self._text(i + 1)
-        url = clean(m.group(1).strip("<>"))
+        end, url = target
         self.runs.cut(b.bottom)
         if b.image:
             del self.tokens[b.index :]
             label = image_label(self.src[b.end : i])
-            self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
-            return m.end()
+            self.tokens.append((_REPLACE, end, label, "placeholder", url))
+            return end
         b.pending = PendingSpan("link", url)
-        self.tokens += [(_CLOSE, b.pending), (_DROP, m.end())]
+        self.tokens += [(_CLOSE, b.pending), (_DROP, end)]
         for other in self.brackets:
             if not other.image:
                 other.active = False  # no links inside links
-        return m.end()
+        return end
 
     def _angle(self, i: int) -> int:
         src, end = self.src, self.end

@@ -24,9 +24,8 @@ knows the block syntax and writes the blocks that are one line each,
 
 Indented code blocks are recognised only when they look like code (mostly
 ASCII, :func:`~kbtui.view.blocks.looks_like_code`): Chinese text is often
-indented with spaces. Not supported, for now: fenced code inside quotes,
-reference-style links, and emphasis that spans lines (a line is rendered on
-its own).
+indented with spaces. Not supported, for now: fenced code inside quotes and
+emphasis that spans lines (a line is rendered on its own).
 """
 
 from __future__ import annotations
@@ -51,6 +50,7 @@ from kbtui.view.blocks import (
 from kbtui.view.inline import URL, render_inline, url_end
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import shortcode_label
+from kbtui.view.references import reference_definitions
 from kbtui.view.sanitize import clean
 from kbtui.view.tables import Line, TableWriter, find_table
 from kbtui.view.textview import Heading, Span, TextView
@@ -99,6 +99,8 @@ class _Renderer:
         """Render the body and return the view."""
         src, n, out = self.src, len(self.src), self.out
         out.drop_to(body_start)
+        if self.markdown:
+            out.references = reference_definitions(src, body_start)
         run_re = PLAIN_LINES if self.markdown else TEXT_LINES
         pos = body_start
         while pos < n:

@@ -56,6 +56,8 @@ class ViewWriter:
         """``(view start, view end, label, is the note)`` of footnote markers."""
         self.notes_seen: dict[str, int] = {}
         """Footnote labels in the order first met: their numbers."""
+        self.references: dict[str, str] = {}
+        """Reference link definitions of the document: label key → URL."""
         self._copy_from = -1
         self._drop_from = -1
 
