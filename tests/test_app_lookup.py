@@ -5,7 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DOC_003, SIZE, build, open_doc, screen_text, settle, wait_for
+from helpers import (
+    DOC_003,
+    SIZE,
+    build,
+    open_doc,
+    screen_text,
+    settle,
+    wait_for,
+    wait_for_palette_choice,
+)
 from lookup_fixtures import cache_file, installed_cache
 from rich.style import Style
 from textual.widgets import DataTable, Static
@@ -14,6 +23,7 @@ from kbtui.lookup.model import DictEntry, LookupResult
 from kbtui.lookup.pinyin_search import _every_character, pinyin_ready
 from kbtui.lookup.syllables import Syllable
 from kbtui.session.passages import Passage
+from kbtui.settings import load_settings
 from kbtui.ui.lookup_panel import LookupPanel, word_text
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.passages import SearchScreen, passage_text
@@ -154,3 +164,24 @@ def test_the_panel_colours_each_syllable_by_its_tone() -> None:
     assert styled["quán"] == styled["ㄑㄩㄢˊ"] == "yellow"
     plain = word_text(result, lambda tone: Style(), zhuyin=False)
     assert "ㄢ" not in plain.plain
+
+
+@pytest.mark.usefixtures("installed_cache")
+async def test_the_palette_opens_the_word_list_and_turns_zhuyin_on(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        panel = app.query_one(LookupPanel)
+        await pilot.press("slash", *"安全", "enter", "n", "l")
+        await wait_for(pilot, lambda: "ān quán" in panel_text(panel), "the panel to show 安全")
+        labels = {action.label for action in app.palette_actions()}
+        assert {"Word list", "Look-up: Next word", "Look-up: Add to word list"} <= labels
+        assert "ㄢ" not in panel_text(panel)
+        await pilot.press("ctrl+p", *"zhuyin")
+        await wait_for_palette_choice(app, pilot, "Zhuyin in the look-up panel: turn on")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "ㄑㄩㄢˊ" in panel_text(panel), "zhuyin in the panel")
+        assert app.session.settings.zhuyin
+        assert load_settings().zhuyin  # saved
