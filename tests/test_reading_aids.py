@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -119,3 +121,17 @@ def test_names_the_index_knows_are_looked_up_whole(
     entry = word_entry(found, view, doc)
     assert doc.source[entry.start : entry.end] == "丹妮拉·阿莫代伊"
     assert "丹妮拉·阿莫代伊" in entry.sentence and "\n" not in entry.sentence
+
+
+def test_the_app_starts_without_the_dictionary_or_pypinyin() -> None:
+    code = (
+        "import sys\n"
+        "import kbtui.ui.app\n"
+        "heavy = ('pypinyin', 'sqlite3', 'genanki', 'kbtui.lookup.dictionary',"
+        " 'kbtui.lookup.cache', 'kbtui.lookup.readings', 'kbtui.exchange.anki')\n"
+        "print(','.join(m for m in heavy if m in sys.modules))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip() == ""
