@@ -112,6 +112,9 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
 
     def action_toggle_chrome(self) -> None:
         """``z``: a web clipping's folded navigation, byline and notices shown, or folded."""
+        if self.reading is not None and not self.reading.extra.get("folds"):
+            self.app.notify("Nothing is folded in this document.")
+            return
         self.full_pages = not self.full_pages
         self._reshow()
 
