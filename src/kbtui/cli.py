@@ -9,13 +9,15 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kbtui import __version__
+from kbtui.cli_common import UsageError, UserError
+from kbtui.cli_common import print_json as _print_json
+from kbtui.cli_common import session_of as _session
 from kbtui.cli_words import WORD_COMMANDS, add_word_commands
 from kbtui.locations import corpus_path, database_path
 
@@ -25,19 +27,6 @@ if TYPE_CHECKING:
     from kbtui.exchange.pipeline import ExportRequest
     from kbtui.scripts.locales import Locale
     from kbtui.session.session import Session
-
-
-class UserError(Exception):
-    """A problem the user can fix; its message is printed as one line."""
-
-    code = 1
-    """The exit status."""
-
-
-class UsageError(UserError):
-    """An option's value is wrong (exit status 2, as argparse's own errors)."""
-
-    code = 2
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -96,22 +85,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
-
-
-def _session(args: argparse.Namespace) -> Session:
-    """The session of ``--corpus`` and ``--db``; the store opens when a command first uses it."""
-    from kbtui.documents.corpus import CorpusError
-    from kbtui.session.session import Session
-
-    try:
-        return Session.open(corpus_path(args.corpus), database_path(args.db))
-    except CorpusError as exc:
-        raise UserError(str(exc)) from exc
-
-
-def _print_json(data: object) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def cmd_list(args: argparse.Namespace) -> None:

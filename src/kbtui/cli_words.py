@@ -8,10 +8,9 @@ writes it: an Anki package (to ``kbtui-words.apkg`` unless ``--out`` says
 where), or CSV and Markdown (to standard output unless ``--out`` says where).
 
 Apart from :mod:`kbtui.cli` (which adds these parsers and dispatches to
-:data:`WORD_COMMANDS`) to keep both small. The CLI imports this module on
-every run, so it imports nothing else at the top; the CLI's own helpers (its
-error, the session) are imported when a command runs, since the CLI imports
-this module and not the other way round.
+:data:`WORD_COMMANDS`) to keep both small; what commands share comes from
+:mod:`kbtui.cli_common`. The CLI imports this module on every run, so it
+imports nothing heavy at the top.
 """
 
 from __future__ import annotations
@@ -21,6 +20,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from kbtui.cli_common import UserError, print_json, session_of
 
 if TYPE_CHECKING:
     from kbtui.lookup.vocab import VocabEntry
@@ -48,10 +49,9 @@ def cmd_lookup(args: argparse.Namespace) -> None:
     """``kbtui lookup WORD``: the dictionary's entries for a word, or exit status 1."""
     import sqlite3
 
-    from kbtui.cli import UserError, _print_json, _session
     from kbtui.lookup.render import result_json, result_lines
 
-    session = _session(args)
+    session = session_of(args)
     try:
         result = session.aids.lookup(args.word)
     except (OSError, sqlite3.Error) as exc:
@@ -59,16 +59,14 @@ def cmd_lookup(args: argparse.Namespace) -> None:
     if result is None:
         raise UserError(f"{args.word!r} is not in the dictionary")
     if args.json:
-        _print_json(result_json(result))
+        print_json(result_json(result))
         return
     print("\n".join(result_lines(result, zhuyin=True)))
 
 
 def cmd_vocab(args: argparse.Namespace) -> None:
     """``kbtui vocab list|export``: the word list printed, or exported for Anki."""
-    from kbtui.cli import _session
-
-    session = _session(args)
+    session = session_of(args)
     try:
         if args.action == "list":
             _list_words(session.aids.words(), as_json=args.json)
@@ -80,11 +78,10 @@ def cmd_vocab(args: argparse.Namespace) -> None:
 
 def _list_words(entries: list[VocabEntry], *, as_json: bool) -> None:
     """One line per word: the word, its reading, its senses and where it was read."""
-    from kbtui.cli import _print_json
     from kbtui.view.sanitize import one_line
 
     if as_json:
-        _print_json([entry.to_dict() for entry in entries])
+        print_json([entry.to_dict() for entry in entries])
         return
     for entry in entries:
         word = entry.simplified
@@ -100,7 +97,6 @@ def _list_words(entries: list[VocabEntry], *, as_json: bool) -> None:
 
 def _export_words(session: Session, args: argparse.Namespace) -> None:
     """Write (or print) the word list in ``--format``; an existing file needs ``--force``."""
-    from kbtui.cli import UserError
     from kbtui.session.reading_aids import WORD_FILES, WordFormat
 
     fmt = WordFormat(args.format)

@@ -1,0 +1,48 @@
+"""What every ``kbtui`` command shares: its errors, its session, its JSON output.
+
+Apart from :mod:`kbtui.cli` so that the commands kept in modules of their
+own (:mod:`kbtui.cli_words`) use them without importing the CLI that
+imports them. Imports nothing heavy: every ``kbtui`` run loads it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from kbtui.locations import corpus_path, database_path
+
+if TYPE_CHECKING:
+    from kbtui.session.session import Session
+
+
+class UserError(Exception):
+    """A problem the user can fix; its message is printed as one line."""
+
+    code = 1
+    """The exit status."""
+
+
+class UsageError(UserError):
+    """An option's value is wrong (exit status 2, as argparse's own errors)."""
+
+    code = 2
+
+
+def session_of(args: argparse.Namespace) -> Session:
+    """The session of ``--corpus`` and ``--db``; the store opens when a command first uses it."""
+    from kbtui.documents.corpus import CorpusError
+    from kbtui.session.session import Session
+
+    try:
+        return Session.open(corpus_path(args.corpus), database_path(args.db))
+    except CorpusError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def print_json(data: object) -> None:
+    """``data`` as indented UTF-8 JSON on standard output."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
