@@ -73,6 +73,8 @@ def test_prose_and_markdown_are_not_transcripts() -> None:
     few = "\n".join(["短句"] * 5)
     assert not any(is_transcript(t, 0) for t in (prose, listing, few))
     assert is_transcript("\n".join(["一个没有标点的短句"] * 30), 0)
+    # a long transcript is judged on its first lines, blank lines counted among them only
+    assert is_transcript("\n".join(["一个没有标点的短句"] * 2000), 0)
 
 
 @pytest.mark.parametrize("lines", [True, False])

@@ -58,11 +58,17 @@ _MARKER = re.compile(
 
 def is_transcript(source: str, body_start: int) -> bool:
     """Whether the body is made of short unpunctuated lines (a transcript's shape)."""
-    lines = source[body_start:].split("\n", SAMPLE_LINES * 2)[: SAMPLE_LINES * 2]
-    text_lines = [line.strip() for line in lines if line.strip()][:SAMPLE_LINES]
+    text_lines: list[str] = []
+    blank = 0
+    for line in source[body_start:].split("\n", SAMPLE_LINES * 2)[: SAMPLE_LINES * 2]:
+        if len(text_lines) >= SAMPLE_LINES:
+            break
+        if line.strip():
+            text_lines.append(line.strip())
+        else:
+            blank += 1
     if len(text_lines) < MIN_LINES:
         return False
-    blank = len(lines) - len(text_lines)
     structured = sum(1 for line in text_lines if _STRUCTURE.match(line))
     open_ended = sum(1 for line in text_lines if not _FINAL.search(line))
     average = sum(map(len, text_lines)) / len(text_lines)
@@ -76,16 +82,14 @@ def is_transcript(source: str, body_start: int) -> bool:
 
 def reflow(view: TextView) -> TextView:
     """``view`` with its lines joined into paragraphs (see the module doc)."""
-    text = view.text
+    lines = view.text.split("\n")
+    stripped = [line.strip() for line in lines]
     edits: list[Edit] = []
     length = 0
-    start = 0
-    while True:
-        newline = text.find("\n", start)
-        if newline < 0:
-            break
-        line = text[start:newline].strip()
-        following = _next_line(text, newline + 1)
+    newline = -1
+    for i in range(len(lines) - 1):
+        newline += len(lines[i]) + 1
+        line, following = stripped[i], stripped[i + 1]
         length += len(line)
         if not line or not following:
             length = 0  # a blank line already ends the paragraph
@@ -97,13 +101,7 @@ def reflow(view: TextView) -> TextView:
         else:
             edits.append(Edit(newline, newline + 1, " ", aligned=True))
             length += 1
-        start = newline + 1
     return apply_edits(view, edits)
-
-
-def _next_line(text: str, start: int) -> str:
-    end = text.find("\n", start)
-    return text[start : len(text) if end < 0 else end].strip()
 
 
 def _breaks(line: str, following: str, length: int) -> bool:
