@@ -18,9 +18,10 @@ import re
 from collections.abc import Callable
 
 from kbtui.view.footnotes import DEFINITION, write_marker
-from kbtui.view.inline import DROPPED_TAGS, render_inline
+from kbtui.view.inline import render_inline
 from kbtui.view.references import REFERENCE_DEFINITION
 from kbtui.view.sanitize import clean
+from kbtui.view.tags import DROPPED_TAGS
 from kbtui.view.textview import Heading, Span
 from kbtui.view.writer import ViewWriter
 

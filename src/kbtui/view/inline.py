@@ -25,9 +25,10 @@ from typing import Final, Literal
 from kbtui.view.emphasis import Run, Runs, flanking
 from kbtui.view.footnotes import REFERENCE, write_marker
 from kbtui.view.math import math_text
-from kbtui.view.placeholders import EMBED_TAGS, image_label, placeholder, shortcode_label
+from kbtui.view.placeholders import EMBED_TAGS, image_label, shortcode_label
 from kbtui.view.references import reference_target
 from kbtui.view.sanitize import clean
+from kbtui.view.tags import DROPPED_TAGS, HTML_TAG, embed, scripted
 from kbtui.view.writer import PendingSpan, ViewWriter
 
 SPECIAL = re.compile(r"[\\`*_~\[\]!<$&{]|https?://")
@@ -44,21 +45,10 @@ _AUTOLINK = re.compile(
     r"|[A-Za-z0-9.!#$%&'*+/=?^_`{|}~\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*)>"
 )
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
-_HTML_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 _BACKTICKS = re.compile(r"`+")
 _DOLLAR = re.compile(r"\$")
 _RUNS = {c: re.compile(re.escape(c) + "+") for c in "*_~"}
 
-DROPPED_TAGS = frozenset(
-    re.findall(
-        r"\w+",
-        "a abbr article aside b big blockquote br center cite code dd del details div dl dt em "
-        "figcaption figure font footer h1 h2 h3 h4 h5 h6 header hr i ins kbd li main mark nav ol p "
-        "picture pre q s section small source span strike strong sub summary sup table tbody td "
-        "tfoot th thead tr u ul wbr",
-    )
-)
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -277,21 +267,33 @@ class _Inline:
         m = _AUTOLINK.match(src, i, end)
         if m:
             return self._atom(i + 1, m.end() - 1, m.end(), PendingSpan("link", clean(m.group(1))))
-        m = _HTML_TAG.match(src, i, end)
+        m = HTML_TAG.match(src, i, end)
         if m:
             name = m.group(1).lower()
             if name in EMBED_TAGS:
-                attrs = {
-                    a.group(1).lower(): a.group(2) or a.group(3) or a.group(4) or ""
-                    for a in _HTML_ATTR.finditer(m.group())
-                }
-                label = placeholder(EMBED_TAGS[name], attrs.get("alt") or attrs.get("title", ""))
-                url = clean(attrs.get("src", ""))
+                label, url = embed(name, m.group())
                 self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
                 return m.end()
+            if name in ("br", "sup", "sub") and m.group()[1] != "/":
+                return self._html_text(name, i, m.end())
             if name in DROPPED_TAGS:
                 return self._drop(m.end())
         return self._text(i + 1)
+
+    def _html_text(self, name: str, i: int, after: int) -> int:
+        """``<br>`` inside a line breaks it; ``<sup>2</sup>`` is ``²`` when Unicode has it."""
+        src = self.src
+        if name == "br":
+            rest = src[after : self.end].lstrip(" \t")  # the next row starts with its text
+            if src[self.start : i].strip() and rest and not rest.lower().startswith("<br"):
+                self.tokens.append((_REPLACE, self.end - len(rest), "\n", None, None))
+                return self.end - len(rest)
+            return self._drop(after)
+        found = scripted(src, name, after, self.end)
+        if found is None:
+            return self._drop(after)
+        self.tokens.append((_REPLACE, *found, None, None))
+        return found[0]
 
     def _drop(self, end: int) -> int:
         self.tokens.append((_DROP, end))
