@@ -32,6 +32,6 @@ def sample_corpus() -> Path:
 @pytest.fixture(autouse=True)
 def _truecolor(monkeypatch: pytest.MonkeyPatch) -> None:
     """Apps paint in truecolor whatever terminal runs the tests (``TERM=xterm`` alone
-    means 256 colours, where the reader picks other colours); a test of another
+    means 16 colours, where the reader picks other colours); a test of another
     depth sets ``textual.constants.COLOR_SYSTEM`` itself."""
     monkeypatch.setattr("textual.constants.COLOR_SYSTEM", "truecolor")
