@@ -15,6 +15,7 @@ import pytest
 import textual.constants
 from rich.color import Color, ColorSystem
 from textual.app import App, ComposeResult
+from textual.color import Color as TextualColor
 
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST, HUES, depth, role_style
@@ -41,9 +42,13 @@ def _span(word: str) -> tuple[int, int]:
 
 
 def _cells(reader: Reader) -> list[tuple[Color | None, Color | None, bool]]:
-    """(background, text colour, underline) of each character of the first row."""
+    """(background, text colour, underline) of each character of the first row, as
+    Textual sends it: after its line filters (ANSI colours turned into its RGB)."""
     cells = []
-    for segment in reader.render_line(0):
+    segments = list(reader.render_line(0))
+    for line_filter in reader.app.get_line_filters():
+        segments = line_filter.apply(segments, TextualColor(0, 0, 0))
+    for segment in segments:
         style = segment.style
         assert style is not None
         cells += [(style.bgcolor, style.color, bool(style.underline))] * len(segment.text)

@@ -12,13 +12,16 @@ tint vanishes when rounded, show as underlined text in the hue instead.
 
 Colours are xterm numbers: 0-15 are the terminal's own 16 (its theme decides
 their shades, but they are distinct by construction), 16-255 the fixed cube and
-grey ramp. The truecolor look stays the stylesheet's (``reader.tcss``), which
+grey ramp. The 16 go out as the RGB values Rich rounds back to exactly that
+number: Textual turns ANSI-numbered colours into its own theme's RGB before
+rounding (its ``ANSIToTruecolor`` filter), which moved yellow to bright cyan.
+The truecolor look stays the stylesheet's (``reader.tcss``), which
 also serves the high-contrast theme below.
 """
 
 from __future__ import annotations
 
-from rich.color import Color, ColorSystem
+from rich.color import STANDARD_PALETTE, Color, ColorSystem, ColorTriplet
 from rich.style import Style
 from textual.theme import Theme
 
@@ -117,9 +120,16 @@ def role_style(role: str, system: ColorSystem, dark: bool) -> Style | None:
     hue = role.removeprefix("highlight-underline-")
     if hue != role:
         colour = _UNDERLINE[system, dark].get(hue)
-        return None if colour is None else Style(color=Color.from_ansi(colour), underline=True)
+        return None if colour is None else Style(color=_colour(colour, system), underline=True)
     fill = _FILLS[system, dark].get(role.removeprefix("highlight-"))
     if fill is None:
         return None
     background, text = fill
-    return Style(bgcolor=Color.from_ansi(background), color=Color.from_ansi(text))
+    return Style(bgcolor=_colour(background, system), color=_colour(text, system))
+
+
+def _colour(number: int, system: ColorSystem) -> Color:
+    """Colour ``number`` as it must be given to reach the terminal as that number."""
+    if system == ColorSystem.STANDARD:
+        return Color.from_triplet(ColorTriplet(*STANDARD_PALETTE[number]))
+    return Color.from_ansi(number)
