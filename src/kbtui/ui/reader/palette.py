@@ -21,7 +21,9 @@ also serves the high-contrast theme below.
 
 from __future__ import annotations
 
-from rich.color import STANDARD_PALETTE, Color, ColorSystem, ColorTriplet
+from rich._palettes import STANDARD_PALETTE  # the table Color.downgrade matches against
+from rich.color import Color, ColorSystem
+from rich.color_triplet import ColorTriplet
 from rich.style import Style
 from textual.theme import Theme
 
