@@ -23,8 +23,6 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from charset_normalizer import from_bytes
-
 EMPTY = "empty file"
 BINARY = "binary file"
 UNDECODABLE = "undecodable: not UTF-8, UTF-16, GB18030 or Big5 text"
@@ -227,7 +225,10 @@ def _lenient_utf8(data: bytes) -> Decoded | None:
 
 
 def _guess(data: bytes) -> Decoded | None:
-    """What charset-normalizer makes of the bytes, if anything."""
+    """What charset-normalizer makes of the bytes, if anything (imported only
+    for the rare file no declared or common encoding reads)."""
+    from charset_normalizer import from_bytes
+
     guess = from_bytes(data).best()
     if guess is None or guess.encoding is None:
         return None

@@ -19,7 +19,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kbtui.documents.frontmatter import parse_frontmatter
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, detect_script
 from kbtui.view.clipping import Clipping, is_key_value, recognise
@@ -102,7 +101,11 @@ def describe(text: str, name: str, entity_lists: Sequence[str] = ()) -> Describe
 
     ``name`` is the file name, the title of last resort. ``entity_lists``
     names frontmatter keys holding entity names beyond the standard three.
+    The YAML parser is imported here: a warm start reads metadata from the
+    cache and never needs it.
     """
+    from kbtui.documents.frontmatter import parse_frontmatter
+
     fm = parse_frontmatter(text)
     body = text[fm.body_start :]
     meta = metadata_from_frontmatter(fm.data, entity_lists)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -20,8 +21,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, ProgressBar
 
-from kbtui.exchange.paths import default_folder
-from kbtui.exchange.pipeline import PlannedExport
 from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
@@ -50,14 +49,12 @@ from kbtui.ui.messages import (
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
-from kbtui.ui.screens.entities import EntityList
-from kbtui.ui.screens.export import ExportScreen
-from kbtui.ui.screens.help import HelpScreen, binding_rows
-from kbtui.ui.screens.notebook import NotebookScreen
-from kbtui.ui.screens.passages import SearchScreen
 from kbtui.ui.screens.vocab import VocabScreen
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.exchange.pipeline import PlannedExport
 
 
 def parse_open_target(target: str) -> tuple[str, int | None]:
@@ -263,10 +260,14 @@ class KbtuiApp(EntityRoutes, WordRoutes):
 
     def action_search(self) -> None:
         """Search every document."""
+        from kbtui.ui.screens.passages import SearchScreen
+
         self.push_screen(SearchScreen(self.session.search), self._go_to_target)
 
     def action_notebook(self) -> None:
         """Every annotation in the corpus."""
+        from kbtui.ui.screens.notebook import NotebookScreen
+
         titles = {row.id: row.meta.title for row in self.doc_list.rows()}
         annotations = self.session.store.all_annotations()
         screen = NotebookScreen(annotations, lambda d: titles.get(d, d))
@@ -276,7 +277,14 @@ class KbtuiApp(EntityRoutes, WordRoutes):
 
     @on(ExportAnnotations)
     def _export(self, message: ExportAnnotations) -> None:
-        """Open the export dialog, offering the open document as the scope."""
+        """Open the export dialog, offering the open document as the scope.
+
+        The dialog and the exporters (Jinja2, the W3C mapping) are imported
+        here, not at start-up: they cost more than the whole first frame.
+        """
+        from kbtui.exchange.paths import default_folder
+        from kbtui.ui.screens.export import ExportScreen
+
         document = None
         if message.doc_id is not None:
             row = self.doc_list.row(message.doc_id)
@@ -324,6 +332,9 @@ class KbtuiApp(EntityRoutes, WordRoutes):
 
     def action_help(self) -> None:
         """Show every binding."""
+        from kbtui.ui.screens.entities import EntityList
+        from kbtui.ui.screens.help import HelpScreen, binding_rows
+
         groups: list[tuple[str, Sequence[BindingType]]] = [
             ("everywhere", self.BINDINGS),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),

@@ -11,7 +11,7 @@ the palette post (:class:`~kbtui.ui.messages.ShowEntity`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
@@ -20,7 +20,6 @@ from textual.widgets import ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from kbtui.documents.model import Document
-from kbtui.entities.mentions import IndexCancelled, MentionIndex
 from kbtui.entities.model import EntityRecord
 from kbtui.scripts.views import Variant
 from kbtui.session import Session
@@ -33,6 +32,9 @@ from kbtui.ui.pane import DocumentPane
 from kbtui.ui.screens.entities import EntityBrowserScreen
 from kbtui.ui.screens.passages import PassagesScreen
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
 
 
 class EntityRoutes(App[None]):
@@ -77,7 +79,10 @@ class EntityRoutes(App[None]):
         done: str | None,
     ) -> None:
         """The session's indexing, off the UI thread; meanwhile the open document
-        gets its new mentions at once."""
+        gets its new mentions at once. The index and its matcher are imported
+        here, after the first frame, not with the app."""
+        from kbtui.entities.mentions import IndexCancelled
+
         worker = get_current_worker()
         try:
             built = self.session.index_mentions(

@@ -8,13 +8,12 @@ the record and indexes again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
 from textual.markup import escape
 
-from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import Entity, EntityRecord, alias_record, new_entity_record
 from kbtui.entities.model import Kind as EntityKind
 from kbtui.session import Session
@@ -23,6 +22,9 @@ from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, selection_name
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
 
 
 def mention_index(session: Session, app: App[Any]) -> MentionIndex | None:

@@ -12,6 +12,7 @@ look-up panel (:mod:`.lookup_panel`) sits beside the reader.
 from __future__ import annotations
 
 import webbrowser
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -20,7 +21,6 @@ from textual.worker import get_current_worker
 
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
-from kbtui.entities.mentions import DocStamp, MentionIndex
 from kbtui.scripts.views import Variant, prepare
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.finding import FindActions
@@ -31,8 +31,10 @@ from kbtui.ui.naming import EntityActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
-from kbtui.view.reading import reading_view
 from kbtui.view.textview import TextView
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
 
 
 class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions, LookupActions):
@@ -103,6 +105,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
 
     def _reading(self, doc: Document, annotations: list[Annotation]) -> TextView:
         """The reading view as this document is to be shown (chrome folded, lines joined)."""
+        from kbtui.view.reading import reading_view  # with the first document, not at start-up
+
         lines = self.store.doc_state(doc.id).lines
         keep = [(a.start, a.end) for a in annotations if a.placed]
         self.reading_shape = f"{self.full_pages}/{lines}/{len(keep)}"
@@ -162,6 +166,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         index was built from, so its marks stand on the text as it is now."""
         entry = self.session.corpus.get(doc.id)
         if entry is not None and (entry.size, entry.mtime) != (doc.size, doc.mtime):
+            from kbtui.entities.mentions import DocStamp
+
             index.update(doc.id, doc, DocStamp(doc.id, doc.size, doc.mtime))
 
     # -- navigation --------------------------------------------------------------
