@@ -139,19 +139,36 @@ async def test_files_that_cannot_be_listed_are_reported(tmp_path: Path) -> None:
         assert any("not valid UTF-8" in message for message in said), said
 
 
-async def test_a_long_list_holds_its_first_rows_and_filters_reach_the_rest(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+async def test_a_long_list_holds_every_row_and_the_cursor_reaches_the_last(
+    tmp_path: Path,
 ) -> None:
-    monkeypatch.setattr("kbtui.ui.doclist.SHOWN_LIMIT", 3)
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for i in range(6):
-        (corpus / f"d{i}.md").write_text(f"# Doc {i}\n\ntext\n", encoding="utf-8")
+    for i in range(300):
+        (corpus / f"d{i:03}.md").write_text(f"# Doc {i:03}\n\ntext\n", encoding="utf-8")
     app = build(corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        assert app.doc_list.table.option_count == 4  # three documents and the "more" line
-        assert "3 more" in screen_text(app)
-        await pilot.press("slash", *"Doc 5")
+        assert app.doc_list.table.option_count == 300
+        assert "Doc 299" not in screen_text(app)
+        app.doc_list.sort_index = 2  # by title
+        await pilot.press("end")
         await pilot.pause()
-        assert app.doc_list.table.option_count == 1
+        assert app.doc_list.current_id == "d299.md"
+        assert "Doc 299" in screen_text(app)
+        await pilot.press("slash", *"Doc 15")
+        await pilot.pause()
+        assert app.doc_list.table.option_count == 13  # 150 to 159, and 015, 115, 215
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert app.pane.doc is not None and app.pane.doc.id == app.doc_list.current_id
+
+
+async def test_a_click_on_a_row_opens_its_document(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#doc-table", offset=(3, 2))  # the second row's title line
+        await settle(app, pilot)
+        assert app.doc_list.table.highlighted == 1
+        assert app.pane.doc is not None and app.pane.doc.id == app.doc_list.current_id

@@ -1,0 +1,173 @@
+"""The document list's rows, painted with Textual's line API: any number of them.
+
+Textual's ``OptionList`` measures every option when it is filled (about
+35 ms per 1,000), so a list of 100,000 documents could not hold them all.
+:class:`DocLines` is a :class:`~textual.scroll_view.ScrollView` like the
+reader's display: it knows only how many rows there are (two lines each),
+and ``render_line`` builds the few lines on screen from their rows' prompts
+when they are painted. Keys and the mouse move a cursor (``highlighted``)
+over the rows; what a row says and what opening it does are the document
+list's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from textual import events
+from textual.binding import Binding
+from textual.content import Content
+from textual.geometry import Region, Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.style import Style
+
+from kbtui.session.rows import DocRow
+
+ROW_LINES = 2
+"""Lines per row: the title, then script, date, annotations and tags."""
+
+KEPT_PROMPTS = 1000
+"""Rows whose lines are kept between frames (then the cache starts again)."""
+
+
+class DocLines(ScrollView, can_focus=True):
+    """Rows of documents, two lines each, with a cursor; only what shows is painted."""
+
+    COMPONENT_CLASSES = {"doc-lines--highlighted"}
+
+    DEFAULT_CSS = """
+    DocLines {
+        color: $foreground;
+        overflow-x: hidden;
+        background: $surface;
+        & > .doc-lines--highlighted {
+            color: $foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .doc-lines--highlighted {
+                color: $block-cursor-foreground;
+                background: $block-cursor-background;
+                text-style: $block-cursor-text-style;
+            }
+        }
+    }
+    """
+    """The look of Textual's OptionList, which the list was."""
+
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+    ]
+
+    highlighted: reactive[int | None] = reactive(None, always_update=True)
+    """The index of the row under the cursor (None when there are no rows)."""
+
+    def __init__(self, prompt: Callable[[DocRow], Content], *, id: str | None = None) -> None:
+        """``prompt`` gives a row's two lines: called only for rows being painted."""
+        super().__init__(id=id)
+        self._prompt = prompt
+        self._rows: Sequence[DocRow] = ()
+        self._lines: dict[str, list[Content]] = {}  # a row's lines, by id, while shown
+
+    @property
+    def option_count(self) -> int:
+        """How many rows the list holds (every one, however many)."""
+        return len(self._rows)
+
+    def show(self, rows: Sequence[DocRow], highlighted: int | None) -> None:
+        """Hold ``rows`` (in order) and put the cursor on row ``highlighted``."""
+        self._rows = rows
+        self._lines.clear()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_LINES)
+        self.highlighted = highlighted if rows else None
+        self.refresh()
+
+    def replace(self, index: int, row: DocRow) -> None:
+        """Show a changed row at ``index`` (its place in the order is unchanged)."""
+        if isinstance(self._rows, list) and 0 <= index < len(self._rows):
+            self._rows[index] = row
+            self._lines.pop(row.id, None)
+            self._refresh_row(index)
+
+    def validate_highlighted(self, value: int | None) -> int | None:
+        if value is None or not self._rows:
+            return None
+        return max(0, min(value, len(self._rows) - 1))
+
+    def watch_highlighted(self, old: int | None, new: int | None) -> None:
+        for index in (old, new):
+            if index is not None:
+                self._refresh_row(index)
+        if new is not None:
+            width = self.scrollable_content_region.width
+            self.scroll_to_region(
+                Region(0, new * ROW_LINES, width, ROW_LINES), animate=False, force=True
+            )
+
+    def _refresh_row(self, index: int) -> None:
+        top = index * ROW_LINES - self.scroll_offset.y
+        self.refresh(Region(0, top, self.size.width, ROW_LINES))
+
+    # -- keys and the mouse ------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        """Move the cursor ``step`` rows."""
+        if self._rows:
+            self.highlighted = 0 if self.highlighted is None else self.highlighted + step
+
+    def action_page(self, direction: int) -> None:
+        """Move the cursor a screenful of rows."""
+        self.action_cursor(direction * max(1, self.size.height // ROW_LINES))
+
+    def action_first(self) -> None:
+        self.highlighted = 0
+
+    def action_last(self) -> None:
+        self.highlighted = len(self._rows) - 1
+
+    async def on_click(self, event: events.Click) -> None:
+        """A click puts the cursor on a row and opens it (as ``enter`` does)."""
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = (offset.y + self.scroll_offset.y) // ROW_LINES
+        if 0 <= index < len(self._rows):
+            self.highlighted = index
+            await self.run_action("open")
+
+    # -- painting ----------------------------------------------------------------
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        """Paint window line ``y``: one of its row's two lines, cut to the width."""
+        width = self.scrollable_content_region.width
+        line = self.scroll_offset.y + y
+        index, part = divmod(line, ROW_LINES)
+        base = self.rich_style
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        lines = self._lines.get(row.id)
+        if lines is None:
+            if len(self._lines) > KEPT_PROMPTS:
+                self._lines.clear()
+            lines = self._prompt(row).split("\n", allow_blank=True)
+            lines += [Content("")] * (ROW_LINES - len(lines))
+            self._lines[row.id] = lines
+        text = lines[part].truncate(width, ellipsis=True)
+        if index == self.highlighted:  # under the row's own styles, as OptionList's cursor
+            base = base + self.get_component_rich_style("doc-lines--highlighted")
+        segments = text.render_segments(Style.from_rich_style(base))
+        return Strip(segments).extend_cell_length(width, base).simplify()
