@@ -21,14 +21,11 @@ def is_han(ch: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class DictEntry:
-    """One CC-CEDICT entry: both headwords, its own reading, its senses."""
+class Reading:
+    """The three spellings of a reading, for anything that has ``syllables``."""
 
-    traditional: str
-    simplified: str
+    __slots__ = ()
     syllables: tuple[Syllable, ...]
-    definitions: tuple[str, ...]
 
     @property
     def pinyin(self) -> str:
@@ -47,7 +44,17 @@ class DictEntry:
 
 
 @dataclass(frozen=True, slots=True)
-class LookupResult:
+class DictEntry(Reading):
+    """One CC-CEDICT entry: both headwords, its own reading, its senses."""
+
+    traditional: str
+    simplified: str
+    syllables: tuple[Syllable, ...]
+    definitions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LookupResult(Reading):
     """The word found at a place in a text, and what the dictionary says of it.
 
     ``entries`` are every entry for the word, the one whose reading fits the
@@ -74,21 +81,6 @@ class LookupResult:
     def traditional(self) -> str:
         """The headword in Traditional (the text itself when the dictionary lacks it)."""
         return self.entries[0].traditional if self.entries else self.text
-
-    @property
-    def pinyin(self) -> str:
-        """The reading in context with tone marks: ``ān quán``."""
-        return joined(self.syllables, "marked")
-
-    @property
-    def numbered(self) -> str:
-        """The reading in context with tone numbers: ``an1 quan2``."""
-        return joined(self.syllables, "numbered")
-
-    @property
-    def zhuyin(self) -> str:
-        """The reading in context in zhuyin: ``ㄢ ㄑㄩㄢˊ``."""
-        return joined(self.syllables, "zhuyin")
 
     @property
     def tones(self) -> tuple[int, ...]:
