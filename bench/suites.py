@@ -296,9 +296,34 @@ def crash(ctx: Context) -> list[Figure]:
     return [at_most(f"problems after {kills} kills", problems, "", 0)]
 
 
+def doclist(ctx: Context) -> list[Figure]:
+    """The document list at 100,000 rows: filling it, a filter keystroke, a cursor key."""
+    rows = "20000" if ctx.quick else "100000"
+    out = run(ctx, "doclist", "--rows", rows, "--keys", "10" if ctx.quick else "20")
+
+    def mean_p95(name: str) -> tuple[float | None, float | None]:
+        pattern = rf"{name}\s+([\d.]+) /\s+([\d.]+) /"
+        return find(pattern, out), find(pattern, out, 2)
+
+    filling, frame = mean_p95("set_rows")[0], mean_p95("first frame")[0]
+    typed, down = mean_p95("filter keystroke"), mean_p95("down")
+    n = f"{int(rows):,} rows"
+    return [
+        Figure(
+            f"list filled, {n} (set_rows + first frame)",
+            filling and frame and filling + frame,
+            "ms",
+        ),
+        at_most(f"filter keystroke, {n}, mean", typed[0], "ms", 16),
+        Figure(f"filter keystroke, {n}, p95 (the first builds the search)", typed[1], "ms"),
+        at_most(f"cursor down, {n}, p95", down[1], "ms", 16),
+    ]
+
+
 SUITES: dict[str, Callable[[Context], list[Figure]]] = {
     "startup": startup,
     "load": listing,
+    "doclist": doclist,
     "index": index,
     "annotations": adding,
     "export": export,
