@@ -49,7 +49,6 @@ from kbtui.ui.messages import (
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
-from kbtui.ui.screens.vocab import VocabScreen
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
 
@@ -334,6 +333,7 @@ class KbtuiApp(EntityRoutes, WordRoutes):
         """Show every binding."""
         from kbtui.ui.screens.entities import EntityList
         from kbtui.ui.screens.help import HelpScreen, binding_rows
+        from kbtui.ui.screens.vocab import VocabScreen
 
         groups: list[tuple[str, Sequence[BindingType]]] = [
             ("everywhere", self.BINDINGS),

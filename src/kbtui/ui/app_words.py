@@ -22,7 +22,6 @@ from kbtui.session.passages import Target
 from kbtui.ui.commands import TOGGLES
 from kbtui.ui.messages import LookupShown, OpenDocument, SettingToggled
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.screens.vocab import VocabScreen
 from kbtui.view.sanitize import one_line
 
 
@@ -39,6 +38,8 @@ class WordRoutes(App[None]):
 
     def action_vocab(self) -> None:
         """The word list: every word added from the look-up panel (``enter`` goes back to it)."""
+        from kbtui.ui.screens.vocab import VocabScreen  # with its exporters, not at start-up
+
         self.push_screen(VocabScreen(self.session.aids, default_folder()), self._word_chosen)
 
     def _word_chosen(self, target: Target | None) -> None:

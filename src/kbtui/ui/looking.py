@@ -22,7 +22,6 @@ from textual import on, work
 from textual.binding import Binding
 
 from kbtui.documents.model import Document
-from kbtui.exchange.pipeline import plural
 from kbtui.lookup.model import LookupResult
 from kbtui.session.reading_aids import mention_hook, word_entry
 from kbtui.ui.lookup_panel import LookupPanel
@@ -177,6 +176,8 @@ class LookupActions(PaneBase):
         if kept is not None:
             self.app.notify(f"{word} is already in the word list", markup=False)
         else:
+            from kbtui.exchange.pipeline import plural  # not at start-up: it brings Jinja2
+
             count = plural(len(self.session.aids.words()), "word")
             self.app.notify(f"{word} added to the word list ({count})", markup=False)
 
