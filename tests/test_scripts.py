@@ -397,3 +397,22 @@ def test_a_failing_converter_raises_a_conversion_error(monkeypatch: pytest.Monke
     with pytest.raises(ConversionError, match=r"Traditional.*s2t\.json") as caught:
         convert_view(TextView.plain("软件"), Variant.TRADITIONAL, S)
     assert "\n" not in str(caught.value)
+
+
+def test_links_and_footnotes_move_with_a_conversion_that_changes_length() -> None:
+    from kbtui.scripts.locales import Locale
+    from kbtui.view.markdown import render
+
+    source = "用互联网的线程[看这里](https://example.org)和注释[^1]。\n\n[^1]: 注。\n"
+    view = render(source)
+    converted = convert_view(view, Variant.TAIWAN, Locale.HANS)
+    assert len(converted.text) != len(view.text)  # 互联网 → 網際網路, 线程 → 執行緒
+    [(start, end, url)] = converted.extra["links"]
+    assert url == "https://example.org"
+    assert converted.map.range_to_source(start, end) == view.map.range_to_source(
+        *view.extra["links"][0][:2]
+    )
+    for (s, e, *_), (s0, e0, *_) in zip(
+        converted.extra["footnotes"], view.extra["footnotes"], strict=True
+    ):
+        assert converted.map.range_to_source(s, e) == view.map.range_to_source(s0, e0)

@@ -50,6 +50,7 @@ from kbtui.scripts.chains import (
 from kbtui.scripts.engine import is_identity
 from kbtui.scripts.pipeline import CHUNK_SIZE, ConversionCancelled
 from kbtui.view.offsets import OffsetMap
+from kbtui.view.rewrite import RANGED_EXTRAS
 from kbtui.view.textview import Heading, Span, TextView
 
 __all__ = [
@@ -159,7 +160,7 @@ def convert_view(
         text, conv_map = pipeline.convert_range(view.text, start, end, chain, backend, cancelled)
         moved = _Moved(conv_map, start, end, len(text) - len(view.text))
         headings = moved.headings(view.headings, chain, backend)
-    extra = dict(view.extra)
+    extra = moved.extra(view.extra)
     extra.pop(PARTIAL_RANGE, None)
     if (start, end) != (0, len(view.text)):
         extra[PARTIAL_RANGE] = (start, end + moved.delta)
@@ -206,12 +207,25 @@ class _Moved:
         return tuple(self._span(span) for span in spans)
 
     def _span(self, span: Span) -> Span:
-        if span.end <= self.start:
-            return span
-        if span.start >= self.end:
-            return Span(span.start + self.delta, span.end + self.delta, span.style)
-        start, end = self.conv_map.range_to_view(span.start, span.end)
-        return Span(start, end, span.style)
+        return Span(*self._range(span.start, span.end), span.style)
+
+    def _range(self, start: int, end: int) -> tuple[int, int]:
+        if end <= self.start:
+            return start, end
+        if start >= self.end:
+            return start + self.delta, end + self.delta
+        return self.conv_map.range_to_view(start, end)
+
+    def extra(self, extra: dict[str, object]) -> dict[str, object]:
+        """``extra`` with its view ranges (links, footnotes) at their new offsets."""
+        if self.identity:
+            return dict(extra)
+        moved = dict(extra)
+        for key in RANGED_EXTRAS:
+            items = extra.get(key)
+            if isinstance(items, tuple | list):
+                moved[key] = type(items)((*self._range(i[0], i[1]), *i[2:]) for i in items)
+        return moved
 
     def headings(
         self, headings: tuple[Heading, ...], chain: Sequence[str], backend: Backend
