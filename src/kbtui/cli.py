@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from kbtui import __version__
-from kbtui.cli_common import UsageError, UserError
+from kbtui.cli_common import UsageError, UserError, require_query
 from kbtui.cli_common import print_json as _print_json
 from kbtui.cli_common import session_of as _session
+from kbtui.cli_list import cmd_list
 from kbtui.cli_words import WORD_COMMANDS, add_word_commands
 from kbtui.locations import corpus_path, database_path
 
@@ -87,42 +88,6 @@ def build_parser() -> argparse.ArgumentParser:
 SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
 
 
-def cmd_list(args: argparse.Namespace) -> None:
-    """``kbtui list``: one line (or JSON object) per document."""
-    from kbtui.view.sanitize import one_line
-
-    session = _session(args)
-    corpus, store = session.corpus, session.store
-    entries = corpus.scan()
-    for problem in corpus.folder_problems:
-        print(f"kbtui: {one_line(problem)}", file=sys.stderr)
-    records = [
-        {
-            "id": e.id,
-            "title": e.meta.title,
-            "date": e.meta.date,
-            "source": e.meta.source_url,
-            "author": e.meta.author,
-            "script": str(e.script),
-            "tags": e.meta.tags,
-            "chars": e.chars,
-            "annotations": store.count(e.id),
-            "encoding": e.encoding,
-            "problems": e.problems,
-        }
-        for e in entries
-    ]
-    if args.json:
-        _print_json(records)
-        return
-    for e in entries:
-        problems = f"  ⚠ {'; '.join(e.problems)}" if e.problems else ""
-        print(
-            f"{one_line(e.id)}\t{e.meta.date or '-':10}\t{e.script!s:11}\t{e.chars:>8}\t"
-            f"{one_line(e.meta.title, 80)}{one_line(problems)}"
-        )
-
-
 def cmd_show(args: argparse.Namespace) -> None:
     """``kbtui show DOC``: the reading text, optionally converted (from ``--source``,
     else from the document's locale, as the app would; the store is opened only then)."""
@@ -182,7 +147,8 @@ def cmd_search(args: argparse.Namespace) -> None:
     from kbtui.session.passages import pinyin_note
     from kbtui.view.sanitize import one_line
 
-    result = _session(args).search_corpus(args.query)
+    query = require_query("search", args.query)
+    result = _session(args).search_corpus(query)
     if args.json:
         _print_json(result.to_json())
         return

@@ -46,3 +46,11 @@ def print_json(data: object) -> None:
     """``data`` as indented UTF-8 JSON on standard output."""
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
+
+
+def require_query(command: str, text: str) -> str:
+    """``text``, or a :class:`UsageError` when it is empty or blank: an empty search
+    would print "0 matches" and succeed, which reads as "not in the corpus"."""
+    if not text.strip():
+        raise UsageError(f"{command}: give something to look for (the query is empty)")
+    return text

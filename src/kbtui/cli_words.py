@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbtui.cli_common import UserError, print_json, session_of
+from kbtui.cli_common import UserError, print_json, require_query, session_of
 
 if TYPE_CHECKING:
     from kbtui.lookup.vocab import VocabEntry
@@ -51,9 +51,10 @@ def cmd_lookup(args: argparse.Namespace) -> None:
 
     from kbtui.lookup.render import result_json, result_lines
 
+    word = require_query("lookup", args.word)
     session = session_of(args)
     try:
-        result = session.aids.lookup(args.word)
+        result = session.aids.lookup(word)
     except (OSError, sqlite3.Error) as exc:
         raise UserError(f"the dictionary cannot be opened: {exc}") from exc
     if result is None:
