@@ -96,7 +96,7 @@ def cmd_show(args: argparse.Namespace) -> None:
     from kbtui.view.sanitize import one_line, printable
 
     declared = _source_option(args.source)
-    session = _session(args)
+    session = _session(args, read_only=True)
     doc = _load(session, args.doc)
     view = reading_view(doc.source, doc.body_start, full=args.full, lines=args.full)
     if args.script != "original":
@@ -148,7 +148,7 @@ def cmd_search(args: argparse.Namespace) -> None:
     from kbtui.view.sanitize import one_line
 
     query = require_query("search", args.query)
-    result = _session(args).search_corpus(query)
+    result = _session(args, read_only=True).search_corpus(query)
     if args.json:
         _print_json(result.to_json())
         return
@@ -172,7 +172,7 @@ def cmd_mentions(args: argparse.Namespace) -> None:
     from kbtui.entities.passages import mentions_report
     from kbtui.view.sanitize import one_line
 
-    session = _session(args)
+    session = _session(args, read_only=True)
     try:
         user = session.user_records()
     finally:
@@ -223,7 +223,7 @@ def cmd_export(args: argparse.Namespace) -> None:
     from kbtui.exchange.markdown import TemplateError
     from kbtui.scripts.views import ConversionError
 
-    session = _session(args)
+    session = _session(args, read_only=True)
     session.corpus.entries()  # scan, so ``get`` knows every document
     if args.doc is not None and session.corpus.get(args.doc) is None:
         raise UserError(f"no document {args.doc!r} in {session.corpus.root}")

@@ -31,13 +31,17 @@ class UsageError(UserError):
     code = 2
 
 
-def session_of(args: argparse.Namespace) -> Session:
-    """The session of ``--corpus`` and ``--db``; the store opens when a command first uses it."""
+def session_of(args: argparse.Namespace, *, read_only: bool = False) -> Session:
+    """The session of ``--corpus`` and ``--db``; the store opens when a command first uses it.
+
+    A command that only reads passes ``read_only``: it then never writes,
+    repairs, compacts or locks the database (a damaged one is refused, not mended).
+    """
     from kbtui.documents.corpus import CorpusError
     from kbtui.session.session import Session
 
     try:
-        return Session.open(corpus_path(args.corpus), database_path(args.db))
+        return Session.open(corpus_path(args.corpus), database_path(args.db), read_only=read_only)
     except CorpusError as exc:
         raise UserError(str(exc)) from exc
 

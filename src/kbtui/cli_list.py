@@ -34,7 +34,7 @@ def cmd_list(args: argparse.Namespace) -> None:
     """``kbtui list``: one line (or JSON object) per document."""
     from kbtui.view.sanitize import one_line
 
-    session = session_of(args)
+    session = session_of(args, read_only=True)
     corpus, store = session.corpus, session.store
     entries = corpus.scan()
     for problem in corpus.folder_problems:

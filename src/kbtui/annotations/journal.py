@@ -3,11 +3,11 @@
 For a database ``kbtui.json`` the journal is ``kbtui.json.journal``: one line
 per committed transaction, ``<crc32 of the JSON, 8 hex digits> <JSON>``,
 appended and fsynced before the write returns. The first line names the
-generation of the main file the journal extends; a journal naming another
-generation is stale (a rewrite finished but the crash came before the
-journal was reset) and is discarded. A last line that is incomplete or fails
-its checksum is a write that was cut off before it was acknowledged, and is
-dropped; a damaged line *followed by good ones* is real damage, and the
+generation of the main file the journal extends; a journal naming the
+main file's previous generation is stale (a rewrite finished but the crash
+came before the journal was reset) and is discarded. A last line without its
+newline is a write that was cut off before it was acknowledged, and is
+dropped; a complete line that fails its checksum is real damage, and the
 database is refused.
 
 Apart from :mod:`kbtui.annotations.storage`, which decides *when* to read,
@@ -52,33 +52,23 @@ def _unframe(line: bytes) -> str | None:
         return None
 
 
-def _has_good_line(data: bytes, pos: int) -> bool:
-    """Whether a complete, valid journal line starts anywhere at or after ``pos``."""
-    while (nl := data.find(b"\n", pos)) >= 0:
-        if _unframe(data[pos:nl]) is not None:
-            return True
-        pos = nl + 1
-    return False
-
-
 def scan_journal(data: bytes, start: int, path: Path, base: int = 0) -> tuple[list[str], int]:
     """The payloads of the good lines from ``start``, and the offset after the last.
 
     ``data`` is the journal from byte ``base`` on (for messages).
 
-    A bad tail (a line cut off by a crash before it was acknowledged) ends
-    the scan; a bad line with good lines after it cannot come from a crash,
-    since a cut-off tail is removed under the lock before anyone appends, so
-    it raises :class:`DatabaseError`.
+    A tail without its newline (a line cut off by a crash before it was
+    acknowledged) ends the scan; a complete line that fails its checksum
+    cannot come from a crash (a line is one write, ending in its newline, and
+    a cut-off tail is removed under the lock before anyone appends), so it is
+    damage to an acknowledged write and raises :class:`DatabaseError`.
     """
     payloads: list[str] = []
     pos = start
     while (nl := data.find(b"\n", pos)) >= 0:
         payload = _unframe(data[pos:nl])
         if payload is None:
-            if _has_good_line(data, nl + 1):
-                raise unreadable(path, f"is damaged at byte {base + pos}")
-            break
+            raise unreadable(path, f"is damaged at byte {base + pos}")
         payloads.append(payload)
         pos = nl + 1
     return payloads, pos

@@ -36,13 +36,15 @@ it changed (:mod:`kbtui.annotations.changes`), so even a write computed from
 a stale read cannot undo another process's changes to other records.
 
 A file that cannot be read as a database raises :class:`DatabaseError`
-naming it, and is never written over.
+naming it, and is never written over; so does a journal the main file does
+not account for (a missing or emptied main file, another generation), since
+dropping it would drop acknowledged writes. ``read_only`` storages (the CLI's
+reading commands) take no lock and never create, repair or compact a file.
 """
 
 from __future__ import annotations
 
 import os
-import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -55,14 +57,12 @@ from tinydb.storages import Storage
 
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
-from kbtui.annotations.files import FileKey, Tables, dumps, file_key, loads
+from kbtui.annotations.files import FileKey, Tables, dumps, file_key
 from kbtui.annotations.journal import JOURNAL_FORMAT, Journal, header, scan_journal
+from kbtui.annotations.mainfile import STORAGE_TABLE, MainFile, check_regular, read_main
 from kbtui.atomic import atomic_write_bytes
 
 __all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
-
-STORAGE_TABLE = "_storage"
-"""The main file's private table: ``{"1": {"generation": ..., "journal": 1}}``."""
 
 DEFAULT_COMPACT_BYTES = 4 * 1024 * 1024
 """Journal size that triggers a rewrite of the main file.
@@ -72,6 +72,11 @@ rewrites, so the rewrite's cost (proportional to the database) is paid
 rarely, while replaying the journal on open stays far below a second.
 """
 
+READ_TRIES = 5
+"""How often a read-only storage reads the two files again when the main file
+was replaced meanwhile (a writer compacting: it replaces the main file, then
+the journal)."""
+
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another process's lock before giving up.
 
@@ -79,42 +84,6 @@ The lock is held for milliseconds (a rewrite of a very large database: about
 a second); a process killed while holding it releases it with its file
 descriptors, so a long wait means a process that hangs.
 """
-
-
-def _check_regular(path: Path) -> None:
-    """Refuse a path that exists but is no regular file (a folder, a pipe, a device).
-
-    Reading a pipe blocks for ever, and a rewrite *replaces* what is there:
-    ``--db /dev/null`` run as root would swap the device for a file.
-    """
-    try:
-        mode = os.stat(path).st_mode
-    except OSError:
-        return  # missing (a new database), or unreadable: reading says so
-    if not stat.S_ISREG(mode):
-        raise unreadable(path, "is not a regular file")
-
-
-def _check_shape(tables: object, path: Path) -> Tables:
-    """``tables`` if it has TinyDB's shape, else :class:`DatabaseError`."""
-    if not isinstance(tables, dict):
-        raise unreadable(path, "is not a kbtui database (not a JSON object of tables)")
-    for name, table in tables.items():
-        if not isinstance(table, dict):
-            raise unreadable(path, f"is not a kbtui database (table {name!r} is not an object)")
-        for key, record in table.items():
-            if not isinstance(record, dict):
-                raise unreadable(
-                    path, f"is not a kbtui database (record {key!r} of {name!r} is not an object)"
-                )
-    return tables
-
-
-def _generation(tables: Tables) -> str | None:
-    """Remove the private table from ``tables`` and return its generation."""
-    private = tables.pop(STORAGE_TABLE, None) or {}
-    generation = (private.get("1") or {}).get("generation")
-    return generation if isinstance(generation, str) else None
 
 
 class JournalStorage(Storage):
@@ -137,8 +106,11 @@ class JournalStorage(Storage):
         *,
         compact_bytes: int = DEFAULT_COMPACT_BYTES,
         lock_timeout: float = LOCK_TIMEOUT,
+        read_only: bool = False,
     ) -> None:
         super().__init__()
+        self.read_only = read_only
+        """Never write, create, lock or repair anything: writes stay in memory."""
         self.path = Path(path)
         """The main file."""
         self._journal = Journal(self.path.with_name(self.path.name + ".journal"))
@@ -157,13 +129,16 @@ class JournalStorage(Storage):
         self._needs_rewrite = False  # the main file must be rewritten before appending
         self._generation: str | None = None  # of the main file we hold
         self._closed = False
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise DatabaseError(self.path, f"cannot create its folder: {exc.strerror}") from exc
-        _check_regular(self.path)
+        if not read_only:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(self.path, f"cannot create its folder: {exc.strerror}") from exc
+        check_regular(self.path)
+        check_regular(self._journal.path)
         with self.transaction():  # loads, repairs a cut-off journal, compacts a long one
-            self._remove_stale_temporaries()
+            if not read_only:
+                self._remove_stale_temporaries()
 
     # -- TinyDB's interface ----------------------------------------------------
 
@@ -200,7 +175,8 @@ class JournalStorage(Storage):
 
     def close(self) -> None:
         """Fold the journal into the main file, so it stands alone after a clean exit."""
-        if self._closed:
+        if self._closed or self.read_only:
+            self._closed = True
             return
         try:
             with self.transaction():
@@ -239,10 +215,11 @@ class JournalStorage(Storage):
                     raise
                 finally:
                     self._depth = 0
-                if self._journal.end > self.compact_bytes:
+                if self._journal.end > self.compact_bytes and not self.read_only:
                     self._compact()
             finally:
-                self._lock.release()
+                if not self.read_only:
+                    self._lock.release()
 
     def hold(self) -> AbstractContextManager[Any]:
         """Keep this process's other threads out (reentrant; no file lock)."""
@@ -254,6 +231,8 @@ class JournalStorage(Storage):
             self._compact()
 
     def _acquire(self) -> None:
+        if self.read_only:  # a read-only folder may not even allow a lock file
+            return
         try:
             self._lock.acquire()
         except Timeout as exc:
@@ -267,6 +246,9 @@ class JournalStorage(Storage):
     def _commit(self) -> None:
         """Append the open transaction's operations as one fsynced journal line."""
         if not self._pending:
+            return
+        if self.read_only:  # applied in memory only: re-anchoring, a migration
+            self._pending.clear()
             return
         if self._needs_rewrite:  # the main file has it all once rewritten
             self._pending.clear()
@@ -306,16 +288,17 @@ class JournalStorage(Storage):
         payloads, end = scan_journal(data, 0, self._journal.path, base=start)
         self._apply_payloads(payloads)
         self._journal.end = start + end
-        self._journal.cut_torn_tail(start + len(data))
+        if not self.read_only:
+            self._journal.cut_torn_tail(start + len(data))
 
     def _load(self) -> None:
         """Read everything from disk (lock held), repairing what a crash left."""
-        main = self._read_main()
-        tables, generation = main if main is not None else ({}, None)
-        self._tracker = ChangeTracker(tables)
-        self._main_key = file_key(self.path)
-        journal = self._journal.read() if generation else b""
+        main, journal, main_key = self._read_both()
+        generation = main.generation if main is not None else None
+        self._tracker = ChangeTracker(main.tables if main is not None else {})
+        self._main_key = main_key
         first = self._journal.generation(journal)
+        self._check_matches(main, first, journal)
         self._needs_rewrite = main is None or generation is None or first != generation
         self._generation = generation
         if self._needs_rewrite:
@@ -327,30 +310,49 @@ class JournalStorage(Storage):
             payloads, end = scan_journal(journal, self._journal.header_end, self._journal.path)
             self._apply_payloads(payloads)
             self._journal.end = end
-            self._journal.cut_torn_tail(len(journal))
+            if not self.read_only:
+                self._journal.cut_torn_tail(len(journal))
         self._journal.key = file_key(self._journal.path)
         self._stale = False
 
-    def _read_main(self) -> tuple[Tables, str | None] | None:
-        """The main file's tables and generation; ``None`` when there is none yet.
+    def _read_both(self) -> tuple[MainFile | None, bytes, FileKey | None]:
+        """The main file, the journal, and the main file's key before it was read.
 
-        An empty file counts as an empty database (TinyDB's convention, and
-        what ``touch`` makes); a damaged one raises :class:`DatabaseError`.
+        Without the lock (read-only), a writer may replace the main file
+        between the two reads; then both are read again.
         """
-        try:
-            raw = self.path.read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise DatabaseError(self.path, f"cannot be read: {exc.strerror}") from exc
-        if not raw.strip():
-            return None
-        try:
-            tables = _check_shape(loads(raw.decode("utf-8")), self.path)
-        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-            raise unreadable(self.path, f"is not valid JSON ({exc})") from exc
-        generation = _generation(tables)  # also removes the private table
-        return tables, generation
+        for _ in range(READ_TRIES):
+            key = file_key(self.path)
+            main = read_main(self.path)
+            journal = self._journal.read()
+            if not self.read_only or file_key(self.path) == key:
+                break
+        return main, journal, key
+
+    def _check_matches(self, main: MainFile | None, first: str | None, journal: bytes) -> None:
+        """Refuse a journal whose writes the main file may lack.
+
+        A journal naming the main file's *previous* generation is one a
+        rewrite already folded in (a crash came before the journal was
+        reset); any other mismatch (a lost or emptied main file, a damaged
+        generation) would silently drop acknowledged writes.
+        """
+        if not journal:
+            if main is not None and main.previous is not None:  # a rewrite made it
+                raise unreadable(self._journal.path, f"is missing or empty beside {self.path.name}")
+            return  # no journal: a new database, or its first rewrite cut short
+        if main is None:
+            raise unreadable(
+                self._journal.path, f"extends a main file that is missing or empty ({self.path})"
+            )
+        writes = journal.count(b"\n", self._journal.header_end)
+        if writes == 0 or (first is not None and first in (main.generation, main.previous)):
+            return
+        raise unreadable(
+            self._journal.path,
+            f"extends generation {first!r}, not {main.generation!r} of {self.path.name}; "
+            f"its {writes} writes would be lost",
+        )
 
     def _apply_payloads(self, payloads: list[str]) -> None:
         try:
@@ -365,11 +367,16 @@ class JournalStorage(Storage):
         """Write everything to a new main file, then a fresh journal (lock held).
 
         A crash between the two leaves the new main file and a journal naming
-        the old generation, which the next load discards as already folded in.
+        the old generation (the new file's ``previous``), which the next load
+        discards as already folded in.
         """
+        if self.read_only:
+            raise DatabaseError(self.path, "is open read-only")
         generation = uuid.uuid4().hex
         body = dict(self._tracker.tables)  # between writes, exactly what is on disk
-        body[STORAGE_TABLE] = {"1": {"generation": generation, "journal": JOURNAL_FORMAT}}
+        body[STORAGE_TABLE] = {
+            "1": {"generation": generation, "previous": self._generation, "journal": JOURNAL_FORMAT}
+        }
         first = header(generation)
         try:
             atomic_write_bytes(self.path, dumps(body).encode("utf-8"))

@@ -64,7 +64,7 @@ class Store:
     other processes, written to disk before the method returns.
     """
 
-    def __init__(self, db: TinyDB, path: Path | None = None) -> None:
+    def __init__(self, db: TinyDB, path: Path | None = None, *, read_only: bool = False) -> None:
         storage = db.storage
         if not isinstance(storage, JournalStorage | MemoryStorage):
             raise TypeError(f"a store needs transactions, which {type(storage).__name__} lacks")
@@ -72,6 +72,8 @@ class Store:
         self._storage = storage
         self.path = path
         """The database file (``None`` in memory)."""
+        self.read_only = read_only
+        """Whether nothing is written (a migration's backup included)."""
         self._data = StoreTables(db, path or Path(":memory:"))
         self._undo = UndoHistory()
         self.words = WordList(self._data, storage)
@@ -84,15 +86,19 @@ class Store:
         path: str | os.PathLike[str] | None = None,
         *,
         compact_bytes: int = DEFAULT_COMPACT_BYTES,
+        read_only: bool = False,
     ) -> Store:
         """Open (or create) the database at ``path``, else at :func:`database_path`.
 
         Raises :class:`DatabaseError` naming the file if it cannot be used;
-        the file is then left as it was.
+        the file is then left as it was. ``read_only`` never writes, creates
+        or locks a file (what a store changes, e.g. re-anchoring, stays in memory).
         """
         target = database_path(path)
-        db = KbtuiDB(target, storage=JournalStorage, compact_bytes=compact_bytes)
-        store = cls(db, target)
+        db = KbtuiDB(
+            target, storage=JournalStorage, compact_bytes=compact_bytes, read_only=read_only
+        )
+        store = cls(db, target, read_only=read_only)
         store.migrate()
         return store
 
@@ -372,7 +378,9 @@ class Store:
         not touched. An older one is first saved beside itself.
         """
         with self._transaction():
-            tables = migrated(self._data.read(), self._data.where, self.path)
+            tables = migrated(
+                self._data.read(), self._data.where, None if self.read_only else self.path
+            )
             if tables is not None:
                 self._data.replace(tables)
 

@@ -78,13 +78,22 @@ class IndexedMentions:
 class Session:
     """One corpus and what belongs to it; see the module's docstring."""
 
-    def __init__(self, corpus: Corpus, entities_file: EntitiesFile, db_path: Path) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        entities_file: EntitiesFile,
+        db_path: Path,
+        *,
+        read_only: bool = False,
+    ) -> None:
         """``corpus`` should know the entity lists of ``entities_file``
-        (:meth:`open` makes it so); the store at ``db_path`` opens on first use."""
+        (:meth:`open` makes it so); the store at ``db_path`` opens on first use
+        (``read_only``: never writing a file, as the CLI's reading commands)."""
         self.corpus = corpus
         self.entities_file = entities_file
         """``entities.yaml`` as read when the session opened (its problems included)."""
         self.db_path = db_path
+        self.read_only = read_only
         self.history = History()
         self.mention_index: MentionIndex | None = None
         """Every entity and where it is named; None until the app's first build is done."""
@@ -98,7 +107,7 @@ class Session:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, corpus_root: str | Path, db_path: Path) -> Session:
+    def open(cls, corpus_root: str | Path, db_path: Path, *, read_only: bool = False) -> Session:
         """The session of the corpus at ``corpus_root``, the store at ``db_path``.
 
         Raises :class:`kbtui.documents.corpus.CorpusError` for a missing corpus;
@@ -106,7 +115,7 @@ class Session:
         when the store is first used (:meth:`open_all` opens it at once).
         """
         corpus, entities_file = open_corpus(corpus_root)
-        return cls(corpus, entities_file, db_path)
+        return cls(corpus, entities_file, db_path, read_only=read_only)
 
     def open_all(self) -> list[str]:
         """Open the store and read the settings now, as the app needs both from its
@@ -121,7 +130,7 @@ class Session:
 
         with self._lock:
             if self._store is None:
-                self._store = Store.open(self.db_path)
+                self._store = Store.open(self.db_path, read_only=self.read_only)
             return self._store
 
     @property

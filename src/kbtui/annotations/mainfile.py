@@ -1,0 +1,95 @@
+"""The database's main file: what it may be, and how it is read.
+
+Apart from :mod:`kbtui.annotations.storage` (which decides when to read and
+rewrite it) because these checks are what stands between a hostile or
+damaged path and the user's data: a pipe that would block, a dangling
+symlink that would be "repaired" into an empty database, a file that is not
+a database at all.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from kbtui.annotations.errors import DatabaseError, unreadable
+from kbtui.annotations.files import Tables, loads
+
+STORAGE_TABLE = "_storage"
+"""The main file's private table:
+``{"1": {"generation": ..., "previous": ..., "journal": 1}}``."""
+
+
+def check_regular(path: Path) -> None:
+    """Refuse a path that exists but is no regular file (a folder, a pipe, a device),
+    or a symlink to nothing.
+
+    Reading a pipe blocks for ever, and a rewrite *replaces* what is there:
+    ``--db /dev/null`` run as root would swap the device for a file, and a
+    dangling symlink would be read as an empty database.
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if os.path.islink(path):
+            raise unreadable(path, "is a symbolic link to a missing file") from None
+        return  # missing: a new database
+    except OSError:
+        return  # unreadable: reading says so
+    if not stat.S_ISREG(mode):
+        raise unreadable(path, "is not a regular file")
+
+
+@dataclass(frozen=True, slots=True)
+class MainFile:
+    """The main file as read: its tables and the generations it names."""
+
+    tables: Tables
+    generation: str | None
+    """Changes with every rewrite (``None``: written by another program)."""
+    previous: str | None
+    """The generation this one replaced: a journal naming it was folded in."""
+
+
+def read_main(path: Path) -> MainFile | None:
+    """The main file; ``None`` when there is none yet, or it is empty.
+
+    An empty file counts as an empty database (TinyDB's convention, and
+    what ``touch`` makes); a damaged one raises :class:`DatabaseError`.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise DatabaseError(path, f"cannot be read: {exc.strerror}") from exc
+    if not raw.strip():
+        return None
+    try:
+        tables = _check_shape(loads(raw.decode("utf-8")), path)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise unreadable(path, f"is not valid JSON ({exc})") from exc
+    private = tables.pop(STORAGE_TABLE, None) or {}
+    mine = private.get("1") or {}
+    return MainFile(tables, _text(mine.get("generation")), _text(mine.get("previous")))
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _check_shape(tables: object, path: Path) -> Tables:
+    """``tables`` if it has TinyDB's shape, else :class:`DatabaseError`."""
+    if not isinstance(tables, dict):
+        raise unreadable(path, "is not a kbtui database (not a JSON object of tables)")
+    for name, table in tables.items():
+        if not isinstance(table, dict):
+            raise unreadable(path, f"is not a kbtui database (table {name!r} is not an object)")
+        for key, record in table.items():
+            if not isinstance(record, dict):
+                raise unreadable(
+                    path, f"is not a kbtui database (record {key!r} of {name!r} is not an object)"
+                )
+    return tables

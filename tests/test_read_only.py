@@ -1,0 +1,221 @@
+"""Reading never writes: damaged, missing or hostile database files meet every
+read-only command, and afterwards every byte of the data folder is as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kbtui.annotations.model import Annotation
+from kbtui.annotations.storage import DatabaseError
+from kbtui.annotations.store import Store
+from kbtui.cli import main
+
+DOC = "000_7aa956d427ec0c4c.txt"
+COMPACTED, JOURNALLED = 50, 5
+
+READ_COMMANDS = {
+    "list": ["list"],
+    "list --json": ["list", "--json"],
+    "show": ["show", DOC, "--script", "simplified"],
+    "search": ["search", "的"],
+    "mentions": ["mentions"],
+    "export": ["export"],
+    "export json": ["export", "--format", "json"],
+}
+
+
+def journal(db: Path) -> Path:
+    return db.with_name(db.name + ".journal")
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every entry of ``folder``: its kind or content hash, and its mtime."""
+    found = {}
+    for entry in sorted(folder.iterdir()):
+        st = os.lstat(entry)
+        if entry.is_symlink():
+            what = "-> " + os.readlink(entry)
+        elif entry.is_file():
+            what = hashlib.sha256(entry.read_bytes()).hexdigest()
+        else:
+            what = "special"
+        found[entry.name] = (what, st.st_mtime_ns)
+    return found
+
+
+@pytest.fixture
+def db(tmp_path: Path, sample_corpus: Path) -> Path:
+    """50 annotations in the main file and 5 acknowledged only in the journal."""
+    path = tmp_path / "data" / "kbtui.json"
+    source = (sample_corpus / DOC).read_text(encoding="utf-8")
+    store = Store.open(path)
+    for i in range(COMPACTED + JOURNALLED):
+        if i == COMPACTED:
+            store.compact()
+        store.add(Annotation.from_source(DOC, source, i, i + 1, note=f"note {i}"))
+    return path  # not closed: as a killed process leaves it
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], corpus: Path, db: Path, argv: list[str]
+) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--corpus", str(corpus), "--db", str(db)])
+    out, err = capsys.readouterr()
+    return int(exit_info.value.code or 0), out, err
+
+
+def listed(capsys: pytest.CaptureFixture[str], corpus: Path, db: Path) -> int:
+    code, out, err = run(capsys, corpus, db, ["list", "--json"])
+    assert code == 0, err
+    return sum(r["annotations"] for r in json.loads(out))
+
+
+def flip(path: Path, at: int) -> None:
+    data = bytearray(path.read_bytes())
+    data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+def _flip_generation(db: Path) -> None:
+    text = db.read_text("utf-8")
+    at = text.index('"generation":"') + len('"generation":"') + 3
+    digit = "1" if text[at] != "1" else "2"
+    db.write_text(text[:at] + digit + text[at + 1 :], "utf-8")
+
+
+def _flip_last_line(db: Path) -> None:
+    flip(journal(db), journal(db).stat().st_size - 20)
+
+
+def _flip_middle_line(db: Path) -> None:
+    data = journal(db).read_bytes()
+    flip(journal(db), data.index(b"\n", data.index(b"\n") + 1) + 20)
+
+
+def _dangling(db: Path) -> None:
+    db.unlink()
+    db.symlink_to(db.with_name("gone.json"))
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "main file empty": lambda db: db.write_bytes(b""),
+    "main file missing": lambda db: db.unlink(),
+    "main file a dangling symlink": _dangling,
+    "main file truncated": lambda db: db.write_bytes(db.read_bytes()[:-30]),
+    "main file cut to its first byte": lambda db: db.write_bytes(db.read_bytes()[:1]),
+    "a digit of the generation flipped": _flip_generation,
+    "a byte flipped in the last complete journal line": _flip_last_line,
+    "a byte flipped in a journal line in the middle": _flip_middle_line,
+    "the journal's first line flipped": lambda db: flip(journal(db), 15),
+    "the journal emptied": lambda db: journal(db).write_bytes(b""),
+    "the journal missing": lambda db: journal(db).unlink(),
+    "the journal a dangling symlink": lambda db: (
+        journal(db).unlink(),
+        journal(db).symlink_to(db.with_name("gone.journal")),
+    ),
+    "the journal cut inside its header": lambda db: journal(db).write_bytes(
+        journal(db).read_bytes()[:30]
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE.values(), ids=DAMAGE.keys())
+def test_damage_is_refused_naming_the_file_and_no_command_writes(
+    capsys: pytest.CaptureFixture[str],
+    sample_corpus: Path,
+    db: Path,
+    damage: Callable[[Path], None],
+) -> None:
+    damage(db)
+    before = snapshot(db.parent)
+    for name, argv in READ_COMMANDS.items():
+        code, out, err = run(capsys, sample_corpus, db, argv)
+        if name.startswith(("list", "export")):
+            assert code == 1, f"{name}: {out[:200]}"
+            assert err.count("\n") == 1 and str(db.name) in err, f"{name}: {err}"
+        assert "Traceback" not in err
+        assert snapshot(db.parent) == before, name
+    with pytest.raises(DatabaseError):  # a writer refuses too, and repairs nothing
+        Store.open(db)
+    assert snapshot(db.parent) == before
+
+
+def test_a_healthy_database_is_read_whole_and_left_byte_for_byte(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, db: Path
+) -> None:
+    before = snapshot(db.parent)
+    assert listed(capsys, sample_corpus, db) == COMPACTED + JOURNALLED
+    for name, argv in READ_COMMANDS.items():
+        code, _, err = run(capsys, sample_corpus, db, argv)
+        assert code == 0, f"{name}: {err}"
+        assert snapshot(db.parent) == before, name  # no compaction, no lock file
+
+
+def test_a_write_cut_off_is_ignored_by_readers_and_left_for_a_writer(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, db: Path
+) -> None:
+    journal(db).write_bytes(journal(db).read_bytes()[:-7])  # the last line, torn
+    before = snapshot(db.parent)
+    assert listed(capsys, sample_corpus, db) == COMPACTED + JOURNALLED - 1
+    assert snapshot(db.parent) == before
+    Store.open(db).close()  # a writer cuts the torn line and folds the journal in
+    assert listed(capsys, sample_corpus, db) == COMPACTED + JOURNALLED - 1
+
+
+def test_a_journal_left_from_before_the_last_rewrite_still_counts_as_folded_in(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, db: Path
+) -> None:
+    old = journal(db).read_bytes()
+    Store.open(db).close()
+    journal(db).write_bytes(old)  # as if killed between the two renames
+    assert listed(capsys, sample_corpus, db) == COMPACTED + JOURNALLED
+
+
+def test_a_read_only_folder_is_read_without_a_lock_file(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, db: Path
+) -> None:
+    """Tests run as root, where chmod stops nothing: what is asserted is that
+    nothing was created or changed, which a read-only mount would refuse."""
+    for entry in db.parent.iterdir():
+        if entry.name.endswith(".lock"):
+            entry.unlink()
+    before = snapshot(db.parent)
+    os.chmod(db.parent, 0o555)
+    try:
+        assert listed(capsys, sample_corpus, db) == COMPACTED + JOURNALLED
+    finally:
+        os.chmod(db.parent, 0o755)
+    assert snapshot(db.parent) == before
+
+
+def test_a_missing_database_is_not_created_by_reading(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "nowhere" / "kbtui.json"
+    assert listed(capsys, sample_corpus, db) == 0
+    assert not db.parent.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_as_the_journal_hangs_no_command(sample_corpus: Path, db: Path) -> None:
+    journal(db).unlink()
+    os.mkfifo(journal(db))
+    for argv in (["list"], ["export"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kbtui", *argv, "--corpus", str(sample_corpus), "--db", str(db)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 1
+        assert "is not a regular file" in done.stderr and "Traceback" not in done.stderr
