@@ -32,7 +32,9 @@ METADATA = {
         tags=["ai-safety", "large-language-models", "enterprise-ai"],
     ),
     "001_a7702332fec17ca5.txt": Metadata(
-        title="Anthropic的联合创始人丹妮拉·阿莫代伊…", title_inferred=True
+        title="Anthropic的联合创始人丹妮拉·阿莫代伊…",
+        title_inferred=True,
+        full_title="Anthropic的联合创始人丹妮拉·阿莫代伊",
     ),
     "002_be2c72276a634b9f.txt": Metadata(
         title="一群AI科學家不想創業，卻為了信任創立了巨頭Anthropic？",

@@ -76,16 +76,30 @@ async def test_export_this_document_to_the_default_path_and_remember_it(
     notes = recorded(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_export(app, pilot)
-        assert screen.query_one("#export-path").value == "~/Documents/kbtui/kbtui-notes.md"
+        assert screen.query_one("#export-path").value == "~/Documents/kbtui-notes.md"
         await pilot.press("enter")  # on the scope: accepts the whole form
         await settle(app, pilot)
         assert not isinstance(app.screen, ExportScreen)
-    written = home / "Documents" / "kbtui" / "kbtui-notes.md"
+    written = home / "Documents" / "kbtui-notes.md"
     text = written.read_text(encoding="utf-8")
     assert QUOTE_000 in text and "why it began" in text and QUOTE_003 not in text
     assert notes == [(f"Exported 1 annotation to {written}", "information")]
-    assert app.session.settings.export_path == "~/Documents/kbtui/kbtui-notes.md"
-    assert load_settings().export_path == "~/Documents/kbtui/kbtui-notes.md"
+    assert app.session.settings.export_path == "~/Documents/kbtui-notes.md"
+    assert load_settings().export_path == "~/Documents/kbtui-notes.md"
+
+
+async def test_without_a_documents_folder_the_default_is_home_not_the_start_folder(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("XDG_DOCUMENTS_DIR", raising=False)
+    annotate(sample_corpus, tmp_path / "db.json", DOC_000, QUOTE_000)
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(app, pilot)
+        assert screen.query_one("#export-path").value == "~/kbtui-notes.md"
 
 
 async def test_overwrite_is_asked_no_keeps_the_file_yes_replaces_it(
@@ -141,6 +155,7 @@ async def test_json_of_all_documents_is_valid_w3c_json(
 ) -> None:
     annotate(sample_corpus, tmp_path / "db.json", DOC_000, QUOTE_000, note="n1")
     annotate(sample_corpus, tmp_path / "db.json", DOC_003, QUOTE_003)
+    (tmp_path / "out").mkdir()  # a missing folder is an error (issue 16)
     app = build(sample_corpus, tmp_path)
     notes = recorded(app, monkeypatch)
     async with app.run_test(size=SIZE) as pilot:

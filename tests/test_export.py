@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from kbtui.annotations.model import Annotation
+from kbtui.documents.metadata import describe
 from kbtui.documents.model import Document, Metadata
 from kbtui.exchange import w3c
+from kbtui.exchange.filenames import MAX_NAME_BYTES
 from kbtui.exchange.markdown import (
     AnnotationView,
     Counts,
@@ -131,7 +133,7 @@ def test_golden_one_file_per_document() -> None:
     names = [name for name, _ in files]
     assert names == [
         "Anthropic的诞生与安全愿景：AGI概念的重新审视.md",
-        "Anthropic的联合创始人丹妮拉·阿莫代伊….md",
+        "Anthropic的联合创始人丹妮拉·阿莫代伊.md",
         "一群AI科學家不想創業，卻為了信任創立了巨頭Anthropic？.md",
         "Dario Amodei 访谈整理.md",
     ]
@@ -404,12 +406,13 @@ def test_sample_metadata_is_what_the_loader_finds() -> None:
 
     for doc in documents():
         loaded = Corpus(doc.path.parent).load(doc.id).meta
-        assert (doc.meta.title, doc.meta.date, doc.meta.source_url, doc.meta.tags) == (
-            loaded.title,
+        assert (doc.meta.whole_title, doc.meta.date, doc.meta.source_url, doc.meta.tags) == (
+            loaded.whole_title,
             loaded.date,
             loaded.source_url,
             loaded.tags,
         )
+        assert doc.meta.title == loaded.title
         assert doc.body_start == Corpus(doc.path.parent).load(doc.id).body_start
 
 
@@ -420,3 +423,14 @@ def test_samples_cover_the_cases() -> None:
     assert any(a.anchor == "orphan" for a in annos)
     assert any(a.note == HOSTILE_NOTE for a in annos)
     assert any(not a.note for a in annos)
+
+
+def test_file_names_come_from_whole_titles_cut_at_the_byte_budget() -> None:
+    long = "很长的标题" * 30  # 150 characters: shown cut to 60 with "…"
+    doc = Document("x.md", Path("x.md"), f"# {long}\n\n正文\n", Metadata(title=""))
+    loaded = replace(doc, meta=describe(doc.source, "x.md").meta)
+    assert loaded.meta.title.endswith("…") and loaded.meta.whole_title == long
+    scope = Scope(doc_id="x.md")
+    [(name, _text)] = render_per_document([ExportItem(loaded, [], [])], options(scope=scope))
+    assert "…" not in name and name.endswith(".md") and long.startswith(name[:-3])
+    assert len(name.encode()) <= MAX_NAME_BYTES and len(name) > 60

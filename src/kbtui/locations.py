@@ -10,7 +10,7 @@ import os
 from importlib.resources import files
 from pathlib import Path
 
-from platformdirs import user_cache_path, user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path, user_documents_path
 
 APP_NAME = "kbtui"
 
@@ -55,3 +55,15 @@ def corpus_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if explicit:
         return Path(explicit).expanduser()
     return _override("KBTUI_CORPUS", bundled_corpus())
+
+
+def documents_dir() -> Path:
+    """Where exports go first: the user's documents folder (platformdirs: XDG's
+    ``XDG_DOCUMENTS_DIR`` on Linux), else home when that folder does not exist,
+    else the current folder when there is no home at all."""
+    try:
+        home = Path.home()
+    except RuntimeError:  # no home directory can be determined
+        return Path.cwd()
+    documents = user_documents_path()
+    return documents if documents.is_dir() else home

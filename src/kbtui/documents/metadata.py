@@ -249,31 +249,39 @@ def _infer_missing(meta: Metadata, head: list[str], name: str, clipping: Clippin
         meta.author = _author_line(content)
     title = clean_line(clipping.title.text) if clipping.title is not None else ""
     if not meta.title and title and title in content:
-        meta.title, meta.title_inferred = _trim(_strip_emphasis(title)), True
+        full = _strip_emphasis(title)
+        meta.title, meta.title_inferred = _trim(full), True
+        meta.full_title = full if full != meta.title else ""
     if not meta.title:
-        meta.title, meta.title_inferred = _infer_title(content, date_at, name)
+        full, meta.title, meta.title_inferred = _infer_title(content, date_at, name)
+        meta.full_title = full if full != meta.title else ""
 
 
-def _infer_title(content: list[str], date_at: int | None, name: str) -> tuple[str, bool]:
-    """The title and whether it was guessed (a leading ``# heading`` is declared)."""
+def _infer_title(content: list[str], date_at: int | None, name: str) -> tuple[str, str, bool]:
+    """The title uncut, as shown, and whether it was guessed (a leading ``# heading``
+    is declared)."""
     if content:
         heading = _HEADING.match(content[0])
         if heading:
             level = len(content[0]) - len(content[0].lstrip("#"))
-            return _trim(_strip_emphasis(heading.group(1))), level != 1
+            full = _strip_emphasis(heading.group(1))
+            return full, _trim(full), level != 1
     if date_at:  # a title line right before a date line: a web page or a post
-        return _trim(_strip_emphasis(content[date_at - 1])), True
+        full = _strip_emphasis(content[date_at - 1])
+        return full, _trim(full), True
     candidates = [line for line in content if not _is_date_line(line)]
     if candidates:
-        return _line_title(candidates), True
-    return title_from_file_name(name), True
+        return *_line_title(candidates), True
+    title = title_from_file_name(name)
+    return title, title, True
 
 
-def _line_title(lines: list[str]) -> str:
-    """The first meaningful line; greetings at the top of a transcript are skipped.
+def _line_title(lines: list[str]) -> tuple[str, str]:
+    """The first meaningful line, uncut and as shown; greetings at the top of a
+    transcript are skipped.
 
     In a transcript (one phrase per line) the line is a fragment of running
-    speech, so it gets an ellipsis.
+    speech, so it is shown with an ellipsis.
     """
     if len(lines) > 1 and _GREETING.match(lines[0]):
         lines = lines[1:]
@@ -282,7 +290,7 @@ def _line_title(lines: list[str]) -> str:
     title = _trim(sentence)
     if sentence == first and not title.endswith("…") and _is_transcript(lines):
         title = title.rstrip(_CONTINUES) + "…"
-    return title
+    return sentence, title
 
 
 def _is_transcript(lines: list[str]) -> bool:

@@ -38,6 +38,15 @@ class Metadata:
     frontmatter: dict[str, object] = field(default_factory=dict)
     title_inferred: bool = False
     lang: str | None = None
+    full_title: str = field(default="", compare=False)
+    """The inferred title before it was cut or given an ellipsis for display; empty
+    when ``title`` is whole. Export file names are made from it (a name with "…"
+    reads as a cut-off file); not kept in the scan's cache."""
+
+    @property
+    def whole_title(self) -> str:
+        """The title uncut: :attr:`full_title`, else :attr:`title`."""
+        return self.full_title or self.title
 
 
 @dataclass(slots=True)

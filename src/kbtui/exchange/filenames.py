@@ -107,6 +107,9 @@ class WritePlan:
     """The files an export will write; :attr:`existing` is what the user must confirm."""
 
     files: tuple[PlannedFile, ...]
+    folder: Path | None = None
+    """The one folder the plan may create (a folder export's target); every other
+    folder must exist, so a mistyped path is an error, not a new tree of folders."""
 
     @property
     def existing(self) -> list[Path]:
@@ -128,7 +131,7 @@ def plan_files(directory: Path, files: Sequence[tuple[str, str]]) -> WritePlan:
         if name in ("", ".", "..") or path.parent != root or Path(name).name != name:
             raise ValueError(f"not a plain file name: {name!r}")
         planned.append(PlannedFile(path, text, os.path.lexists(path)))
-    return WritePlan(tuple(planned))
+    return WritePlan(tuple(planned), root)
 
 
 def plan_file(path: Path, text: str) -> WritePlan:
@@ -137,15 +140,17 @@ def plan_file(path: Path, text: str) -> WritePlan:
 
 
 def write_plan(plan: WritePlan, *, force: bool = False) -> None:
-    """Write every planned file atomically, creating folders as needed.
+    """Write every planned file atomically, creating only the plan's own folder.
 
     Without ``force``, refuses before writing anything if a file exists
     (the plan may be stale: this checks again). Even with it, a path that is
     something other than a file (a folder, a pipe, a device such as
     ``/dev/null``, or a link to one) is refused before anything is written,
-    since the atomic rename would replace it.
+    since the atomic rename would replace it. A missing folder other than
+    :attr:`WritePlan.folder` is a :class:`FileNotFoundError` naming it.
     """
     for planned in plan.files:
+        _check_folder(planned.path.parent, plan.folder)
         _check_replaceable(planned.path)
     if not force:
         existing = [f.path for f in plan.files if os.path.lexists(f.path)]
@@ -153,6 +158,13 @@ def write_plan(plan: WritePlan, *, force: bool = False) -> None:
             raise FileExistsError(f"would overwrite: {', '.join(map(str, existing))}")
     for planned in plan.files:
         write_file(planned.path, planned.text)
+
+
+def _check_folder(folder: Path, creatable: Path | None) -> None:
+    """Raise :class:`FileNotFoundError` naming the missing folder a file would need."""
+    missing = folder.parent if folder == creatable else folder
+    if not missing.is_dir():
+        raise FileNotFoundError(f"{missing}: no such folder")
 
 
 def _check_replaceable(path: Path) -> None:

@@ -274,7 +274,9 @@ def render_per_document(
     (:func:`kbtui.exchange.filenames.unique_filenames`); each file has its own header.
     """
     chosen = select(items, options.scope)
-    names = unique_filenames(_convert(options, item)(item.document.meta.title) for item in chosen)
+    names = unique_filenames(
+        _convert(options, item)(item.document.meta.whole_title) for item in chosen
+    )
     template = options.template or default_template()
     return [
         (name, _render(template, build_context([item], options)))

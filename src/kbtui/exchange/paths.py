@@ -11,6 +11,8 @@ import os
 from enum import StrEnum
 from pathlib import Path
 
+from kbtui.locations import documents_dir
+
 
 class Layout(StrEnum):
     """How the export is laid out on disk."""
@@ -31,19 +33,18 @@ _SUFFIXES = {Layout.FILE: ".md", Layout.JSON: ".json"}
 _SEPARATORS = tuple({"/", os.sep})
 
 
-def default_folder(home: Path | None = None) -> str:
-    """Where a first export goes: ``~/Documents/kbtui`` if ``~/Documents`` exists, else here.
+def default_folder() -> str:
+    """Where a first export goes (:func:`kbtui.locations.documents_dir`), never the
+    folder kbtui happened to start in.
 
-    Shown with ``~`` because that is what a user types and reads; the export
-    expands it.
+    Shown with ``~`` when under home because that is what a user types and
+    reads; the export expands it.
     """
+    folder = documents_dir()
     try:
-        home = home or Path.home()
-    except RuntimeError:  # no home directory can be determined
-        return str(Path.cwd())
-    if (home / "Documents").is_dir():
-        return os.path.join("~", "Documents", "kbtui")
-    return str(Path.cwd())
+        return os.path.join("~", *folder.relative_to(Path.home()).parts)
+    except (ValueError, RuntimeError):  # not under home, or no home at all
+        return str(folder)
 
 
 def split_path(text: str) -> tuple[str, str | None]:

@@ -36,6 +36,7 @@ from kbtui.exchange.markdown import (
 )
 from kbtui.exchange.paths import Layout
 from kbtui.exchange.w3c import ImportResult, dumps, loads, word_to_w3c
+from kbtui.locations import bundled_corpus
 from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.views import Variant, text_converter
 
@@ -89,8 +90,20 @@ def markdown_options(
         script=request.script,
         converter=converter,
         template=request.template,
-        corpus=str(corpus) if corpus else None,
+        corpus=corpus_argument(corpus),
     )
+
+
+def corpus_argument(corpus: Path | None) -> str | None:
+    """What ``--corpus`` an export's ``kbtui --open`` lines need: none for the bundled
+    corpus (its path is inside an installed package, which moves with every
+    upgrade), else the folder as an absolute path, so the line works from anywhere."""
+    if corpus is None:
+        return None
+    absolute = corpus.expanduser().absolute()
+    if absolute.resolve() == bundled_corpus().resolve():
+        return None
+    return str(absolute)
 
 
 def export_json(items: Sequence[ExportItem], words: Sequence[dict[str, Any]] = ()) -> str:
