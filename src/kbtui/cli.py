@@ -9,6 +9,8 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -81,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--force", action="store_true", help="overwrite existing files")
     imp = add("import", "import annotations from a W3C Web Annotation JSON file")
     imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--max-bytes", type=int, metavar="N", help="refuse a larger file")
     add_word_commands(add)
     return parser
 
@@ -261,11 +264,8 @@ def cmd_import(args: argparse.Namespace) -> None:
     from kbtui.exchange.pipeline import import_json
     from kbtui.exchange.w3c import W3CError
 
+    data = _read_import(args.file, _import_cap(args.max_bytes))
     session = _session(args)
-    try:
-        data = Path(args.file).expanduser().read_bytes()
-    except OSError as exc:
-        raise UserError(f"{args.file}: {exc.strerror or exc}") from exc
     try:
         report = import_json(session.corpus, session.store, data)
     except W3CError as exc:
@@ -275,6 +275,40 @@ def cmd_import(args: argparse.Namespace) -> None:
     for rejection in report.rejected:
         print(f"kbtui: rejected {rejection}", file=sys.stderr)
     print(report.summary())
+
+
+IMPORT_MAX_BYTES = 256 * 1024 * 1024
+"""The largest file ``kbtui import`` reads: far above any real export, and the
+whole of it is held in memory (and parsed) at once."""
+IMPORT_MAX_ENV = "KBTUI_IMPORT_MAX_BYTES"
+
+
+def _import_cap(option: int | None) -> int:
+    """``--max-bytes``, else ``$KBTUI_IMPORT_MAX_BYTES``, else :data:`IMPORT_MAX_BYTES`."""
+    text = os.environ.get(IMPORT_MAX_ENV)
+    try:
+        cap = option if option is not None else int(text) if text else IMPORT_MAX_BYTES
+    except ValueError:
+        raise UsageError(f"import: {IMPORT_MAX_ENV} must be a whole number, not {text!r}") from None
+    if cap < 0:
+        raise UsageError(f"import: the size limit must be 0 or more, not {cap}")
+    return cap
+
+
+def _read_import(name: str, cap: int) -> bytes:
+    """The file to import, refusing what is not a regular file (``/dev/zero``, a pipe:
+    opened without blocking) or is larger than ``cap``; reads at most ``cap + 1`` bytes."""
+    try:
+        fd = os.open(Path(name).expanduser(), os.O_RDONLY | os.O_NONBLOCK)
+        with open(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise UserError(f"{name}: is not a regular file")
+            data = handle.read(cap + 1)
+    except OSError as exc:
+        raise UserError(f"{name}: {exc.strerror or exc}") from exc
+    if len(data) > cap:
+        raise UserError(f"{name}: is larger than {cap} bytes (--max-bytes N raises the limit)")
+    return data
 
 
 def cmd_app(args: argparse.Namespace) -> None:

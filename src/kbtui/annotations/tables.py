@@ -26,6 +26,7 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from kbtui.annotations.files import Tables
+from kbtui.annotations.limits import check_annotation, check_tags
 from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.records import annotation_of
@@ -115,7 +116,9 @@ class StoreTables:
         }
 
     def insert(self, annotation: Annotation) -> None:
-        """Store a new annotation in its document's table (``ValueError`` if its id is there)."""
+        """Store a new annotation in its document's table (``ValueError`` if its id is
+        there, or it is over the limits of :mod:`kbtui.annotations.limits`)."""
+        check_annotation(annotation)
         name = ANNOTATIONS + annotation.doc_id
         if annotation.id in self.read_table(name):
             raise ValueError(f"Document with ID {annotation.id!r} already exists")
@@ -128,7 +131,10 @@ class StoreTables:
             self._apply(name, [["d", name, annotation_id]])
 
     def put_many(self, doc_id: str, annotations: list[Annotation]) -> None:
-        """Write annotations of one document, new or replacing, in one operation each."""
+        """Write annotations of one document, new or replacing, in one operation each
+        (``ValueError``, and nothing written, if one is over the limits)."""
+        for a in annotations:
+            check_annotation(a)
         name = ANNOTATIONS + doc_id
         if annotations:
             self._apply(name, [["p", name, a.id, a.to_record()] for a in annotations])
@@ -144,7 +150,9 @@ class StoreTables:
     # -- documents and entities ------------------------------------------------
 
     def put_doc_record(self, doc_id: str, record: Mapping[str, Any]) -> None:
-        """Store a document's state, replacing what was there."""
+        """Store a document's state, replacing what was there (``ValueError`` if its
+        tags are over the limits)."""
+        check_tags(list(record.get("tags", ())))
         self._db.table(DOCS).upsert(_document(record, doc_id))
 
     def insert_records(self, name: str, records: Mapping[str, Mapping[str, Any]]) -> None:

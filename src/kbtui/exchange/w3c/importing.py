@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar, cast
 
+from kbtui.annotations.limits import check_annotation
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
 from kbtui.exchange.w3c.fields import (
     Rejected,
@@ -122,6 +123,10 @@ def _take(
         known += [tag for tag in tags if tag not in known]
         return
     annotation = _annotation(item)
+    try:
+        check_annotation(annotation)
+    except ValueError as exc:
+        raise Rejected(str(exc)) from exc
     _check_document(annotation.doc_id, known_docs)
     _check_new(annotation, seen, index)
     result.annotations.append(annotation)
