@@ -219,3 +219,52 @@ def test_a_pipe_as_the_journal_hangs_no_command(sample_corpus: Path, db: Path) -
         )
         assert done.returncode == 1
         assert "is not a regular file" in done.stderr and "Traceback" not in done.stderr
+
+
+# -- nothing leaves the corpus ---------------------------------------------------------
+
+
+def test_links_out_of_the_corpus_are_skipped_and_never_read(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:SECRET-HASH:19000:0:99999:7:::\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "mine.md").write_text("# Mine\n\n一段文字。\n", encoding="utf-8")
+    (corpus / "inner.md").symlink_to(corpus / "mine.md")  # a link inside stays
+    (corpus / "shadow.md").symlink_to(secret)
+    (corpus / "sub" / "up.txt").symlink_to("../../secret.txt")
+    (tmp_path / "outer").mkdir()
+    (tmp_path / "outer" / "x.md").symlink_to(secret)
+    (corpus / "linked").symlink_to(tmp_path / "outer")  # a folder link: not followed
+    db = tmp_path / "kbtui.json"
+    code, out, err = run(capsys, corpus, db, ["list", "--json"])
+    assert code == 0 and "SECRET" not in out + err
+    assert [r["id"] for r in json.loads(out)] == ["inner.md", "mine.md"]
+    assert "kbtui: shadow.md: skipped: a link to a file outside the corpus" in err
+    assert "kbtui: sub/up.txt: skipped: a link to a file outside the corpus" in err
+    for argv in (["show", "shadow.md"], ["show", "linked/x.md"], ["search", "SECRET"]):
+        code, out, err = run(capsys, corpus, db, argv)
+        assert "SECRET" not in out + err, argv
+    code, _, err = run(capsys, corpus, db, ["show", "shadow.md"])
+    assert code == 1 and "no document 'shadow.md'" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_in_the_corpus_hangs_no_command(sample_corpus: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("# A\n\n文字。\n", encoding="utf-8")
+    os.mkfifo(corpus / "pipe.md")
+    common = ["--corpus", str(corpus), "--db", str(tmp_path / "kbtui.json")]
+    for argv in (["list"], ["show", "pipe.md"], ["search", "文"], ["export"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "kbtui", *argv, *common],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert "Traceback" not in done.stderr, argv
+    assert "not a regular file" in done.stderr or done.returncode == 0

@@ -27,7 +27,14 @@ from kbtui.documents.cache import EntryCache, Record, entry_from_record, entry_r
 from kbtui.documents.decoding import decode
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS, describe, title_from_file_name
 from kbtui.documents.model import Document, Entry, Metadata
-from kbtui.documents.walk import EXTENSIONS, Found, unreadable_reason, walk
+from kbtui.documents.walk import (
+    EXTENSIONS,
+    OUTSIDE,
+    Found,
+    inside,
+    unreadable_reason,
+    walk,
+)
 
 __all__ = ["Corpus", "CorpusError", "DocumentNotFound", "Entry"]
 
@@ -107,8 +114,10 @@ def _read_bytes(path: Path, st: os.stat_result) -> bytes:
         raise _Unreadable("unreadable: not a regular file")
     if st.st_size > MAX_FILE_BYTES:
         raise _Unreadable(_too_large(st.st_size))
-    try:
-        with open(path, "rb") as file:
+    try:  # without blocking, should a pipe have taken the file's place since ``st``
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                raise _Unreadable("unreadable: not a regular file")
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise _Unreadable(unreadable_reason(error)) from error
@@ -360,7 +369,10 @@ class Corpus:
         )
         if bad:
             raise DocumentNotFound(f"not a document id: {doc_id}")
-        return self.root.joinpath(*parts)
+        path = self.root.joinpath(*parts)
+        if not inside(self.root, path):
+            raise DocumentNotFound(f"{doc_id}: {OUTSIDE}")
+        return path
 
 
 class _Reporter:

@@ -1,8 +1,9 @@
 """Finding the document files under a corpus root, and wording what goes wrong.
 
 A document is a file whose name ends in one of :data:`EXTENSIONS` (any
-case), found recursively; hidden files and folders are skipped and links to
-folders are not followed (so there are no cycles). A folder that cannot be
+case), found recursively; hidden files and folders are skipped, links to
+folders are not followed (so there are no cycles), and links to files outside
+the corpus are skipped with a problem saying so. A folder that cannot be
 listed, or a name that is not valid UTF-8, is reported as a problem rather
 than listed. Apart from :mod:`kbtui.documents.corpus`, which reads what is
 found, because this is the one pass over the file system every scan makes,
@@ -22,6 +23,20 @@ NOT_UTF8 = "name is not valid UTF-8 (rename it to read it)"
 """The problem of a file or folder whose name kbtui cannot use as an id."""
 
 
+OUTSIDE = "skipped: a link to a file outside the corpus"
+"""The problem of a link that would read (and show) a file the corpus does not hold."""
+
+
+def inside(root: Path, path: str | os.PathLike[str]) -> bool:
+    """Whether ``path``, links resolved, lies under ``root`` (itself resolved).
+
+    A link in a corpus to ``/etc/shadow`` or ``~/.ssh/id_rsa`` would otherwise
+    be listed with its first line as a title, and searched and shown.
+    """
+    real = os.path.realpath(path)
+    return os.path.commonpath([str(root), real]) == str(root)
+
+
 @dataclass(frozen=True, slots=True)
 class Found:
     """A document file found by the walk, with its status (``None``: stat failed)."""
@@ -32,7 +47,8 @@ class Found:
 
 
 def walk(root: Path) -> tuple[list[Found], list[str]]:
-    """Every document file under ``root`` sorted by id, and folders that could not be read."""
+    """Every document file under ``root`` (resolved) sorted by id, and the problems:
+    folders that could not be read, names and links that were skipped."""
     found: list[Found] = []
     problems: list[str] = []
     stack = [(root, "")]
@@ -55,6 +71,8 @@ def walk(root: Path) -> tuple[list[Found], list[str]]:
                 problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
             elif is_folder:
                 stack.append((Path(item.path), doc_id + "/"))
+            elif item.is_symlink() and not inside(root, item.path):
+                problems.append(f"{doc_id}: {OUTSIDE}")
             else:
                 found.append(Found(doc_id, Path(item.path), _stat(item)))
     found.sort(key=lambda f: f.id)
