@@ -236,6 +236,7 @@ class KbtuiApp(EntityRoutes, WordRoutes):
     @on(JumpTo)
     def _jump(self, message: JumpTo) -> None:
         self.pane.jump(message.source_offset, message.source_end)
+        self.query_one(Reader).focus()
 
     async def action_back(self) -> None:
         """Back to where the last jump left."""
@@ -250,12 +251,15 @@ class KbtuiApp(EntityRoutes, WordRoutes):
             self._travel(place)
 
     def _travel(self, place: tuple[str, int]) -> None:
+        """Go to a place of the history; the reader takes the focus, as after any jump
+        (left in the list, ``/`` would filter the list instead of finding)."""
         doc_id, offset = place
         if self.pane.doc is not None and self.pane.doc.id == doc_id:
             self.pane.reader.move_to_source(offset)
         else:
             self.pane.open(doc_id, offset)
             self.doc_list.select(doc_id)
+        self.query_one(Reader).focus()
 
     def action_search(self) -> None:
         """Search every document."""

@@ -54,9 +54,10 @@ class DocOptions(DocLines):
         super().__init__(_prompt, id=id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``escape`` is offered only while an entity filters the list."""
+        """``escape`` is offered only while an entity or a text filters the list."""
         if action == "clear_entity":
-            return self.query_ancestor(DocumentList).entity_filter is not None
+            doc_list = self.query_ancestor(DocumentList)
+            return doc_list.entity_filter is not None or bool(doc_list.query_one(Input).value)
         return super().check_action(action, parameters)
 
     def action_open(self) -> None:
@@ -74,8 +75,9 @@ class DocOptions(DocLines):
         self.query_ancestor(DocumentList).query_one(Input).focus()
 
     def action_clear_entity(self) -> None:
-        """Show every document again after filtering by an entity."""
+        """Show every document again: no entity, no text filters the list."""
         self.query_ancestor(DocumentList).entity_filter = None
+        self.query_ancestor(DocumentList).query_one(Input).value = ""
 
 
 class FilterInput(Input):
