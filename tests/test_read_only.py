@@ -268,3 +268,18 @@ def test_a_pipe_in_the_corpus_hangs_no_command(sample_corpus: Path, tmp_path: Pa
         )
         assert "Traceback" not in done.stderr, argv
     assert "not a regular file" in done.stderr or done.returncode == 0
+
+
+def test_json_output_escapes_bidi_and_c1_controls(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    name = "evil\u202etxt.md"
+    (corpus / name).write_text("# Title \u0085 \u2066x\u2069\n\n正文。\n", encoding="utf-8")
+    for argv in (["list", "--json"], ["search", "正文", "--json"]):
+        code, out, err = run(capsys, corpus, tmp_path / "kbtui.json", argv)
+        assert code == 0, err
+        assert not any("\u0080" <= c <= "\u009f" or c in "\u202e\u2066\u2069" for c in out)
+        assert "\\u202e" in out
+        assert name in json.dumps(json.loads(out), ensure_ascii=False)  # the same data

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from typing import TYPE_CHECKING
 
@@ -46,9 +47,16 @@ def session_of(args: argparse.Namespace, *, read_only: bool = False) -> Session:
         raise UserError(str(exc)) from exc
 
 
+_INVISIBLE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C1 controls, bidi controls and line separators: ``ensure_ascii=False`` leaves them
+raw, and a terminal then acts on them (U+202E reverses what follows on the line)."""
+
+
 def print_json(data: object) -> None:
-    """``data`` as indented UTF-8 JSON on standard output."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    """``data`` as indented UTF-8 JSON on standard output, with the code points of
+    :data:`_INVISIBLE` escaped (``\\u202e``: the same JSON, shown harmlessly)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
     sys.stdout.write("\n")
 
 

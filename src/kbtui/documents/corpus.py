@@ -305,7 +305,9 @@ class Corpus:
         try:
             st = os.stat(path)
         except FileNotFoundError:
-            raise DocumentNotFound(f"no such document: {doc_id}") from None
+            if not os.path.lexists(path):
+                raise DocumentNotFound(f"no such document: {doc_id}") from None
+            st = None  # a link to nothing: a document that cannot be read
         except OSError:
             st = None
         key = (st.st_size, st.st_mtime_ns) if st else None

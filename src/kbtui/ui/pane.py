@@ -70,7 +70,11 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
 
     @work(thread=True, exclusive=True, group="load")
     def _load(self, doc_id: str, source_offset: int | None) -> None:
-        doc = self.session.corpus.load(doc_id)
+        try:
+            doc = self.session.corpus.load(doc_id)
+        except KeyError as exc:  # DocumentNotFound: deleted since it was listed
+            self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
+            return
         # Re-anchoring after an edit can take a while on a big document: do it here.
         annotations = self.store.anchored_annotations(doc.id, doc.source)
         reading = self._reading(doc, annotations)
