@@ -105,11 +105,13 @@ class DocumentCommands(Provider):
             )
 
     async def search(self, query: str) -> Hits:
+        """Hits scored on what the palette shows ("Open: title", so typing ``Open: Dario``
+        finds it), or on the id the help line shows."""
         matcher = self.matcher(fold(query))
         for doc_id, title in self._docs:
-            score = matcher.match(fold(f"{title} {doc_id}"))
+            label = f"Open: {title}"
+            score = max(matcher.match(fold(label)), matcher.match(fold(doc_id)))
             if score > 0:
-                label = f"Open: {title}"
                 yield Hit(
                     score,
                     highlighted(matcher, label),
@@ -171,9 +173,11 @@ class SettingsCommands(Provider):
     the reading aids' switches (:data:`TOGGLES`)."""
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        settings = _host(self).session.settings
         scripts: list[tuple[str, Callable[[], object], str]] = [
             (
-                f"Default script: {variant.display_name}",
+                f"Default script: {variant.display_name}"
+                + current(variant.value == settings.default_script),
                 partial(self.app.post_message, DefaultScriptChosen(variant)),
                 "documents open in it; the list shows titles in it",
             )
@@ -183,7 +187,7 @@ class SettingsCommands(Provider):
             scripts
             + [
                 (
-                    f"Conversion: {backend.value}",
+                    f"Conversion: {backend.value}" + current(backend.value == settings.conversion),
                     partial(self.app.post_message, ConversionChosen(backend)),
                     CONVERSION_HELP[backend],
                 )
@@ -213,6 +217,11 @@ class SettingsCommands(Provider):
             score = matcher.match(label)
             if score > 0:
                 yield Hit(score, matcher.highlight(label), action, text=label, help=about)
+
+
+def current(chosen: bool) -> str:
+    """The mark after the choice now in use, part of the label (and so of what is matched)."""
+    return " (current)" if chosen else ""
 
 
 class ActionCommands(Provider):
