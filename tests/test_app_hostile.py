@@ -1,11 +1,20 @@
-"""The app under hostile files: a dangling link opened with ``--open``."""
+"""The app under hostile files and failing writes: a dangling link opened with
+``--open``, a disk that fills up while a note is being typed."""
 
 from __future__ import annotations
 
+import errno
 import shutil
 from pathlib import Path
 
-from helpers import SIZE, build, settle
+import pytest
+from helpers import DOC_000, SIZE, build, open_doc, settle
+from textual.widgets import TextArea
+
+from kbtui.annotations import storage
+from kbtui.annotations.journal import Journal
+from kbtui.annotations.store import Store
+from kbtui.ui.screens.dialogs import NoteEditorScreen
 
 
 async def test_open_on_a_dangling_link_is_a_message(sample_corpus: Path, tmp_path: Path) -> None:
@@ -21,3 +30,51 @@ async def test_open_on_a_dangling_link_is_a_message(sample_corpus: Path, tmp_pat
         await pilot.press("j")
         await settle(app, pilot)
         assert app.is_running
+
+
+def _full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every write the store makes from now on fails as on a full disk."""
+
+    def no_space(*_args: object, **_kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Journal, "append", no_space)
+    monkeypatch.setattr(storage, "atomic_write_bytes", no_space)
+
+
+async def test_a_full_disk_keeps_the_note_in_its_editor_and_the_app_running(
+    sample_corpus: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("v", "right", "right", "h")  # saved: the disk is not full yet
+        await pilot.pause()
+        assert len(app.pane.annotations) == 1
+        _full_disk(monkeypatch)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"a note I typed", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)  # still editing: nothing lost
+        assert app.screen.query_one(TextArea).text == "a note I typed"
+        assert "READ-ONLY" in app.sub_title
+        messages = [n.message for n in app._notifications]
+        assert any("not saved" in m and "No space left" in m for m in messages), messages
+        await pilot.press("escape")
+        await pilot.pause()
+        for keys in (("c",), ("d",), ("u",), ("B",), ("t", "x", "enter")):
+            await pilot.press(*keys)  # each refused with a message, none crashes
+            await pilot.pause()
+        assert app.is_running
+        assert len(app.pane.annotations) == 1
+        await pilot.press("q")
+        said = " ".join(map(str, app._exit_renderables))
+    assert app.return_code == 1
+    assert "were not saved (No space left on device)" in said
+    monkeypatch.undo()
+    with Store.open(tmp_path / "db.json") as store:  # what was saved before is all there
+        [kept] = store.all_annotations()
+        assert kept.note == ""

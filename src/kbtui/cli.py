@@ -326,6 +326,8 @@ def cmd_app(args: argparse.Namespace) -> None:
     for warning in warnings:
         app.call_later(app.notify, warning, severity="warning", timeout=10)
     app.run()
+    if app.return_code:  # a crash, or changes a full disk refused (the app said which)
+        sys.exit(app.return_code)
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {

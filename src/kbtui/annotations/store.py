@@ -11,6 +11,7 @@ annotations.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 from collections.abc import Callable, Iterable
@@ -158,7 +159,8 @@ class Store:
         )
         changed = [new for new, old in zip(anchored, annotations, strict=True) if new != old]
         if changed:
-            self._store_anchoring(doc_id, changed)
+            with contextlib.suppress(DatabaseError):  # a full disk: found again next time
+                self._store_anchoring(doc_id, changed)
         return sorted(anchored + settled, key=_position)
 
     @_serialised

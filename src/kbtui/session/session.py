@@ -94,6 +94,9 @@ class Session:
         """``entities.yaml`` as read when the session opened (its problems included)."""
         self.db_path = db_path
         self.read_only = read_only
+        self.write_failure: str | None = None
+        """Why a write to the store failed (a full disk): the app then goes on
+        read-only rather than losing more changes, and says so on quitting."""
         self.history = History()
         self.mention_index: MentionIndex | None = None
         """Every entity and where it is named; None until the app's first build is done."""

@@ -7,6 +7,8 @@ view of a Simplified document stores the Simplified source quote.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual.binding import Binding
 
 from kbtui.annotations.model import Annotation, Colour, Kind, now_iso
@@ -85,15 +87,17 @@ class AnnotationActions(PaneBase):
         annotation = Annotation.from_source(
             self.doc.id, self.doc.source, start, end, text_hash=self.doc.text_hash, **fields
         )
-        self.store.add(annotation)
+        if not self.write(lambda: self.store.add(annotation), f"The new {annotation.kind}"):
+            return None
         self.reader.clear_selection()
         self.refresh_annotations()
         return annotation
 
-    def _changed(self, annotation: Annotation) -> None:
+    def _changed(self, annotation: Annotation) -> bool:
         annotation.updated = now_iso()
-        self.store.update(annotation)
-        self.refresh_annotations()
+        saved = self.write(lambda: self.store.update(annotation), f"The {annotation.kind}")
+        self.refresh_annotations()  # the store's version, should the change have failed
+        return saved
 
     def action_highlight(self) -> None:
         """Highlight the selection in the default colour."""
@@ -146,17 +150,15 @@ class AnnotationActions(PaneBase):
             self.app.notify("Select text or move onto an annotation to add a note")
             return
 
-        def saved(note: str | None) -> None:
-            if note is None:
-                return
+        def save(note: str) -> bool:
+            """Store the note; if that fails it stays in its editor, not lost."""
             if annotation is not None:
                 annotation.note = note
-                self._changed(annotation)
-            elif selection is not None:
-                self._create(*selection, note=note)
+                return self._changed(annotation)
+            return selection is not None and self._create(*selection, note=note) is not None
 
-        editor = NoteEditorScreen("Note", annotation.note if annotation else "", quote)
-        self.app.push_screen(editor, saved)
+        editor = NoteEditorScreen("Note", annotation.note if annotation else "", quote, save=save)
+        self.app.push_screen(editor)
 
     def _quote(self, start: int, end: int) -> str:
         return self.doc.source[start:end] if self.doc else ""
@@ -179,8 +181,7 @@ class AnnotationActions(PaneBase):
             if annotation is not None:
                 annotation.tags = tags
                 self._changed(annotation)
-            else:
-                self.store.set_doc_tags(doc_id, tags)
+            elif self.write(lambda: self.store.set_doc_tags(doc_id, tags), "The tags"):
                 self.refresh_annotations()
 
         dialog = LineInputScreen(title, ", ".join(current), hint=hint, suggestions=known)
@@ -192,13 +193,16 @@ class AnnotationActions(PaneBase):
         if annotation is None:
             self.app.notify("No annotation at the cursor")
             return
-        self.store.delete(annotation.id)
-        self.refresh_annotations()
-        self.app.notify("Annotation deleted (u to undo)")
+        if self.write(lambda: self.store.delete(annotation.id), "The deletion"):
+            self.refresh_annotations()
+            self.app.notify("Annotation deleted (u to undo)")
 
     def action_undo(self) -> None:
         """Undo the last annotation change."""
-        description = self.store.undo()
+        done: list[str | None] = []
+        if not self.write(lambda: done.append(self.store.undo()), "The undo"):
+            return
+        description = done[0]
         if description is None:
             self.app.notify("Nothing to undo")
             return
@@ -212,8 +216,9 @@ class AnnotationActions(PaneBase):
         cursor = self.reader.cursor_source
         for annotation in self.annotations:
             if annotation.kind == Kind.BOOKMARK and annotation.start == cursor:
-                self.store.delete(annotation.id)
-                self.refresh_annotations()
+                removal = partial(self.store.delete, annotation.id)
+                if self.write(removal, "The bookmark's removal"):
+                    self.refresh_annotations()
                 return
         line_end = self.doc.source.find("\n", cursor)
         end = min(len(self.doc.source), cursor + 40 if line_end < 0 else line_end)

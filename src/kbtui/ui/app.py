@@ -10,6 +10,7 @@ with :func:`make_app`.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, ProgressBar
 
+from kbtui.annotations.errors import DatabaseError
 from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
@@ -357,11 +359,17 @@ class KbtuiApp(EntityRoutes, WordRoutes):
             self.session.save_settings()
 
     async def action_quit(self) -> None:
-        """Save the reading position, then leave."""
+        """Save the reading position, then leave; saying what was not saved, if anything."""
         self.workers.cancel_group(self, "entities")
         self.pane.save_position()
-        self.session.close()
-        self.exit()
+        with contextlib.suppress(DatabaseError, OSError):
+            self.session.close()  # the journal keeps every saved change: only folding it in
+        failure = self.session.write_failure
+        if failure is None:
+            self.exit()
+        else:
+            message = f"kbtui: changes made after a write failed were not saved ({failure})"
+            self.exit(return_code=1, message=message)
 
 
 def _is_select(binding: BindingType) -> bool:

@@ -92,7 +92,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     ) -> None:
         state = self.store.doc_state(doc.id)
         self.doc, self.reading = doc, reading
-        self.store.touch_opened(doc.id)
+        if self.session.write_failure is None:
+            self.write(lambda: self.store.touch_opened(doc.id), "The time it was opened")
         self.source = self.session.locale_of(doc)
         self.chinese_views = self.session.offers_views(doc)
         variant = state.script or self.session.settings.default_script
@@ -133,8 +134,9 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         if not self.reading.extra.get("transcript"):
             self.app.notify("This document is not a transcript: its lines are its own.")
             return
-        self.store.set_lines(self.doc.id, not self.store.doc_state(self.doc.id).lines)
-        self._reshow()
+        doc_id, lines = self.doc.id, not self.store.doc_state(self.doc.id).lines
+        if self.write(lambda: self.store.set_lines(doc_id, lines), "The choice of lines"):
+            self._reshow()
 
     def _reshow(self) -> None:
         """Build the reading view again and show it at the same source position."""
@@ -147,7 +149,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     def save_position(self) -> None:
         """Remember where the reader is in the open document."""
         if self.doc is not None and self.view is not None:
-            self.store.set_position(self.doc.id, self.reader.cursor_source)
+            doc_id, cursor = self.doc.id, self.reader.cursor_source
+            self.write(lambda: self.store.set_position(doc_id, cursor), "The reading position")
 
     def refresh_mentions(
         self, index: MentionIndex | None = None, doc: Document | None = None

@@ -13,8 +13,11 @@ given, and the rest of the screen only by messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.containers import Vertical
 
+from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.model import Annotation, Kind
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
@@ -58,6 +61,33 @@ class PaneBase(Vertical):
     def store(self) -> Store:
         """The annotation store."""
         return self.session.store
+
+    def write(self, change: Callable[[], object], what: str) -> bool:
+        """Make ``change`` to the store, or say why it was not made; whether it was.
+
+        A write that fails (a full disk, a lost lock) is a message, never a
+        crash: the session goes on read-only (:attr:`Session.write_failure`)
+        and the app's subtitle says so. A note over the limits is refused alone.
+        """
+        if self.session.write_failure is not None:
+            self.app.notify(
+                f"Read-only: {what} not saved ({self.session.write_failure})",
+                severity="error",
+                markup=False,
+            )
+            return False
+        try:
+            change()
+        except ValueError as exc:
+            self.app.notify(f"{what} not saved: {exc}", severity="error", markup=False)
+            return False
+        except (DatabaseError, OSError) as exc:
+            reason = exc.reason if isinstance(exc, DatabaseError) else exc.strerror or str(exc)
+            self.session.write_failure = reason
+            self.app.sub_title = f"READ-ONLY: nothing more is saved ({reason})"
+            self.app.notify(f"{what} not saved: {exc}", severity="error", markup=False)
+            return False
+        return True
 
     @property
     def reader(self) -> Reader:

@@ -6,7 +6,7 @@ pattern): ``enter`` accepts, ``escape`` cancels with ``None``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import on
@@ -180,9 +180,19 @@ class NoteEditorScreen(ModalScreen[str | None]):
         Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
     ]
 
-    def __init__(self, title: str, note: str = "", quote: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        note: str = "",
+        quote: str = "",
+        *,
+        save: Callable[[str], bool] | None = None,
+    ) -> None:
+        """``save``, when given, stores the note on ``ctrl+s``; the editor closes
+        only once it did (so a note a full disk refused is still being edited)."""
         super().__init__()
         self._title, self._note, self._quote = title, note, quote
+        self._save = save
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog note-editor") as box:
@@ -198,8 +208,10 @@ class NoteEditorScreen(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        """Save the note."""
-        self.dismiss(self.query_one(TextArea).text)
+        """Save the note (closing only if it was saved)."""
+        text = self.query_one(TextArea).text
+        if self._save is None or self._save(text):
+            self.dismiss(text)
 
     def action_cancel(self) -> None:
         """Close, keeping the old note."""
