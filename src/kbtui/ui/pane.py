@@ -31,6 +31,7 @@ from kbtui.ui.naming import EntityActions
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
+from kbtui.view.sanitize import one_line
 from kbtui.view.textview import TextView
 
 if TYPE_CHECKING:
@@ -203,11 +204,25 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
 
         def answered(yes: bool | None) -> None:
             if yes:
-                webbrowser.open(url)
+                self._browse(url)
 
         self.app.push_screen(
             ConfirmScreen("Source", "Open this address in a browser?", url), answered
         )
+
+    def _browse(self, url: str) -> None:
+        """Open ``url`` and say what happened: with no browser here (a server, a bare
+        terminal) nothing visible happens otherwise, so the address is copied instead."""
+        try:
+            opened = webbrowser.open(url)
+        except webbrowser.Error:
+            opened = False
+        if opened:
+            self.app.notify(one_line(f"Opened in a browser: {url}", 300), markup=False)
+            return
+        self.app.copy_to_clipboard(url)
+        message = f"No web browser found: the address is copied to the clipboard ({url})"
+        self.app.notify(one_line(message, 300), severity="warning", markup=False)
 
     def action_export(self) -> None:
         """Export annotations (this document's by default) to Markdown or JSON."""

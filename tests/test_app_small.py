@@ -1,0 +1,44 @@
+"""Small things a new user met (issue 16): ``o`` says what it did, or why not."""
+
+from __future__ import annotations
+
+import webbrowser
+from pathlib import Path
+
+import pytest
+from helpers import DOC_000, SIZE, build, open_doc, settle
+
+
+@pytest.mark.parametrize("browser", [True, False])
+async def test_o_says_what_it_did(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: bool
+) -> None:
+    opened: list[str] = []
+
+    def fake_open(url: str) -> bool:
+        opened.append(url)
+        return browser
+
+    monkeypatch.setattr(webbrowser, "open", fake_open)
+    app = build(sample_corpus, tmp_path)
+    notes: list[tuple[str, str]] = []
+    copied: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        monkeypatch.setattr(
+            app, "notify", lambda m, *, severity="information", **_: notes.append((m, severity))
+        )
+        monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+    url = "https://www.youtube.com/watch?v=1nqrRGO5KYE"
+    assert opened == [url]
+    if browser:
+        assert notes == [(f"Opened in a browser: {url}", "information")]
+        assert copied == []
+    else:
+        assert copied == [url]
+        assert len(notes) == 1 and notes[0][1] == "warning"
+        assert "No web browser" in notes[0][0] and url in notes[0][0]
