@@ -65,7 +65,7 @@ async def test_a_full_disk_keeps_the_note_in_its_editor_and_the_app_running(
         assert any("not saved" in m and "No space left" in m for m in messages), messages
         await pilot.press("escape")
         await pilot.pause()
-        for keys in (("c",), ("d",), ("u",), ("B",), ("t", "x", "enter")):
+        for keys in (("c",), ("d",), ("u",), ("B",), ("t", "x", "enter"), ("s",)):
             await pilot.press(*keys)  # each refused with a message, none crashes
             await pilot.pause()
         assert app.is_running

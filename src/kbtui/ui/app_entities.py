@@ -11,6 +11,7 @@ the palette post (:class:`~kbtui.ui.messages.ShowEntity`,
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual import on, work
@@ -122,8 +123,8 @@ class EntityRoutes(App[None]):
     @on(SaveEntity)
     def _save_entity(self, message: SaveEntity) -> None:
         """Save an entity edit as a user record, then index again."""
-        self.session.save_entity(message.record)
-        self.reindex_entities(message.done)
+        if self.pane.write(partial(self.session.save_entity, message.record), "The entity"):
+            self.reindex_entities(message.done)
 
     # -- browsing --------------------------------------------------------------
 

@@ -11,6 +11,8 @@ keys say so instead of converting its kanji.
 
 from __future__ import annotations
 
+from functools import partial
+
 from textual import work
 from textual.binding import Binding
 from textual.worker import get_current_worker
@@ -98,7 +100,7 @@ class ScriptActions(PaneBase):
             return
         cursor = self.reader.cursor_source
         self.variant = variant
-        self.store.set_script(self.doc.id, str(variant))
+        self.write(partial(self.store.set_script, self.doc.id, str(variant)), "The script")
         self._show_variant(cursor)
 
     def _views_offered(self) -> bool:
@@ -146,12 +148,13 @@ class ScriptActions(PaneBase):
 
     def _set_locale(self, locale: Locale | None) -> None:
         assert self.doc is not None
-        self.session.set_locale(self.doc.id, locale)
+        if not self.write(partial(self.session.set_locale, self.doc.id, locale), "The locale"):
+            return
         self.source = self.session.locale_of(self.doc)
         self.chinese_views = self.session.offers_views(self.doc)
         if not self.chinese_views:
             self.variant = Variant.ORIGINAL
-            self.store.set_script(self.doc.id, None)
+            self.write(partial(self.store.set_script, self.doc.id, None), "The script")
         self._show_variant(self.reader.cursor_source)
         self.app.notify(f"Source locale: {self.source or 'mixed'}", markup=False)
 
