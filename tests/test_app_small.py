@@ -42,3 +42,21 @@ async def test_o_says_what_it_did(
         assert copied == [url]
         assert len(notes) == 1 and notes[0][1] == "warning"
         assert "No web browser" in notes[0][0] and url in notes[0][0]
+
+
+async def test_the_sort_order_is_kept_across_starts(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        first = [row.id for row in app.doc_list._shown]
+        await pilot.press("r", "r")  # date ↓ → date ↑ → title
+        await settle(app, pilot)
+        by_title = [row.id for row in app.doc_list._shown]
+        assert by_title != first
+    saved = (tmp_path / "config" / "settings.toml").read_text(encoding="utf-8")
+    assert 'sort = "title"' in saved
+    again = build(sample_corpus, tmp_path)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(again, pilot)
+        assert again.doc_list.sort_index == 2
+        assert [row.id for row in again.doc_list._shown] == by_title

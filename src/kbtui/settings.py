@@ -31,6 +31,9 @@ from kbtui.locations import config_dir
 SCRIPTS = ("original", "simplified", "traditional", "taiwan", "hongkong")
 """The script names a user may choose as the default."""
 
+SORT_ORDERS = ("date-desc", "date-asc", "title")
+"""The document list's orders, newest first by default (the list's ``r`` cycles them)."""
+
 CONVERSIONS = ("opencc", "opencc-python-reimplemented")
 """Whose conversion the views show (:class:`kbtui.scripts.chains.Backend`'s values; the
 settings sit below the scripts, so they name them rather than import them)."""
@@ -65,6 +68,8 @@ class Settings:
     """Show zhuyin beside pinyin in the look-up panel (Taiwan readers learn by it)."""
     pinyin_search: bool = True
     """Find toneless pinyin (``anquan``) as Chinese too; off for Latin-heavy corpora."""
+    sort: str = SORT_ORDERS[0]
+    """The document list's order (``r`` cycles it), kept across starts."""
 
     def to_toml(self) -> str:
         """The settings as TOML text."""
@@ -102,6 +107,7 @@ def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings.export_path = _str(raw.get("export_path", ""), "export_path", path)
     settings.zhuyin = _bool(raw.get("zhuyin", settings.zhuyin), "zhuyin", path)
     settings.pinyin_search = _bool(raw.get("pinyin_search", True), "pinyin_search", path)
+    settings.sort = _one_of(raw, "sort", SORT_ORDERS, path)
     return settings
 
 

@@ -27,6 +27,7 @@ from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
+from kbtui.ui.app_list import ListRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
     ActionCommands,
@@ -70,7 +71,7 @@ NARROW = 110
 """Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
 
 
-class KbtuiApp(EntityRoutes, WordRoutes):
+class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
@@ -115,6 +116,7 @@ class KbtuiApp(EntityRoutes, WordRoutes):
     def on_mount(self) -> None:
         self._save_theme_changes = True
         self.query_one(DocOptions).focus()
+        self.restore_sort()
         self._fit_layout(self.size.width)
         self._scan()
 
