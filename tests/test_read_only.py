@@ -283,3 +283,16 @@ def test_json_output_escapes_bidi_and_c1_controls(
         assert not any("\u0080" <= c <= "\u009f" or c in "\u202e\u2066\u2069" for c in out)
         assert "\\u202e" in out
         assert name in json.dumps(json.loads(out), ensure_ascii=False)  # the same data
+
+
+def test_an_old_schema_is_migrated_in_memory_only_by_a_reader(
+    capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
+) -> None:
+    source = (sample_corpus / DOC).read_text(encoding="utf-8")
+    record = Annotation.from_source(DOC, source, 0, 3).to_record()
+    db = tmp_path / "data" / "kbtui.json"
+    db.parent.mkdir()
+    db.write_text(json.dumps({"annotations": {"1": record}}), encoding="utf-8")
+    before = snapshot(db.parent)
+    assert listed(capsys, sample_corpus, db) == 1
+    assert snapshot(db.parent) == before  # no .schema0.bak, no rewrite
