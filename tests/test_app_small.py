@@ -6,7 +6,7 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from helpers import DOC_000, SIZE, build, open_doc, settle
+from helpers import DOC_000, SIZE, build, open_doc, screen_text, settle
 
 
 @pytest.mark.parametrize("browser", [True, False])
@@ -60,3 +60,17 @@ async def test_the_sort_order_is_kept_across_starts(sample_corpus: Path, tmp_pat
         await settle(again, pilot)
         assert again.doc_list.sort_index == 2
         assert [row.id for row in again.doc_list._shown] == by_title
+
+
+async def test_a_bookmark_at_the_end_shows_its_line(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("G", "B")
+        await settle(app, pilot)
+        [bookmark] = app.pane.annotations
+        assert bookmark.quote == ""
+        last = app.pane.view.text.rstrip().rpartition("\n")[2].strip()
+        [line] = [line for line in screen_text(app).splitlines() if "🔖" in line]
+        shown = line.split("🔖", 1)[1].strip(" │▐▌")
+        assert shown and last.startswith(shown.rstrip("…").strip())
