@@ -6,7 +6,12 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from helpers import DOC_000, SIZE, build, open_doc, screen_text, settle
+from helpers import DOC_000, DOC_002, SIZE, build, open_doc, screen_text, settle
+from textual.widgets import Input
+
+from kbtui.annotations.model import Annotation
+from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.ui.screens.notebook import NotebookScreen
 
 
 @pytest.mark.parametrize("browser", [True, False])
@@ -74,3 +79,42 @@ async def test_a_bookmark_at_the_end_shows_its_line(sample_corpus: Path, tmp_pat
         [line] = [line for line in screen_text(app).splitlines() if "🔖" in line]
         shown = line.split("🔖", 1)[1].strip(" │▐▌")
         assert shown and last.startswith(shown.rstrip("…").strip())
+
+
+async def test_notebook_tags_match_by_prefix_frontmatter_tags_included(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    for doc_id, needle, tags in (
+        (DOC_000, "安全护栏", ["创始人"]),
+        (DOC_002, "偶然聚集", ["team"]),
+    ):
+        source = (sample_corpus / doc_id).read_text(encoding="utf-8")
+        start = source.index(needle)
+        app.session.store.add(
+            Annotation.from_source(doc_id, source, start, start + len(needle), tags=tags)
+        )
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, NotebookScreen)
+        for query, shown in (("#创始", "1 of 2"), ("#ai-s", "1 of 2"), ("#nothing", "0 of 2")):
+            await pilot.press("slash", "ctrl+u", *query)
+            await pilot.pause()
+            assert shown in screen_text(app), query
+
+
+async def test_tag_completion_offers_frontmatter_tags(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_002)
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, LineInputScreen)
+        field = app.screen.query_one(Input)
+        await pilot.press("ctrl+u", *"ai-s")
+        await settle(app, pilot)
+        await pilot.press("right")
+        await pilot.pause()
+        assert field.value == "ai-safety"

@@ -170,7 +170,8 @@ class AnnotationActions(PaneBase):
         annotation = self.annotation_at_cursor()
         doc_id = self.doc.id
         current = annotation.tags if annotation else self.store.doc_state(doc_id).tags
-        known = sorted(self.store.all_tags())
+        documents = {tag for entry in self.session.corpus.entries() for tag in entry.meta.tags}
+        known = sorted({*self.store.all_tags(), *documents}, key=lambda t: (t.casefold(), t))
         hint = "Comma separated; → completes a tag already in use."
         title = "Tags of the annotation" if annotation else "Tags of the document"
 

@@ -275,9 +275,13 @@ class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
         """Every annotation in the corpus."""
         from kbtui.ui.screens.notebook import NotebookScreen
 
-        titles = {row.id: row.meta.title for row in self.doc_list.rows()}
+        rows = {row.id: row for row in self.doc_list.rows()}
         annotations = self.session.store.all_annotations()
-        screen = NotebookScreen(annotations, lambda d: titles.get(d, d))
+        screen = NotebookScreen(
+            annotations,
+            lambda d: rows[d].meta.title if d in rows else d,
+            lambda d: rows[d].all_tags if d in rows else (),
+        )
         self.push_screen(screen, self._go_to_target)
 
     # -- export ------------------------------------------------------------------

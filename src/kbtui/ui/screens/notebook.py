@@ -47,13 +47,15 @@ class NotebookFilter:
                 words.append(token)
         return cls(tuple(words), tuple(tags), tuple(colours), tuple(docs))
 
-    def accepts(self, annotation: Annotation, title: str) -> bool:
-        """Whether ``annotation`` (in the document titled ``title``) passes."""
-        tags = [fold(t) for t in annotation.tags]
+    def accepts(self, annotation: Annotation, title: str, doc_tags: Sequence[str] = ()) -> bool:
+        """Whether ``annotation`` (in the document titled ``title``, tagged ``doc_tags`` in
+        its frontmatter or by the user) passes; ``#tag`` matches a tag's beginning, so
+        ``#创始`` finds ``创始人``."""
+        tags = [fold(t) for t in [*annotation.tags, *doc_tags]]
         doc = fold(f"{annotation.doc_id} {title}")
         text = fold(f"{annotation.quote} {annotation.note} {title}")
         return (
-            all(t in tags for t in self.tags)
+            all(any(tag.startswith(t) for tag in tags) for t in self.tags)
             and all(annotation.colour.value.startswith(c) for c in self.colours)
             and all(d in doc for d in self.docs)
             and all(w in text or w in tags for w in self.words)
@@ -68,10 +70,17 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         Binding("slash", "filter", "Filter", id="notebook.filter"),
     ]
 
-    def __init__(self, annotations: Sequence[Annotation], title_of: Callable[[str], str]) -> None:
+    def __init__(
+        self,
+        annotations: Sequence[Annotation],
+        title_of: Callable[[str], str],
+        tags_of: Callable[[str], Sequence[str]] = lambda _doc_id: (),
+    ) -> None:
+        """``title_of`` and ``tags_of`` give a document's title and its own tags."""
         super().__init__()
         self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
         self._title_of = title_of
+        self._tags_of = tags_of
         self._shown: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
@@ -100,7 +109,11 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)  # columns keep their widest width otherwise
         table.add_columns(" ", "Document", "Quote", "Note", "Tags")
-        self._shown = [a for a in self._annotations if wanted.accepts(a, self._title_of(a.doc_id))]
+        self._shown = [
+            a
+            for a in self._annotations
+            if wanted.accepts(a, self._title_of(a.doc_id), self._tags_of(a.doc_id))
+        ]
         doc_w, quote_w, note_w, tags_w = self._widths()
         for a in self._shown:
             swatch = Text("▌", style=f"bold {a.colour.value}")
