@@ -107,7 +107,9 @@ async def test_the_conversion_from_the_palette_reconverts_and_is_saved(
         await settle(app, pilot)
         assert app.session.backend is Backend.REIMPLEMENTED
         assert "軟體公司" in app.pane.view.text  # the old chain: t2s → s2twp
-        assert subtitle(app).startswith("Taiwan · t2s → s2twp (opencc-python-reimplemented)")
+        # the label is cut to the pane's width, the position kept whole (issue 16)
+        assert subtitle(app).startswith("Taiwan · t2s → s2twp (opencc-")
+        assert subtitle(app).endswith(" · 0%")
     saved = (tmp_path / "config" / "settings.toml").read_text(encoding="utf-8")
     assert 'conversion = "opencc-python-reimplemented"' in saved
 

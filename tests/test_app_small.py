@@ -6,10 +6,12 @@ import webbrowser
 from pathlib import Path
 
 import pytest
-from helpers import DOC_000, DOC_002, SIZE, build, open_doc, screen_text, settle
+from helpers import DOC_000, DOC_002, DOC_004, SIZE, build, open_doc, screen_text, settle
+from rich.cells import cell_len
 from textual.widgets import Input
 
 from kbtui.annotations.model import Annotation
+from kbtui.ui.pane_base import fit_status
 from kbtui.ui.screens.dialogs import LineInputScreen
 from kbtui.ui.screens.notebook import NotebookScreen
 
@@ -118,3 +120,29 @@ async def test_tag_completion_offers_frontmatter_tags(sample_corpus: Path, tmp_p
         await pilot.press("right")
         await pilot.pause()
         assert field.value == "ai-safety"
+
+
+async def test_the_subtitle_keeps_the_match_whole_at_80_columns(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_004)
+        await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.pause()
+        await pilot.press(*"Hertz", "enter")
+        await settle(app, pilot)
+        subtitle = str(app.pane.border_subtitle)
+        assert subtitle.endswith("match 1/1 · 25%")
+        assert cell_len(subtitle) <= app.pane.size.width - 6
+        assert "match 1/1 · 25%" in screen_text(app)
+
+
+def test_fit_status_cuts_the_label_first() -> None:
+    label = "Simplified · t2s · zh-Hant"
+    assert fit_status(label, "match 1/2 · 5%", 80) == f"{label} · match 1/2 · 5%"
+    assert fit_status(label, "match 1/2 · 5%", 30).endswith("… · match 1/2 · 5%")
+    assert fit_status(label, "match 1/2 · 5%", 20) == "match 1/2 · 5%"
+    assert fit_status(label, "", 0) == label

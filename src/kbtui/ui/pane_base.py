@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.cells import cell_len
 from textual.containers import Vertical
 
 from kbtui.annotations.errors import DatabaseError
@@ -27,7 +28,7 @@ from kbtui.scripts.views import ConversionCache, Variant
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
 from kbtui.ui.reader import Reader
-from kbtui.ui.text import safe_line
+from kbtui.ui.text import cut, safe_line
 from kbtui.view.textview import TextView
 
 
@@ -153,14 +154,19 @@ class PaneBase(Vertical):
         if self.doc is None:
             return
         conversion = view_label(self.source, self.variant, self.session.backend)
-        parts = [conversion, str(self.source or self.doc.script)]
+        label = f"{conversion} · {self.source or self.doc.script}"
+        status = []
         if self._matches and self._match_index is not None:
             start, end = self._matches[self._match_index]
             if start <= self.reader.cursor_source <= end:
-                parts.append(f"match {self._match_index + 1}/{len(self._matches)}")
+                status.append(f"match {self._match_index + 1}/{len(self._matches)}")
         if self.view is not None and self.view.text:
-            parts.append(f"{100 * self.reader.cursor // max(1, len(self.view.text))}%")
-        self.border_subtitle = " · ".join(parts)
+            status.append(f"{100 * self.reader.cursor // max(1, len(self.view.text))}%")
+        self.border_subtitle = fit_status(label, " · ".join(status), self.size.width)
+
+    def on_resize(self) -> None:
+        """Fit the subtitle to the new width."""
+        self._update_subtitle()
 
     def _selection(self) -> tuple[int, int] | None:
         """The selection's source range, if it holds anything."""
@@ -185,3 +191,23 @@ def _line_at(text: str, offset: int) -> str:
     line_end = text.find("\n", offset)
     line = text[text.rfind("\n", 0, offset) + 1 : len(text) if line_end < 0 else line_end]
     return line.strip() or text[:offset].rstrip().rpartition("\n")[2].strip()
+
+
+SUBTITLE_FRAME = 6
+"""Cells of a border around its subtitle: a corner, a rule and a space each side."""
+
+
+def fit_status(label: str, status: str, width: int) -> str:
+    """``label · status`` in a border ``width`` cells wide: the label (the view's name)
+    is cut first, the status (``match 1/2 · 25%``) never, since it is what changes.
+    Before the pane has a size (``width`` 0) nothing is cut."""
+    if width <= SUBTITLE_FRAME:
+        return f"{label} · {status}" if status else label
+    if not status:
+        return cut(label, width - SUBTITLE_FRAME).plain
+    room = width - SUBTITLE_FRAME - cell_len(status) - 3
+    if cell_len(label) <= room:
+        return f"{label} · {status}"
+    if room < 2:
+        return status
+    return f"{cut(label, room).plain} · {status}"
