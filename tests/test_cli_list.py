@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from test_cli import DOC_000, annotate, run
 
 from kbtui.annotations.store import Store
-from kbtui.cli_list import fit
+from kbtui.cli.listing import fit
 
 DOC_003 = "003_0b861dc1db151f35.txt"
 
@@ -36,13 +36,13 @@ def test_list_shows_the_promised_columns_aligned_in_cells(
 def test_list_on_a_terminal_is_cut_to_its_width(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("kbtui.cli_list.terminal_width", lambda: 80)
+    monkeypatch.setattr("kbtui.cli.listing.terminal_width", lambda: 80)
     code, out, _ = run(capsys, "list")
     assert code == 0
     lines = out.splitlines()
     assert all(cell_len(line) <= 80 for line in lines)
     assert any(line.endswith("…") for line in lines)
-    monkeypatch.setattr("kbtui.cli_list.terminal_width", lambda: None)
+    monkeypatch.setattr("kbtui.cli.listing.terminal_width", lambda: None)
     _, whole, _ = run(capsys, "list")
     assert "Dario Amodei 访谈整理" in whole and max(map(cell_len, whole.splitlines())) > 80
 

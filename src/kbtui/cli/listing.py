@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from kbtui.cli_common import print_json, session_of
+from kbtui.cli.common import print_json, session_of
 
 if TYPE_CHECKING:
     from kbtui.annotations.store import Store

@@ -9,7 +9,7 @@ where), or CSV and Markdown (to standard output unless ``--out`` says where).
 
 Apart from :mod:`kbtui.cli` (which adds these parsers and dispatches to
 :data:`WORD_COMMANDS`) to keep both small; what commands share comes from
-:mod:`kbtui.cli_common`. The CLI imports this module on every run, so it
+:mod:`kbtui.cli.common`. The CLI imports this module on every run, so it
 imports nothing heavy at the top.
 """
 
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbtui.cli_common import UserError, print_json, require_query, session_of
+from kbtui.cli.common import UserError, print_json, require_query, session_of
 
 if TYPE_CHECKING:
     from kbtui.lookup.vocab import VocabEntry

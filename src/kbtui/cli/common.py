@@ -1,8 +1,7 @@
 """What every ``kbtui`` command shares: its errors, its session, its JSON output.
 
-Apart from :mod:`kbtui.cli` so that the commands kept in modules of their
-own (:mod:`kbtui.cli_words`) use them without importing the CLI that
-imports them. Imports nothing heavy: every ``kbtui`` run loads it.
+Every command module of :mod:`kbtui.cli` uses it; it imports nothing heavy,
+since every ``kbtui`` run loads it.
 """
 
 from __future__ import annotations
@@ -17,6 +16,10 @@ from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
     from kbtui.session.session import Session
+
+
+SCRIPT_CHOICES = ("original", "simplified", "traditional", "taiwan", "hongkong")
+"""The ``--script`` values of ``show`` and ``export``."""
 
 
 class UserError(Exception):

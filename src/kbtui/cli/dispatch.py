@@ -1,0 +1,144 @@
+"""The ``kbtui`` command's parser and dispatch, and the way into the app.
+
+Each subcommand lives in the module of its group (see :mod:`kbtui.cli`);
+this one builds the parser, runs the command and turns every error the user
+can cause into one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from kbtui import __version__
+from kbtui.cli.common import SCRIPT_CHOICES, UserError
+from kbtui.cli.documents import cmd_search, cmd_show
+from kbtui.cli.entities import cmd_mentions
+from kbtui.cli.exchange import cmd_export, cmd_import
+from kbtui.cli.listing import cmd_list
+from kbtui.cli.words import WORD_COMMANDS, add_word_commands
+from kbtui.locations import corpus_path, database_path
+
+
+def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """``--corpus``/``--db``, accepted before or after the subcommand's name."""
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--corpus", metavar="DIR", default=default, help="corpus folder")
+    parser.add_argument("--db", metavar="FILE", default=default, help="annotation database")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="kbtui",
+        description="A keyboard-driven reader and annotator for mixed-script Chinese corpora.",
+    )
+    parser.add_argument("--version", action="version", version=f"kbtui {__version__}")
+    _common(parser, suppress=False)
+    parser.add_argument("--open", metavar="DOC[#OFFSET]", help="open the reader at a passage")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        _common(command, suppress=True)
+        return command
+
+    add("list", "list the documents").add_argument("--json", action="store_true")
+    show = add("show", "print a document's reading text")
+    show.add_argument("doc", metavar="DOC")
+    show.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    show.add_argument(
+        "--source", metavar="LOCALE", help="convert from zh-Hans, zh-Hant, zh-TW, zh-HK"
+    )
+    show.add_argument(
+        "--full",
+        action="store_true",
+        help="everything: a web page's navigation and notices, a transcript's own lines",
+    )
+    search = add("search", "search every document, script-insensitively")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--json", action="store_true")
+    mentions = add("mentions", "entities and the passages that mention them")
+    mentions.add_argument("entity", metavar="ENTITY", nargs="?")
+    mentions.add_argument("--json", action="store_true")
+    export = add("export", "export annotations as Markdown or W3C Web Annotation JSON")
+    export.add_argument("--out", metavar="PATH")
+    export.add_argument("--format", default="markdown", choices=("markdown", "json"))
+    export.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    export.add_argument("--doc", metavar="DOC")
+    export.add_argument("--tag", metavar="TAG")
+    export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
+    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    imp = add("import", "import annotations from a W3C Web Annotation JSON file")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--max-bytes", type=int, metavar="N", help="refuse a larger file")
+    add_word_commands(add)
+    return parser
+
+
+def cmd_app(args: argparse.Namespace) -> None:
+    """Open the app (the only path that imports Textual)."""
+    from kbtui.annotations.store import DatabaseError
+    from kbtui.documents.corpus import CorpusError
+    from kbtui.ui.app import make_app
+
+    try:
+        app, warnings = make_app(
+            corpus_path(args.corpus), database_path(args.db), open_target=args.open
+        )
+    except (CorpusError, DatabaseError) as exc:
+        raise UserError(str(exc)) from exc
+    for warning in warnings:
+        app.call_later(app.notify, warning, severity="warning", timeout=10)
+    app.run()
+    if app.return_code:  # a crash, or changes a full disk refused (the app said which)
+        sys.exit(app.return_code)
+
+
+COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
+    None: cmd_app,
+    "list": cmd_list,
+    "show": cmd_show,
+    "search": cmd_search,
+    "mentions": cmd_mentions,
+    "export": cmd_export,
+    "import": cmd_import,
+    **WORD_COMMANDS,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """Entry point: run a command, turning user errors into one line."""
+    args = build_parser().parse_args(argv)
+    try:
+        COMMANDS[args.command](args)
+    except UserError as exc:
+        _fail(str(exc), exc.code)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except _database_error() as exc:  # evaluated only when something else was raised
+        _fail(str(exc))
+    sys.exit(0)
+
+
+def _database_error() -> type[Exception]:
+    """:class:`kbtui.annotations.storage.DatabaseError`, imported only when it is needed.
+
+    A store raises it from any call (a malformed record, a lock held too
+    long, a write that fails), not only when it opens.
+    """
+    from kbtui.annotations.storage import DatabaseError
+
+    return DatabaseError
+
+
+def _fail(message: str, code: int = 1) -> NoReturn:
+    from kbtui.view.sanitize import one_line
+
+    print(f"kbtui: {one_line(message)}", file=sys.stderr)
+    sys.exit(code)

@@ -1,0 +1,93 @@
+"""``kbtui show`` and ``kbtui search``: a document's reading text, and every match.
+
+Both read documents only: neither opens the store unless a conversion needs
+the document's stored locale.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from kbtui.cli.common import UsageError, UserError, print_json, require_query, session_of
+
+if TYPE_CHECKING:
+    from kbtui.documents.model import Document
+    from kbtui.scripts.locales import Locale
+    from kbtui.session.session import Session
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    """``kbtui show DOC``: the reading text, optionally converted (from ``--source``,
+    else from the document's locale, as the app would; the store is opened only then)."""
+    from kbtui.scripts.views import ConversionError, Variant, convert_view
+    from kbtui.view.reading import reading_view
+    from kbtui.view.sanitize import one_line, printable
+
+    declared = _source_option(args.source)
+    session = session_of(args, read_only=True)
+    doc = _load(session, args.doc)
+    view = reading_view(doc.source, doc.body_start, full=args.full, lines=args.full)
+    if args.script != "original":
+        source = declared if declared is not None else _locale_of(session, doc)
+        try:
+            view = convert_view(view, Variant(args.script), source, backend=session.backend)
+        except ConversionError as exc:
+            raise UserError(f"{doc.id}: cannot convert to {args.script}: {exc}") from exc
+    for warning in session.warnings:
+        print(f"kbtui: {one_line(warning)}", file=sys.stderr)
+    sys.stdout.write(printable(view.text))
+    if not view.text.endswith("\n"):
+        sys.stdout.write("\n")
+
+
+def _source_option(tag: str | None) -> Locale | None:
+    """The locale ``--source`` names (``None`` when not given), or a :class:`UsageError`."""
+    from kbtui.scripts.locales import Locale, parse_locale
+
+    locale = parse_locale(tag)
+    if tag is not None and locale is None:
+        choices = ", ".join(locale.value for locale in Locale)
+        raise UsageError(f"show: --source must name one of {choices}, not {tag!r}")
+    return locale
+
+
+def _locale_of(session: Session, doc: Document) -> Locale | None:
+    """The document's own locale (the app's rule); a Japanese one has none to convert."""
+    if not session.offers_views(doc):
+        raise UserError(f"{doc.id}: Japanese has no Chinese views (--source LOCALE converts it)")
+    return session.locale_of(doc)
+
+
+def _load(session: Session, doc_id: str) -> Document:
+    """A readable document of the session's corpus, or a :class:`UserError`."""
+    corpus = session.corpus
+    try:
+        doc = corpus.load(doc_id)
+    except KeyError as exc:
+        raise UserError(f"no document {doc_id!r} in {corpus.root}") from exc
+    if not doc.readable:
+        raise UserError(f"{doc_id}: {'; '.join(doc.problems) or 'cannot be read'}")
+    return doc
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    """``kbtui search QUERY``: every match in every document, with context (and by pinyin)."""
+    from kbtui.session.passages import pinyin_note
+    from kbtui.view.sanitize import one_line
+
+    query = require_query("search", args.query)
+    result = session_of(args, read_only=True).search_corpus(query)
+    if args.json:
+        print_json(result.to_json())
+        return
+    for group in result.documents:
+        print(f"{one_line(group.doc_id)}  ({group.total})")
+        for hit in group.hits:
+            how = (
+                "  (pinyin)" if hit.pinyin else f"  {one_line(hit.variant)}" if hit.variant else ""
+            )
+            print(f"  {hit.start:>7}  {hit.context}{how}")
+    note = pinyin_note(result) + (" (contexts cut)" if result.truncated else "")
+    print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
