@@ -260,8 +260,9 @@ class Session:
 
     def prepare_search(self) -> None:
         """Build what a first search needs (the fold's inverse, and the regional phrase
-        tables a Chinese query looks through: about half a second), so neither ``/``
-        nor ``ctrl+f`` waits for them; the app calls it from a worker after the scan."""
+        tables a Chinese query looks through: about half a second), so ``/`` does not
+        wait for them; the reader calls it from a worker when the find box opens, not
+        at start-up, where it took the GIL from the first paint and delayed the exit."""
         from kbtui.search.scan import compile_queries
 
         compile_queries("软件")  # a Chinese word with a Taiwan variant: every table loads

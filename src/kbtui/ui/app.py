@@ -162,11 +162,6 @@ class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
         if self._open_target:
             self._open_requested(self._open_target)
         self.call_after_refresh(self.reindex_entities)  # the list is painted first
-        self._prepare_search()
-
-    @work(thread=True, exclusive=True, group="prepare-search")
-    def _prepare_search(self) -> None:
-        self.session.prepare_search()
 
     def _open_requested(self, target: str) -> None:
         """Open ``kbtui --open``'s document, or say it is not in the corpus."""

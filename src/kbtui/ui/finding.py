@@ -35,7 +35,13 @@ class FindActions(PaneBase):
             if query:
                 self._find(query)
 
+        self._prepare_search()
         self.app.push_screen(LineInputScreen("Find in document", self._find_query), entered)
+
+    @work(thread=True, exclusive=True, group="prepare-search")
+    def _prepare_search(self) -> None:
+        """Load the search tables while the query is typed: the find runs on this thread."""
+        self.session.prepare_search()
 
     def _find(self, query: str) -> None:
         assert self.reading is not None
