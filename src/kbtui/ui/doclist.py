@@ -130,12 +130,6 @@ class DocumentList(Vertical):
         self._rows = {row.id: row for row in rows}
         self._sorted = self._search = None
         self.refresh_rows()
-        self.call_after_refresh(self._prepare_search)
-
-    def _prepare_search(self) -> None:
-        """Make the filter's search once the list is painted, so the first keystroke is quick."""
-        if self._sorted is not None and self._search is None:
-            self._search = _Search(self._sorted)
 
     def update_row(self, row: DocRow) -> None:
         """Change one document's row (after an annotation or tag change).
