@@ -63,19 +63,30 @@ def build_parser() -> argparse.ArgumentParser:
     mentions = add("mentions", "entities and the passages that mention them")
     mentions.add_argument("entity", metavar="ENTITY", nargs="?")
     mentions.add_argument("--json", action="store_true")
-    export = add("export", "export annotations as Markdown or W3C Web Annotation JSON")
-    export.add_argument("--out", metavar="PATH")
-    export.add_argument("--format", default="markdown", choices=("markdown", "json"))
-    export.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
-    export.add_argument("--doc", metavar="DOC")
-    export.add_argument("--tag", metavar="TAG")
-    export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
-    export.add_argument("--force", action="store_true", help="overwrite existing files")
+    _export_arguments(add("export", "export annotations as Markdown or W3C Web Annotation JSON"))
     imp = add("import", "import annotations from a W3C Web Annotation JSON file")
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--max-bytes", type=int, metavar="N", help="refuse a larger file")
     add_word_commands(add)
     return parser
+
+
+def _export_arguments(export: argparse.ArgumentParser) -> None:
+    """``kbtui export``'s options."""
+    export.add_argument("--out", metavar="PATH")
+    export.add_argument("--format", default="markdown", choices=("markdown", "json"))
+    export.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
+    export.add_argument("--doc", metavar="DOC")
+    export.add_argument("--tag", metavar="TAG")
+    export.add_argument("--entity", metavar="NAME", help="the annotations about one entity")
+    export.add_argument(
+        "--by", choices=("entity",), help="with --out DIR/: a page per entity beside the notes"
+    )
+    export.add_argument(
+        "--wikilinks", action="store_true", help="with --by entity: link names in quotes, notes"
+    )
+    export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
+    export.add_argument("--force", action="store_true", help="overwrite existing files")
 
 
 def cmd_app(args: argparse.Namespace) -> None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from kbtui.cli.common import UsageError, UserError, session_of
 
 if TYPE_CHECKING:
+    from kbtui.exchange.paths import Layout
     from kbtui.exchange.pipeline import ExportRequest
 
 
@@ -25,8 +26,11 @@ def cmd_export(args: argparse.Namespace) -> None:
     session.corpus.entries()  # scan, so ``get`` knows every document
     if args.doc is not None and session.corpus.get(args.doc) is None:
         raise UserError(f"no document {args.doc!r} in {session.corpus.root}")
+    request = _export_request(args)
+    if request.needs_index:
+        session.mention_index = session.index_mentions(session.user_records()).index
     try:
-        planned = session.plan_export(_export_request(args))
+        planned = session.plan_export(request)
         if planned.text is not None:
             sys.stdout.write(planned.text)
             return
@@ -35,12 +39,15 @@ def cmd_export(args: argparse.Namespace) -> None:
         raise UserError(f"{exc}; use --force to overwrite") from exc
     except (TemplateError, ConversionError, OSError) as exc:
         raise UserError(str(exc)) from exc
+    except LookupError as exc:  # an unknown entity, or a shared name
+        raise UserError(str(exc.args[0] if exc.args else exc)) from exc
     print(f"exported {planned.annotations} annotations to {planned.target}", file=sys.stderr)
 
 
 def _export_request(args: argparse.Namespace) -> ExportRequest:
     """What ``kbtui export``'s options ask for; ``--out`` ending in a separator, or
-    naming a folder, means one Markdown file per document."""
+    naming a folder, means one Markdown file per document (and ``--by entity``
+    a page per entity beside them)."""
     from kbtui.exchange.markdown import Scope, load_template
     from kbtui.exchange.paths import Layout, is_folder
     from kbtui.exchange.pipeline import ExportRequest
@@ -49,9 +56,25 @@ def _export_request(args: argparse.Namespace) -> ExportRequest:
         layout = Layout.JSON
     else:
         layout = Layout.PER_DOCUMENT if args.out and is_folder(args.out) else Layout.FILE
+    _check_by_entity(args, layout)
     template = load_template(Path(args.template)) if args.template else None
-    scope = Scope(doc_id=args.doc, tag=args.tag)
-    return ExportRequest(scope, layout, args.script, args.out or None, template)
+    scope = Scope(doc_id=args.doc, tag=args.tag, entity=args.entity)
+    by_entity = args.by == "entity"
+    return ExportRequest(
+        scope, layout, args.script, args.out or None, template, by_entity, args.wikilinks
+    )
+
+
+def _check_by_entity(args: argparse.Namespace, layout: Layout) -> None:
+    """``--by entity`` writes a folder of Markdown, and ``--wikilinks`` link to its pages."""
+    from kbtui.exchange.paths import Layout
+
+    if args.by == "entity" and layout is not Layout.PER_DOCUMENT:
+        raise UsageError("export: --by entity writes Markdown pages into a folder: add --out DIR/")
+    if args.wikilinks and args.by != "entity":
+        raise UsageError("export: --wikilinks links to entity pages: add --by entity --out DIR/")
+    if args.entity is not None and not args.entity.strip():
+        raise UsageError("export: --entity needs a name")
 
 
 def cmd_import(args: argparse.Namespace) -> None:

@@ -65,6 +65,7 @@ __all__ = [
     "TemplateError",
     "build_context",
     "load_template",
+    "note_names",
     "open_command",
     "reference",
     "render_markdown",
@@ -97,10 +98,12 @@ class ExportItem:
 
 @dataclass(frozen=True, slots=True)
 class Scope:
-    """Which annotations an export holds: all, one document's, one tag's, or both filters."""
+    """Which annotations an export holds: all, one document's, one tag's, one entity's, or
+    several filters (the pipeline selects by entity: that needs the mention index)."""
 
     doc_id: str | None = None
     tag: str | None = None
+    entity: str | None = None
 
     @property
     def label(self) -> str:
@@ -110,6 +113,8 @@ class Scope:
             parts.append(f"document {self.doc_id}")
         if self.tag is not None:
             parts.append(f"tag {self.tag}")
+        if self.entity is not None:
+            parts.append(f"entity {self.entity}")
         return ", ".join(parts) or "all documents"
 
 
@@ -130,6 +135,8 @@ class MarkdownOptions:
     """The export time to print (ISO 8601); ``None`` is now. Fixed in tests."""
     corpus: str | None = None
     """The corpus path to name in ``kbtui --open`` commands; ``None`` for the default."""
+    links: Convert | None = None
+    """Puts wiki links into a quote or note already escaped (:mod:`kbtui.exchange.wikilinks`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +244,7 @@ def _with_tag(item: ExportItem, key: str) -> ExportItem:
 
 def build_context(items: Sequence[ExportItem], options: MarkdownOptions) -> ExportContext:
     """The template context for ``items`` (already selected) under ``options``."""
-    documents = [_document_view(item, _convert(options, item), options.corpus) for item in items]
+    documents = [_document_view(item, _convert(options, item), options) for item in items]
     orphans = sum(len(d.orphans) for d in documents)
     return ExportContext(
         exported=options.exported or now_iso(),
@@ -274,9 +281,7 @@ def render_per_document(
     (:func:`kbtui.exchange.filenames.unique_filenames`); each file has its own header.
     """
     chosen = select(items, options.scope)
-    names = unique_filenames(
-        _convert(options, item)(item.document.meta.whole_title) for item in chosen
-    )
+    names = note_names(chosen, options)
     template = options.template or default_template()
     return [
         (name, _render(template, build_context([item], options)))
@@ -284,8 +289,13 @@ def render_per_document(
     ]
 
 
-def _document_view(item: ExportItem, convert: Convert, corpus: str | None) -> DocumentView:
-    doc = item.document
+def note_names(chosen: Sequence[ExportItem], options: MarkdownOptions) -> list[str]:
+    """The file names of ``chosen``'s notes, one per document (:func:`render_per_document`)."""
+    return unique_filenames(_convert(options, i)(i.document.meta.whole_title) for i in chosen)
+
+
+def _document_view(item: ExportItem, convert: Convert, options: MarkdownOptions) -> DocumentView:
+    doc, corpus, links = item.document, options.corpus, options.links or _same
     outline = Outline.of(doc, convert)
     placed = [a for a in item.annotations if a.anchor != AnchorState.ORPHAN]
     orphans = [a for a in item.annotations if a.anchor == AnchorState.ORPHAN]
@@ -305,8 +315,8 @@ def _document_view(item: ExportItem, convert: Convert, corpus: str | None) -> Do
         entities_raw=[visible_controls(e) for e in item.entities],
         ref=doc.id,
         open=open_command(doc.id, None, corpus),
-        annotations=[_annotation_view(a, outline, convert, corpus) for a in placed],
-        orphans=[_annotation_view(a, None, convert, corpus) for a in orphans],
+        annotations=[_annotation_view(a, outline, convert, corpus, links) for a in placed],
+        orphans=[_annotation_view(a, None, convert, corpus, links) for a in orphans],
     )
 
 
@@ -319,7 +329,7 @@ def _hashtags(tags: Iterable[str]) -> list[str]:
 
 
 def _annotation_view(
-    a: Annotation, outline: Outline | None, convert: Convert, corpus: str | None
+    a: Annotation, outline: Outline | None, convert: Convert, corpus: str | None, links: Convert
 ) -> AnnotationView:
     """``a`` for the template; ``outline`` is ``None`` for an orphan (no place)."""
     heading, percent = outline.place(a.start) if outline else ("", 0)
@@ -334,9 +344,9 @@ def _annotation_view(
         colour=str(a.colour),
         anchor=str(a.anchor),
         orphan=outline is None,
-        quote=escape_block(quote),
+        quote=links(escape_block(quote)),
         quote_raw=visible_controls(quote),
-        note=escape_block(_trim_blank_lines(a.note)),
+        note=links(escape_block(_trim_blank_lines(a.note))),
         note_raw=visible_controls(a.note),
         tags=[visible_controls(t) for t in a.tags],
         hashtags=_hashtags(a.tags),

@@ -11,6 +11,11 @@ both describe what they want as an :class:`ExportRequest` and get back a
 :class:`PlannedExport`, which they write (:func:`kbtui.exchange.filenames.write_plan`)
 or print. A JSON export carries the word list's entries too
 (:func:`word_annotations`), and an import merges them back.
+
+An export by entity (``Scope.entity``, ``ExportRequest.by_entity``) also
+needs the corpus's :class:`~kbtui.entities.mentions.MentionIndex`: which
+annotations are about whom is computed over it (:mod:`kbtui.exchange.about`), and the
+entity pages (:mod:`kbtui.exchange.entity_pages`) list its counts.
 """
 
 from __future__ import annotations
@@ -25,6 +30,10 @@ from kbtui.annotations.store import Store
 from kbtui.annotations.words import WordCounts
 from kbtui.documents.corpus import Corpus
 from kbtui.documents.model import Document
+from kbtui.entities.mentions import MentionIndex
+from kbtui.entities.model import Entity
+from kbtui.exchange.about import About, find_entity
+from kbtui.exchange.entity_pages import plan_pages
 from kbtui.exchange.filenames import WritePlan, plan_file, plan_files
 from kbtui.exchange.markdown import (
     ExportItem,
@@ -142,6 +151,15 @@ class ExportRequest:
     file, the text itself is wanted (``kbtui export`` to stdout)."""
     template: jinja2.Template | None = None
     """A user's template (:func:`kbtui.exchange.markdown.load_template`); ``None``: the default."""
+    by_entity: bool = False
+    """With :attr:`Layout.PER_DOCUMENT`: a page per entity beside the document notes."""
+    wikilinks: bool = False
+    """With :attr:`by_entity`: entity names in quotes and notes link to their pages."""
+
+    @property
+    def needs_index(self) -> bool:
+        """Whether the export needs the mention index (:func:`plan_export`'s ``index``)."""
+        return self.scope.entity is not None or self.by_entity
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +201,12 @@ def plural(count: int, noun: str) -> str:
 
 
 def plan_export(
-    corpus: Corpus, store: Store, request: ExportRequest, source_of: SourceOf, backend: Backend
+    corpus: Corpus,
+    store: Store,
+    request: ExportRequest,
+    source_of: SourceOf,
+    backend: Backend,
+    index: MentionIndex | None = None,
 ) -> PlannedExport:
     """Collect, select, render and plan the files of ``request``, writing nothing.
 
@@ -191,19 +214,31 @@ def plan_export(
     narrowed to the scope once (:func:`collect`), so JSON honours a tag too
     and the count is what the files hold. Raises what rendering raises
     (:class:`~kbtui.exchange.markdown.TemplateError`,
-    :class:`~kbtui.scripts.views.ConversionError`).
+    :class:`~kbtui.scripts.views.ConversionError`), and :class:`LookupError` for an
+    entity ``index`` does not know (:func:`kbtui.exchange.about.find_entity`).
     """
     items = collect(corpus, store, request.scope)
+    entity = None
+    if request.needs_index:
+        if index is None:
+            raise ValueError("an export by entity needs the mention index")
+        if request.scope.entity is not None:
+            entity = find_entity(index, request.scope.entity)
+            items = about_entity(items, About(index), entity)
     count = sum(len(item.annotations) for item in items)
     options = markdown_options(request, corpus.root, source_of, backend)
     as_json = request.layout is Layout.JSON
-    words = word_annotations(corpus, store, request.scope) if as_json else []
+    words = word_annotations(corpus, store, request.scope) if as_json and entity is None else []
     if request.path is None:
         text = export_json(items, words) if as_json else render_markdown(items, options)
         return PlannedExport(request, text, WritePlan(()), count, None, len(words))
     target = Path(request.path.strip()).expanduser()
     if as_json:
         plan = plan_file(target, export_json(items, words))
+    elif request.by_entity and index is not None:
+        titles = {entry.id: entry.meta.title for entry in corpus.entries()}
+        pages = plan_pages(items, index, options, titles, wikilinks=request.wikilinks, only=entity)
+        plan = plan_files(target, pages)
     else:
         plan = _plan(items, request, options, target)
     return PlannedExport(request, None, plan, count, target, len(words))
@@ -216,6 +251,16 @@ def _plan(
     if request.layout is Layout.PER_DOCUMENT:
         return plan_files(target, render_per_document(items, options))
     return plan_file(target, render_markdown(items, options))
+
+
+def about_entity(items: Sequence[ExportItem], about: About, entity: Entity) -> list[ExportItem]:
+    """``items`` narrowed to the annotations about ``entity``; documents left with none go."""
+    chosen = []
+    for item in items:
+        kept = about.about(item.annotations, entity.id)
+        if kept:
+            chosen.append(ExportItem(item.document, kept, item.user_tags, item.entities))
+    return chosen
 
 
 @dataclass(frozen=True, slots=True)

@@ -373,4 +373,6 @@ class Session:
         """Collect, render and plan an export (:func:`kbtui.exchange.pipeline.plan_export`)."""
         from kbtui.exchange.pipeline import plan_export
 
-        return plan_export(self.corpus, self.store, request, self.locale_of, self.backend)
+        return plan_export(
+            self.corpus, self.store, request, self.locale_of, self.backend, self.mention_index
+        )
