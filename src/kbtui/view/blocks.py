@@ -21,7 +21,7 @@ from kbtui.view.footnotes import DEFINITION, write_marker
 from kbtui.view.inline import render_inline
 from kbtui.view.references import REFERENCE_DEFINITION
 from kbtui.view.sanitize import clean
-from kbtui.view.tags import DROPPED_TAGS
+from kbtui.view.tags import DROPPED_TAGS, tag_pattern
 from kbtui.view.textview import Heading, Span
 from kbtui.view.writer import ViewWriter
 
@@ -52,9 +52,8 @@ TASK_BOX = re.compile(r"\[([ xX])\](?:[ \t]+|$)")
 QUOTE_MARKERS = re.compile(r"(?:>[ \t]?)+")
 FENCE_OPEN = re.compile(r"(`{3,})[^`]*|(~{3,}).*")
 """An opening code fence line; group 1 or 2 is the fence."""
-HTML_TAGS_LINE = re.compile(
-    r"(?:</?(?:" + "|".join(sorted(DROPPED_TAGS)) + r")\b[^<>]*>[ \t]*)+", re.IGNORECASE
-)
+_DROPPED_NAME = "(?:" + "|".join(sorted(DROPPED_TAGS)) + ")(?![A-Za-z0-9-])"
+HTML_TAGS_LINE = re.compile("(?:(?:" + tag_pattern(_DROPPED_NAME) + ")[ \t]*)+", re.IGNORECASE)
 """A line of nothing but HTML tags the reader drops."""
 
 MAX_SHORTCODE = 4000

@@ -26,18 +26,14 @@ from kbtui.view.emphasis import Run, Runs, flanking
 from kbtui.view.footnotes import REFERENCE, write_marker
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import EMBED_TAGS, image_label, shortcode_label
-from kbtui.view.references import reference_target
+from kbtui.view.references import inline_target, reference_target
 from kbtui.view.sanitize import clean
-from kbtui.view.tags import DROPPED_TAGS, HTML_TAG, embed, scripted
+from kbtui.view.tags import HIDDEN_CONTENT, HTML_TAG, embed, hidden_closer, scripted, tag_name
 from kbtui.view.writer import PendingSpan, ViewWriter
 
 SPECIAL = re.compile(r"[\\`*_~\[\]!<$&{]|https?://")
 """Where inline Markdown may start; a range without a match is plain text."""
 
-_LINK_TAIL = re.compile(
-    r"""\(\s*(<[^<>\n]*>|[^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*)"""
-    r"""(?:\s+(?:"[^"\n]*"|'[^'\n]*'|\([^()\n]*\)))?\s*\)"""
-)
 URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+")
 _URL_TRAILING = ".,:;!?'\"*_~)"
 _AUTOLINK = re.compile(
@@ -239,9 +235,8 @@ class _Inline:
         if not self.brackets:
             return self._text(i + 1)
         b = self.brackets.pop()
-        m = _LINK_TAIL.match(self.src, i + 1, self.end) if b.active else None
         refs = self.out.references if b.active else {}
-        target = (m.end(), clean(m.group(1).strip("<>"))) if m else None
+        target = inline_target(self.src, i + 1, self.end) if b.active else None
         target = target or reference_target(refs, self.src, b.end, i, self.end)
         if target is None:
             return self._text(i + 1)
@@ -261,24 +256,29 @@ class _Inline:
 
     def _angle(self, i: int) -> int:
         src, end = self.src, self.end
-        if src.startswith("<!--", i):
-            j = self.find("-->", i + 4)
-            return self._drop(j + 3) if j >= 0 and j + 3 <= end else self._text(i + 1)
         m = _AUTOLINK.match(src, i, end)
         if m:
             return self._atom(i + 1, m.end() - 1, m.end(), PendingSpan("link", clean(m.group(1))))
         m = HTML_TAG.match(src, i, end)
         if m:
-            name = m.group(1).lower()
+            name = tag_name(m)
             if name in EMBED_TAGS:
                 label, url = embed(name, m.group())
                 self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
                 return m.end()
-            if name in ("br", "sup", "sub") and m.group()[1] != "/":
+            if m.group(1) and name in ("br", "sup", "sub"):
                 return self._html_text(name, i, m.end())
-            if name in DROPPED_TAGS:
-                return self._drop(m.end())
-        return self._text(i + 1)
+            if m.group(1) and name in HIDDEN_CONTENT:
+                return self._drop(self._closed(f"</{name}>", m.end()) or m.end())
+            return self._drop(m.end())
+        closer = hidden_closer(src, i)
+        j = self._closed(closer, i + 2) if closer else 0
+        return self._drop(j) if j else self._text(i + 1)
+
+    def _closed(self, closer: str, pos: int) -> int:
+        """Where ``closer``, searched from ``pos``, ends, if on this line; else 0."""
+        j = self.find(closer, pos)
+        return j + len(closer) if j >= 0 and j + len(closer) <= self.end else 0
 
     def _html_text(self, name: str, i: int, after: int) -> int:
         """``<br>`` inside a line breaks it; ``<sup>2</sup>`` is ``²`` when Unicode has it."""

@@ -53,6 +53,7 @@ from kbtui.view.placeholders import shortcode_label
 from kbtui.view.references import reference_definitions
 from kbtui.view.sanitize import clean
 from kbtui.view.tables import Line, TableWriter, find_table
+from kbtui.view.tags import hidden_closer
 from kbtui.view.textview import Heading, Span, TextView
 from kbtui.view.writer import ViewWriter
 
@@ -346,15 +347,16 @@ class _Renderer:
         return after
 
     def _html_line(self, ls: int, cs: int, ce: int, le: int, nxt: int) -> int:
-        """HTML comments (which may span lines) and lines of bare tags are hidden."""
+        """Comments, scripts and the like (which may span lines), lines of bare tags: hidden."""
         src = self.src
-        if src.startswith("<!--", cs):
-            j = self.find("-->", cs + 4)
+        closer = hidden_closer(src, cs)
+        if closer is not None:
+            j = self.find(closer, cs + 2)
             if j < 0:
                 return 0
-            cle, cnext = line_end(src, j + 3)
-            if src[j + 3 : cle].strip():
-                return 0 if j < le else self._after_block(ls, j + 3, None, cle, cnext)
+            cle, cnext = line_end(src, j + len(closer))
+            if src[j + len(closer) : cle].strip():
+                return 0 if j < le else self._after_block(ls, j + len(closer), None, cle, cnext)
             return self._hide(ls, cnext)
         if HTML_TAGS_LINE.fullmatch(src, cs, ce):
             return self._hide(ls, nxt)

@@ -22,6 +22,20 @@ REFERENCE_DEFINITION = re.compile(
 )
 """A ``[label]: url "title"`` line, which defines a reference link and shows nothing."""
 
+_DEST_CHAR = r"(?:[^\s()<>\\]|\\.)"
+_LINK_TAIL = re.compile(
+    rf"""\(\s*(<(?:[^<>\n\\]|\\.)*>|(?:{_DEST_CHAR}|\((?:{_DEST_CHAR}|\({_DEST_CHAR}*\))*\))*)"""
+    r"""(?:\s+(?:"(?:[^"\n\\]|\\.)*"|'(?:[^'\n\\]|\\.)*'|\((?:[^()\n\\]|\\.)*\)))?\s*\)"""
+)
+"""A link's ``(destination "title")``: parentheses nest two deep, backslashes escape."""
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def inline_target(src: str, pos: int, end: int) -> tuple[int, str] | None:
+    """Where the ``(destination "title")`` of an inline link at ``pos`` ends, and its URL."""
+    m = _LINK_TAIL.match(src, pos, end)
+    return (m.end(), clean(_ESCAPED.sub(r"\1", m.group(1).strip("<>")))) if m else None
+
 
 def reference_key(label: str) -> str:
     """A reference label as CommonMark matches it: case-folded, white space collapsed."""

@@ -1,7 +1,10 @@
 """Inline HTML in Markdown: which tags the reader drops, and the few it shows.
 
 Authors write HTML for what Markdown lacks. Most tags only style or group
-(``<span>``, ``<div>``, ``<b>``) and are dropped, keeping their text; embeds
+(``<span>``, ``<div>``, ``<b>``) and are dropped, keeping their text, as any
+tag CommonMark's raw-HTML grammar accepts is (``<responsive-image …>`` too),
+and comments, declarations and processing instructions; the content of
+``<script>`` and ``<style>`` is hidden with them; embeds
 (``<img>``, ``<iframe>``...) become placeholders (:mod:`kbtui.view.placeholders`);
 ``<sup>``/``<sub>`` around text Unicode can raise or lower become those
 characters (``m<sup>2</sup>`` → ``m²``), and ``<br>`` inside a line breaks it.
@@ -15,7 +18,20 @@ from kbtui.view.math import script_forms
 from kbtui.view.placeholders import EMBED_TAGS, placeholder
 from kbtui.view.sanitize import clean
 
-HTML_TAG = re.compile(r"</?([A-Za-z][A-Za-z0-9]*)(?:\s[^<>]*)?/?>")
+_ATTRIBUTE = r"""\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?"""
+
+
+def tag_pattern(names: str) -> str:
+    """An open or closing tag named by the regular expression ``names`` (in groups 1 and 2)."""
+    return rf"<({names})(?:{_ATTRIBUTE})*\s*/?>|</({names})\s*>"
+
+
+HTML_TAG = re.compile(tag_pattern("[A-Za-z][A-Za-z0-9-]*"))
+"""An open or closing tag as CommonMark defines raw HTML (the name in group 1 or 2)."""
+
+HIDDEN_CONTENT = frozenset({"script", "style"})
+"""Tags whose content a browser does not show either (closed in lower case)."""
+
 _HTML_ATTR = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
 
 DROPPED_TAGS = frozenset(
@@ -27,6 +43,38 @@ DROPPED_TAGS = frozenset(
         "tfoot th thead tr u ul wbr",
     )
 )
+
+
+_HIDDEN_BLOCKS = (
+    ("<!--", "-->"),
+    ("<?", "?>"),
+    ("<![cdata[", "]]>"),
+    ("<!", ">"),
+    ("<script", "</script>"),
+    ("<style", "</style>"),
+)
+
+
+def hidden_closer(src: str, pos: int) -> str | None:
+    """What ends the hidden HTML (comment, declaration, script...) that starts at ``pos``, if any.
+
+    Such a block may span lines; the reader shows none of it, as a browser would not.
+    """
+    head = src[pos : pos + 10].lower()
+    for opener, closer in _HIDDEN_BLOCKS:
+        if head.startswith(opener):
+            after = head[len(opener) : len(opener) + 1]
+            if opener == "<!" and not after.isalpha():
+                return None
+            if opener[1].isalpha() and after not in ("", ">", " ", "\t", "\n", "\r"):
+                continue
+            return closer
+    return None
+
+
+def tag_name(m: re.Match[str]) -> str:
+    """The lower-cased name of a tag :data:`HTML_TAG` matched."""
+    return (m.group(1) or m.group(2)).lower()
 
 
 def embed(name: str, tag: str) -> tuple[str, str]:
