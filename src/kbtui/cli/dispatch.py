@@ -15,7 +15,7 @@ from typing import NoReturn
 from kbtui import __version__
 from kbtui.cli.common import SCRIPT_CHOICES, UserError
 from kbtui.cli.documents import cmd_search, cmd_show
-from kbtui.cli.entities import cmd_mentions
+from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
 from kbtui.cli.exchange import cmd_export, cmd_import
 from kbtui.cli.listing import cmd_list
 from kbtui.cli.words import WORD_COMMANDS, add_word_commands
@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     mentions = add("mentions", "entities and the passages that mention them")
     mentions.add_argument("entity", metavar="ENTITY", nargs="?")
     mentions.add_argument("--json", action="store_true")
+    add_entities_command(add)
     _export_arguments(add("export", "export annotations as Markdown or W3C Web Annotation JSON"))
     imp = add("import", "import annotations from a W3C Web Annotation JSON file")
     imp.add_argument("file", metavar="FILE")
@@ -114,6 +115,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     "show": cmd_show,
     "search": cmd_search,
     "mentions": cmd_mentions,
+    "entities": cmd_entities,
     "export": cmd_export,
     "import": cmd_import,
     **WORD_COMMANDS,

@@ -1,15 +1,18 @@
-"""``kbtui mentions``: entities with the documents and passages that name them."""
+"""``kbtui mentions``: entities with the documents and passages that name them;
+``kbtui entities``: the entities, or the names nobody registered (``--suggest``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kbtui.cli.common import UserError, print_json, session_of
 
 if TYPE_CHECKING:
     from kbtui.entities.passages import EntityMentions
+    from kbtui.entities.suggestions import Suggestion
 
 
 MENTIONS_SHOWN = 3
@@ -64,3 +67,65 @@ def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
         if group.count > len(group.passages):
             print(f"    {'':>7}  … {group.count - len(group.passages)} more")
     print()
+
+
+def add_entities_command(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    """The parser of ``kbtui entities`` (``add`` makes a subcommand's parser)."""
+    entities = add("entities", "the entities, or the names the corpus uses that none has")
+    entities.add_argument("--suggest", action="store_true", help="names nobody registered")
+    entities.add_argument("--limit", type=int, metavar="N", help="at most N suggestions")
+    entities.add_argument("--json", action="store_true")
+
+
+def cmd_entities(args: argparse.Namespace) -> None:
+    """``kbtui entities [--suggest]``: the registered entities, or the names
+    the corpus uses that none of them has."""
+    from kbtui.session.entities import entity_rows
+    from kbtui.session.suggestions import session_suggestions
+    from kbtui.view.sanitize import one_line
+
+    session = session_of(args, read_only=True)
+    try:
+        user = session.user_records()
+    finally:
+        session.close()
+    index = session.index_mentions(user).index
+    if not args.suggest:
+        rows = entity_rows(index)
+        if args.json:
+            print_json(
+                [
+                    {**r.entity.to_json(), "documents": r.documents, "mentions": r.mentions}
+                    for r in rows
+                ]
+            )
+            return
+        for row in rows:
+            print(
+                f"{one_line(row.entity.name, 120)}  ({row.entity.kind})  "
+                f"{row.mentions} mentions in {row.documents} documents"
+            )
+        return
+    try:
+        found = session_suggestions(session, index)[: args.limit]
+    except OSError as exc:
+        raise UserError(str(exc)) from exc
+    if args.json:
+        print_json([suggestion.to_json() for suggestion in found])
+        return
+    for suggestion in found:
+        _print_suggestion(suggestion)
+
+
+def _print_suggestion(suggestion: Suggestion) -> None:
+    """One candidate: a heading line (counts, the entity it may be), then its contexts."""
+    from kbtui.view.sanitize import one_line
+
+    alias = suggestion.alias_of
+    also = f"  → alias of {one_line(alias.entity.name, 120)}?" if alias is not None else ""
+    print(
+        f"{one_line(suggestion.name, 120)}  ({suggestion.kind}?)  {suggestion.mentions} "
+        f"mentions in {suggestion.documents} documents{also}"
+    )
+    for context in suggestion.contexts:
+        print(f"  {one_line(context.doc_id)}  {context.start:>7}  {one_line(context.text)}")
