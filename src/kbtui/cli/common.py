@@ -56,11 +56,15 @@ raw, and a terminal then acts on them (U+202E reverses what follows on the line)
 
 
 def print_json(data: object) -> None:
-    """``data`` as indented UTF-8 JSON on standard output, with the code points of
-    :data:`_INVISIBLE` escaped (``\\u202e``: the same JSON, shown harmlessly)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+    """``data`` as indented UTF-8 JSON on standard output (:func:`escape_invisible`)."""
+    sys.stdout.write(escape_invisible(json.dumps(data, ensure_ascii=False, indent=2)))
     sys.stdout.write("\n")
+
+
+def escape_invisible(json_text: str) -> str:
+    """``json_text`` with the code points of :data:`_INVISIBLE` as JSON escapes
+    (``\\u202e``): the same JSON, shown harmlessly on a terminal."""
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
 
 
 def require_query(command: str, text: str) -> str:

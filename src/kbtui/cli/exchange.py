@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbtui.cli.common import UsageError, UserError, session_of
+from kbtui.cli.common import UsageError, UserError, escape_invisible, session_of
 
 if TYPE_CHECKING:
     from kbtui.exchange.paths import Layout
@@ -32,7 +32,9 @@ def cmd_export(args: argparse.Namespace) -> None:
     try:
         planned = session.plan_export(request)
         if planned.text is not None:
-            sys.stdout.write(planned.text)
+            sys.stdout.write(
+                escape_invisible(planned.text) if args.format == "json" else planned.text
+            )
             return
         write_plan(planned.plan, force=args.force)
     except FileExistsError as exc:
