@@ -1,12 +1,11 @@
 """The annotation store: the one object the UI and the CLI read and write data through.
 
-It keeps annotations, per-document state, the user's entity records and
-the word list (``store.words``, :mod:`kbtui.annotations.words`) in a
-TinyDB database (:mod:`kbtui.annotations.schema` describes the tables;
-:mod:`kbtui.annotations.storage` how they reach disk safely), and offers what
-the reader needs: the annotations of a document re-anchored to its current
-text, changes with undo, tags for completion, and merging of imported
-annotations.
+It keeps annotations, per-document state, the user's entity records and the
+word list (``store.words``, :mod:`.words`; ``store.documents``, :mod:`.relocation`,
+moves a renamed file's records) in a TinyDB database (:mod:`.schema` describes the
+tables; :mod:`.storage` how they reach disk safely), and offers what the reader needs:
+the annotations of a document re-anchored to its current text, changes with undo,
+tags for completion, and merging of imported annotations.
 """
 
 from __future__ import annotations
@@ -28,6 +27,7 @@ from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.merging import ImportCounts, keeps
 from kbtui.annotations.model import AnchorState, Annotation, now_iso
 from kbtui.annotations.records import DocState, clean_tags, entity_record, strings
+from kbtui.annotations.relocation import Relocation
 from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
 from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.annotations.tables import KbtuiDB, StoreTables
@@ -60,9 +60,8 @@ def _serialised(method: Callable[Concatenate[Store, P], R]) -> Callable[Concaten
 class Store:
     """Annotations, document state and user entities, with undo.
 
-    Open one with :meth:`open` (a file) or :meth:`in_memory`. Every change
-    is one transaction: under the database lock, after catching up with
-    other processes, written to disk before the method returns.
+    Open one with :meth:`open` (a file) or :meth:`in_memory`. Every change is one
+    transaction: locked, caught up with other processes, on disk when it returns.
     """
 
     def __init__(self, db: TinyDB, path: Path | None = None, *, read_only: bool = False) -> None:
@@ -79,6 +78,8 @@ class Store:
         self._undo = UndoHistory()
         self.words = WordList(self._data, storage)
         """The word list (:mod:`kbtui.annotations.words`), in the same database."""
+        self.documents = Relocation(self._data, storage)
+        """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
         self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
 
     @classmethod
@@ -233,9 +234,8 @@ class Store:
     def undo(self) -> str | None:
         """Take back the last add, edit or delete made through this store.
 
-        Returns what was undone (``"add highlight"``, ``"delete bookmark"``…),
-        or ``None`` when there is nothing to undo. The history lives in this
-        process only.
+        Returns what was undone (``"add highlight"``, ``"delete bookmark"``…), or
+        ``None`` when there is nothing to undo. The history is this process's.
         """
         change = self._undo.pop()
         if change is None:
@@ -340,9 +340,9 @@ class Store:
     def merge_import(self, annotations: Iterable[Annotation]) -> ImportCounts:
         """Merge imported annotations by id, never duplicating one.
 
-        A new id is added; a known id is replaced when the import differs and
-        is newer (``updated``); otherwise the stored one is kept (an export
-        of it coming back, or an older copy). One transaction; not undoable.
+        A new id is added; a known id is replaced when the import differs and is
+        newer (``updated``), else the stored one is kept (an export of it coming
+        back, an older copy). One transaction; not undoable.
         """
         incoming = {a.id: a for a in annotations}  # the last of a repeated id wins
         added = updated = unchanged = 0

@@ -17,6 +17,7 @@ from kbtui.cli.common import SCRIPT_CHOICES, UserError
 from kbtui.cli.documents import cmd_search, cmd_show
 from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
 from kbtui.cli.exchange import cmd_export, cmd_import
+from kbtui.cli.housekeeping import add_housekeeping_commands, cmd_reattach
 from kbtui.cli.listing import cmd_list
 from kbtui.cli.words import WORD_COMMANDS, add_word_commands
 from kbtui.locations import corpus_path, database_path
@@ -45,7 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
         _common(command, suppress=True)
         return command
 
-    add("list", "list the documents").add_argument("--json", action="store_true")
+    listing = add("list", "list the documents")
+    listing.add_argument("--json", action="store_true")
+    listing.add_argument("--missing", action="store_true", help="documents the corpus lacks")
     show = add("show", "print a document's reading text")
     show.add_argument("doc", metavar="DOC")
     show.add_argument("--script", default="original", choices=SCRIPT_CHOICES)
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", metavar="FILE")
     imp.add_argument("--max-bytes", type=int, metavar="N", help="refuse a larger file")
     add_word_commands(add)
+    add_housekeeping_commands(add)
     return parser
 
 
@@ -118,6 +122,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     "entities": cmd_entities,
     "export": cmd_export,
     "import": cmd_import,
+    "reattach": cmd_reattach,
     **WORD_COMMANDS,
 }
 

@@ -31,14 +31,20 @@ RIGHT = frozenset({"ANNOTATIONS", "CHARS"})
 
 
 def cmd_list(args: argparse.Namespace) -> None:
-    """``kbtui list``: one line (or JSON object) per document."""
+    """``kbtui list``: one line (or JSON object) per document (``--missing``: per
+    document the database has records for and the corpus lacks)."""
+    from kbtui.cli.housekeeping import list_missing, missing_notice
     from kbtui.view.sanitize import one_line
 
+    if args.missing:
+        list_missing(args)
+        return
     session = session_of(args, read_only=True)
     corpus, store = session.corpus, session.store
     entries = corpus.scan()
-    for problem in corpus.folder_problems:
-        print(f"kbtui: {one_line(problem)}", file=sys.stderr)
+    for problem in [*corpus.folder_problems, missing_notice(session)]:
+        if problem is not None:
+            print(f"kbtui: {one_line(problem)}", file=sys.stderr)
     records = [_record(entry, store) for entry in entries]
     if args.json:
         print_json(records)

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.annotations.words import WordCounts
 from kbtui.documents.corpus import Corpus
@@ -39,6 +40,7 @@ from kbtui.exchange.markdown import (
     ExportItem,
     MarkdownOptions,
     Scope,
+    _tag_key,
     render_markdown,
     render_per_document,
     select,
@@ -115,11 +117,33 @@ def corpus_argument(corpus: Path | None) -> str | None:
     return str(absolute)
 
 
-def export_json(items: Sequence[ExportItem], words: Sequence[dict[str, Any]] = ()) -> str:
-    """The W3C Web Annotation JSON of ``items`` (document tags included) and ``words``."""
+def export_json(
+    items: Sequence[ExportItem],
+    words: Sequence[dict[str, Any]] = (),
+    missing: Sequence[Annotation] = (),
+) -> str:
+    """The W3C Web Annotation JSON of ``items`` (document tags included), the ``missing``
+    documents' annotations (:func:`missing_annotations`, marked so) and ``words``."""
     annotations = [a for item in items for a in item.annotations]
     tags = {item.document.id: list(item.user_tags) for item in items if item.user_tags}
-    return dumps(annotations, tags, words)
+    return dumps([*annotations, *missing], tags, words, missing={a.doc_id for a in missing})
+
+
+def missing_annotations(corpus: Corpus, store: Store, scope: Scope) -> list[Annotation]:
+    """The annotations in ``scope`` of documents the corpus lacks (renamed, moved,
+    deleted), as stored: a JSON export is a backup, and a backup that left them out
+    would lose them without a word. A tag selects those that carry it."""
+    key = None if scope.tag is None else _tag_key(scope.tag)
+    found = []
+    for doc_id in sorted(store.documents.documents()):
+        if corpus.get(doc_id) is not None or scope.doc_id not in (None, doc_id):
+            continue
+        found += [
+            a
+            for a in store.annotations_for(doc_id)
+            if key is None or any(_tag_key(t) == key for t in a.tags)
+        ]
+    return found
 
 
 def word_annotations(corpus: Corpus, store: Store, scope: Scope) -> list[dict[str, Any]]:
@@ -225,16 +249,19 @@ def plan_export(
         if request.scope.entity is not None:
             entity = find_entity(index, request.scope.entity)
             items = about_entity(items, About(index), entity)
-    count = sum(len(item.annotations) for item in items)
     options = markdown_options(request, corpus.root, source_of, backend)
     as_json = request.layout is Layout.JSON
     words = word_annotations(corpus, store, request.scope) if as_json and entity is None else []
+    missing = (
+        missing_annotations(corpus, store, request.scope) if as_json and entity is None else []
+    )
+    count = sum(len(item.annotations) for item in items) + len(missing)
     if request.path is None:
-        text = export_json(items, words) if as_json else render_markdown(items, options)
+        text = export_json(items, words, missing) if as_json else render_markdown(items, options)
         return PlannedExport(request, text, WritePlan(()), count, None, len(words))
     target = Path(request.path.strip()).expanduser()
     if as_json:
-        plan = plan_file(target, export_json(items, words))
+        plan = plan_file(target, export_json(items, words, missing))
     elif request.by_entity and index is not None:
         titles = {entry.id: entry.meta.title for entry in corpus.entries()}
         pages = plan_pages(items, index, options, titles, wikilinks=request.wikilinks, only=entity)

@@ -268,6 +268,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
 
     def action_notebook(self) -> None:
         """Every annotation in the corpus."""
+        from kbtui.session.housekeeping import missing_ids
         from kbtui.ui.screens.notebook import NotebookScreen
 
         rows = {row.id: row for row in self.doc_list.rows()}
@@ -276,6 +277,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
             annotations,
             lambda d: rows[d].meta.title if d in rows else d,
             lambda d: rows[d].all_tags if d in rows else (),
+            missing_ids(self.session.corpus, {a.doc_id for a in annotations}),
         )
         self.push_screen(screen, self._go_to_target)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import math
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from typing import Any
 
 from kbtui.annotations.model import Annotation, Kind
@@ -28,8 +28,9 @@ _DOCUMENT_TAGS = uuid.UUID("6f0f3f9e-4a8e-5d3c-9b1a-6b6275692d74")
 """Namespace of the ids of document-tag annotations (uuid5 of the document id)."""
 
 
-def to_w3c(a: Annotation) -> dict[str, Any]:
-    """``a`` as a Web Annotation (a JSON-ready dict)."""
+def to_w3c(a: Annotation, *, missing: bool = False) -> dict[str, Any]:
+    """``a`` as a Web Annotation (a JSON-ready dict); ``missing``: its document is not
+    in the corpus (said in the ``kbtui`` object as ``documentMissing``)."""
     anno: dict[str, Any] = {
         "@context": CONTEXT,
         "id": annotation_iri(a.id),
@@ -42,6 +43,8 @@ def to_w3c(a: Annotation) -> dict[str, Any]:
         anno["body"] = body
     anno["target"] = {"source": doc_iri(a.doc_id), "selector": _selectors(a)}
     anno[EXTENSION] = _extension(a)
+    if missing:
+        anno[EXTENSION]["documentMissing"] = True
     return anno
 
 
@@ -98,14 +101,16 @@ def dumps(
     annotations: Iterable[Annotation],
     document_tags: Mapping[str, Sequence[str]] | None = None,
     words: Iterable[dict[str, Any]] = (),
+    missing: Container[str] = (),
 ) -> str:
     """The JSON export: an array of Web Annotations, readable (indented, UTF-8 text).
 
     ``document_tags`` (user tags by document id) follow the annotations, one
     item per document that has any, then ``words``, the word list's entries
     already made annotations (:func:`kbtui.exchange.w3c.words.word_to_w3c`).
+    Annotations of the ``missing`` document ids are marked (:func:`to_w3c`).
     """
-    data = [to_w3c(a) for a in annotations]
+    data = [to_w3c(a, missing=a.doc_id in missing) for a in annotations]
     data += [document_tags_to_w3c(d, tags) for d, tags in (document_tags or {}).items() if tags]
     data += words
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"

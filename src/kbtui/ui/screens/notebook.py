@@ -7,7 +7,7 @@ document title (script-insensitively), plus ``#tag``, ``c:colour`` and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Input
 from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.scripts.hanzi import fold
 from kbtui.ui.text import cut
+from kbtui.view.sanitize import one_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +76,16 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         annotations: Sequence[Annotation],
         title_of: Callable[[str], str],
         tags_of: Callable[[str], Sequence[str]] = lambda _doc_id: (),
+        missing: Collection[str] = frozenset(),
     ) -> None:
-        """``title_of`` and ``tags_of`` give a document's title and its own tags."""
+        """``title_of`` and ``tags_of`` give a document's title and its own tags;
+        ``missing`` are the ids of documents the corpus lacks (their annotations are
+        kept, so they are shown, marked, and say how to reattach them)."""
         super().__init__()
         self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
         self._title_of = title_of
         self._tags_of = tags_of
+        self._missing = missing
         self._shown: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
@@ -121,9 +126,12 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
                 swatch = Text("🔖")
             if a.anchor == AnchorState.ORPHAN:
                 swatch = Text("?", style="bold red")
+            document = cut(self._title_of(a.doc_id), doc_w)
+            if a.doc_id in self._missing:
+                document = cut(f"✗ missing: {a.doc_id}", doc_w, style="bold red")
             table.add_row(
                 swatch,
-                cut(self._title_of(a.doc_id), doc_w),
+                document,
                 cut(a.quote, quote_w),
                 cut(a.note, note_w, style="italic"),
                 cut(" ".join(f"#{t}" for t in a.tags), tags_w, style="dim"),
@@ -143,6 +151,15 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
     @on(DataTable.RowSelected, "#notebook-table")
     def _selected(self, event: DataTable.RowSelected) -> None:
         annotation = self._shown[event.cursor_row]
+        if annotation.doc_id in self._missing:
+            self.notify(
+                f"{one_line(annotation.doc_id, 80)} is not in the corpus (renamed or deleted?): "
+                "kbtui list --missing suggests where it went, kbtui reattach OLD NEW "
+                "moves its annotations there",
+                severity="warning",
+                markup=False,
+            )
+            return
         self.dismiss((annotation.doc_id, annotation.start))
 
     def action_filter(self) -> None:
