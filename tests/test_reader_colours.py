@@ -29,8 +29,12 @@ THEMES = ("textual-dark", "textual-light", HIGH_CONTRAST.name)
 
 
 class ColourApp(App[None]):
+    def __init__(self, colours: dict[str, str] | None = None) -> None:
+        super().__init__()
+        self.colours = colours
+
     def compose(self) -> ComposeResult:
-        yield Reader()
+        yield Reader(colours=self.colours)
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
@@ -55,9 +59,11 @@ def _cells(reader: Reader) -> list[tuple[Color | None, Color | None, bool]]:
     return cells
 
 
-async def _painted(theme: str) -> dict[str, tuple[Color | None, Color | None, bool]]:
+async def _painted(
+    theme: str, colours: dict[str, str] | None = None
+) -> dict[str, tuple[Color | None, Color | None, bool]]:
     """Each word's (background, text colour, underline) as painted, and the cursor's."""
-    app = ColourApp()
+    app = ColourApp(colours)
     async with app.run_test(size=(80, 10)) as pilot:
         app.theme = theme
         reader = app.query_one(Reader)
@@ -123,3 +129,22 @@ def test_depth_names() -> None:
     assert depth("truecolor") == depth(None) == ColorSystem.TRUECOLOR
     assert role_style("selection", ColorSystem.TRUECOLOR, True) is None
     assert role_style("highlight-bookmark", ColorSystem.EIGHT_BIT, True) is None
+
+
+@pytest.mark.parametrize("name", SYSTEMS)
+async def test_a_colour_the_user_chose_is_the_one_painted(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """settings.toml's [colours] wins over the theme's tint and the depth's table."""
+    monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", name)
+    system = SYSTEMS[name]
+    styles = await _painted("textual-dark", {"green": "#ffd7ff", "red": "#00af00"})
+    background, text, _ = styles["green"]
+    assert background is not None and text is not None
+    assert _shown(background, system) == _shown(Color.parse("#ffd7ff"), system)
+    assert _shown(text, system) == _shown(Color.parse("#000000"), system)  # dark on light
+    _, colour, underline = styles["underlined"]  # an underline annotation in red
+    assert underline and colour is not None
+    assert _shown(colour, system) == _shown(Color.parse("#00af00"), system)
+    untouched = await _painted("textual-dark")
+    assert styles["blue"] == untouched["blue"]

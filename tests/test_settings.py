@@ -22,6 +22,13 @@ def test_round_trip(tmp_path: Path) -> None:
     assert load_settings(path) == settings
 
 
+def test_only_the_hues_the_user_changed_are_their_own_colours() -> None:
+    settings = Settings()
+    assert settings.chosen_colours() == {}
+    settings.colours["green"] = "#FF00FF"
+    assert settings.chosen_colours() == {"green": "#FF00FF"}
+
+
 def test_the_conversion_round_trips_and_defaults_to_opencc(tmp_path: Path) -> None:
     path = tmp_path / "s.toml"
     assert Settings().conversion == "opencc"
@@ -40,6 +47,8 @@ def test_the_conversion_round_trips_and_defaults_to_opencc(tmp_path: Path) -> No
         "[keys]\na = 1",
         "\x00",
         "theme = " + "[" * 100_000,
+        '[colours]\nred = "crimson"',
+        '[colours]\nteal = "#008080"',
     ],
     ids=[
         "empty value",
@@ -49,6 +58,8 @@ def test_the_conversion_round_trips_and_defaults_to_opencc(tmp_path: Path) -> No
         "key not a string",
         "NUL",
         "too deep",
+        "colour not #rrggbb",
+        "unknown hue",
     ],
 )
 def test_broken_file_is_an_error_naming_it(tmp_path: Path, text: str) -> None:

@@ -19,6 +19,7 @@ defaults and will not save over it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -45,7 +46,14 @@ DEFAULT_COLOURS = {
     "red": "#6e2626",
     "purple": "#53306e",
 }
-"""Highlight backgrounds that keep text readable on dark and light themes."""
+"""The colours written for the five highlight hues until the user sets one.
+
+They are placeholders: the reader draws a hue left at its default from its
+stylesheet, which tints it into the theme's background (and chooses apart
+colours below truecolor); a hue set to anything else is drawn in that colour.
+"""
+
+_HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 
 
 class SettingsError(Exception):
@@ -70,6 +78,10 @@ class Settings:
     """Find toneless pinyin (``anquan``) as Chinese too; off for Latin-heavy corpora."""
     sort: str = SORT_ORDERS[0]
     """The document list's order (``r`` cycles it), kept across starts."""
+
+    def chosen_colours(self) -> dict[str, str]:
+        """The highlight hues the user set to a colour of their own (the rest follow the theme)."""
+        return {h: c for h, c in self.colours.items() if c.lower() != DEFAULT_COLOURS[h]}
 
     def to_toml(self) -> str:
         """The settings as TOML text."""
@@ -102,7 +114,7 @@ def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings.default_script = _one_of(raw, "default_script", SCRIPTS, path)
     settings.conversion = _one_of(raw, "conversion", CONVERSIONS, path)
     settings.theme = _str(raw.get("theme", settings.theme), "theme", path)
-    settings.colours.update(_str_table(raw.get("colours", {}), "colours", path))
+    settings.colours.update(_colours(raw.get("colours", {}), path))
     settings.keys = _str_table(raw.get("keys", {}), "keys", path)
     settings.export_path = _str(raw.get("export_path", ""), "export_path", path)
     settings.zhuyin = _bool(raw.get("zhuyin", settings.zhuyin), "zhuyin", path)
@@ -129,6 +141,17 @@ def _bool(value: object, name: str, path: Path) -> bool:
     if not isinstance(value, bool):
         raise SettingsError(f"{path}: {name} must be true or false")
     return value
+
+
+def _colours(value: object, path: Path) -> dict[str, str]:
+    """The ``[colours]`` table: one of the five hues, each a ``#rrggbb`` (or ``#rgb``) colour."""
+    table = _str_table(value, "colours", path)
+    for hue, colour in table.items():
+        if hue not in DEFAULT_COLOURS:
+            raise SettingsError(f"{path}: [colours] has {hue!r}: use {', '.join(DEFAULT_COLOURS)}")
+        if not _HEX_COLOUR.fullmatch(colour):
+            raise SettingsError(f"{path}: [colours] {hue} = {colour!r} is not a #rrggbb colour")
+    return table
 
 
 def _str_table(value: object, name: str, path: Path) -> dict[str, str]:

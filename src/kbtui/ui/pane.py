@@ -55,7 +55,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     ]
 
     def compose(self) -> ComposeResult:
-        yield Reader(id="reader")
+        yield Reader(id="reader", colours=self.session.settings.chosen_colours())
         yield LookupPanel(id="lookup-panel")
 
     def on_mount(self) -> None:

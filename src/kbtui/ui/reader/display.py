@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from array import array
+from collections.abc import Mapping
 from time import perf_counter
 
 from rich.style import Style
@@ -62,6 +63,7 @@ class TextDisplay(ScrollView):
         self,
         view: TextView | None = None,
         *,
+        colours: Mapping[str, str] | None = None,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -71,6 +73,8 @@ class TextDisplay(ScrollView):
         self._layout = TextLayout(self._view.text, on_correct=self._on_correct)
         self._painter = RowPainter(self._style, self._view, self._layout)
         self._style_cache: dict[str, Style] = {}
+        self._colours = dict(colours or {})
+        """Highlight hues the user chose a colour for (``settings.chosen_colours``)."""
         self._generation = 0
         """Bumped on every new view or width, so a stale background pass stops."""
         self._viewport: Size | None = None
@@ -283,7 +287,8 @@ class TextDisplay(ScrollView):
         """A component's style, carrying only what its CSS sets (so layers combine).
 
         Below truecolor, highlights, the selection and the cursor take the
-        colours :mod:`.palette` chose for the terminal's depth instead.
+        colours :mod:`.palette` chose for the terminal's depth instead; a
+        highlight hue the user chose a colour for takes theirs.
         """
         style = self._style_cache.get(component)
         if style is None:
@@ -296,9 +301,13 @@ class TextDisplay(ScrollView):
                 )
                 + partial.without_color
             )
-            system = palette.depth(self.app.console.color_system)
-            dark = self.app.current_theme.dark
-            style = palette.role_style(component.removeprefix("reader--"), system, dark) or style
+            role = component.removeprefix("reader--")
+            hue = role.removeprefix("highlight-").removeprefix("underline-")
+            if role.startswith("highlight-") and hue in self._colours:
+                style = palette.chosen_style(self._colours[hue], "underline-" in role)
+            else:
+                system = palette.depth(self.app.console.color_system)
+                style = palette.role_style(role, system, self.app.current_theme.dark) or style
             self._style_cache[component] = style
         return style
 

@@ -16,7 +16,8 @@ grey ramp. The 16 go out as the RGB values Rich rounds back to exactly that
 number: Textual turns ANSI-numbered colours into its own theme's RGB before
 rounding (its ``ANSIToTruecolor`` filter), which moved yellow to bright cyan.
 The truecolor look stays the stylesheet's (``reader.tcss``), which
-also serves the high-contrast theme below.
+also serves the high-contrast theme below. A hue the user set in
+``settings.toml`` is drawn in their colour at every depth (:func:`chosen_style`).
 """
 
 from __future__ import annotations
@@ -128,6 +129,20 @@ def role_style(role: str, system: ColorSystem, dark: bool) -> Style | None:
         return None
     background, text = fill
     return Style(bgcolor=_colour(background, system), color=_colour(text, system))
+
+
+def chosen_style(colour: str, underline: bool) -> Style:
+    """A highlight in a colour the user chose (``#rrggbb``): the background, or for an
+    underline annotation the text colour, with black or white text, whichever reads on it.
+
+    Below truecolor Rich rounds it to the nearest colour the terminal has.
+    """
+    chosen = Color.parse(colour)
+    if underline:
+        return Style(color=chosen, underline=True)
+    red, green, blue = chosen.get_truecolor()
+    light = 0.299 * red + 0.587 * green + 0.114 * blue > 140
+    return Style(bgcolor=chosen, color=Color.parse("#000000" if light else "#ffffff"))
 
 
 def _colour(number: int, system: ColorSystem) -> Color:
