@@ -14,6 +14,7 @@ from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.cli.common import SCRIPT_CHOICES, UserError
+from kbtui.cli.doctor import cmd_doctor
 from kbtui.cli.documents import cmd_search, cmd_show
 from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
 from kbtui.cli.exchange import cmd_export, cmd_import
@@ -123,6 +124,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
     "export": cmd_export,
     "import": cmd_import,
     "reattach": cmd_reattach,
+    "doctor": cmd_doctor,
     **WORD_COMMANDS,
 }
 

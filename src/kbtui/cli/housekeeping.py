@@ -20,10 +20,12 @@ if TYPE_CHECKING:
 
 
 def add_housekeeping_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
-    """Add ``reattach`` with ``add``, the CLI's way to add a subcommand."""
+    """Add ``reattach`` and ``doctor`` with ``add``, the CLI's way to add a subcommand."""
     reattach = add("reattach", "move a missing document's annotations to a corpus document")
     reattach.add_argument("old", metavar="OLD", help="the id the annotations are kept under")
     reattach.add_argument("new", metavar="NEW", help="the corpus document they belong to now")
+    doctor = add("doctor", "check the database, the settings and the corpus, changing nothing")
+    doctor.add_argument("--json", action="store_true")
 
 
 def list_missing(args: argparse.Namespace) -> None:
