@@ -306,7 +306,7 @@ def test_mentions_of_one_entity_in_any_spelling(
     assert code == 0
     lines = out.splitlines()
     assert lines[0].startswith("Dario Amodei  (person; also 达里奥·阿莫代伊")
-    assert "58 mentions in 5 documents" in lines[0]
+    assert "111 mentions in 5 documents" in lines[0]  # 004's bare Amodei resolved to Dario
     documents = [line.split()[0] for line in lines if line[:3] == "  0"]
     assert documents == sorted(p.name for p in sample_corpus.glob("*.txt"))
     assert "  001_a7702332fec17ca5.txt  (10)" in lines
@@ -319,8 +319,11 @@ def test_mentions_json_and_every_entity(capsys: pytest.CaptureFixture[str]) -> N
     [shared] = json.loads(out)
     assert shared["kind"] == "ambiguous"
     assert set(shared["candidates"]) == {"dario amodei", "daniela amodei", "riccardo amodei"}
-    [doc] = shared["documents"]
+    assert shared["documents"] == []  # 004's bare Amodei are resolved in context, to Dario
+    code, out, _ = run(capsys, "mentions", "Dario Amodei", "--json")
+    doc = json.loads(out)[0]["documents"][-1]
     assert doc["doc"] == "004_6b75a25af0571ee2.txt" and doc["count"] == len(doc["contexts"])
+    assert doc["count"] >= 45 and doc["inferred"] == 53 and doc["contexts"][1]["inferred"]
     assert {"start", "end", "context"} <= set(doc["contexts"][0])
     code, out, _ = run(capsys, "mentions")
     assert code == 0

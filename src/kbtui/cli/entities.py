@@ -61,9 +61,11 @@ def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
         f"{found.count} mentions in {len(found.documents)} documents"
     )
     for group in found.documents:
-        print(f"  {one_line(group.doc_id)}  ({group.count})")
+        inferred = f", {group.inferred} inferred" if group.inferred else ""
+        print(f"  {one_line(group.doc_id)}  ({group.count}{inferred})")
         for passage in group.passages:
-            print(f"    {passage.start:>7}  {one_line(str(passage.context))}")
+            inferred = "  (inferred)" if passage.inferred else ""
+            print(f"    {passage.start:>7}  {one_line(str(passage.context))}{inferred}")
         if group.count > len(group.passages):
             print(f"    {'':>7}  … {group.count - len(group.passages)} more")
     print()

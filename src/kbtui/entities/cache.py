@@ -2,7 +2,8 @@
 
 One JSON file per corpus (:func:`default_cache_file`) holds, for each
 document id, the size and mtime its file had when it was matched and its
-hits, packed as little-endian 32-bit integers in base64, all under the
+hits and the coreference contexts of its mentions (:mod:`kbtui.entities.coreference`),
+each packed as little-endian 32-bit integers in base64, all under the
 fingerprint of the matcher that found them. A file from another version or
 another matcher, or one that cannot be read, is no cache at all; an entry
 that does not make sense is left out, so only its document is matched again.
@@ -20,14 +21,15 @@ import json
 import sys
 from array import array
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbtui.atomic import atomic_write_bytes
 from kbtui.locations import cache_dir
 
-CACHE_VERSION = 1
-"""Bump when the cache file layout changes."""
+CACHE_VERSION = 2
+"""Bump when the cache file layout changes (2: the coreference contexts; a version 1
+file is no cache, so every document is matched again, never misread)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +42,9 @@ class DocHits:
     """The file's mtime when it was matched (``-1.0``: a text given in memory)."""
     hits: array[int]
     """Flat ``(last, key index)`` pairs (see :meth:`kbtui.entities.matcher.Matcher.scan`)."""
+    contexts: array[int] = field(default_factory=lambda: array("i"))
+    """One coreference context per hit (:func:`kbtui.entities.coreference.mention_contexts`),
+    or none when the document names no shared name."""
 
 
 def default_cache_file(corpus_root: Path) -> Path:
@@ -53,7 +58,10 @@ def write_cache(path: Path, fingerprint: str, docs: Mapping[str, DocHits]) -> No
     payload = {
         "version": CACHE_VERSION,
         "matcher": fingerprint,
-        "docs": {doc_id: [doc.size, doc.mtime, _pack(doc.hits)] for doc_id, doc in docs.items()},
+        "docs": {
+            doc_id: [doc.size, doc.mtime, _pack(doc.hits), _pack(doc.contexts)]
+            for doc_id, doc in docs.items()
+        },
     }
     # A cache that cannot be written only costs the next start its time.
     with contextlib.suppress(OSError):
@@ -83,16 +91,21 @@ def read_cache(path: Path, fingerprint: str, key_count: int) -> dict[str, DocHit
 
 def _doc_from_json(value: object, key_count: int) -> DocHits | None:
     """One document's entry, or ``None`` when it is not ``[size, mtime,
-    packed hits]`` with every key index below ``key_count``."""
-    if not isinstance(value, list) or len(value) != 3 or not isinstance(value[2], str):
+    packed hits, packed contexts]`` with every key index below ``key_count``
+    and no context or one per hit."""
+    if not isinstance(value, list) or len(value) != 4:
         return None
-    size, mtime, packed = value
+    size, mtime, packed, contexts = value
+    if not isinstance(packed, str) or not isinstance(contexts, str):
+        return None
     try:
-        doc = DocHits(int(size), float(mtime), _unpack(packed))
+        doc = DocHits(int(size), float(mtime), _unpack(packed), _unpack(contexts))
     except (TypeError, ValueError):
         return None
     hits = doc.hits
     if len(hits) % 2 or (hits and not 0 <= min(hits[1::2]) <= max(hits[1::2]) < key_count):
+        return None
+    if doc.contexts and len(doc.contexts) * 2 != len(hits):
         return None
     return doc
 

@@ -10,6 +10,14 @@ cache instead of the corpus. A merge, which moves names between entities
 without adding any, keeps it valid; a new name or alias (a rename adds one)
 may be anywhere, so every document is matched again.
 
+A mention of a shared name (``Amodei``) is resolved, per document when it
+is first asked about, to the person the document last named unambiguously
+(:mod:`kbtui.entities.coreference`; the facts of the text this needs are
+found at matching and cached), or to whom the user said it is
+(:meth:`MentionIndex.corrected`). Resolving costs no reading, so it runs
+at query time: the registry and the corrections it depends on may change
+without matching anything again.
+
 The matching itself is :mod:`kbtui.entities.matcher`; what the mentions
 panel and ``kbtui mentions`` show, with context lines, is
 :mod:`kbtui.entities.passages`.
@@ -17,6 +25,7 @@ panel and ``kbtui mentions`` show, with context lines, is
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from array import array
@@ -24,11 +33,12 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from kbtui.documents.model import Document
 from kbtui.entities.cache import DocHits, read_cache, write_cache
+from kbtui.entities.coreference import Correction, by_document, mention_contexts, resolve
 from kbtui.entities.matcher import Matcher
 from kbtui.entities.model import Entity
 from kbtui.entities.registry import EntityRegistry
@@ -43,11 +53,18 @@ matcher's Rust pass lets go of the GIL (reading and decoding partly do)."""
 
 @dataclass(frozen=True, slots=True)
 class Mention:
-    """One place a text names an entity: ``source[start:end]``."""
+    """One place a text names an entity: ``source[start:end]``.
+
+    For a shared name resolved to one of its candidates, ``shared`` is the
+    ambiguous entity the name matched and ``inferred`` says the text decided
+    it (else the user did).
+    """
 
     start: int
     end: int
     entity_id: str
+    inferred: bool = False
+    shared: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +96,26 @@ class EntityStats:
 class MentionIndex:
     """The mentions of every document of a corpus, and lookups over them."""
 
-    def __init__(self, registry: EntityRegistry, matcher: Matcher | None = None) -> None:
+    def __init__(
+        self,
+        registry: EntityRegistry,
+        matcher: Matcher | None = None,
+        corrections: Iterable[Correction] = (),
+    ) -> None:
         self.registry = registry
         self.matcher = matcher or Matcher.from_registry(registry)
+        self.corrections = tuple(corrections)
+        """The user's corrections of shared names, oldest first (a later one wins)."""
         self._docs: dict[str, DocHits] = {}
         self._by_entity: dict[str, dict[str, int]] | None = None
+        self._candidates = {e.id: e.candidates for e in registry.entities if e.ambiguous}
+        ids, keys = self.matcher.entity_ids, self.matcher.keys
+        self._shared_keys = frozenset(i for i, e in enumerate(ids) if e in self._candidates)
+        named = {c for candidates in self._candidates.values() for c in candidates}
+        self._coref_keys = [e in self._candidates or e in named for e in ids]
+        self._plural_names = [keys[k] + "s" for k in self._shared_keys if keys[k][-1].isascii()]
+        self._by_doc = by_document(self.corrections)
+        self._resolved: dict[str, dict[int, Mention]] = {}
 
     # Building
 
@@ -109,9 +141,8 @@ class MentionIndex:
         index = cls(registry)
         matcher = index.matcher
         matcher.prepare()
-        cached = (
-            read_cache(cache_file, matcher.fingerprint, len(matcher.keys)) if cache_file else {}
-        )
+        key = index._cache_key()
+        cached = read_cache(cache_file, key, len(matcher.keys)) if cache_file else {}
         changed = False
         reporter = _Progress(progress, len(stamps))
         with ThreadPoolExecutor(WORKERS) as pool:
@@ -123,7 +154,7 @@ class MentionIndex:
                 if cancelled is not None and cancelled():
                     pool.shutdown(wait=False, cancel_futures=True)
                     if cache_file is not None and changed:
-                        write_cache(cache_file, matcher.fingerprint, {**cached, **index._docs})
+                        write_cache(cache_file, key, {**cached, **index._docs})
                     raise IndexCancelled(f"indexed {done} of {len(stamps)} documents")
                 entry = _fresh(cached, stamp)
                 if entry is None:
@@ -154,30 +185,95 @@ class MentionIndex:
         matcher = Matcher.from_registry(registry)
         if matcher.fingerprint != self.matcher.fingerprint:
             return None
-        index = MentionIndex(registry, matcher)
+        index = MentionIndex(registry, matcher, self.corrections)
+        if index._shared_keys != self._shared_keys:
+            return None  # contexts were found for other shared names
         index._docs = dict(self._docs)
+        return index
+
+    def corrected(self, corrections: Iterable[Correction]) -> MentionIndex:
+        """This index with the user's corrections ``corrections`` (all of them,
+        oldest first) instead of its own; nothing is matched again."""
+        index = MentionIndex(self.registry, self.matcher, corrections)
+        index._docs = self._docs
         return index
 
     def update(self, doc_id: str, source: str | Document, stamp: DocStamp | None = None) -> None:
         """(Re)index one document, e.g. one that changed on disk."""
         self._docs[doc_id] = self._doc_hits(stamp or DocStamp(doc_id, -1, -1.0), source)
         self._by_entity = None
+        self._resolved.pop(doc_id, None)
 
     def _doc_hits(self, stamp: DocStamp, source: str | Document) -> DocHits:
         text, offset = _body(source)
         hits = self.matcher.scan(text)
+        contexts = array("i")
+        if not self._shared_keys.isdisjoint(hits[1::2]):
+            lengths, relevant = self.matcher.lengths, self._coref_keys
+            pairs = list(zip(hits[0::2], hits[1::2], strict=True))
+            spans = [(last + 1 - lengths[k], last + 1) for last, k in pairs]
+            flags = [relevant[k] for _, k in pairs]
+            contexts = mention_contexts(text, spans, flags, self._plural_names)
         if offset:
             hits[0::2] = array("i", (last + offset for last in hits[0::2]))
-        return DocHits(stamp.size, stamp.mtime, hits)
+        return DocHits(stamp.size, stamp.mtime, hits, contexts)
 
     def _mention(self, hits: array[int], i: int) -> Mention:
         last, index = hits[2 * i], hits[2 * i + 1]
         start = last + 1 - self.matcher.lengths[index]
         return Mention(start, last + 1, self.matcher.entity_ids[index])
 
+    def _cache_key(self) -> str:
+        """The matcher's fingerprint and the shared names contexts were found for."""
+        shared = ",".join(map(str, sorted(self._shared_keys))).encode()
+        return f"{self.matcher.fingerprint}-{hashlib.sha256(shared).hexdigest()[:8]}"
+
     def _save(self, cache_file: Path | None, changed: bool) -> None:
         if cache_file is not None and changed:
-            write_cache(cache_file, self.matcher.fingerprint, self._docs)
+            write_cache(cache_file, self._cache_key(), self._docs)
+
+    # Coreference
+
+    def _resolutions(self, doc_id: str, entry: DocHits) -> dict[int, Mention]:
+        """The mentions of shared names resolved in one document, by mention number:
+        inferred from the text, then the user's corrections on top."""
+        found = self._resolved.get(doc_id)
+        if found is not None:
+            return found
+        found = {}
+        if not self._shared_keys.isdisjoint(entry.hits[1::2]):
+            ids = [self.matcher.entity_ids[k] for k in entry.hits[1::2]]
+            if entry.contexts:
+                for i, entity_id in resolve(ids, entry.contexts, self._candidates).items():
+                    mention = self._mention(entry.hits, i)
+                    found[i] = replace(mention, entity_id=entity_id, inferred=True, shared=ids[i])
+            for correction in self._by_doc.get(doc_id, ()):
+                self._correct(found, entry, ids, correction)
+        self._resolved[doc_id] = found
+        return found
+
+    def _correct(
+        self, found: dict[int, Mention], entry: DocHits, ids: list[str], correction: Correction
+    ) -> None:
+        shared = self.registry.lookup(correction.shared)
+        target = self.registry.lookup(correction.name)
+        if shared is None or not shared.ambiguous or target is None or target.ambiguous:
+            return  # the name is no longer shared, or the entity is gone
+        for i, entity_id in enumerate(ids):
+            if entity_id == shared.id:
+                mention = self._mention(entry.hits, i)
+                if correction.start is None or correction.start == mention.start:
+                    found[i] = replace(mention, entity_id=target.id, shared=shared.id)
+
+    def _entity_counts(self, doc_id: str, entry: DocHits) -> Counter[str]:
+        """How often a document names each entity, shared names resolved."""
+        ids, counts = self.matcher.entity_ids, Counter[str]()
+        for key, count in Counter(entry.hits[1::2]).items():
+            counts[ids[key]] += count
+        for mention in self._resolutions(doc_id, entry).values():
+            counts[mention.shared or ""] -= 1
+            counts[mention.entity_id] += 1
+        return +counts  # without the shared names resolved every time
 
     # Lookups
 
@@ -189,7 +285,10 @@ class MentionIndex:
         entry = self._docs.get(doc_id)
         if entry is None:
             return []
-        return [self._mention(entry.hits, i) for i in range(len(entry.hits) // 2)]
+        resolved = self._resolutions(doc_id, entry)
+        return [
+            resolved.get(i) or self._mention(entry.hits, i) for i in range(len(entry.hits) // 2)
+        ]
 
     def mention_at(self, doc_id: str, offset: int) -> Mention | None:
         """The mention covering source ``offset`` in a document, if any."""
@@ -199,7 +298,7 @@ class MentionIndex:
         i = bisect_left(entry.hits[0::2], offset)
         if i * 2 >= len(entry.hits):
             return None
-        mention = self._mention(entry.hits, i)
+        mention = self._resolutions(doc_id, entry).get(i) or self._mention(entry.hits, i)
         return mention if mention.start <= offset else None
 
     def entities_in(self, doc_id: str) -> list[tuple[Entity, int]]:
@@ -207,8 +306,7 @@ class MentionIndex:
         entry = self._docs.get(doc_id)
         if entry is None:
             return []
-        ids = self.matcher.entity_ids
-        counts = Counter(ids[index] for index in entry.hits[1::2])
+        counts = self._entity_counts(doc_id, entry)
         found = ((self.registry.get(eid), n) for eid, n in counts.most_common())
         return [(entity, n) for entity, n in found if entity is not None]
 
@@ -232,9 +330,8 @@ class MentionIndex:
     def _entity_docs(self) -> dict[str, dict[str, int]]:
         if self._by_entity is None:
             by_entity: dict[str, dict[str, int]] = {}
-            ids = self.matcher.entity_ids
             for doc_id, entry in self._docs.items():
-                for entity_id, count in Counter(ids[i] for i in entry.hits[1::2]).items():
+                for entity_id, count in self._entity_counts(doc_id, entry).items():
                     by_entity.setdefault(entity_id, {})[doc_id] = count
             self._by_entity = by_entity
         return self._by_entity

@@ -27,27 +27,38 @@ class Passage:
     start: int
     end: int
     context: Context
+    inferred: bool = False
+    """A shared name this entity was inferred for (:mod:`kbtui.entities.coreference`)."""
 
     def to_json(self) -> dict[str, object]:
-        """One context of ``kbtui mentions --json``."""
-        return {"start": self.start, "end": self.end, "context": str(self.context)}
+        """One context of ``kbtui mentions --json`` (``"inferred": true`` for an inferred one)."""
+        data: dict[str, object] = {
+            "start": self.start,
+            "end": self.end,
+            "context": str(self.context),
+        }
+        if self.inferred:
+            data["inferred"] = True
+        return data
 
 
 @dataclass(slots=True)
 class DocumentPassages:
-    """The passages of one document naming an entity; ``count`` counts them all."""
+    """The passages of one document naming an entity; ``count`` counts them all,
+    ``inferred`` those of a shared name inferred to be this entity."""
 
     doc_id: str
     count: int
     passages: list[Passage] = field(default_factory=list)
+    inferred: int = 0
 
     def to_json(self) -> dict[str, object]:
         """One document of an entity in ``kbtui mentions --json``."""
-        return {
-            "doc": self.doc_id,
-            "count": self.count,
-            "contexts": [passage.to_json() for passage in self.passages],
-        }
+        data: dict[str, object] = {"doc": self.doc_id, "count": self.count}
+        if self.inferred:
+            data["inferred"] = self.inferred
+        data["contexts"] = [passage.to_json() for passage in self.passages]
+        return data
 
 
 @dataclass(slots=True)
@@ -103,8 +114,9 @@ def _document_passages(
     source = safe_load(load, doc_id)
     text = source.source if isinstance(source, Document) else source
     shown = mentions if limit is None else mentions[:limit]
-    passages = [Passage(m.start, m.end, context(text, m.start, m.end)) for m in shown]
-    return DocumentPassages(doc_id, len(mentions), passages)
+    passages = [Passage(m.start, m.end, context(text, m.start, m.end), m.inferred) for m in shown]
+    inferred = sum(m.inferred for m in mentions)
+    return DocumentPassages(doc_id, len(mentions), passages, inferred)
 
 
 def mentions_report(
