@@ -78,7 +78,9 @@ def cmd_search(args: argparse.Namespace) -> None:
     from kbtui.view.sanitize import one_line
 
     query = require_query("search", args.query)
-    result = session_of(args, read_only=True).search_corpus(query)
+    session = session_of(args, read_only=True)
+    session.searching.ensure_index()
+    result = session.search_corpus(query)
     if args.json:
         print_json(result.to_json())
         return

@@ -44,6 +44,7 @@ if TYPE_CHECKING:
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
     from kbtui.search.scan import SearchResult
     from kbtui.session.reading_aids import ReadingAids
+    from kbtui.session.searching import Searching
 
 
 def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
@@ -107,6 +108,7 @@ class Session:
         self._store: Store | None = None
         self._settings: Settings | None = None
         self._aids: ReadingAids | None = None
+        self._searching: Searching | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -269,13 +271,20 @@ class Session:
 
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
         """Every match of ``query`` in every document, script-insensitively and, when it
-        reads as pinyin, by its reading (:func:`kbtui.search.scan.search`; ``max_hits``
-        get a context line)."""
-        from kbtui.search.scan import search
-        from kbtui.session.knowledge import searchable_texts
-
+        reads as pinyin, by its reading (:func:`kbtui.search.scan.search`, or the index for
+        a big corpus: :mod:`.searching`; ``max_hits`` get a context line)."""
         pinyin = self.aids.pinyin_finder(query)
-        return search(searchable_texts(self.corpus), query, max_hits=max_hits, pinyin=pinyin)
+        return self.searching.search(query, max_hits=max_hits, pinyin=pinyin)
+
+    @property
+    def searching(self) -> Searching:
+        """The scan or the full-text index, whichever answers (:mod:`.searching`)."""
+        from kbtui.session.searching import Searching
+
+        with self._lock:
+            if self._searching is None:
+                self._searching = Searching(self.corpus)
+            return self._searching
 
     def search(self, query: str) -> tuple[list[PassageGroup], str]:
         """A corpus search as passage groups, with a one-line summary (for the app)."""

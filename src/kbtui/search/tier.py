@@ -1,0 +1,158 @@
+"""Which search answers, and the corpus's full-text index kept in step with its files.
+
+A small corpus is scanned (:func:`kbtui.search.scan.search`): reading a few
+hundred files costs less than opening an index, and nothing is written. From
+:data:`INDEX_FROM_DOCS` documents or :data:`INDEX_FROM_BYTES` bytes the
+persistent index answers (:mod:`.indexed`); ``bench/fts.py`` measured where
+the index starts to win. ``KBTUI_SEARCH=scan`` or ``=index`` forces either.
+
+:class:`CorpusIndex` ties the index file to a corpus: :meth:`~CorpusIndex.sync`
+reads only the files whose size or mtime changed since they were indexed
+(the stamps the other caches use) and forgets deleted ones;
+:meth:`~CorpusIndex.update` does the same for documents a caller knows
+changed (the live corpus). Both commit in batches, so an interrupted build
+keeps what it did.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from enum import Enum
+
+from kbtui.documents.corpus import Corpus
+from kbtui.documents.model import Entry
+from kbtui.search.fts import FullTextIndex, IndexedText, Stamp, default_index_file
+from kbtui.search.indexed import search_index
+from kbtui.search.scan import SearchResult, body_only, fold_table
+
+SEARCH_ENV = "KBTUI_SEARCH"
+"""``scan``, ``index`` or ``auto`` (the default): which search answers."""
+
+INDEX_FROM_DOCS = 2_000
+"""From this many readable documents the index answers (unless forced)."""
+
+INDEX_FROM_BYTES = 32 * 1024 * 1024
+"""Or from this many bytes of readable documents."""
+
+BATCH = 200
+"""Documents read, folded and committed at a time while indexing."""
+
+
+class Tier(Enum):
+    """Which search answers: the scan, the index, or by the corpus's size."""
+
+    SCAN = "scan"
+    INDEX = "index"
+    AUTO = "auto"
+
+
+def chosen_tier(environ: dict[str, str] | None = None) -> Tier:
+    """The tier :data:`SEARCH_ENV` asks for (an unknown value is ``auto``)."""
+    value = (os.environ if environ is None else environ).get(SEARCH_ENV, "").strip().lower()
+    try:
+        return Tier(value)
+    except ValueError:
+        return Tier.AUTO
+
+
+def wants_index(entries: Iterable[Entry], tier: Tier | None = None) -> bool:
+    """Whether the index should answer for a corpus of ``entries``."""
+    tier = chosen_tier() if tier is None else tier
+    if tier is not Tier.AUTO:
+        return tier is Tier.INDEX
+    count = size = 0
+    for entry in entries:
+        if entry.readable:
+            count += 1
+            size += entry.size
+    return count >= INDEX_FROM_DOCS or size >= INDEX_FROM_BYTES
+
+
+def stamp_of(entry: Entry) -> Stamp:
+    """What tells whether ``entry``'s file changed since it was indexed."""
+    return (entry.size, entry.mtime_ns)
+
+
+Progress = Callable[[int, int], None]
+"""Told ``(done, total)`` as indexing goes on."""
+
+
+class CorpusIndex:
+    """A corpus and its full-text index file; see the module's docstring."""
+
+    def __init__(self, corpus: Corpus, index: FullTextIndex) -> None:
+        """Use :meth:`open`."""
+        self.corpus = corpus
+        self.index = index
+
+    @classmethod
+    def open(cls, corpus: Corpus) -> CorpusIndex:
+        """The index of ``corpus`` in the cache folder (raises :class:`SearchIndexError`
+        from :mod:`kbtui.search.fts` when no file can be made)."""
+        return cls(corpus, FullTextIndex.open(default_index_file(corpus.root)))
+
+    def body(self, doc_id: str) -> str:
+        """A document's searchable text, read as the scan reads it."""
+        doc = self.corpus.load_text(doc_id)
+        return body_only(doc.source, doc.body_start)
+
+    def stale(self) -> tuple[list[str], list[str]]:
+        """``(changed, removed)``: documents to index again, and ids the corpus lost."""
+        stamps = self.index.stamps()
+        readable = {entry.id: stamp_of(entry) for entry in self.corpus.entries() if entry.readable}
+        changed = [doc for doc, stamp in readable.items() if stamps.get(doc) != stamp]
+        removed = [doc for doc in stamps if doc not in readable]
+        return changed, removed
+
+    def sync(
+        self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
+    ) -> bool:
+        """Bring the index up to the corpus's last scan; False when ``cancelled`` stopped it."""
+        changed, removed = self.stale()
+        return self.update(changed, removed, progress=progress, cancelled=cancelled)
+
+    def update(
+        self,
+        changed_ids: Iterable[str],
+        removed_ids: Iterable[str] = (),
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> bool:
+        """Index ``changed_ids`` again as the corpus's entries now describe them and forget
+        ``removed_ids`` (a changed id that is no longer readable is forgotten too).
+        False when ``cancelled`` stopped it; the batches done are kept."""
+        changed = list(changed_ids)
+        removed = list(removed_ids)
+        fold = fold_table().fold
+        for start in range(0, max(len(changed), 1), BATCH):
+            if cancelled is not None and cancelled():
+                return False
+            texts, gone = [], list(removed) if start == 0 else []
+            for doc_id in changed[start : start + BATCH]:
+                text = self._indexed_text(doc_id, fold)
+                if text is None:
+                    gone.append(doc_id)
+                else:
+                    texts.append(text)
+            self.index.write(texts, gone)
+            if progress is not None:
+                progress(min(start + BATCH, len(changed)), len(changed))
+        return True
+
+    def _indexed_text(self, doc_id: str, fold: Callable[[str], str]) -> IndexedText | None:
+        """The document folded, stamped as the corpus saw it once it was read (reading a
+        file that changed since the scan describes it again); None: not readable."""
+        if self.corpus.get(doc_id) is None:
+            return None
+        body = self.body(doc_id)
+        entry = self.corpus.get(doc_id)
+        if entry is None or not entry.readable:
+            return None
+        return IndexedText(doc_id, stamp_of(entry), fold(body))
+
+    def search(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
+        """:func:`kbtui.search.scan.search` over the corpus, answered from the index."""
+        docs = [(entry.id, stamp_of(entry)) for entry in self.corpus.entries() if entry.readable]
+        return search_index(self.index, docs, self.body, query, max_hits=max_hits)

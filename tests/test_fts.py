@@ -1,0 +1,223 @@
+"""The full-text index answers every search exactly as the scan does.
+
+Over the sample corpus and a generated one (bench/make_corpus.py, with its
+GB18030, Big5, UTF-16, CRLF and broken files), for queries drawn from the
+texts; kept up to date as files change, rebuilt when its file is damaged.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import sys
+import threading
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kbtui.documents.corpus import Corpus
+from kbtui.search.fts import FullTextIndex, SearchIndexError, default_index_file
+from kbtui.search.scan import search
+from kbtui.search.tier import INDEX_FROM_DOCS, CorpusIndex, Tier, chosen_tier, wants_index
+from kbtui.session.knowledge import searchable_texts
+from kbtui.session.searching import Searching
+
+REPO = Path(__file__).resolve().parents[1]
+
+PROPERTY = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def _make_corpus_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("make_corpus", REPO / "bench" / "make_corpus.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("make_corpus", module)  # its dataclass looks itself up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def _indexed(root: Path, index_file: Path) -> tuple[CorpusIndex, list[tuple[str, str]]]:
+    corpus = Corpus(root)
+    corpus.scan()
+    index = CorpusIndex(corpus, FullTextIndex.open(index_file))
+    assert index.sync()
+    return index, list(searchable_texts(corpus))
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[CorpusIndex, list[tuple[str, str]]]:
+    """The sample corpus, indexed once for the module."""
+    return _indexed(REPO / "corpus", tmp_path_factory.mktemp("fts") / "sample.sqlite")
+
+
+@pytest.fixture(scope="module")
+def generated(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[CorpusIndex, list[tuple[str, str]]]:
+    """A generated corpus of 120 documents in every encoding and shape, indexed once."""
+    root = tmp_path_factory.mktemp("generated") / "corpus"
+    _make_corpus_module().build(120, root, 1.5, 3)
+    return _indexed(root, root.parent / "generated.sqlite")
+
+
+def _same(index: CorpusIndex, texts: list[tuple[str, str]], query: str, limit: int | None) -> None:
+    expected = search(texts, query, max_hits=limit)
+    found = index.search(query, max_hits=limit)
+    assert found == expected
+    assert found.to_json() == expected.to_json()
+
+
+def _drawn(texts: list[tuple[str, str]]) -> st.SearchStrategy[str]:
+    """A piece of one of the texts (1 to 8 characters), possibly recased."""
+    bodies = [text for _, text in texts if text.strip()]
+
+    @st.composite
+    def piece(draw: st.DrawFn) -> str:
+        text = draw(st.sampled_from(bodies))
+        start = draw(st.integers(0, len(text) - 1))
+        found = text[start : start + draw(st.integers(1, 8))]
+        return found.upper() if draw(st.booleans()) else found
+
+    return piece()
+
+
+def test_fixed_queries_match_the_scan(sample: tuple[CorpusIndex, list[tuple[str, str]]]) -> None:
+    index, texts = sample
+    queries = ["安全", "創始人", "CLAUDE", "的", "软件", "人工智能", "Dario Amodei", "no such"]
+    for query in queries:
+        for limit in (None, 10_000, 7, 0):
+            _same(index, texts, query, limit)
+    assert index.search("創始人").total > 0
+
+
+@given(query=st.data())
+@PROPERTY
+def test_drawn_queries_match_the_scan_on_the_samples(
+    sample: tuple[CorpusIndex, list[tuple[str, str]]], query: st.DataObject
+) -> None:
+    index, texts = sample
+    _same(index, texts, query.draw(_drawn(texts)), query.draw(st.sampled_from([None, 3, 50])))
+
+
+@given(query=st.data())
+@settings(PROPERTY, max_examples=25)
+def test_drawn_queries_match_the_scan_on_a_generated_corpus(
+    generated: tuple[CorpusIndex, list[tuple[str, str]]], query: st.DataObject
+) -> None:
+    index, texts = generated
+    _same(index, texts, query.draw(_drawn(texts)), query.draw(st.sampled_from([200, 5])))
+
+
+def _write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.write_text(text, encoding="utf-8")
+
+
+def test_awkward_texts_match_the_scan(tmp_path: Path) -> None:
+    """Self-overlapping needles, regional variants, astral characters, full width."""
+    root = tmp_path / "c"
+    root.mkdir()
+    _write(root, "a.txt", "aaaa aaa 軟體 软件 𝐀𝐁 AB ＣＬＡＵＤＥ claude 軟件\n")
+    _write(root, "b.md", "---\ntitle: 安全\n---\n安全 安全安全\n")
+    index, texts = _indexed(root, tmp_path / "i.sqlite")
+    for query in ["aa", "aaa", "a", "软件", "軟體", "ab", "𝐀", "claude", "安全", "title", "全安"]:
+        for limit in (None, 1):
+            _same(index, texts, query, limit)
+    assert index.search("title").total == 0  # frontmatter is not searched
+
+
+def test_changes_are_indexed_incrementally(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    for n in range(5):
+        _write(root, f"d{n}.txt", f"文档{n} 安全\n")
+    index, _ = _indexed(root, tmp_path / "i.sqlite")
+    _write(root, "d1.txt", "完全不同的内容 新词\n")
+    os.utime(root / "d1.txt", ns=(1, 1))
+    (root / "d2.txt").unlink()
+    _write(root, "d9.txt", "新词 again\n")
+    index.corpus.scan()
+    texts = list(searchable_texts(index.corpus))
+    _same(index, texts, "新词", None)  # before the update: the changed files are scanned
+    assert index.stale() == (["d1.txt", "d9.txt"], ["d2.txt"])
+    changed, removed = index.stale()
+    index.update(changed, removed)
+    assert index.stale() == ([], [])
+    _same(index, texts, "新词", None)
+    _same(index, texts, "安全", None)
+    assert [group.doc_id for group in index.search("新词").documents] == ["d1.txt", "d9.txt"]
+
+
+def test_a_damaged_index_is_made_again(tmp_path: Path) -> None:
+    path = tmp_path / "i.sqlite"
+    path.write_bytes(b"not a database at all" * 100)
+    index, texts = _indexed(REPO / "corpus", path)
+    _same(index, texts, "安全", None)
+
+
+def test_an_index_damaged_while_open_is_dropped_and_the_scan_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    corpus = Corpus(REPO / "corpus")
+    searching = Searching(corpus)
+    assert searching.ensure_index()
+    expected = search(searchable_texts(corpus), "安全")
+
+    def broken(*_: object) -> None:
+        raise SearchIndexError("disk image is malformed")
+
+    monkeypatch.setattr(FullTextIndex, "candidates", broken)
+    assert searching.search("安全") == expected
+    assert not searching.index_ready
+    assert not default_index_file(corpus.root).exists()
+
+
+def test_the_app_path_scans_until_the_background_build_is_done(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    corpus = Corpus(REPO / "corpus")
+    searching = Searching(corpus)
+    release = threading.Event()
+    sync = CorpusIndex.sync
+
+    def slow_sync(self: CorpusIndex, *args: object) -> bool:
+        release.wait(10)
+        return sync(self)
+
+    monkeypatch.setattr(CorpusIndex, "sync", slow_sync)
+    expected = search(searchable_texts(corpus), "安全")
+    assert searching.search("安全") == expected  # answered by the scan
+    assert not searching.index_ready
+    release.set()
+    builder = searching._builder
+    assert builder is not None
+    builder.join(10)
+    assert searching.index_ready
+    assert searching.search("安全") == expected
+
+
+def test_the_tier(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = Corpus(REPO / "corpus")
+    entries = corpus.scan()
+    assert not wants_index(entries, Tier.AUTO)
+    assert wants_index(entries, Tier.INDEX)
+    assert not wants_index(entries * INDEX_FROM_DOCS, Tier.SCAN)
+    assert wants_index(entries * INDEX_FROM_DOCS, Tier.AUTO)
+    assert chosen_tier({"KBTUI_SEARCH": "Index"}) is Tier.INDEX
+    assert chosen_tier({"KBTUI_SEARCH": "nonsense"}) is Tier.AUTO
+    monkeypatch.setenv("KBTUI_SEARCH", "scan")
+    assert not Searching(corpus).ensure_index()
+
+
+def test_the_index_file_is_per_corpus(tmp_path: Path) -> None:
+    other = tmp_path / "copy"
+    shutil.copytree(REPO / "corpus", other)
+    assert default_index_file(other) != default_index_file(REPO / "corpus")
