@@ -18,7 +18,7 @@ it starts), and each refresh adds those it had not seen.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,7 +110,11 @@ class ReviewQueue:
         with self._lock:
             for a in store.annotations_for(doc_id):
                 self._before.setdefault(a.id, a)
-        anchored = store.anchored_annotations(doc_id, doc.source)
+        return self.take(doc_id, store.anchored_annotations(doc_id, doc.source))
+
+    def take(self, doc_id: str, anchored: Iterable[Annotation]) -> list[ReviewItem]:
+        """Take the document's part of the queue from its annotations just re-anchored
+        (by the reader, which has them: no search again)."""
         with self._lock:
             items = [
                 ReviewItem(a, self._before.get(a.id, a))
@@ -150,23 +154,27 @@ class ReviewQueue:
 
     def accept(self, item: ReviewItem, start: int, end: int) -> Annotation:
         """Place the annotation at ``[start, end)`` of its document's current text, as
-        shown (exact, score 1; undoable as an edit), and take it out of the queue.
+        shown (see :meth:`place`)."""
+        return self.place(item.annotation.id, start, end)
+
+    def place(self, annotation_id: str, start: int, end: int) -> Annotation:
+        """Place an annotation at ``[start, end)`` of its document's current text (exact,
+        score 1; undoable as an edit) and take it out of the queue.
 
         ``KeyError`` if it was deleted meanwhile, ``LookupError`` if its
         document is gone; the store's errors for a failed write.
         """
-        doc_id = item.annotation.doc_id
-        doc = self._document(doc_id)
-        current = self._session.store.get(item.annotation.id)
+        current = self._session.store.get(annotation_id)
         if current is None:
-            raise KeyError(item.annotation.id)
+            raise KeyError(annotation_id)
+        doc = self._document(current.doc_id)
         if doc is None:
-            raise LookupError(f"no such document: {doc_id}")
+            raise LookupError(f"no such document: {current.doc_id}")
         stored = self._session.store.update(accepted(current, doc.source, start, end))
         with self._lock:
             self._before[stored.id] = stored
-            self._touched.add(doc_id)
-        self._drop(item)
+            self._touched.add(stored.doc_id)
+        self._drop(stored.doc_id, stored.id)
         return stored
 
     def delete(self, item: ReviewItem) -> Annotation:
@@ -174,7 +182,7 @@ class ReviewQueue:
         deleted = self._session.store.delete(item.annotation.id)
         with self._lock:
             self._touched.add(deleted.doc_id)
-        self._drop(item)
+        self._drop(deleted.doc_id, deleted.id)
         return deleted
 
     def undo(self) -> str | None:
@@ -188,10 +196,9 @@ class ReviewQueue:
                 self.refresh_document(doc_id)
         return done
 
-    def _drop(self, item: ReviewItem) -> None:
-        doc_id = item.annotation.doc_id
+    def _drop(self, doc_id: str, annotation_id: str) -> None:
         with self._lock:
-            left = [i for i in self._items.get(doc_id, []) if i.annotation.id != item.annotation.id]
+            left = [i for i in self._items.get(doc_id, []) if i.annotation.id != annotation_id]
             if left:
                 self._items[doc_id] = left
             else:

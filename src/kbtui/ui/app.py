@@ -28,6 +28,7 @@ from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_list import ListRoutes
+from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
     ActionCommands,
@@ -71,7 +72,7 @@ NARROW = 110
 """Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
 
 
-class KbtuiApp(EntityRoutes, WordRoutes, ListRoutes):
+class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"

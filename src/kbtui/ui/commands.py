@@ -235,6 +235,7 @@ class ActionCommands(Provider):
     async def startup(self) -> None:
         """Collect the actions once per palette opening (the reader's with a document open)."""
         self._actions = _host(self).palette_actions()
+        self._actions.append(PaletteAction("Review moved annotations", "R", "review", self.app))
 
     def _run(self, action: str, namespace: DOMNode) -> Callable[[], object]:
         return partial(self.app.run_action, action, namespace)

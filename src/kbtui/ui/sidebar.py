@@ -86,11 +86,20 @@ class Sidebar(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(id="meta")
+        review = Static(id="review-count")
+        review.display = False  # until the review queue has annotations (show_review_count)
+        yield review
         yield OptionList(id="annotation-list")
 
     def show_document(self, doc: Document, doc_tags: Sequence[str] = ()) -> None:
         """Show ``doc``'s metadata."""
         self.query_one("#meta", Static).update(metadata_text(doc, doc_tags))
+
+    def show_review_count(self, count: int) -> None:
+        """One line while moved annotations wait to be confirmed (``R`` opens the queue)."""
+        line = self.query_one("#review-count", Static)
+        line.update(Text(f"{count} to review (R)", style="bold yellow"))
+        line.display = count > 0
 
     def show_annotations(self, annotations: Sequence[Annotation], quotes: Sequence[str]) -> None:
         """List annotations (reading order first, then orphans); ``quotes`` as shown."""
