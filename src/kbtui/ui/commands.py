@@ -121,8 +121,13 @@ class DocumentCommands(Provider):
                 )
 
 
+SUGGESTIONS = ("Suggested entities", "names the corpus uses that no entity has")
+"""The palette's way to the suggestions screen: its label and help."""
+
+
 class EntityCommands(Provider):
-    """Every entity, matched by any of its spellings in any script: opens its passages."""
+    """Every entity, matched by any of its spellings in any script: opens its passages;
+    and "Suggested entities", the names nobody registered."""
 
     async def startup(self) -> None:
         """Take the entities once per palette opening (none while the index builds)."""
@@ -141,7 +146,14 @@ class EntityCommands(Provider):
     def _show(self, entity_id: str) -> None:
         self.app.post_message(ShowEntity(entity_id))
 
+    def _suggestions(self) -> None:
+        from kbtui.ui.screens.suggestions import open_suggestions
+
+        open_suggestions(self.app, _host(self).session)
+
     async def discover(self) -> Hits:
+        label, about = SUGGESTIONS
+        yield DiscoveryHit(Content(label), self._suggestions, text=label, help=about)
         for entity_id, label, _, about in self._entities[:DISCOVERED]:
             yield DiscoveryHit(
                 Content(label), partial(self._show, entity_id), text=label, help=escape(about)
@@ -149,6 +161,9 @@ class EntityCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(fold(query))
+        label, about = SUGGESTIONS
+        if (score := matcher.match(fold(label))) > 0:
+            yield Hit(score, highlighted(matcher, label), self._suggestions, text=label, help=about)
         for entity_id, label, names, about in self._entities:
             score = max(matcher.match(fold(label)), matcher.match(names))
             if score > 0:

@@ -4,9 +4,10 @@ mentions panel, the pickers and the command palette share.
 The browser lists every entity with its kind, aliases and counts, filtered
 as you type in any script. From its list, ``enter`` shows the entity's
 passages, ``r`` renames it, ``m`` merges it into another entity and ``f``
-filters the document list by it. Edits are posted to the App
-(:class:`~kbtui.ui.messages.SaveEntity`), which saves a user record and
-rebuilds the index; the browser is refilled when that is done.
+filters the document list by it; ``s`` lists the names nobody registered.
+Edits are posted to the App (:class:`~kbtui.ui.messages.SaveEntity`), which
+saves a user record and rebuilds the index; the browser is refilled when
+that is done.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ NEW_ENTITY_CHOICES: list[tuple[str, str]] = [
 """What ``E`` offers to make of a selection."""
 
 
-BROWSER_HINT = "enter: passages · tab, then r rename, m merge, f filter documents"
+BROWSER_HINT = "enter: passages · tab, then r rename, m merge, f filter documents, s suggested"
 """The browser's keys, shown under the list: those of the list are not in the
 footer while the filter box has the focus."""
 
@@ -84,6 +85,7 @@ class EntityList(OptionList):
         Binding("m", "screen.merge", "Merge into…", id="entities.merge"),
         Binding("f", "screen.filter_documents", "Filter documents", id="entities.filter"),
         Binding("slash", "screen.focus_filter", "Find", key_display="/", id="entities.find"),
+        Binding("s", "screen.suggestions", "Suggested", id="entities.suggest"),
     ]
 
 
@@ -183,6 +185,12 @@ class EntityBrowserScreen(Screen[None]):
     def action_close(self) -> None:
         """Back to the reader."""
         self.dismiss(None)
+
+    def action_suggestions(self) -> None:
+        """The names the corpus uses that no entity has (:mod:`.suggestions`)."""
+        from kbtui.ui.screens.suggestions import open_suggestions
+
+        open_suggestions(self.app, self._session)
 
     def action_filter_documents(self) -> None:
         """Show only the documents that name the highlighted entity."""
