@@ -66,7 +66,6 @@ def edit_file(session: Session) -> str:
 
 def queue_after_edit(session: Session) -> tuple[ReviewQueue, str]:
     queue = ReviewQueue(session)
-    queue.remember()
     source = edit_file(session)
     queue.refresh()
     return queue, source
@@ -88,8 +87,22 @@ def test_the_queue_holds_the_weak_move_and_the_orphan_not_the_untouched(session:
 
 def test_an_untouched_document_has_an_empty_queue(session: Session) -> None:
     queue = ReviewQueue(session)
-    queue.remember()
     assert queue.refresh() == [] and queue.count() == 0
+
+
+@pytest.mark.parametrize("read_last", [True, False])
+def test_the_text_of_the_document_read_last_is_kept_before_the_reader_reanchors_it(
+    session: Session, read_last: bool
+) -> None:
+    if read_last:
+        session.store.touch_opened(DOC)
+    queue = ReviewQueue(session)
+    queue.remember_last_read()  # as the app starts
+    source = edit_file(session)
+    session.store.anchored_annotations(DOC, source)  # the reader reopens it
+    [item] = [i for i in queue.refresh() if i.annotation.quote == EDIT]
+    assert item.known_before is read_last
+    assert item.old.text == (EDITED if read_last else EDIT)
 
 
 def test_accept_stores_an_exact_anchor_with_score_one(session: Session) -> None:

@@ -10,9 +10,11 @@ changed), and acted on through the store, so every write is journalled and
 
 The store rewrites an annotation's quote selector when it re-anchors it, so
 the text it was made on is gone once its document has been opened after the
-change. The queue keeps it: :meth:`ReviewQueue.remember` takes the stored
-annotations as they are before anything re-anchors them (the app calls it as
-it starts), and each refresh adds those it had not seen.
+change. The queue keeps it: it takes each document's stored annotations just
+before it re-anchors them, and those of the document the app reopens at start
+before the reader does (:meth:`ReviewQueue.remember_last_read`). A document
+opened in the reader before the queue's first count (a couple of seconds
+after start) loses it: the queue then shows the text as it stands, and says so.
 """
 
 from __future__ import annotations
@@ -74,17 +76,26 @@ class ReviewQueue:
         self._touched: set[str] = set()  # documents changed through the queue (for undo)
         self._lock = threading.Lock()
 
-    def remember(self) -> None:
-        """Keep every stored annotation as it is now, before anything re-anchors it."""
-        stored = self._session.store.all_annotations()
-        with self._lock:
-            for a in stored:
-                self._before.setdefault(a.id, a)
+    def remember_last_read(self) -> None:
+        """Keep the stored annotations of the document read last, as they are now.
+
+        The app reopens that document at start and the reader re-anchors it
+        at once, so its annotations are taken first (one document's: quick
+        enough for the UI thread); every other document's are taken by
+        :meth:`refresh_document` just before it re-anchors them.
+        """
+        store = self._session.store
+        kept = store.documents.documents()
+        opened = {d: store.doc_state(d).last_opened for d, r in kept.items() if r.annotations}
+        last = max(opened, key=lambda d: opened[d] or "", default=None)
+        if last is not None and opened[last]:
+            self._remember(store.annotations_for(last))
 
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> list[ReviewItem]:
         """Re-anchor every annotated document and take the queue anew (slow: call it in
         a worker; ``progress`` is told ``(done, total)``)."""
-        doc_ids = sorted({a.doc_id for a in self._session.store.all_annotations()})
+        kept = self._session.store.documents.documents()
+        doc_ids = sorted(d for d, records in kept.items() if records.annotations)
         for done, doc_id in enumerate(doc_ids, start=1):
             self.refresh_document(doc_id)
             if progress is not None:
@@ -107,9 +118,7 @@ class ReviewQueue:
             with self._lock:
                 self._items.pop(doc_id, None)
             return []
-        with self._lock:
-            for a in store.annotations_for(doc_id):
-                self._before.setdefault(a.id, a)
+        self._remember(store.annotations_for(doc_id))
         return self.take(doc_id, store.anchored_annotations(doc_id, doc.source))
 
     def take(self, doc_id: str, anchored: Iterable[Annotation]) -> list[ReviewItem]:
@@ -195,6 +204,12 @@ class ReviewQueue:
             for doc_id in touched:
                 self.refresh_document(doc_id)
         return done
+
+    def _remember(self, stored: Iterable[Annotation]) -> None:
+        """Keep annotations as stored, unless an earlier version is kept already."""
+        with self._lock:
+            for a in stored:
+                self._before.setdefault(a.id, a)
 
     def _drop(self, doc_id: str, annotation_id: str) -> None:
         with self._lock:

@@ -1,8 +1,9 @@
 """The App's part in the review queue: counting it, opening it, placing an annotation by hand.
 
 The queue is the Session's (:class:`~kbtui.session.review.ReviewQueue`): it
-takes the stored annotations as the app mounts, before the reader re-anchors
-any, so the text each was made on is kept; it is counted in a worker a little
+takes the stored annotations of the document read last as the app mounts,
+before the reader reopens and re-anchors it, so the text they were made on
+is kept; it is counted in a worker a little
 after start-up (:data:`COUNT_DELAY`: re-anchoring reads every annotated
 document, and the first paint comes first), kept up to date from what the
 reader shows, and counted again, with every annotated document, when ``R``
@@ -53,7 +54,7 @@ class ReviewRoutes(App[None]):
 
     def on_mount(self) -> None:
         self.review_queue = ReviewQueue(self.session)
-        self.review_queue.remember()  # before the reader re-anchors the last document read
+        self.review_queue.remember_last_read()  # before the reader reopens and re-anchors it
         self.set_timer(COUNT_DELAY, self._count_review)
 
     @work(thread=True, exclusive=True, group="review")
@@ -62,10 +63,16 @@ class ReviewRoutes(App[None]):
         self.review_queue.refresh()
         self.call_from_thread(self._counted, then_open)
 
+    @work(thread=True, group="review-document")
     def refresh_review(self, doc_id: str) -> None:
-        """Look at one document again (its file changed on disk) and count the queue."""
+        """Look at one document again (its file changed on disk) and count the queue.
+
+        Call it before the reader re-anchors the document (or call the
+        queue's ``refresh_document`` in the worker that does), so the text
+        its annotations were made on is kept for the review screen.
+        """
         self.review_queue.refresh_document(doc_id)
-        self._show_count()
+        self.call_from_thread(self._show_count)
 
     def _counted(self, then_open: bool) -> None:
         self._show_count()
