@@ -63,11 +63,12 @@ def _print_mentions(found: EntityMentions, names: dict[str, str]) -> None:
     for group in found.documents:
         inferred = f", {group.inferred} inferred" if group.inferred else ""
         print(f"  {one_line(group.doc_id)}  ({group.count}{inferred})")
-        for passage in group.passages:
+        shown = group.distinct()
+        for passage in shown:
             inferred = "  (inferred)" if passage.inferred else ""
             print(f"    {passage.start:>7}  {one_line(str(passage.context))}{inferred}")
-        if group.count > len(group.passages):
-            print(f"    {'':>7}  … {group.count - len(group.passages)} more")
+        if group.count > len(shown):
+            print(f"    {'':>7}  … {group.count - len(shown)} more")
     print()
 
 

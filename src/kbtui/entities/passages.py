@@ -2,8 +2,9 @@
 
 What the mentions panel lists and ``kbtui mentions`` prints: an entity,
 the documents naming it (most named first when listing every entity) and
-each mention's keyword-in-context line, safe to print (see
-:func:`kbtui.search.scan.context`).
+each mention's sentence as the reader shows it, safe to print (see
+:func:`kbtui.search.context.context`); people see a sentence that names the
+entity twice once (:meth:`DocumentPassages.distinct`), ``--json`` every mention.
 
 Apart from the index because it reads documents again, for their context
 lines, while the index answers from the offsets it holds.
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from kbtui.documents.model import Document
 from kbtui.entities.mentions import EntityStats, Loader, Mention, MentionIndex, safe_load
 from kbtui.entities.model import Entity
-from kbtui.search.scan import Context, context
+from kbtui.search.context import Context, context
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,14 @@ class DocumentPassages:
     count: int
     passages: list[Passage] = field(default_factory=list)
     inferred: int = 0
+
+    def distinct(self) -> list[Passage]:
+        """The passages to show people: a sentence that names the entity twice, once."""
+        shown: list[Passage] = []
+        for passage in self.passages:
+            if not shown or shown[-1].context.sentence != passage.context.sentence:
+                shown.append(passage)
+        return shown
 
     def to_json(self) -> dict[str, object]:
         """One document of an entity in ``kbtui mentions --json``."""

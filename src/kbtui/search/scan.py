@@ -32,10 +32,7 @@ from typing import TypeVar
 
 from kbtui.scripts.hanzi import fold_map
 from kbtui.scripts.regional import regional_variants
-from kbtui.view.sanitize import one_line
-
-CONTEXT_CHARS = 40
-"""How many characters of the line a context shows on each side of a hit."""
+from kbtui.search.context import Context, context
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,46 +222,6 @@ def find_all(text: str, query: str) -> list[tuple[int, int]]:
     if queries is None:
         return []
     return [(start, end) for start, end, _ in queries.spans(text)]
-
-
-@dataclass(frozen=True, slots=True)
-class Context:
-    """A keyword-in-context line: the hit with up to :data:`CONTEXT_CHARS` of
-    its line on each side, white space collapsed and control characters made
-    visible, so it is safe to print. ``before`` starts with ``…`` when the
-    line was cut."""
-
-    before: str
-    match: str
-    after: str
-
-    def __str__(self) -> str:
-        return f"{self.before}{self.match}{self.after}"
-
-
-def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Context:
-    """The keyword-in-context line around ``text[start:end]``."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    if line_end < 0:
-        line_end = len(text)
-    left = max(line_start, start - width)
-    right = min(line_end, end + width)
-    before = _clean(text[left:start], lead=left > line_start)
-    after = _clean(text[end:right], trail=right < line_end)
-    return Context(before=before, match=one_line(text[start:end]), after=after)
-
-
-def _clean(piece: str, *, lead: bool = False, trail: bool = False) -> str:
-    """One display line from ``piece``, keeping a single space at either end
-    when there was white space there (so ``Dario Amodei`` does not become
-    ``DarioAmodei``), with ``…`` where the line was cut."""
-    body = one_line(piece)
-    if body and piece[:1].isspace():
-        body = " " + body
-    if body and piece[-1:].isspace():
-        body += " "
-    return ("…" if lead else "") + body + ("…" if trail else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,7 +100,7 @@ def mention_groups(
                     shown(group.doc_id, p.context.match),
                     shown(group.doc_id, p.context.after),
                 )
-                for p in group.passages
+                for p in group.distinct()
             ),
         )
         for group in found.documents
