@@ -3,15 +3,19 @@
 Apart from the store because it is a policy, not storage: a known id is
 replaced only when the import differs in content (re-anchoring bookkeeping
 does not count) and is newer by its ``updated`` time; otherwise the stored
-one stands, so an export coming back, or an older copy, changes nothing.
+one stands, so an export coming back, or an older copy, changes nothing. An
+import that says nothing of when it was modified (``updated`` empty) never
+beats a stored one; added, it counts as modified when it was created.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from kbtui.annotations.model import Annotation
+from kbtui.annotations.tables import StoreTables
 
 _ANCHOR_FIELDS = ("anchor", "score")  # bookkeeping, not content, when comparing imports
 
@@ -24,6 +28,30 @@ class ImportCounts:
     updated: int = 0
     unchanged: int = 0
     """Identical to what was stored, or not newer than it (the stored one is kept)."""
+
+
+def merge_into(data: StoreTables, annotations: Iterable[Annotation]) -> ImportCounts:
+    """Merge ``annotations`` into ``data`` by id (the caller holds a transaction)."""
+    incoming = {a.id: a for a in annotations}  # the last of a repeated id wins
+    added = updated = unchanged = 0
+    where = data.index()
+    writes: dict[str, list[Annotation]] = {}
+    for a in incoming.values():
+        doc_id = where.get(a.id)
+        if doc_id is None:
+            added += 1
+            a = a if a.updated else replace(a, updated=a.created)
+        elif keeps(data.annotation(data.records(doc_id)[a.id]), a):
+            unchanged += 1
+            continue
+        else:
+            updated += 1
+            if doc_id != a.doc_id:
+                data.remove(doc_id, a.id)
+        writes.setdefault(a.doc_id, []).append(a)
+    for doc_id, batch in writes.items():
+        data.put_many(doc_id, batch)
+    return ImportCounts(added, updated, unchanged)
 
 
 def keeps(stored: Annotation, incoming: Annotation) -> bool:

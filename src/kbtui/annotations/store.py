@@ -24,7 +24,7 @@ from tinydb import TinyDB
 from kbtui.annotations.anchoring import anchor_all, placed
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
-from kbtui.annotations.merging import ImportCounts, keeps
+from kbtui.annotations.merging import ImportCounts, merge_into
 from kbtui.annotations.model import AnchorState, Annotation, now_iso
 from kbtui.annotations.records import DocState, clean_tags, entity_record, strings
 from kbtui.annotations.relocation import Relocation
@@ -32,11 +32,12 @@ from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
 from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.annotations.tables import KbtuiDB, StoreTables
 from kbtui.annotations.undo import UndoHistory
+from kbtui.annotations.versions import StaleAnnotation, Versions
 from kbtui.annotations.words import WordList
 from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
 
-__all__ = ["DatabaseError", "DocState", "ImportCounts", "Store"]
+__all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -81,6 +82,7 @@ class Store:
         self.documents = Relocation(self._data, storage)
         """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
         self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
+        self._versions = Versions()  # what was handed out, for compare-and-set
 
     @classmethod
     def open(
@@ -133,8 +135,11 @@ class Store:
     @_serialised
     def annotations_for(self, doc_id: str) -> list[Annotation]:
         """The document's annotations as stored, by position."""
-        records = self._data.records(doc_id)
-        return sorted(map(self._data.annotation, records.values()), key=_position)
+        found = sorted(
+            map(self._data.annotation, self._data.records(doc_id).values()), key=_position
+        )
+        self._versions.saw(found)
+        return found
 
     def anchored_annotations(self, doc_id: str, source: str) -> list[Annotation]:
         """The document's annotations placed in its current ``source``, by position.
@@ -171,6 +176,7 @@ class Store:
             stored = self._data.records(doc_id)
             same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
             self._data.put_many(doc_id, same)
+        self._versions.saw(same)
 
     @_serialised
     def all_annotations(self) -> list[Annotation]:
@@ -191,7 +197,10 @@ class Store:
     def get(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, wherever it is."""
         found = self._data.locate(annotation_id)
-        return None if found is None else self._data.annotation(found[1])
+        if found is None:
+            return None
+        self._versions.saw([annotation := self._data.annotation(found[1])])
+        return annotation
 
     @_serialised
     def add(self, annotation: Annotation) -> Annotation:
@@ -200,6 +209,7 @@ class Store:
             if self._data.locate(annotation.id) is not None:
                 raise ValueError(f"annotation {annotation.id} already exists")
             self._data.insert(annotation)
+        self._versions.saw([annotation])
         self._undo.remember(f"add {annotation.kind}", None, annotation)
         return annotation
 
@@ -207,23 +217,29 @@ class Store:
     def update(self, annotation: Annotation) -> Annotation:
         """Replace the stored annotation with the same id (undoable).
 
-        Returns the stored version, whose ``updated`` is now. ``KeyError`` if
-        there is no such annotation (another process may have deleted it).
+        ``annotation`` is a changed copy of a version this store handed out: a newer
+        stored one takes its changes, or :class:`StaleAnnotation` says why it cannot
+        (:mod:`kbtui.annotations.versions`). Returns the stored version, whose
+        ``updated`` is now. ``KeyError`` if another process deleted it.
         """
-        new = replace(annotation, updated=now_iso(), tags=list(annotation.tags))
         with self._transaction():
             old = self._data.require(annotation.id)
+            merged = self._versions.merged(annotation, old)
+            new = replace(merged, updated=now_iso(), tags=list(merged.tags))
             if old.doc_id != new.doc_id:
                 self._data.remove(old.doc_id, old.id)
             self._data.put_many(new.doc_id, [new])
+        self._versions.saw([new])
         self._undo.remember(f"edit {new.kind}", old, new)
         return new
 
     @_serialised
     def delete(self, annotation_id: str) -> Annotation:
-        """Delete an annotation (undoable) and return it. ``KeyError`` if absent."""
+        """Delete an annotation (undoable) and return it. ``KeyError`` if absent,
+        :class:`StaleAnnotation` if it changed since it was handed out."""
         with self._transaction():
             old = self._data.require(annotation_id)
+            self._versions.check_delete(old)
             self._data.remove(old.doc_id, annotation_id)
         self._undo.remember(f"delete {old.kind}", old, None)
         return old
@@ -344,26 +360,8 @@ class Store:
         newer (``updated``), else the stored one is kept (an export of it coming
         back, an older copy). One transaction; not undoable.
         """
-        incoming = {a.id: a for a in annotations}  # the last of a repeated id wins
-        added = updated = unchanged = 0
         with self._transaction():
-            where = self._data.index()
-            writes: dict[str, list[Annotation]] = {}
-            for a in incoming.values():
-                doc_id = where.get(a.id)
-                if doc_id is None:
-                    added += 1
-                elif keeps(self._data.annotation(self._data.records(doc_id)[a.id]), a):
-                    unchanged += 1
-                    continue
-                else:
-                    updated += 1
-                    if doc_id != a.doc_id:
-                        self._data.remove(doc_id, a.id)
-                writes.setdefault(a.doc_id, []).append(a)
-            for doc_id, batch in writes.items():
-                self._data.put_many(doc_id, batch)
-        return ImportCounts(added, updated, unchanged)
+            return merge_into(self._data, annotations)
 
     # -- schema ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from functools import partial
 
 from textual.binding import Binding
 
-from kbtui.annotations.model import Annotation, Colour, Kind, now_iso
+from kbtui.annotations.model import Annotation, Colour, Kind
 from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import LineInputScreen, NoteEditorScreen
 
@@ -94,7 +94,6 @@ class AnnotationActions(PaneBase):
         return annotation
 
     def _changed(self, annotation: Annotation) -> bool:
-        annotation.updated = now_iso()
         saved = self.write(lambda: self.store.update(annotation), f"The {annotation.kind}")
         self.refresh_annotations()  # the store's version, should the change have failed
         return saved

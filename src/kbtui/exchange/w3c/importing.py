@@ -210,7 +210,7 @@ def _annotation(item: object) -> Annotation:
         tags=tags,
         id=_id(item),
         created=time_of(item, "created"),
-        updated=time_of(item, "modified"),
+        updated=time_of(item, "modified") if "modified" in item else "",  # never newer
         **fields,
     )
 

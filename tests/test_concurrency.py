@@ -1,0 +1,155 @@
+"""Two kbtui processes on one database lose nothing: a stale copy never reverts a newer edit."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from helpers import DOC_001, SIZE, build, open_doc, settle
+
+from kbtui.annotations.model import Annotation, Colour
+from kbtui.annotations.store import StaleAnnotation, Store
+from kbtui.exchange.w3c import loads, to_w3c
+
+DOC = "a.md"
+
+
+def two_stores(tmp_path: Path) -> tuple[Store, Store, Annotation]:
+    """Two stores on one file (as two processes have), and an annotation both have read."""
+    db = tmp_path / "db.json"
+    first = Store.open(db)
+    first.add(Annotation(DOC, 0, 3, "abc", note="first note", tags=["t"]))
+    second = Store.open(db)
+    [mine] = first.annotations_for(DOC)
+    [theirs] = second.annotations_for(DOC)
+    assert mine.id == theirs.id
+    return first, second, mine
+
+
+def test_a_stale_copy_keeps_the_other_processes_change(tmp_path: Path) -> None:
+    first, second, mine = two_stores(tmp_path)
+    [theirs] = second.annotations_for(DOC)
+    second.update(replace(theirs, note="their newer note"))
+    mine.colour = Colour.BLUE  # the app changes its copy in place, as on ``c``
+    stored = first.update(mine)
+    assert (stored.note, stored.colour) == ("their newer note", Colour.BLUE)
+    assert Store.open(tmp_path / "db.json", read_only=True).get(mine.id) == stored
+
+
+def test_the_same_field_changed_twice_is_refused_and_the_newer_kept(tmp_path: Path) -> None:
+    first, second, mine = two_stores(tmp_path)
+    [theirs] = second.annotations_for(DOC)
+    second.update(replace(theirs, note="theirs"))
+    mine.note = "mine"
+    with pytest.raises(StaleAnnotation, match="another kbtui"):
+        first.update(mine)
+    assert first.get(mine.id) == second.get(mine.id)
+    assert second.annotations_for(DOC)[0].note == "theirs"
+    [fresh] = first.annotations_for(DOC)  # what the app shows after the refusal
+    fresh.note = "mine, again"
+    assert first.update(fresh).note == "mine, again"
+
+
+def test_a_delete_of_a_changed_annotation_asks_once(tmp_path: Path) -> None:
+    first, second, mine = two_stores(tmp_path)
+    [theirs] = second.annotations_for(DOC)
+    second.update(replace(theirs, tags=["added elsewhere"]))
+    with pytest.raises(StaleAnnotation, match="delete again"):
+        first.delete(mine.id)
+    assert first.get(mine.id) is not None
+    assert first.delete(mine.id).tags == ["added elsewhere"]
+    assert second.annotations_for(DOC) == []
+
+
+def test_edits_within_one_second_are_told_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stamp = "2030-01-01T00:00:00+00:00"
+    monkeypatch.setattr("kbtui.annotations.store.now_iso", lambda: stamp)
+    first = Store.open(tmp_path / "db.json")
+    first.add(Annotation(DOC, 0, 3, "abc", note="first", updated=stamp))
+    second = Store.open(tmp_path / "db.json")
+    [mine], [theirs] = first.annotations_for(DOC), second.annotations_for(DOC)
+    second.update(replace(theirs, note="theirs"))  # the same second: the same ``updated``
+    assert second.annotations_for(DOC)[0].updated == mine.updated
+    mine.tags = ["mine"]
+    stored = first.update(mine)
+    assert (stored.note, stored.tags) == ("theirs", ["mine"])
+
+
+def test_an_import_without_modified_never_beats_a_local_edit(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "db.json")
+    a = store.add(Annotation(DOC, 0, 3, "abc", note="old", created="2020-01-01T00:00:00+00:00"))
+    store.update(replace(a, note="edited here"))
+    item = to_w3c(replace(a, note="from another tool"))
+    del item["modified"]
+    new = to_w3c(Annotation(DOC, 4, 5, "d", created="2021-01-01T00:00:00+00:00"))
+    del new["modified"]
+    result = loads(json.dumps([item, new]))
+    counts = store.merge_import(result.annotations)
+    assert (counts.added, counts.updated, counts.unchanged) == (1, 0, 1)
+    assert [x.note for x in store.annotations_for(DOC) if x.id == a.id] == ["edited here"]
+    added = [x for x in store.annotations_for(DOC) if x.id != a.id]
+    assert added[0].updated == "2021-01-01T00:00:00+00:00"  # modified when created
+
+
+CHILD = """
+import sys
+from dataclasses import replace
+from kbtui.annotations.store import Store
+store = Store.open(sys.argv[1])
+[a] = store.annotations_for("a.md")
+store.update(replace(a, note="written by the other process"))
+for i in range(int(sys.argv[2])):
+    from kbtui.annotations.model import Annotation
+    store.add(Annotation("b.md", i, i + 1, "x"))
+store.close()
+"""
+
+
+def test_two_processes_lose_nothing(tmp_path: Path) -> None:
+    first, _second, mine = two_stores(tmp_path)
+    src = str(Path(__file__).parents[1] / "src")
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(tmp_path / "db.json"), "20"],
+            env={"PYTHONPATH": src, "PATH": "/usr/bin:/bin"},
+        )
+        for _ in range(2)
+    ]
+    for i in range(20):
+        first.add(Annotation("c.md", i, i + 1, "y"))
+    assert [child.wait(timeout=60) for child in children] == [0, 0]
+    mine.colour = Colour.RED
+    stored = first.update(mine)
+    assert (stored.note, stored.colour) == ("written by the other process", Colour.RED)
+    first.close()
+    after = Store.open(tmp_path / "db.json", read_only=True)
+    assert (after.count("b.md"), after.count("c.md")) == (40, 20)
+
+
+async def test_the_apps_recolour_keeps_a_note_written_meanwhile(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    source = (sample_corpus / DOC_001).read_text(encoding="utf-8")
+    start = source.index("Anthropic")
+    a = app.session.store.add(Annotation.from_source(DOC_001, source, start, start + 9))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        app.pane.reader.move_to_source(start + 1)
+        await pilot.pause()
+        assert app.pane.annotation_at_cursor() is not None
+        other = Store.open(tmp_path / "db.json")
+        theirs = other.get(a.id)
+        assert theirs is not None
+        other.update(replace(theirs, note="typed in another window"))
+        await pilot.press("c")
+        await settle(app, pilot)
+        stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+        assert stored is not None
+        assert (stored.note, stored.colour) == ("typed in another window", Colour.GREEN)
