@@ -85,6 +85,21 @@ def entry_from_record(doc_id: str, path: Path, record: Record) -> Entry:
     )
 
 
+def fresh_entry(
+    record: Record | None, doc_id: str, path: Path, st: os.stat_result | None
+) -> Entry | None:
+    """The entry from its cache record, if the file has not changed since
+    (the same size and modification time); None means it must be read."""
+    if record is None or st is None:
+        return None
+    if record.get("size") != st.st_size or record.get("mtime_ns") != st.st_mtime_ns:
+        return None
+    try:
+        return entry_from_record(doc_id, path, record)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 class EntryCache:
     """The cache file of one corpus root, read with the entity lists it was made with."""
 

@@ -18,15 +18,15 @@ from __future__ import annotations
 import os
 import stat
 import threading
-import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path, PurePosixPath
 
-from kbtui.documents.cache import EntryCache, Record, entry_from_record, entry_record
+from kbtui.documents.cache import EntryCache, Record, entry_record, fresh_entry
 from kbtui.documents.decoding import decode
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS, describe, title_from_file_name
 from kbtui.documents.model import Document, Entry, Metadata
+from kbtui.documents.progress import Cancel, Progress, Reporter
 from kbtui.documents.walk import (
     EXTENSIONS,
     OUTSIDE,
@@ -43,15 +43,6 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 
 LOADED_DOCUMENTS = 8
 """How many loaded documents :meth:`Corpus.load` keeps in memory."""
-
-PROGRESS_INTERVAL = 0.05
-"""Seconds between progress reports, so a fast scan does not flood the UI."""
-
-Progress = Callable[[int, int], None]
-"""``progress(done, total)``: called from the scanning thread."""
-
-Cancel = Callable[[], bool]
-"""``cancel()``: polled before each file; returning true stops the scan."""
 
 
 class CorpusError(Exception):
@@ -203,6 +194,7 @@ class Corpus:
         left out because they are not valid UTF-8."""
         self._cache = EntryCache(self.root, self.entity_lists)
         self._entries: dict[str, Entry] | None = None
+        self._records: dict[str, Record] = {}  # the cache as the last scan left it
         self._scan_lock = threading.Lock()
         self._docs_lock = threading.Lock()
         self._docs: OrderedDict[str, tuple[tuple[int, int], Document]] = OrderedDict()
@@ -251,13 +243,13 @@ class Corpus:
             cached = self._cache.read() if self.use_cache else {}
             records: dict[str, Record] = {}
             fresh: dict[str, Entry] = {}
-            report = _Reporter(progress, len(found))
+            report = Reporter(progress, len(found))
             complete = False
             try:
                 for item in found:
                     if cancel is not None and cancel():
                         break
-                    entry = self._cached(cached.get(item.id), item)
+                    entry = fresh_entry(cached.get(item.id), item.id, item.path, item.stat)
                     if entry is None:
                         entry = self._read_entry(item)
                         records[entry.id] = entry_record(entry)
@@ -270,24 +262,51 @@ class Corpus:
                     complete = True
             finally:
                 if complete:
-                    self._entries = fresh
+                    self._entries, self._records = fresh, records
                 if self.use_cache:
                     self._cache.save(cached, records, complete)
                 report.done(len(fresh))
 
-    @staticmethod
-    def _cached(record: Record | None, item: Found) -> Entry | None:
-        """The entry from its cache record, if the file has not changed since."""
-        if record is None or item.stat is None:
+    def refresh(self, doc_ids: Iterable[str]) -> tuple[list[Entry], list[str]]:
+        """Read again only these documents (the watcher saw their files change).
+
+        A file still there and changed gets a new entry, a file gone leaves
+        the list, and the cache is saved with only their records changed.
+        Returns the new entries and the ids that left; nothing before a first
+        completed scan (there is no list to update: scan instead).
+        """
+        with self._scan_lock:
+            if self._entries is None:
+                return [], []
+            entries, records = dict(self._entries), dict(self._records)
+            changed: list[Entry] = []
+            for doc_id in sorted(set(doc_ids)):
+                item = self._found(doc_id)
+                if item is None:
+                    records.pop(doc_id, None)
+                elif fresh_entry(records.get(doc_id), doc_id, item.path, item.stat) is None:
+                    entries[doc_id] = self._read_entry(item)
+                    records[doc_id] = entry_record(entries[doc_id])
+                    changed.append(entries[doc_id])
+            removed = [doc_id for doc_id in entries if doc_id not in records]
+            self._entries = {doc_id: entries[doc_id] for doc_id in sorted(records)}
+            if self.use_cache:
+                self._cache.save(self._records, records, complete=True)
+            self._records = records
+            return changed, removed
+
+    def _found(self, doc_id: str) -> Found | None:
+        """The file of ``doc_id`` as a walk would find it now, or None if it is no document."""
+        try:
+            path = self._path_of(doc_id)
+        except DocumentNotFound:  # a link gone outside the root, too
             return None
-        if record.get("size") != item.stat.st_size:
-            return None
-        if record.get("mtime_ns") != item.stat.st_mtime_ns:
+        if not os.path.lexists(path) or os.path.isdir(path):
             return None
         try:
-            return entry_from_record(item.id, item.path, record)
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return None
+            return Found(doc_id, path, os.stat(path))
+        except OSError:
+            return Found(doc_id, path, None)
 
     def _read_entry(self, item: Found) -> Entry:
         doc, st = _read(item.path, item.id, self.entity_lists)
@@ -375,25 +394,3 @@ class Corpus:
         if not inside(self.root, path):
             raise DocumentNotFound(f"{doc_id}: {OUTSIDE}")
         return path
-
-
-class _Reporter:
-    """Calls ``progress`` at the start, at most every interval, and at the end."""
-
-    def __init__(self, progress: Progress | None, total: int) -> None:
-        self._progress = progress
-        self._total = total
-        self._next = 0.0
-        self(0)
-
-    def __call__(self, done: int) -> None:
-        if self._progress is None:
-            return
-        now = time.monotonic()
-        if now >= self._next:
-            self._next = now + PROGRESS_INTERVAL
-            self._progress(done, self._total)
-
-    def done(self, done: int) -> None:
-        if self._progress is not None:
-            self._progress(done, self._total)
