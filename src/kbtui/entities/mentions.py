@@ -195,12 +195,17 @@ class MentionIndex:
         """This index with the user's corrections ``corrections`` (all of them,
         oldest first) instead of its own; nothing is matched again."""
         index = MentionIndex(self.registry, self.matcher, corrections)
-        index._docs = self._docs
+        index._docs = dict(self._docs)  # a copy: the live corpus updates one apart
         return index
 
-    def update(self, doc_id: str, source: str | Document, stamp: DocStamp | None = None) -> None:
-        """(Re)index one document, e.g. one that changed on disk."""
-        self._docs[doc_id] = self._doc_hits(stamp or DocStamp(doc_id, -1, -1.0), source)
+    def update(
+        self, doc_id: str, source: str | Document | None, stamp: DocStamp | None = None
+    ) -> None:
+        """(Re)index one document, e.g. one that changed on disk (``None``: one gone)."""
+        if source is None:
+            self._docs.pop(doc_id, None)
+        else:
+            self._docs[doc_id] = self._doc_hits(stamp or DocStamp(doc_id, -1, -1.0), source)
         self._by_entity = None
         self._resolved.pop(doc_id, None)
 
