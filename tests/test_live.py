@@ -17,6 +17,7 @@ from kbtui.documents.corpus import Corpus
 from kbtui.documents.model import source_hash
 from kbtui.documents.watching import Batch, PathFilter, WatchUnavailable, batches
 from kbtui.entities.mentions import MentionIndex
+from kbtui.search.tier import CorpusIndex
 from kbtui.session import Session
 from kbtui.session.knowledge import build_index, build_registry
 from kbtui.session.live import apply_batch, rescan, watch_filter
@@ -203,6 +204,29 @@ def test_batch_updates_rows_index_and_search(session: Session, corpus_dir: Path)
     assert update.index.mentions_in(unchanged) == index.mentions_in(unchanged)
     found = session.search_corpus("独一无二的词")
     assert [d.doc_id for d in found.documents] == ["sub/new.md"]
+
+
+def test_batch_updates_the_full_text_index(
+    session: Session, corpus_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    assert session.searching.ensure_index()
+    doc = corpus_dir / "000_7aa956d427ec0c4c.txt"
+    _write(doc, doc.read_text("utf-8") + "\n独一无二的词\n")
+    (corpus_dir / "003_0b861dc1db151f35.txt").unlink()
+    check = watch_filter(session)
+    apply_batch(
+        session, check.batch([str(doc), str(corpus_dir / "003_0b861dc1db151f35.txt")]), None
+    )
+    assert session.searching.index_ready
+    stored = CorpusIndex.open(session.corpus)  # the index file, as the next start reads it
+    assert stored.stale() == ([], [])
+    stored.index.close()
+    found = session.search_corpus("独一无二的词")
+    assert [d.doc_id for d in found.documents] == ["000_7aa956d427ec0c4c.txt"]
+    assert "003_0b861dc1db151f35.txt" not in {
+        d.doc_id for d in session.search_corpus("Anthropic").documents
+    }
 
 
 def test_frontmatter_names_and_entities_yaml_ask_for_a_new_registry(

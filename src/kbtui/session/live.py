@@ -10,8 +10,9 @@ a full scan, which still reads only the files whose size or time changed,
 turned into the same update. Both are slow work for a worker thread; the
 app applies the :class:`LiveUpdate` on its own thread.
 
-The search needs nothing: it reads the corpus's entries as they are at each
-search.
+The search's full-text index, once built, is told which documents changed
+(:meth:`~kbtui.session.searching.Searching.update`); the scan needs nothing,
+as it reads the corpus's entries as they are at each search.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ def _update(
     entities_changed: bool,
 ) -> LiveUpdate:
     """The update for documents already read again: rows, index, annotations."""
+    session.searching.update([entry.id for entry in changed], removed)  # once it is built
     docs = {entry.id: session.corpus.load_text(entry.id) for entry in changed if entry.readable}
     reindex = entities_changed or _names_changed(before, changed, removed)
     return LiveUpdate(
