@@ -24,6 +24,7 @@ from kbtui.annotations.review import (
 from kbtui.documents.model import source_hash
 from kbtui.session.review import ReviewQueue
 from kbtui.session.session import Session
+from kbtui.settings import Settings, SettingsError, load_settings
 
 DOC = "000_7aa956d427ec0c4c.txt"
 EDITED = "他们意识到，AI的巨大潜力需要坚实的安全护栏作为支撑"
@@ -209,3 +210,14 @@ def test_accepting_a_candidate_places_exactly_the_text_shown(
 
 def test_a_passage_is_cut_at_the_text_ends() -> None:
     assert Passage.at("abcdef", 1, 3, 32) == Passage("a", "bc", "def")
+
+
+def test_the_threshold_is_a_setting(tmp_path: Path) -> None:
+    assert Settings().review_threshold == REVIEW_THRESHOLD
+    path = tmp_path / "settings.toml"
+    path.write_text("review_threshold = 0.75\n", encoding="utf-8")
+    assert load_settings(path).review_threshold == 0.75
+    for bad in ("1.5", "true", '"high"'):
+        path.write_text(f"review_threshold = {bad}\n", encoding="utf-8")
+        with pytest.raises(SettingsError, match="review_threshold"):
+            load_settings(path)

@@ -78,6 +78,9 @@ class Settings:
     """Find toneless pinyin (``anquan``) as Chinese too; off for Latin-heavy corpora."""
     sort: str = SORT_ORDERS[0]
     """The document list's order (``r`` cycles it), kept across starts."""
+    review_threshold: float = 0.9
+    """Moved annotations scoring under this go to the review queue (``R``); the default is
+    :data:`kbtui.annotations.review.REVIEW_THRESHOLD`, whose docstring says why."""
 
     def chosen_colours(self) -> dict[str, str]:
         """The highlight hues the user set to a colour of their own (the rest follow the theme)."""
@@ -120,6 +123,8 @@ def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings.zhuyin = _bool(raw.get("zhuyin", settings.zhuyin), "zhuyin", path)
     settings.pinyin_search = _bool(raw.get("pinyin_search", True), "pinyin_search", path)
     settings.sort = _one_of(raw, "sort", SORT_ORDERS, path)
+    threshold = raw.get("review_threshold", settings.review_threshold)
+    settings.review_threshold = _fraction(threshold, "review_threshold", path)
     return settings
 
 
@@ -152,6 +157,12 @@ def _colours(value: object, path: Path) -> dict[str, str]:
         if not _HEX_COLOUR.fullmatch(colour):
             raise SettingsError(f"{path}: [colours] {hue} = {colour!r} is not a #rrggbb colour")
     return table
+
+
+def _fraction(value: object, name: str, path: Path) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise SettingsError(f"{path}: {name} must be a number from 0 to 1")
+    return float(value)
 
 
 def _str_table(value: object, name: str, path: Path) -> dict[str, str]:

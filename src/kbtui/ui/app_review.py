@@ -53,7 +53,7 @@ class ReviewRoutes(App[None]):
     _select_when_shown: Reselect | None = None
 
     def on_mount(self) -> None:
-        self.review_queue = ReviewQueue(self.session)
+        self.review_queue = ReviewQueue(self.session, self.session.settings.review_threshold)
         self.review_queue.remember_last_read()  # before the reader reopens and re-anchors it
         self.set_timer(COUNT_DELAY, self._count_review)
 
