@@ -22,7 +22,7 @@ from kbtui.annotations.review import (
     needs_review,
 )
 from kbtui.documents.model import source_hash
-from kbtui.session.review import ReviewQueue
+from kbtui.session.review import ReviewQueue, review_queue
 from kbtui.session.session import Session
 from kbtui.settings import Settings, SettingsError, load_settings
 
@@ -141,6 +141,18 @@ def test_a_deleted_document_leaves_the_queue(session: Session) -> None:
     assert queue.count()
     (session.corpus.root / DOC).unlink()
     assert queue.refresh() == [] and queue.count() == 0
+
+
+def test_a_changed_document_reanchored_through_the_session_queue(session: Session) -> None:
+    """What the live corpus does when a file changes: the queue keeps the old text."""
+    queue = review_queue(session)
+    assert review_queue(session) is queue and queue.threshold == REVIEW_THRESHOLD
+    source = edit_file(session)
+    placed = queue.reanchor(DOC, source)
+    assert placed == session.store.anchored_annotations(DOC, source)
+    [item] = [i for i in queue.items() if i.annotation.quote == EDIT]
+    assert item.known_before and item.old.text == EDITED
+    assert queue.count() == 2  # and the orphan
 
 
 # -- candidates and differences ------------------------------------------------------

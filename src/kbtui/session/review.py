@@ -20,6 +20,7 @@ after start) loses it: the queue then shows the text as it stands, and says so.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +38,9 @@ from kbtui.annotations.review import (
 if TYPE_CHECKING:
     from kbtui.documents.model import Document
     from kbtui.session.session import Session
+
+_QUEUES: weakref.WeakKeyDictionary[Session, ReviewQueue] = weakref.WeakKeyDictionary()
+_QUEUES_LOCK = threading.Lock()
 
 CONTEXT_CHARS = 32
 """Characters of context shown either side of a candidate passage."""
@@ -108,18 +112,32 @@ class ReviewQueue:
     def refresh_document(self, doc_id: str) -> list[ReviewItem]:
         """Re-anchor one document's annotations and take its part of the queue anew.
 
-        The live corpus calls this when the document's file changed. A
-        document that is gone or unreadable leaves the queue: its annotations
-        are not re-anchored until it can be read.
+        A document that is gone or unreadable leaves the queue: its
+        annotations are not re-anchored until it can be read.
         """
-        store = self._session.store
         doc = self._document(doc_id)
         if doc is None:
             with self._lock:
                 self._items.pop(doc_id, None)
             return []
+        self.reanchor(doc_id, doc.source)
+        with self._lock:
+            return list(self._items.get(doc_id, []))
+
+    def reanchor(self, doc_id: str, source: str) -> list[Annotation]:
+        """The document's annotations placed in its new ``source``, as
+        :meth:`~kbtui.annotations.store.Store.anchored_annotations` places (and stores)
+        them, the text they were made on kept first and the queue's part taken.
+
+        What to call instead of the store's method wherever a changed document
+        is re-anchored (the live corpus, the reader), so the review screen can
+        show what each annotation quoted before the change.
+        """
+        store = self._session.store
         self._remember(store.annotations_for(doc_id))
-        return self.take(doc_id, store.anchored_annotations(doc_id, doc.source))
+        anchored = store.anchored_annotations(doc_id, source)
+        self.take(doc_id, anchored)
+        return anchored
 
     def take(self, doc_id: str, anchored: Iterable[Annotation]) -> list[ReviewItem]:
         """Take the document's part of the queue from its annotations just re-anchored
@@ -226,3 +244,16 @@ class ReviewQueue:
         except KeyError:  # DocumentNotFound
             return None
         return doc if doc.readable else None
+
+
+def review_queue(session: Session) -> ReviewQueue:
+    """The session's review queue, made on first use with the threshold of its settings.
+
+    One per session, so the app and the live corpus (which re-anchors changed
+    documents in its worker: :meth:`ReviewQueue.reanchor`) share it.
+    """
+    with _QUEUES_LOCK:
+        queue = _QUEUES.get(session)
+        if queue is None:
+            queue = _QUEUES[session] = ReviewQueue(session, session.settings.review_threshold)
+        return queue

@@ -23,7 +23,7 @@ from textual.binding import Binding, BindingType
 
 from kbtui.annotations.errors import DatabaseError
 from kbtui.session import Session
-from kbtui.session.review import ReviewQueue
+from kbtui.session.review import ReviewQueue, review_queue
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.messages import AnnotationsShown
 from kbtui.ui.pane import DocumentPane
@@ -53,7 +53,7 @@ class ReviewRoutes(App[None]):
     _select_when_shown: Reselect | None = None
 
     def on_mount(self) -> None:
-        self.review_queue = ReviewQueue(self.session, self.session.settings.review_threshold)
+        self.review_queue = review_queue(self.session)
         self.review_queue.remember_last_read()  # before the reader reopens and re-anchors it
         self.set_timer(COUNT_DELAY, self._count_review)
 
@@ -67,19 +67,21 @@ class ReviewRoutes(App[None]):
     def refresh_review(self, doc_id: str) -> None:
         """Look at one document again (its file changed on disk) and count the queue.
 
-        Call it before the reader re-anchors the document (or call the
-        queue's ``refresh_document`` in the worker that does), so the text
-        its annotations were made on is kept for the review screen.
+        Call it before the reader re-anchors the document, or re-anchor it
+        with the queue's ``reanchor`` (in the worker that does, then call
+        :meth:`show_review_count`), so the text its annotations were made on
+        is kept for the review screen.
         """
         self.review_queue.refresh_document(doc_id)
-        self.call_from_thread(self._show_count)
+        self.call_from_thread(self.show_review_count)
 
     def _counted(self, then_open: bool) -> None:
-        self._show_count()
+        self.show_review_count()
         if then_open:
             self._open_review()
 
-    def _show_count(self) -> None:
+    def show_review_count(self) -> None:
+        """Show the queue's count in the sidebar (after the queue changed elsewhere)."""
         self.query_one(Sidebar).show_review_count(self.review_queue.count())
 
     @on(AnnotationsShown)
@@ -87,7 +89,7 @@ class ReviewRoutes(App[None]):
         """Take the document's part of the queue from what the reader just placed, and
         select the annotation being placed once its document is shown."""
         self.review_queue.take(message.doc.id, message.annotations)
-        self._show_count()
+        self.show_review_count()
         wanted = self._select_when_shown
         if wanted is not None and wanted.doc_id == message.doc.id:
             self._select_when_shown = None
@@ -111,7 +113,7 @@ class ReviewRoutes(App[None]):
         """Back from the review screen: show the new count, or start placing by hand."""
         pane = self.query_one(DocumentPane)
         pane.refresh_annotations()
-        self._show_count()
+        self.show_review_count()
         if reselect is None:
             return
         self.placing = reselect
