@@ -10,6 +10,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from kbtui.annotations.model import Annotation
+from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen
@@ -17,27 +18,103 @@ from kbtui.ui.sidebar import Sidebar
 
 
 @pytest.mark.parametrize(("width", "height"), [(80, 24), (60, 24)])
-async def test_reader_keeps_half_the_width_in_a_small_terminal(
+async def test_a_small_terminal_gives_the_reader_the_width_and_overlays_the_panes(
     sample_corpus: Path, tmp_path: Path, width: int, height: int
 ) -> None:
     app = build(sample_corpus, tmp_path)
     async with app.run_test(size=(width, height)) as pilot:
+        await settle(app, pilot)
+        assert app.doc_list.display and app.focused is app.doc_list.table  # shown at start
         await open_doc(app, pilot, DOC_003)
         reader = app.query_one(Reader)
-        assert reader.size.width >= width // 2 - 4
-        assert app.doc_list.size.width >= 12
-        assert app.query_one(Sidebar).size.width >= 12
+        sidebar = app.query_one(Sidebar)
+        assert reader.size.width >= width - 6
+        assert not app.doc_list.display and not sidebar.display
+        for key, pane, focus in (
+            ("ctrl+l", app.doc_list, app.doc_list.table),
+            ("ctrl+d", sidebar, sidebar.query_one("#annotation-list")),
+        ):
+            await pilot.press(key)
+            await settle(app, pilot)
+            assert pane.display and app.focused is focus
+            assert pane.size.width >= 28  # over the reader, which keeps its width
+            assert reader.size.width >= width - 6
+            await pilot.press("escape")
+            await settle(app, pilot)
+            assert not pane.display and isinstance(app.focused, Reader)
+        await pilot.press("ctrl+l", "ctrl+l")  # pressed again: back to the reader
+        await settle(app, pilot)
+        assert not app.doc_list.display and isinstance(app.focused, Reader)
+
+
+async def test_tab_shows_the_hidden_pane_it_moves_to(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        sidebar = app.query_one(Sidebar)
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert sidebar.display and app.focused is sidebar.query_one("#annotation-list")
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert app.doc_list.display and not sidebar.display
+        assert app.focused is app.doc_list.table
+        await pilot.press("tab")
+        await settle(app, pilot)
+        assert not app.doc_list.display and isinstance(app.focused, Reader)
+        await pilot.press("shift+tab")
+        await settle(app, pilot)
+        assert app.doc_list.display and app.focused is app.doc_list.table
+        await pilot.press("enter")  # opening a document hides the list again
+        await settle(app, pilot)
+        assert not app.doc_list.display and isinstance(app.focused, Reader)
+
+
+async def test_the_layout_follows_the_terminal_as_it_is_resized(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        reader, sidebar = app.query_one(Reader), app.query_one(Sidebar)
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
-        assert app.query_one(Sidebar).outer_size.width == 34
+        await settle(app, pilot)
+        assert sidebar.outer_size.width == 34 and app.doc_list.display
+        await pilot.resize_terminal(105, 30)  # narrow: all three, the reader keeps half
+        await settle(app, pilot)
+        assert sidebar.display and app.doc_list.display
+        assert reader.size.width >= 105 // 2 - 4
         # a resize while another screen is on top still reaches the main screen
         await pilot.press("ctrl+n")
         await settle(app, pilot)
-        await pilot.resize_terminal(width, height)
+        await pilot.resize_terminal(80, 24)
         await settle(app, pilot)
         await pilot.press("escape")
         await settle(app, pilot)
-        assert reader.size.width >= width // 2 - 4
+        assert reader.size.width >= 80 - 6 and not sidebar.display
+
+
+async def test_the_footer_shows_the_most_useful_keys_first(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        footer = _footer(app)
+        assert footer.split()[:6] == ["?", "Help", "⏎", "Open", "/", "Filter"]
+        await open_doc(app, pilot, DOC_003)
+        footer = _footer(app)
+        for wanted in ("? Help", "h Highlight", "a Note", "/ Find", "^l Documents"):
+            assert wanted in footer
+        assert footer.index("? Help") < footer.index("h Highlight") < footer.index("/ Find")
+        ids = [active.binding.id for active in app.screen.active_bindings.values()]
+        assert ids.index("app.help") < ids.index("reader.select") < ids.index("app.quit")
+
+
+def _footer(app: KbtuiApp) -> str:
+    """The footer's line of the screen (the one ending in the palette's key)."""
+    [line] = [line for line in screen_text(app).splitlines() if "^p Commands" in line]
+    return line
 
 
 async def test_find_shows_which_match_and_n_says_something_without_a_search(

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import re
 import webbrowser
 from pathlib import Path
 
 import pytest
 from helpers import DOC_000, DOC_002, DOC_004, SIZE, build, open_doc, screen_text, settle
 from rich.cells import cell_len
+from rich.console import Console
 from textual.widgets import Input
 
 from kbtui.annotations.model import Annotation
 from kbtui.ui.pane_base import fit_status
 from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.ui.screens.help import HelpScreen, help_table
 from kbtui.ui.screens.notebook import NotebookScreen
 
 
@@ -146,3 +149,26 @@ def test_fit_status_cuts_the_label_first() -> None:
     assert fit_status(label, "match 1/2 · 5%", 30).endswith("… · match 1/2 · 5%")
     assert fit_status(label, "match 1/2 · 5%", 20) == "match 1/2 · 5%"
     assert fit_status(label, "", 0) == label
+
+
+@pytest.mark.parametrize("size", [(80, 24), SIZE])
+async def test_help_sizes_its_key_column_to_the_widest_key(
+    sample_corpus: Path, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert re.search(r"everywhere +q, ctrl\+q +Quit", screen_text(app))  # one row an action
+        rows = app.screen._rows
+        width = app.screen.query_one("#help-body").content_region.width
+    for console_width in (width, 44):  # at 44 an even share cut the keys
+        console = Console(width=console_width, record=True)
+        console.print(help_table(rows))
+        lines = console.export_text().splitlines()
+        key_column, action_column = lines[0].index("Key"), lines[0].index("Action")
+        assert action_column - key_column >= len("pagedown,space")
+        starts = {line[key_column:action_column].rstrip() for line in lines[1:]}
+        assert {keys for _, keys, _ in rows} <= starts  # each key whole, never cut

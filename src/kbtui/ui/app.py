@@ -40,6 +40,7 @@ from kbtui.ui.commands import (
     keyed_actions,
 )
 from kbtui.ui.doclist import DocOptions, DocumentList
+from kbtui.ui.layout_mode import LayoutMode
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import (
     AnnotationsChanged,
@@ -68,11 +69,7 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
     return target, None
 
 
-NARROW = 110
-"""Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
-
-
-class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes):
+class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
@@ -118,21 +115,11 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes):
         self._save_theme_changes = True
         self.query_one(DocOptions).focus()
         self.restore_sort()
-        self._fit_layout(self.size.width)
+        self.start_layout()
         self._scan()
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_layout(event.size.width)
-
-    def _fit_layout(self, width: int) -> None:
-        """Below :data:`NARROW` columns the list and the sidebar give the reader room.
-
-        The class goes on the main screen, not the App: a class change on the
-        App restyles only the screen on top, so a resize under the notebook
-        would be lost.
-        """
-        if self.screen_stack:
-            self.screen_stack[0].set_class(width < NARROW, "-narrow")
+        self.fit_layout(event.size.width)
 
     # -- the document list -----------------------------------------------------
 
@@ -327,7 +314,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes):
         """Every keyed action the palette offers now: the reader's only with a
         document open (movement keys and escape mean nothing without a place)."""
         groups: list[ActionGroup] = [
-            ("", self, self.BINDINGS),
+            ("", self, [*self.BINDINGS, *LayoutMode.BINDINGS]),
             ("Document list: ", self.doc_list.table, DocOptions.BINDINGS),
         ]
         if self.pane.doc is not None:
@@ -346,7 +333,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes):
         from kbtui.ui.screens.vocab import VocabScreen
 
         groups: list[tuple[str, Sequence[BindingType]]] = [
-            ("everywhere", self.BINDINGS),
+            ("everywhere", [*self.BINDINGS, *LayoutMode.BINDINGS]),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
             ("list", DocOptions.BINDINGS),
             ("entities", EntityList.BINDINGS),

@@ -6,8 +6,9 @@ settings) or a new binding shows up without touching this file.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -20,16 +21,31 @@ from textual.widgets import Static
 def binding_rows(
     groups: Iterable[tuple[str, Iterable[BindingType]]], keymap: Mapping[str, str]
 ) -> list[tuple[str, str, str]]:
-    """(group, keys, description) for every described binding, keymap applied."""
-    rows = []
+    """(group, keys, description) for every described binding, keymap applied; the
+    keys of one action in one group on one row (``q, ctrl+q  Quit``)."""
+    rows: dict[tuple[str, str], list[str]] = {}
     for group, bindings in groups:
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = keymap.get(binding.id or "", binding.key)
             display = binding.key_display or keys.replace("question_mark", "?")
-            rows.append((group, display.replace("slash", "/"), binding.description))
-    return rows
+            shown = rows.setdefault((group, binding.description), [])
+            shown.append(display.replace("slash", "/"))
+    return [(group, ", ".join(keys), description) for (group, description), keys in rows.items()]
+
+
+def help_table(rows: Sequence[tuple[str, str, str]]) -> Table:
+    """The rows as a table whose first two columns are as wide as their widest cell,
+    never cut (an even share of the width cut long keys and left actions a third)."""
+    table = Table(show_header=True, header_style="bold", expand=True, box=None)
+    for index, (title, style) in enumerate((("Where", "dim"), ("Key", "bold cyan"))):
+        width = max(cell_len(cell) for cell in [title, *(row[index] for row in rows)])
+        table.add_column(title, style=style, no_wrap=True, min_width=width)
+    table.add_column("Action", ratio=1)
+    for group, keys, description in rows:
+        table.add_row(Text(group), Text(keys), Text(description))
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -44,12 +60,7 @@ class HelpScreen(ModalScreen[None]):
         self._rows = rows
 
     def compose(self) -> ComposeResult:
-        table = Table(show_header=True, header_style="bold", expand=True, box=None)
-        table.add_column("Where", style="dim", no_wrap=True)
-        table.add_column("Key", style="bold cyan", no_wrap=True)
-        table.add_column("Action")
-        for group, keys, description in self._rows:
-            table.add_row(Text(group), Text(keys), Text(description))
+        table = help_table(self._rows)
         with VerticalScroll(id="help-body") as body:
             body.border_title = "Keys · escape to close"
             yield Static(table)
