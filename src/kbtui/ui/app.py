@@ -40,7 +40,7 @@ from kbtui.ui.commands import (
     keyed_actions,
 )
 from kbtui.ui.doclist import DocOptions, DocumentList
-from kbtui.ui.layout_mode import LayoutMode
+from kbtui.ui.layout_mode import PANE_BINDINGS, LayoutMode
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import (
     AnnotationsChanged,
@@ -314,7 +314,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
         """Every keyed action the palette offers now: the reader's only with a
         document open (movement keys and escape mean nothing without a place)."""
         groups: list[ActionGroup] = [
-            ("", self, [*self.BINDINGS, *LayoutMode.BINDINGS]),
+            ("", self, [*self.BINDINGS, *PANE_BINDINGS]),
             ("Document list: ", self.doc_list.table, DocOptions.BINDINGS),
         ]
         if self.pane.doc is not None:
@@ -333,7 +333,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
         from kbtui.ui.screens.vocab import VocabScreen
 
         groups: list[tuple[str, Sequence[BindingType]]] = [
-            ("everywhere", [*self.BINDINGS, *LayoutMode.BINDINGS]),
+            ("everywhere", [*self.BINDINGS, *PANE_BINDINGS]),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
             ("list", DocOptions.BINDINGS),
             ("entities", EntityList.BINDINGS),

@@ -87,6 +87,12 @@ class MainScreen(Screen[None]):
     and cut help off at 80 columns.
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.hide_overlay", "To the reader", show=False, id="app.hide_overlay"),
+    ]
+    """``escape`` in an overlay goes back to the reader. On the screen, not the App:
+    an App mixin's binding of a key replaces another's (review's ``escape``)."""
+
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         """The active bindings, most useful first (a stable sort keeps Textual's order)."""
@@ -102,10 +108,9 @@ class LayoutMode(App[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+l", "show_pane('doc-list')", "Documents", id="app.list"),
         Binding("ctrl+d", "show_pane('sidebar')", "Sidebar", id="app.sidebar"),
-        Binding("escape", "hide_overlay", "To the reader", show=False, id="app.hide_overlay"),
     ]
     """``ctrl+l`` and ``ctrl+d`` show the list or the sidebar and focus it (pressed
-    again: back to the reader); ``escape`` in an overlay goes back to the reader."""
+    again: back to the reader)."""
 
     def get_default_screen(self) -> Screen[None]:
         return MainScreen(id="_default")
@@ -189,3 +194,7 @@ class LayoutMode(App[None]):
             if node.id in PANES and node.parent is not None and node.parent.id == "main":
                 return node.id
         return None
+
+
+PANE_BINDINGS: list[BindingType] = [*LayoutMode.BINDINGS, *MainScreen.BINDINGS]
+"""The keys between panes, for help and the palette."""
