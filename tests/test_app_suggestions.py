@@ -46,9 +46,11 @@ def screen(app: KbtuiApp) -> SuggestionsScreen:
 
 
 async def ready(app: KbtuiApp, pilot: Pilot[None]) -> SuggestionsScreen:
+    """The suggestions screen once its list is found against the App's latest index."""
+    await settle(app, pilot)
     await wait_for(
         pilot,
-        lambda: isinstance(app.screen, SuggestionsScreen) and app.screen.ready,
+        lambda: isinstance(app.screen, SuggestionsScreen) and app.screen.up_to_date,
         "the suggestions",
         timeout=60,
     )
@@ -82,20 +84,21 @@ async def test_keys_make_an_entity_an_alias_and_ignore_for_good(tmp_path: Path) 
         await settle(app, pilot)
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("enter")  # the kind guessed is highlighted
-        await settle(app, pilot)
         assert [s.name for s in screen(app).suggestions] == ["Dario", "Jeff Dean"]
+        shown = await ready(app, pilot)  # found again against the new index: the same
+        assert [s.name for s in shown.suggestions] == ["Dario", "Jeff Dean"]
 
         await highlight(pilot, shown, "Dario")
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, PickerScreen)
         await pilot.press("enter")  # the probable entity is highlighted
-        await settle(app, pilot)
+        shown = await ready(app, pilot)
+        assert [s.name for s in shown.suggestions] == ["Jeff Dean"]
 
         await highlight(pilot, shown, "Jeff Dean")
         await pilot.press("i")
-        await settle(app, pilot)
-        assert screen(app).suggestions == []
+        assert (await ready(app, pilot)).suggestions == []
 
     assert user_entities(tmp_path) == [
         {"name": "Iconiq Capital", "kind": "organisation", "aliases": []},
@@ -122,3 +125,29 @@ async def test_the_palette_opens_it_and_ignored_names_stay_ignored(tmp_path: Pat
         await pilot.press("escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, SuggestionsScreen)
+
+
+async def test_a_new_entity_makes_its_other_spellings_alias_offers(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    (root / "a.md").write_text(
+        "Jeff Dean 说，Jeff Dean 笑。Jeff 来了，Jeff 走了。\n", encoding="utf-8"
+    )
+    app = build(root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M", "tab", "s")
+        shown = await ready(app, pilot)
+        assert [(s.name, s.alias_of) for s in shown.suggestions] == [
+            ("Jeff", None),
+            ("Jeff Dean", None),
+        ]
+        await highlight(pilot, shown, "Jeff Dean")
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("enter")  # person, as guessed
+        shown = await ready(app, pilot)
+        assert [s.name for s in shown.suggestions] == ["Jeff"]
+        alias = shown.suggestions[0].alias_of
+        assert alias is not None and alias.entity.name == "Jeff Dean"
+        assert "alias of Jeff Dean?" in screen_text(app)

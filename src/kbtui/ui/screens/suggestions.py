@@ -48,6 +48,9 @@ HINT = "n/enter: new entity · a: alias of… · i: ignore · escape: close"
 CONTEXTS_SHOWN = 2
 """Context lines under each candidate."""
 
+INDEX_CHECK = 0.5
+"""Seconds between looks at whether the App's mention index changed (after an edit)."""
+
 CONTEXT_SIDE = 18
 """Characters shown on each side of the name in a context line (a CJK line of
 two sides and a name fits 80 columns)."""
@@ -109,7 +112,8 @@ class SuggestionsScreen(Screen[None]):
         self.suggestions: list[Suggestion] = []
         """What the list shows, in its order (empty until found)."""
         self.ready = False
-        """Whether the candidates were found (for tests and the subtitle)."""
+        """Whether the candidates were found once."""
+        self._finding = True
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entities") as box:
@@ -123,6 +127,22 @@ class SuggestionsScreen(Screen[None]):
         options.loading = True
         options.focus()
         self._find()
+        self.set_interval(INDEX_CHECK, self._follow_index)
+
+    def _follow_index(self) -> None:
+        """Find the candidates again once the App has indexed an edit: a new entity
+        leaves the list, and its other spellings are then offered as its aliases
+        (the documents' candidates come from the cache: no second cut)."""
+        index = self._session.mention_index
+        if self.ready and not self._finding and index is not None and index is not self._index:
+            self._index = index
+            self._finding = True
+            self._find()
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether the list is found against the App's latest index (for tests)."""
+        return self.ready and not self._finding and self._index is self._session.mention_index
 
     @work(thread=True, exclusive=True, group="suggestions")
     def _find(self) -> None:
@@ -143,10 +163,13 @@ class SuggestionsScreen(Screen[None]):
         self.dismiss(None)
 
     def _show(self, found: Sequence[Suggestion]) -> None:
+        """List ``found``, the highlight kept on the candidate it was on, if still there."""
+        current = self.current.key if self.current is not None else None
+        keys = [suggestion.key for suggestion in found]
         self.suggestions = list(found)
-        self.ready = True
+        self.ready, self._finding = True, False
         self.query_one(SuggestionList).loading = False
-        self._fill(0)
+        self._fill(keys.index(current) if current in keys else 0)
 
     def _fill(self, keep: int) -> None:
         options = self.query_one(SuggestionList)
