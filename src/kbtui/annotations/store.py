@@ -186,6 +186,7 @@ class Store:
             for name, table in self._data.annotation_tables()
             for record in table.values()
         ]
+        self._versions.saw(found)
         return sorted(found, key=lambda a: (a.doc_id, a.start, a.end))
 
     @_serialised
