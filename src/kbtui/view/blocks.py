@@ -69,6 +69,46 @@ def line_end(src: str, pos: int) -> tuple[int, int]:
     return (len(src), len(src)) if nl < 0 else (nl, nl + 1)
 
 
+_SPANNING = re.compile(r"[*_`\[<]")
+"""Inline markers whose span may go on to the paragraph's next line."""
+_NOT_CONTINUED = frozenset(">`~<${|")
+"""First characters of a line that may start a block of their own."""
+
+
+def paragraph_end(src: str, cs: int, ce: int, le: int, nxt: int) -> tuple[int, int, int]:
+    """Where the paragraph whose first line's content is ``[cs, ce)`` ends, for
+    emphasis, code spans and links that go on over a line break: the last
+    content end, its line end and the next line's start.
+
+    Only a plain paragraph line with such a marker goes on, over the lines
+    after it that are plain paragraph text too (not blank, indented under 4,
+    no block that could start there, not a setext underline: then the
+    first line stays alone, to become the heading). Else the first line's
+    own end: ``(ce, le, nxt)``. A line starting with ``[`` or ``<`` (a
+    definition, a tag line) is left to itself, and none goes on before one.
+    """
+    alone = (ce, le, nxt)
+    if not (_SPANNING.search(src, cs, ce) and is_paragraph(src, cs, ce)) or src[cs] in "[<":
+        return alone
+    end = alone
+    while nxt < len(src):
+        ls = nxt
+        le, nxt = line_end(src, ls)
+        lc, lce = ls, le
+        while lc < le and src[lc] in " \t":
+            lc += 1
+        while lce > lc and src[lce - 1] in " \t\r\u3000":
+            lce -= 1
+        if lce == lc or lc - ls >= 4 or src[lc] in _NOT_CONTINUED or src.find("|", lc, lce) >= 0:
+            break
+        if SETEXT_UNDERLINE.fullmatch(src, lc, lce):
+            return alone
+        if not is_paragraph(src, lc, lce) or (src[lc] == "[" and src.find("]:", lc, lce) >= 0):
+            break
+        end = (lce, le, nxt)
+    return end
+
+
 def fence_close(src: str, start: int, fence: str) -> tuple[int, int]:
     """Start of the line closing ``fence`` from ``start``, and the start of the line after.
 
@@ -164,8 +204,11 @@ class LineBlocks:
     def __init__(self, out: ViewWriter, find: Callable[[str, int], int]) -> None:
         self.out, self.find, self.src = out, find, out.source
 
-    def content(self, start: int, ce: int) -> bool:
-        """A heading, rule, list item or paragraph line; whether it was paragraph text."""
+    def content(self, start: int, ce: int, until: int | None = None) -> bool:
+        """A heading, rule, list item or paragraph line; whether it was paragraph text.
+
+        Paragraph text goes on to ``until`` (:func:`paragraph_end`) when given.
+        """
         src, out = self.src, self.out
         cs = start
         while cs < ce and src[cs] in " \t":
@@ -196,7 +239,7 @@ class LineBlocks:
             if m:
                 self._list_item(m, ce)
                 return False
-        self.inline(cs, ce)
+        self.inline(cs, until or ce)
         return cs < ce
 
     def _indent(self, start: int, end: int) -> None:

@@ -1,16 +1,15 @@
-"""Inline Markdown for the reading text: what is inside one line.
+"""Inline Markdown for the reading text: what is inside a line (or a paragraph's lines).
 
-:mod:`kbtui.view.markdown` handles the block structure of a document line by line
-and hands each line's inline content here. The inline pass follows
-CommonMark's delimiter algorithm: code spans, links and images are resolved
-as they are met, emphasis is matched afterwards (:mod:`kbtui.view.emphasis`,
-with its rules for Chinese text), and ``~`` alone is never strikethrough (it
-is a range sign, ``3~5年``). What the pass shows is recorded by a
-:class:`~kbtui.view.writer.ViewWriter`; images, embeds and shortcodes become
-placeholders (:mod:`kbtui.view.placeholders`).
+:mod:`kbtui.view.markdown` handles the block structure line by line and hands
+inline content here. The pass follows CommonMark's delimiter algorithm: code
+spans, links and images are resolved as they are met, emphasis is matched
+afterwards (:mod:`kbtui.view.emphasis`, with its rules for Chinese text), and
+``~`` alone is never strikethrough (it is a range sign, ``3~5年``). What it
+shows is recorded by a :class:`~kbtui.view.writer.ViewWriter`; images, embeds
+and shortcodes become placeholders (:mod:`kbtui.view.placeholders`).
 
 Every search for a closing marker is linear overall: backtick and ``$`` runs
-are indexed once per line, and searches for ``-->`` or ``>}}`` go through a
+are indexed once per range, and searches for ``-->`` or ``>}}`` go through a
 cache that never scans the same text twice.
 """
 
@@ -22,13 +21,13 @@ from bisect import bisect_left
 from collections.abc import Callable
 from typing import Final, Literal
 
+from kbtui.view import tags
 from kbtui.view.emphasis import Run, Runs, flanking
 from kbtui.view.footnotes import REFERENCE, write_marker
 from kbtui.view.math import math_text
 from kbtui.view.placeholders import EMBED_TAGS, image_label, shortcode_label
 from kbtui.view.references import inline_target, reference_target
 from kbtui.view.sanitize import clean
-from kbtui.view.tags import HIDDEN_CONTENT, HTML_TAG, embed, hidden_closer, scripted, tag_name
 from kbtui.view.writer import PendingSpan, ViewWriter
 
 SPECIAL = re.compile(r"[\\`*_~\[\]!<$&{]|https?://")
@@ -49,11 +48,10 @@ _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
 def render_inline(out: ViewWriter, find: Callable[[str, int], int], start: int, end: int) -> None:
-    """Write the inline Markdown of ``out.source[start:end]`` (part of one line).
+    """Write the inline Markdown of ``out.source[start:end]`` (a line, or a paragraph's lines).
 
     ``find(needle, pos)`` is ``source.find`` for closing markers that may lie
-    beyond the line (``-->``, ``>}}``); the caller caches it.
-    """
+    beyond the range (``-->``, ``>}}``); the caller caches it."""
     if start >= end:
         return
     if SPECIAL.search(out.source, start, end) is None:
@@ -259,19 +257,19 @@ class _Inline:
         m = _AUTOLINK.match(src, i, end)
         if m:
             return self._atom(i + 1, m.end() - 1, m.end(), PendingSpan("link", clean(m.group(1))))
-        m = HTML_TAG.match(src, i, end)
+        m = tags.HTML_TAG.match(src, i, end)
         if m:
-            name = tag_name(m)
+            name = tags.tag_name(m)
             if name in EMBED_TAGS:
-                label, url = embed(name, m.group())
+                label, url = tags.embed(name, m.group())
                 self.tokens.append((_REPLACE, m.end(), label, "placeholder", url))
                 return m.end()
             if m.group(1) and name in ("br", "sup", "sub"):
                 return self._html_text(name, i, m.end())
-            if m.group(1) and name in HIDDEN_CONTENT:
+            if m.group(1) and name in tags.HIDDEN_CONTENT:
                 return self._drop(self._closed(f"</{name}>", m.end()) or m.end())
             return self._drop(m.end())
-        closer = hidden_closer(src, i)
+        closer = tags.hidden_closer(src, i)
         j = self._closed(closer, i + 2) if closer else 0
         return self._drop(j) if j else self._text(i + 1)
 
@@ -284,12 +282,12 @@ class _Inline:
         """``<br>`` inside a line breaks it; ``<sup>2</sup>`` is ``²`` when Unicode has it."""
         src = self.src
         if name == "br":
-            rest = src[after : self.end].lstrip(" \t")  # the next row starts with its text
-            if src[self.start : i].strip() and rest and not rest.lower().startswith("<br"):
-                self.tokens.append((_REPLACE, self.end - len(rest), "\n", None, None))
-                return self.end - len(rest)
-            return self._drop(after)
-        found = scripted(src, name, after, self.end)
+            at = tags.line_break(src, self.start, self.end, i, after)
+            if at is None:
+                return self._drop(after)
+            self.tokens.append((_REPLACE, at, "\n", None, None))
+            return at
+        found = tags.scripted(src, name, after, self.end)
         if found is None:
             return self._drop(after)
         self.tokens.append((_REPLACE, *found, None, None))

@@ -3,29 +3,25 @@
 The reader shows text, not markup: frontmatter is removed, Markdown markers
 are dropped and their meaning kept as semantic styles, images and Hugo
 shortcodes become short placeholders. Every piece of the result is recorded in
-an :class:`~kbtui.view.offsets.OffsetMap` (copied text *aligned*, anything dropped,
-inserted or replaced a *block*), so a selection made in the reading text maps
-back to the exact source characters an annotation must store.
+an :class:`~kbtui.view.offsets.OffsetMap` (copied text *aligned*, anything
+dropped, inserted or replaced a *block*), so a selection made in the reading
+text maps back to the exact source characters an annotation must store.
 
 Two choices follow from the corpus. Chinese has no spaces between words, so
-lines are never joined: a transcript with one phrase per line reads as the
-author wrote it, and a paragraph keeps its source line breaks. And the text is
-untrusted: control characters (terminal escape sequences among them) are
-replaced one for one by visible stand-ins, tabs by spaces, so offsets hold and
-the terminal never obeys the document.
+lines are never joined: a paragraph keeps its source line breaks. And the text
+is untrusted: control characters (terminal escapes among them) are replaced
+one for one by visible stand-ins, tabs by spaces, so offsets hold and the
+terminal never obeys the document.
 
 The renderer is a single forward pass, linear in the input: runs of plain
-lines are matched by one regular expression and copied whole (a plain 5 MB
-text is a single map segment). This module handles the block structure, line
-by line, deciding how lines group into blocks; :mod:`kbtui.view.blocks`
-knows the block syntax and writes the blocks that are one line each,
-:mod:`kbtui.view.inline` what is inside a line, and a
-:class:`~kbtui.view.writer.ViewWriter` records the view and its map.
-
-Indented code blocks are recognised only when they look like code (mostly
-ASCII, :func:`~kbtui.view.blocks.looks_like_code`): Chinese text is often
-indented with spaces. Not supported, for now: fenced code inside quotes and
-emphasis that spans lines (a line is rendered on its own).
+lines are copied whole (a plain 5 MB text is one map segment). This module
+decides how lines group into blocks; :mod:`kbtui.view.blocks` knows the block
+syntax and writes one-line blocks, :mod:`kbtui.view.inline` what is inside a
+line (or a top-level paragraph's lines, for emphasis, code spans and links
+over a line break; not yet in list items and quotes), and a
+:class:`~kbtui.view.writer.ViewWriter` records the view and its map. Indented
+code is code only when it looks like code
+(:func:`~kbtui.view.blocks.looks_like_code`): Chinese prose is indented too.
 """
 
 from __future__ import annotations
@@ -46,6 +42,7 @@ from kbtui.view.blocks import (
     line_end,
     looks_like_code,
     math_close,
+    paragraph_end,
 )
 from kbtui.view.inline import URL, render_inline, url_end
 from kbtui.view.math import math_text
@@ -183,8 +180,11 @@ class _Renderer:
         else:
             if cs == ls or LIST_MARKER.match(self.src, cs, ce):
                 self.in_list = LIST_MARKER.match(self.src, cs, ce) is not None
-            self.prev = _PARA if self.blocks.content(ls, ce) else _OTHER
-            if self.prev == _PARA and not was_para:
+            pce = ce
+            if cs == ls and not was_para and not self.in_list:
+                pce, le, nxt = paragraph_end(self.src, cs, ce, le, nxt)
+            self.prev = _PARA if self.blocks.content(ls, ce, pce) else _OTHER
+            if self.prev == _PARA and not was_para and pce == ce:
                 self.para = (vstart, out.vpos)
         return self._end_line(vstart, le, nxt)
 

@@ -87,6 +87,22 @@ def embed(name: str, tag: str) -> tuple[str, str]:
     return label, clean(attrs.get("src", ""))
 
 
+def line_break(src: str, start: int, end: int, tag: int, after: int) -> int | None:
+    """Where the row a ``<br>`` (at ``tag``, ending at ``after``) starts begins, if it breaks one.
+
+    ``[start, end)`` is the inline range, maybe a paragraph's lines: only
+    text on the tag's own line before and after it makes a break; the next
+    row starts with its text (white space after the tag goes with the tag).
+    """
+    line_start = src.rfind("\n", start, tag) + 1 or start
+    line_end = src.find("\n", after, end)
+    line_end = end if line_end < 0 else line_end
+    rest = src[after:line_end].lstrip(" \t")
+    if src[line_start:tag].strip() and rest and not rest.lower().startswith("<br"):
+        return line_end - len(rest)
+    return None
+
+
 def scripted(src: str, name: str, after: int, end: int) -> tuple[int, str] | None:
     """Where a ``<sup>``/``<sub>`` opened before ``after`` closes, and its text raised or lowered.
 
