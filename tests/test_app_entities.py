@@ -3,6 +3,7 @@ making a selection an entity (E), the list's entity filter, the palette."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from helpers import (
@@ -16,6 +17,7 @@ from helpers import (
     settle,
     wait_for_palette_choice,
 )
+from rich.style import Style
 
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
@@ -24,9 +26,12 @@ from kbtui.session.knowledge import build_index, build_registry, doc_stamps, tex
 from kbtui.session.session import open_corpus
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
+from kbtui.ui.reader.painting import INFERRED, RowPainter
 from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.ui.screens.entities import EntityBrowserScreen
 from kbtui.ui.screens.passages import PassageList, PassagesScreen, Target
+from kbtui.view.layout import TextLayout
+from kbtui.view.textview import TextView
 
 
 def offset_of(corpus: Path, doc_id: str, needle: str) -> int:
@@ -345,3 +350,73 @@ async def test_a_document_changed_since_the_scan_is_matched_again(tmp_path: Path
         await settle(app, pilot)
         mention = app.session.mention_index.mention_at("a.md", 5)
         assert mention is not None and (mention.start, mention.end) == (5, 11)
+
+
+def corrections_kept(tmp_path: Path) -> list[dict[str, object]]:
+    store = Store.open(tmp_path / "db.json")
+    try:
+        return store.coreference.records()
+    finally:
+        store.close()
+
+
+def test_an_inferred_mention_is_painted_fainter() -> None:
+    view = TextView.plain("Amodei和Dario")
+    layout = TextLayout(view.text, width=20)
+    styles = {"reader--mention": Style(underline=True)}
+    painter = RowPainter(lambda name: styles.get(name, Style()), view, layout)
+    painter.overlays.set_mentions([(7, 12)], inferred=[(0, 6)])
+    assert painter.overlays.over(view.map, 0, 12) == [(7, 12, "reader--mention"), (0, 6, INFERRED)]
+    seg, sub_row, line = layout.locate(0)
+    painted = {s.text: s.style for s in painter.row(seg, sub_row, line, [], 20, Style())}
+    assert painted["Amodei"] == Style(underline=True, dim=True)
+    assert painted["Dario"] == Style(underline=True)
+
+
+async def test_m_on_a_shared_name_says_who_it_is_and_remembers(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    text = (sample_corpus / DOC_004).read_text(encoding="utf-8")
+    bare = text.index("Amodei看起來")  # a bare surname, inferred to be Dario
+    later = text.index("Amodei表示")
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_004}#{bare + 1}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        index = app.session.mention_index
+        assert index is not None
+        mention = index.mention_at(DOC_004, bare)
+        assert mention is not None and (mention.entity_id, mention.inferred) == (
+            "dario amodei",
+            True,
+        )
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+        assert "Dario Amodei (inferred)" in screen_text(app)
+        await pilot.press(*"This is Daniela", "enter")
+        await settle(app, pilot)
+        corrected = app.session.mention_index
+        assert corrected is not None
+        assert corrected.mention_at(DOC_004, bare) == replace(
+            mention, entity_id="daniela amodei", inferred=False
+        )
+        assert corrected.mention_at(DOC_004, later).entity_id == "dario amodei"  # one only
+        assert any("is now Daniela Amodei" in n.message for n in app._notifications)
+    assert corrections_kept(tmp_path) == [
+        {"doc": DOC_004, "shared": "Amodei", "name": "Daniela Amodei", "start": bare}
+    ]
+    app = build(sample_corpus, tmp_path, open_target=f"{DOC_004}#{later}")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        index = app.session.mention_index
+        assert index is not None
+        assert index.mention_at(DOC_004, bare).entity_id == "daniela amodei"  # after a restart
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"here is Riccardo", "enter")  # every one of the document
+        await settle(app, pilot)
+        index = app.session.mention_index
+        assert index is not None
+        ids = {m.entity_id for m in index.mentions_in(DOC_004) if m.shared}
+        assert ids == {"riccardo amodei"}  # the later, document-wide correction wins
+    assert [record["start"] for record in corrections_kept(tmp_path)] == [bare, None]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kbtui.annotations.store import Store
 from kbtui.entities.cache import read_cache
 from kbtui.entities.coreference import (
     CUE_BEFORE,
@@ -25,6 +26,7 @@ from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.mentions import DocStamp, Mention, MentionIndex
 from kbtui.entities.passages import entity_mentions
 from kbtui.entities.registry import EntityRegistry
+from kbtui.session.coreference import mention_corrections, save_correction
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DOC_004 = "004_6b75a25af0571ee2.txt"
@@ -203,3 +205,18 @@ def test_cache_keeps_contexts_and_refuses_version_1(
     payload["docs"][DOC_004] = payload["docs"][DOC_004][:3]
     cache.write_text(json.dumps(payload))
     assert read_cache(cache, payload["matcher"], len(built.matcher.keys)) == {}
+
+
+def test_the_store_keeps_corrections_in_order_and_refuses_bad_ones() -> None:
+    store = Store.in_memory()
+    save_correction(store, Correction("doc", "Amodei", "Daniela Amodei", 7))
+    save_correction(store, Correction("doc", "Amodei", "Dario Amodei"))
+    assert mention_corrections(store) == [
+        Correction("doc", "Amodei", "Daniela Amodei", 7),
+        Correction("doc", "Amodei", "Dario Amodei", None),
+    ]
+    for bad in (("", "Amodei", "X", None), ("doc", "Amodei", "X", -1), ("doc", "A", "X", True)):
+        with pytest.raises(ValueError):
+            store.coreference.add(*bad)  # an empty name, a negative offset, a bool
+    assert len(store.coreference.records()) == 2
+    assert Correction.from_record({"doc": "d", "shared": "s", "name": 3}) is None

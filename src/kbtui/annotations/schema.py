@@ -21,6 +21,9 @@ Schema, version :data:`SCHEMA_VERSION` (TinyDB tables, record ids are strings):
     (:class:`kbtui.lookup.vocab.VocabEntry`). Added within version 1: a
     table a kbtui without the word list never reads and keeps as it is, so
     neither version needs a migration to open the other's file.
+``coreference``
+    The user's word on shared names (:mod:`kbtui.annotations.corrections`), added
+    within version 1 as ``vocab`` was.
 
 Version 0 (a file with no ``meta`` table) is the layout of kbtui's first
 prototype, written with TinyDB's default integer ids: one ``annotations``

@@ -1,11 +1,9 @@
 """The annotation store: the one object the UI and the CLI read and write data through.
 
-It keeps annotations, per-document state, the user's entity records and the
-word list (``store.words``, :mod:`.words`; ``store.documents``, :mod:`.relocation`,
-moves a renamed file's records) in a TinyDB database (:mod:`.schema` describes the
-tables; :mod:`.storage` how they reach disk safely), and offers what the reader needs:
-the annotations of a document re-anchored to its current text, changes with undo,
-tags for completion, and merging of imported annotations.
+It keeps annotations, per-document state, entity records, the word list (``store.words``)
+and the user's word on shared names (``store.coreference``; ``store.documents`` moves a
+renamed file's records) in a TinyDB database (:mod:`.schema`, :mod:`.storage`), and offers
+re-anchored annotations, changes with undo, tags for completion and merging of imports.
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from tinydb import TinyDB
 
 from kbtui.annotations.anchoring import anchor_all, placed
+from kbtui.annotations.corrections import MentionCorrections
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.merging import ImportCounts, merge_into
@@ -80,6 +79,7 @@ class Store:
         self.words = WordList(self._data, storage)
         """The word list (:mod:`kbtui.annotations.words`), in the same database."""
         self.documents = Relocation(self._data, storage)
+        self.coreference = MentionCorrections(self._data, storage)
         """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
         self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
         self._versions = Versions()  # what was handed out, for compare-and-set

@@ -26,12 +26,11 @@ def cmd_mentions(args: argparse.Namespace) -> None:
 
     session = session_of(args, read_only=True)
     try:
-        user = session.user_records()
+        index = session.index_mentions(session.user_records()).index  # and the corrections
     finally:
         session.close()
     for problem in session.entities_file.problems:
         print(f"kbtui: {one_line(problem)}", file=sys.stderr)
-    index = session.index_mentions(user).index
     shown = None if args.json or args.entity is not None else MENTIONS_SHOWN
     try:
         report = mentions_report(

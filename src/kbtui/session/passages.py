@@ -32,6 +32,8 @@ class Passage:
     """Found by reading the query as pinyin (a search hit :attr:`~kbtui.search.scan.Hit.pinyin`)."""
     variant: str | None = None
     """The regional variant that found it (``軟體 (Taiwan)``, a search hit's ``variant``)."""
+    inferred: bool = False
+    """A shared name (a bare surname) taken for this entity from its context."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +101,7 @@ def mention_groups(
                     shown(group.doc_id, p.context.before),
                     shown(group.doc_id, p.context.match),
                     shown(group.doc_id, p.context.after),
+                    inferred=p.inferred,
                 )
                 for p in group.distinct()
             ),

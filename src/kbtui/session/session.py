@@ -325,6 +325,7 @@ class Session:
         :class:`kbtui.entities.mentions.IndexCancelled` when ``cancelled()`` turns true.
         """
         from kbtui.entities.mentions import MentionIndex
+        from kbtui.session.coreference import mention_corrections
         from kbtui.session.knowledge import build_index, build_registry
 
         entities_file = load_entities_file(self.corpus.root)
@@ -334,7 +335,8 @@ class Session:
             if previous is not None and doc is not None and preview is not None:
                 preview(MentionIndex.from_documents(registry, [doc]))
             index = build_index(self.corpus, registry, progress=progress, cancelled=cancelled)
-        return IndexedMentions(index, entities_file.problems)
+        corrected = index.corrected(mention_corrections(self.store))  # the user's word on names
+        return IndexedMentions(corrected, entities_file.problems)
 
     def entity_passages(
         self,

@@ -3,11 +3,16 @@
 The pane reads the mention index from its session and posts what the user
 asked for (:class:`~kbtui.ui.messages.ShowEntity`,
 :class:`~kbtui.ui.messages.SaveEntity`); the App lists the passages, saves
-the record and indexes again.
+the record and indexes again. ``m`` on a shared name (``Amodei``, inferred
+or not) also offers "this is …", for that mention or all of the document's:
+the correction is kept in the store and applied to the index at once
+(:mod:`kbtui.session.coreference`), with nothing matched again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -17,6 +22,7 @@ from textual.markup import escape
 from kbtui.entities.model import Entity, EntityRecord, alias_record, new_entity_record
 from kbtui.entities.model import Kind as EntityKind
 from kbtui.session import Session
+from kbtui.session.coreference import correction_for, save_correction, with_correction
 from kbtui.ui.messages import SaveEntity, ShowEntity
 from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import PickerScreen
@@ -24,7 +30,10 @@ from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, select
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
-    from kbtui.entities.mentions import MentionIndex
+    from kbtui.entities.mentions import Mention, MentionIndex
+
+PASSAGES = "passages"
+"""The picker item of a shared name's mention that lists the other passages."""
 
 
 def mention_index(session: Session, app: App[Any]) -> MentionIndex | None:
@@ -43,6 +52,12 @@ class EntityActions(PaneBase):
         Binding("E", "make_entity", "Make entity", id="reader.entity", show=False),
     ]
 
+    def show_mentions(self, mentions: Iterable[Mention]) -> None:
+        """Underline ``mentions`` in the reader, those inferred from context fainter."""
+        found = list(mentions)
+        plain = [(m.start, m.end) for m in found if not m.inferred]
+        self.reader.set_mentions(plain, [(m.start, m.end) for m in found if m.inferred])
+
     def _index(self) -> MentionIndex | None:
         return mention_index(self.session, self.app)
 
@@ -52,6 +67,11 @@ class EntityActions(PaneBase):
         if self.doc is None or (index := self._index()) is None:
             return
         mention = index.mention_at(self.doc.id, self.reader.cursor_source)
+        if mention is not None and (mention.shared or mention.entity_id) in index.registry:
+            shared = index.registry.get(mention.shared or mention.entity_id)
+            if shared is not None and shared.ambiguous:
+                self._who_is_this(index, mention, shared)
+                return
         if mention is not None:
             self.post_message(ShowEntity(mention.entity_id, exclude=(self.doc.id, mention.start)))
             return
@@ -66,6 +86,45 @@ class EntityActions(PaneBase):
                 self.post_message(ShowEntity(entity_id))
 
         self.app.push_screen(PickerScreen("Entities in this document", items), chosen)
+
+    def _who_is_this(self, index: MentionIndex, mention: Mention, shared: Entity) -> None:
+        """At a shared name: its other passages, or "this is …" for this mention
+        or all of the document's (a correction beats inference)."""
+        doc_id = self.doc.id if self.doc is not None else ""
+        spelling = one_line(self.doc.source[mention.start : mention.end], 40) if self.doc else ""
+        now = index.registry.get(mention.entity_id)
+        who = now.name if now is not None else mention.entity_id
+        how = "inferred" if mention.inferred else ("shared name" if now is shared else "you said")
+        items = [(PASSAGES, f"Other passages of {who}")]
+        for candidate in shared.candidates:
+            entity = index.registry.get(candidate)
+            if entity is not None:
+                items.append((f"one:{candidate}", f"This is {entity.name}"))
+                items.append((f"all:{candidate}", f"Every “{spelling}” here is {entity.name}"))
+
+        def chosen(choice: str | None) -> None:
+            if choice == PASSAGES:
+                self.post_message(ShowEntity(mention.entity_id, exclude=(doc_id, mention.start)))
+            elif choice is not None:
+                every, entity_id = choice.startswith("all:"), choice.partition(":")[2]
+                self._correct(index, doc_id, mention, entity_id, every)
+
+        title = escape(one_line(f"“{spelling}”: {who} ({how})", 60))
+        self.app.push_screen(PickerScreen(title, items), chosen)
+
+    def _correct(
+        self, index: MentionIndex, doc_id: str, mention: Mention, entity_id: str, every: bool
+    ) -> None:
+        """Keep the user's word on a shared name and show it at once."""
+        correction = correction_for(index, doc_id, mention, entity_id, every)
+        if correction is None:
+            return
+        if self.write(partial(save_correction, self.store, correction), "The correction"):
+            current = self.session.mention_index or index
+            self.session.mention_index = index = with_correction(current, correction)
+            self.show_mentions(index.mentions_in(doc_id))
+            which = "Every one here" if every else "This one"
+            self.app.notify(f"{which} is now {correction.name}", markup=False)
 
     def action_make_entity(self) -> None:
         """Make the selection a new entity, or an alias of one."""

@@ -167,7 +167,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         if index is None and (index := self.session.mention_index) is not None:
             self._reindex_if_changed(index, self.doc)
         mentions = index.mentions_in(self.doc.id) if index is not None else []
-        self.reader.set_mentions((m.start, m.end) for m in mentions)
+        self.show_mentions(mentions)
 
     def _reindex_if_changed(self, index: MentionIndex, doc: Document) -> None:
         """Match a document again when it changed on disk since the scan the

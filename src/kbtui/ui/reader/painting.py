@@ -38,6 +38,12 @@ HIGHLIGHT_KEYS = (
 
 Range = tuple[int, int]
 
+INFERRED = "reader--mention-inferred"
+"""The layer of a mention inferred from context (a bare shared surname,
+:mod:`kbtui.entities.coreference`): the mention's underline, dimmed, so a name
+the reader guessed reads apart from one the text spells out."""
+INFERRED_STYLE = Style(dim=True)
+
 
 class Layer(NamedTuple):
     """A style over ``[start, end)`` of a row or a segment; later layers win."""
@@ -77,7 +83,7 @@ class Overlays:
 
     def __init__(self) -> None:
         self.highlights: RangeIndex[str] = RangeIndex(())
-        self.mentions: RangeIndex[None] = RangeIndex(())
+        self.mentions: RangeIndex[bool] = RangeIndex(())
         self.matches: RangeIndex[int] = RangeIndex(())
         self.current_match: int | None = None
 
@@ -88,9 +94,10 @@ class Overlays:
         """Annotations: source ``(start, end, key)``, key one of :data:`HIGHLIGHT_KEYS`."""
         self.highlights = RangeIndex(highlights)
 
-    def set_mentions(self, mentions: Iterable[Range]) -> None:
-        """Entity mentions, as source ranges."""
-        self.mentions = RangeIndex((s, e, None) for s, e in mentions)
+    def set_mentions(self, mentions: Iterable[Range], inferred: Iterable[Range] = ()) -> None:
+        """Entity mentions, as source ranges; ``inferred`` ones are marked apart."""
+        marks = [(s, e, False) for s, e in mentions] + [(s, e, True) for s, e in inferred]
+        self.mentions = RangeIndex(marks)
 
     def set_matches(self, matches: Iterable[Range], current: int | None = None) -> None:
         """Find results (source ranges); ``current`` indexes the one to stress."""
@@ -110,8 +117,8 @@ class Overlays:
         """
         source = view_map.range_to_source(start, end)
         layers: list[tuple[int, int, str]] = []
-        for s, e, _ in self.mentions.overlapping(*source):
-            layers.append((s, e, "reader--mention"))
+        for s, e, guessed in self.mentions.overlapping(*source):
+            layers.append((s, e, INFERRED if guessed else "reader--mention"))
         for s, e, key in self.highlights.overlapping(*source):
             key = key if key in HIGHLIGHT_KEYS else "yellow"
             layers.append((s, e, f"reader--highlight-{key}"))
@@ -205,7 +212,11 @@ class RowPainter:
         return layers
 
     def _clip(self, s: int, e: int, start: int, end: int, component: str) -> Layer:
-        return Layer(max(s, start) - start, min(e, end) - start, self._style(component))
+        if component == INFERRED:
+            style = self._style("reader--mention") + INFERRED_STYLE
+        else:
+            style = self._style(component)
+        return Layer(max(s, start) - start, min(e, end) - start, style)
 
     def _paint(
         self, seg: int, line: LineLayout, a: int, b: int, live: list[Layer], width: int, base: Style

@@ -99,9 +99,9 @@ class Reader(CursorDisplay, can_focus=True):
         self._painter.overlays.set_highlights(highlights)
         self._overlays_changed()
 
-    def set_mentions(self, mentions: Iterable[Range]) -> None:
-        """Mark entity mentions (source ranges) with a subtle underline."""
-        self._painter.overlays.set_mentions(mentions)
+    def set_mentions(self, mentions: Iterable[Range], inferred: Iterable[Range] = ()) -> None:
+        """Mark entity mentions (source ranges) with a subtle underline, fainter if inferred."""
+        self._painter.overlays.set_mentions(mentions, inferred)
         self._overlays_changed()
 
     def set_matches(self, matches: Iterable[Range], current: int | None = None) -> None:

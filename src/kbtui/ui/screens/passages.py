@@ -36,7 +36,8 @@ def passage_text(passage: Passage) -> Text:
     document titles); it is cut at the right edge instead. White space at the
     edges of the match is kept (``Dario Amodei``, not ``DarioAmodei``). A passage
     found through a regional variant ends with its label (``軟體 (Taiwan)``); one
-    found by pinyin starts with ``pinyin``.
+    found by pinyin starts with ``pinyin``, a shared name taken for the entity from
+    its context (a bare surname) with ``inferred``.
     """
     before = _flat(passage.before)
     if len(before) > BEFORE_CHARS:
@@ -44,6 +45,8 @@ def passage_text(passage: Passage) -> Text:
     line = Text("  ", no_wrap=True, overflow="ellipsis")
     if passage.pinyin:  # found by reading the query as pinyin: first, so no cut hides it
         line.append("pinyin ", style="italic dim")
+    if passage.inferred:  # the name alone does not say who: the text around it did
+        line.append("inferred ", style="italic dim")
     line.append(before.lstrip())
     line.append(_flat(passage.match), style="bold reverse")
     line.append(_flat(passage.after).rstrip())
