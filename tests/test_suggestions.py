@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -56,6 +57,7 @@ import pytest
 
 from kbtui.cli import main
 from kbtui.documents.corpus import Corpus
+from kbtui.entities import suggestions_scan
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import EntityRecord, Kind
@@ -280,3 +282,24 @@ def test_cli_plain_and_a_broken_ignored_file(
     code, _ = _run(["entities", "--suggest", "--corpus", str(root), "--db", str(db)])
     assert code == 1
     assert "cannot read the ignored names" in capsys.readouterr().err
+
+
+def test_cli_lists_the_registered_entities(sample_corpus: Path) -> None:
+    code, out = _run(["entities", "--json", "--corpus", str(sample_corpus)])
+    assert code == 0
+    rows = {row["name"]: row for row in json.loads(out)}
+    assert rows["Iconiq Capital"]["kind"] == "organisation"
+    assert rows["Iconiq Capital"]["documents"] == 1 and rows["Iconiq Capital"]["mentions"] >= 1
+    code, out = _run(["entities", "--corpus", str(sample_corpus)])
+    assert code == 0 and out.startswith("Anthropic  (organisation)  ")
+
+
+def test_without_jieba_the_error_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _corpus(tmp_path, {"a.md": "达里奥说。"})
+    monkeypatch.setitem(sys.modules, "jieba", None)  # import jieba raises ImportError
+    monkeypatch.setattr(suggestions_scan, "_tokenizer", suggestions_scan._tokenizer.__wrapped__)
+    code, _ = _run(["entities", "--suggest", "--corpus", str(root)])
+    assert code == 1
+    assert capsys.readouterr().err == "kbtui: suggestions need jieba: pip install jieba\n"

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 from kbtui.cli.common import UserError, print_json, session_of
 
 if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
     from kbtui.entities.passages import EntityMentions
     from kbtui.entities.suggestions import Suggestion
+    from kbtui.session.session import Session
 
 
 MENTIONS_SHOWN = 3
@@ -82,39 +84,49 @@ def add_entities_command(add: Callable[[str, str], argparse.ArgumentParser]) -> 
 def cmd_entities(args: argparse.Namespace) -> None:
     """``kbtui entities [--suggest]``: the registered entities, or the names
     the corpus uses that none of them has."""
-    from kbtui.session.entities import entity_rows
-    from kbtui.session.suggestions import session_suggestions
-    from kbtui.view.sanitize import one_line
-
     session = session_of(args, read_only=True)
     try:
         user = session.user_records()
     finally:
         session.close()
     index = session.index_mentions(user).index
-    if not args.suggest:
-        rows = entity_rows(index)
-        if args.json:
-            print_json(
-                [
-                    {**r.entity.to_json(), "documents": r.documents, "mentions": r.mentions}
-                    for r in rows
-                ]
-            )
-            return
-        for row in rows:
-            print(
-                f"{one_line(row.entity.name, 120)}  ({row.entity.kind})  "
-                f"{row.mentions} mentions in {row.documents} documents"
-            )
+    if args.suggest:
+        _suggest(session, index, args.json, args.limit)
+    else:
+        _list_entities(index, args.json)
+
+
+def _list_entities(index: MentionIndex, as_json: bool) -> None:
+    """Every entity, most named first, with its counts."""
+    from kbtui.session.entities import entity_rows
+    from kbtui.view.sanitize import one_line
+
+    rows = entity_rows(index)
+    if as_json:
+        counts = ({"documents": r.documents, "mentions": r.mentions} for r in rows)
+        print_json([{**r.entity.to_json(), **c} for r, c in zip(rows, counts, strict=True)])
         return
+    for row in rows:
+        print(
+            f"{one_line(row.entity.name, 120)}  ({row.entity.kind})  "
+            f"{row.mentions} mentions in {row.documents} documents"
+        )
+
+
+def _suggest(session: Session, index: MentionIndex, as_json: bool, limit: int | None) -> None:
+    """The names nobody registered (:mod:`kbtui.entities.suggestions`), most used first."""
+    from kbtui.entities.suggestions_scan import SegmenterMissing
+    from kbtui.session.suggestions import session_suggestions
+
     try:
-        found = session_suggestions(session, index)[: args.limit]
-    except OSError as exc:
+        found = session_suggestions(session, index)[:limit]
+    except (OSError, SegmenterMissing) as exc:
         raise UserError(str(exc)) from exc
-    if args.json:
+    if as_json:
         print_json([suggestion.to_json() for suggestion in found])
         return
+    if not found:
+        print("kbtui: every name found is an entity already (or ignored)", file=sys.stderr)
     for suggestion in found:
         _print_suggestion(suggestion)
 

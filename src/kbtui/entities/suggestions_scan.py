@@ -103,6 +103,10 @@ TRANSLITERATION_CHARS = frozenset(
 _lock = threading.Lock()
 
 
+class SegmenterMissing(RuntimeError):
+    """jieba is not installed, so Chinese names cannot be found."""
+
+
 def occurrences(source: str) -> list[Occurrence]:
     """Every name-like word of a document's body (frontmatter already blanked), in order."""
     text = _masked(source)
@@ -277,8 +281,11 @@ class _Jieba:
 def _tokenizer() -> _Jieba:
     """jieba's part-of-speech tokenizer, its dictionary loaded (once, quietly)."""
     with _lock:
-        import jieba  # type: ignore[import-untyped]  # jieba ships no type hints
-        import jieba.posseg  # type: ignore[import-untyped]
+        try:
+            import jieba  # type: ignore[import-untyped]  # jieba ships no type hints
+            import jieba.posseg  # type: ignore[import-untyped]
+        except ImportError as exc:
+            raise SegmenterMissing("suggestions need jieba: pip install jieba") from exc
 
         jieba.setLogLevel(logging.WARNING)
         folder = cache_dir()

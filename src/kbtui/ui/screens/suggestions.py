@@ -147,12 +147,13 @@ class SuggestionsScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="suggestions")
     def _find(self) -> None:
         """Cut and gather the corpus off the UI thread (seconds on a first pass)."""
+        from kbtui.entities.suggestions_scan import SegmenterMissing
         from kbtui.session.suggestions import session_suggestions
 
         worker = get_current_worker()
         try:
             found = session_suggestions(self._session, self._index, lambda: worker.is_cancelled)
-        except OSError as exc:
+        except (OSError, SegmenterMissing) as exc:
             self.app.call_from_thread(self._failed, str(exc))
             return
         if not worker.is_cancelled:
