@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from kbtui.search.context import context
 from kbtui.search.fts import FullTextIndex, Stamp
 from kbtui.search.scan import (
     DocumentHits,
@@ -24,7 +25,6 @@ from kbtui.search.scan import (
     Queries,
     SearchResult,
     compile_queries,
-    context,
     fold_table,
     merge_spans,
 )
