@@ -14,6 +14,7 @@ from helpers import DOC_001, SIZE, build, open_doc, settle
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.annotations.store import StaleAnnotation, Store
 from kbtui.exchange.w3c import loads, to_w3c
+from kbtui.ui.screens.dialogs import NoteEditorScreen
 
 DOC = "a.md"
 
@@ -50,8 +51,23 @@ def test_the_same_field_changed_twice_is_refused_and_the_newer_kept(tmp_path: Pa
     assert first.get(mine.id) == second.get(mine.id)
     assert second.annotations_for(DOC)[0].note == "theirs"
     [fresh] = first.annotations_for(DOC)  # what the app shows after the refusal
-    fresh.note = "mine, again"
-    assert first.update(fresh).note == "mine, again"
+    fresh.note = "mine, on what is there now"
+    assert first.update(fresh).note == "mine, on what is there now"
+
+
+def test_a_refused_note_saved_again_wins(tmp_path: Path) -> None:
+    first, second, mine = two_stores(tmp_path)
+    [theirs] = second.annotations_for(DOC)
+    second.update(replace(theirs, note="theirs"))
+    mine.note = "kept in its editor"
+    with pytest.raises(StaleAnnotation, match="save again"):
+        first.update(mine)
+    assert first.update(mine).note == "kept in its editor"  # ctrl+s again, same copy
+    [later] = second.annotations_for(DOC)
+    second.update(replace(later, note="theirs again"))
+    mine.note = "and once more"
+    with pytest.raises(StaleAnnotation):  # a new change elsewhere: asked again
+        first.update(mine)
 
 
 def test_a_delete_of_a_changed_annotation_asks_once(tmp_path: Path) -> None:
@@ -153,3 +169,33 @@ async def test_the_apps_recolour_keeps_a_note_written_meanwhile(
         stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
         assert stored is not None
         assert (stored.note, stored.colour) == ("typed in another window", Colour.GREEN)
+
+
+async def test_the_apps_note_over_a_newer_one_is_refused_once_then_saved(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    source = (sample_corpus / DOC_001).read_text(encoding="utf-8")
+    start = source.index("Anthropic")
+    a = app.session.store.add(Annotation.from_source(DOC_001, source, start, start + 9))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        app.pane.reader.move_to_source(start + 1)
+        await pilot.pause()
+        other = Store.open(tmp_path / "db.json")
+        theirs = other.get(a.id)
+        assert theirs is not None
+        other.update(replace(theirs, note="typed in another window"))
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*"mine", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)  # refused: the note stays in its editor
+        assert any("another kbtui" in str(n.message) for n in app._notifications)
+        kept = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+        assert kept is not None and kept.note == "typed in another window"
+        await pilot.press("ctrl+s")  # told, and saving again
+        await pilot.pause()
+        assert not isinstance(app.screen, NoteEditorScreen)
+        stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+        assert stored is not None and stored.note == "mine"

@@ -9,8 +9,10 @@ three-way merge keeps both sides: the fields this process changed take its
 values, the others the stored ones. Only when both changed the same field
 differently, or the copy's starting point is unknown, is the change refused
 (:class:`StaleAnnotation`, a ``ValueError``: the app says so and shows the
-stored version). A delete is refused likewise when the annotation changed
-since it was handed out, once: the user has then seen the new version.
+stored version), once: made again on the same stored version, the change
+goes through (the user was told, and insists; a note kept in its editor is
+saved by saving it again). A delete is refused likewise when the annotation
+changed since it was handed out, once.
 
 ``updated`` has whole seconds, so two processes may stamp the same time;
 a version is therefore its fields as well as its time.
@@ -59,6 +61,7 @@ class Versions:
     def __init__(self) -> None:
         self._seen: dict[tuple[str, str], Fields] = {}
         self._latest: dict[str, str] = {}  # annotation id -> the updated time last seen
+        self._refused: dict[str, tuple[str, Fields]] = {}  # id -> the version it was refused on
 
     def saw(self, annotations: Iterable[Annotation]) -> None:
         """Remember ``annotations`` as handed out (or just written) in this form."""
@@ -70,20 +73,21 @@ class Versions:
         """``mine`` (a changed copy) applied to ``current`` (the stored version).
 
         Raises :class:`StaleAnnotation` when ``current`` changed since the copy
-        was handed out and the two cannot both be kept.
+        was handed out and the two cannot both be kept; the same change made
+        again on the same ``current`` then wins (the user was told, and insists:
+        a note kept in its editor is saved by saving it again).
         """
+        theirs = fields_of(current)
+        insists = self._refused.pop(mine.id, None) == (current.updated, theirs)
         base = self._seen.get((mine.id, mine.updated))
         if base is None:
-            if current.updated == mine.updated:
+            if current.updated == mine.updated or insists:
                 return mine
-            self.saw([current])
-            raise StaleAnnotation(_changed_elsewhere(current, "now shown as it is there"))
-        theirs = fields_of(current)
+            raise self._refuse(current, "now shown as it is there")
         values = {}
         for name, old, new, stored in zip(FIELDS, base, fields_of(mine), theirs, strict=True):
-            if new != old and stored != old and new != stored:
-                self.saw([current])
-                raise StaleAnnotation(_changed_elsewhere(current, f"its {name} differs there"))
+            if new != old and stored != old and new != stored and not insists:
+                raise self._refuse(current, f"its {name} differs there: save again to replace it")
             values[name] = new if new != old else stored
         values["tags"] = list(values["tags"])
         return replace(current, **values)
@@ -97,8 +101,11 @@ class Versions:
         if current.updated == seen and self._seen.get((current.id, seen)) == fields_of(current):
             return
         self.saw([current])
-        raise StaleAnnotation(_changed_elsewhere(current, "delete again to delete it"))
+        raise StaleAnnotation(f"another kbtui changed this {current.kind} meanwhile; delete again")
 
-
-def _changed_elsewhere(a: Annotation, then: str) -> str:
-    return f"the {a.kind} was changed by another kbtui meanwhile; not saved ({then})"
+    def _refuse(self, current: Annotation, why: str) -> StaleAnnotation:
+        """The refusal of a change to ``current``, remembered so that the same change
+        made again on it goes through."""
+        self.saw([current])
+        self._refused[current.id] = (current.updated, fields_of(current))
+        return StaleAnnotation(f"another kbtui changed this {current.kind} meanwhile ({why})")
