@@ -21,7 +21,7 @@ annotations and entities; the app asks through :mod:`kbtui.session.annotation_en
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from kbtui.annotations.model import AnchorState, Annotation
 from kbtui.entities.mentions import Mention, MentionIndex
@@ -95,8 +95,3 @@ def find_entity(index: MentionIndex, name: str) -> Entity:
 def _name(index: MentionIndex, entity_id: str) -> str:
     entity = index.registry.get(entity_id)
     return entity.name if entity is not None else entity_id
-
-
-def entity_names(entities: Sequence[Entity]) -> str:
-    """``Dario Amodei, Anthropic``: how one line lists an annotation's entities."""
-    return ", ".join(e.name for e in entities)

@@ -196,7 +196,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
     def _annotations_shown(self, message: AnnotationsShown) -> None:
         sidebar = self.query_one(Sidebar)
         sidebar.show_document(message.doc, message.doc_tags)
-        sidebar.show_annotations(message.annotations, message.quotes)
+        sidebar.show_annotations(message.annotations, message.quotes, self.session.mention_index)
 
     # -- moving around -----------------------------------------------------------
 
@@ -266,6 +266,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
             lambda d: rows[d].meta.title if d in rows else d,
             lambda d: rows[d].all_tags if d in rows else (),
             missing_ids(self.session.corpus, {a.doc_id for a in annotations}),
+            self.session.mention_index,
         )
         self.push_screen(screen, self._go_to_target)
 
@@ -293,6 +294,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
             script=settings.default_script,
             path=settings.export_path,
             folder=default_folder(),
+            entities=self.marked_entities(),
         )
         self.push_screen(screen, self._exported)
 

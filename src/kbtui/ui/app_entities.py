@@ -36,6 +36,7 @@ from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
+    from kbtui.session.annotation_entities import Highlights
 
 
 class EntityRoutes(App[None]):
@@ -112,6 +113,7 @@ class EntityRoutes(App[None]):
         self.session.mention_index = index
         self.query_one("#scan-progress", ProgressBar).display = False
         self.pane.refresh_mentions()
+        self.pane.refresh_annotations(self.pane.annotations)  # the sidebar's entity lines
         for screen in self.screen_stack:
             if isinstance(screen, EntityBrowserScreen):
                 screen.set_rows(entity_rows(index))
@@ -150,16 +152,27 @@ class EntityRoutes(App[None]):
         variant: Variant,
     ) -> None:
         """Load each document naming the entity for its context lines, off the UI thread."""
+        from kbtui.session.annotation_entities import highlights_about
+
         worker = get_current_worker()
         found = self.session.entity_passages(index, entity_id, exclude, variant)
-        self._from_worker(worker, self._show_passages, found)
+        mine = highlights_about(
+            index, self.session.store.all_annotations(), entity_id, self.session.title_of
+        )
+        self._from_worker(worker, self._show_passages, found, mine)
 
-    def _show_passages(self, found: EntityPassages) -> None:
-        if not found.groups:
+    def _show_passages(self, found: EntityPassages, mine: Highlights | None = None) -> None:
+        if not found.groups and not (mine and mine.items):
             self.notify(f"No other passage names {found.name}", markup=False)
             return
         title = escape(one_line(found.title, 300))  # a name may hold "["
-        self.push_screen(PassagesScreen(title, found.groups), self._passage_chosen)
+        self.push_screen(PassagesScreen(title, found.groups, mine), self._passage_chosen)
+
+    def marked_entities(self) -> list[tuple[str, int]]:
+        """The entities annotations are about, with how many (the export dialog's choice)."""
+        from kbtui.session.annotation_entities import marked_entities
+
+        return marked_entities(self.session.mention_index, self.session.store.all_annotations())
 
     def _passage_chosen(self, target: Target | None) -> None:
         """Go to the chosen passage, closing the entity browser if it led there."""

@@ -1,14 +1,16 @@
 """The sidebar: the open document's metadata, annotations, bookmarks and orphans.
 
 Annotations are listed in reading order with their colour, a shortened quote,
-the note and the tags; choosing one moves the reader there. Orphans (that no
-longer fit the text) are listed apart, with their quote, so nothing a user
-wrote disappears.
+the note, the tags and the entities the annotation is about
+(:mod:`kbtui.session.annotation_entities`); choosing one moves the reader
+there. Orphans (that no longer fit the text) are listed apart, with their
+quote, so nothing a user wrote disappears.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.text import Text
@@ -22,6 +24,9 @@ from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.documents.model import Document
 from kbtui.ui.messages import JumpTo
 from kbtui.ui.text import safe_line
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
 
 QUOTE_CHARS = 60
 """How much of a quote the sidebar shows."""
@@ -59,8 +64,9 @@ def metadata_text(doc: Document, doc_tags: Sequence[str] = ()) -> Text:
     return out
 
 
-def annotation_prompt(annotation: Annotation, quote: str) -> Group:
-    """One annotation as a list entry: colour swatch, quote, note, tags (a line each)."""
+def annotation_prompt(annotation: Annotation, quote: str, entities: Sequence[str] = ()) -> Group:
+    """One annotation as a list entry: colour swatch, quote, note, tags, the names of the
+    entities it is about (a line each)."""
     head = Text(no_wrap=True, overflow="ellipsis")
     if annotation.kind == Kind.BOOKMARK:
         head.append("🔖 ", style="bold")
@@ -74,6 +80,8 @@ def annotation_prompt(annotation: Annotation, quote: str) -> Group:
     if annotation.tags:
         tags = " ".join(f"#{t}" for t in annotation.tags)
         parts.append(safe_line(tags, QUOTE_CHARS * 2, style="dim"))
+    if entities:
+        parts.append(safe_line(", ".join(entities), QUOTE_CHARS * 2, style="dim"))
     return Group(*parts)
 
 
@@ -101,22 +109,36 @@ class Sidebar(Vertical):
         line.update(Text(f"{count} to review (R)", style="bold yellow"))
         line.display = count > 0
 
-    def show_annotations(self, annotations: Sequence[Annotation], quotes: Sequence[str]) -> None:
-        """List annotations (reading order first, then orphans); ``quotes`` as shown."""
+    def show_annotations(
+        self,
+        annotations: Sequence[Annotation],
+        quotes: Sequence[str],
+        index: MentionIndex | None = None,
+    ) -> None:
+        """List annotations (reading order first, then orphans); ``quotes`` as shown,
+        under each the entities it is about in ``index`` (none before there is one)."""
         options = self.query_one("#annotation-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        placed = [(a, q) for a, q in zip(annotations, quotes, strict=True) if not _orphan(a)]
-        orphans = [(a, q) for a, q in zip(annotations, quotes, strict=True) if _orphan(a)]
-        for annotation, quote in placed:
-            options.add_option(Option(annotation_prompt(annotation, quote), id=annotation.id))
+        entities: list[list[str]] = [[] for _ in quotes]
+        if index is not None:  # then its modules are loaded: the first paint waits for none
+            from kbtui.session.annotation_entities import entity_names
+
+            entities = entity_names(index, annotations)
+        rows = list(zip(annotations, quotes, entities, strict=True))
+        placed = [row for row in rows if not _orphan(row[0])]
+        orphans = [row for row in rows if _orphan(row[0])]
+        for annotation, quote, names in placed:
+            prompt = annotation_prompt(annotation, quote, names)
+            options.add_option(Option(prompt, id=annotation.id))
         if orphans:
             options.add_option(None)
             options.add_option(
                 Option(Text("Orphans (text changed)", style="bold red"), disabled=True)
             )
-            for annotation, quote in orphans:
-                options.add_option(Option(annotation_prompt(annotation, quote), id=annotation.id))
+            for annotation, quote, names in orphans:
+                prompt = annotation_prompt(annotation, quote, names)
+                options.add_option(Option(prompt, id=annotation.id))
         count = len(annotations)
         options.border_title = f"Annotations {count}" if count else "No annotations yet"
         if highlighted is not None and highlighted < options.option_count:

@@ -116,13 +116,17 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         script: str,
         path: str,
         folder: str,
+        entities: Sequence[tuple[str, int]] = (),
     ) -> None:
         """``document`` is the open one (id, title); ``path`` is the remembered one ("" for
-        none) and ``folder`` where to suggest files without it (:func:`default_folder`)."""
+        none) and ``folder`` where to suggest files without it (:func:`default_folder`);
+        ``entities`` are those annotations are about, with how many
+        (:func:`kbtui.session.annotation_entities.marked_entities`)."""
         super().__init__()
         self._plan_export = plan
         self._document = document
         self._tags = list(tags)
+        self._entities = list(entities)
         self._script = script if script in {v.value for v in Variant} else Variant.ORIGINAL.value
         self._path = path
         self._fallback = folder
@@ -170,12 +174,20 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
                 yield RadioButton(label, value=True, id="doc")
             yield RadioButton("All documents", value=self._document is None, id="all")
             yield RadioButton("Documents or annotations tagged", id="tag", disabled=not self._tags)
+            yield RadioButton("Annotations about", id="entity", disabled=not self._entities)
         yield Select(
             [(safe_line(tag, 40), tag) for tag in self._tags],
             prompt="no tags yet" if not self._tags else "Select a tag",
             allow_blank=not self._tags,
             disabled=True,
             id="export-tag",
+        )
+        yield Select(
+            [(safe_line(f"{name} ({count})", 40), name) for name, count in self._entities],
+            prompt="Select an entity" if self._entities else "nothing marked names one",
+            allow_blank=not self._entities,
+            disabled=True,
+            id="export-entity",
         )
 
     def on_mount(self) -> None:
@@ -205,6 +217,11 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
             if tag is None:
                 return "Choose a tag to export"
             scope = Scope(tag=str(tag))
+        elif choice == "entity":
+            name = self.query_one("#export-entity", Select).selection
+            if name is None:
+                return "Choose an entity to export"
+            scope = Scope(entity=str(name))
         path = self.query_one("#export-path", Input).value
         problem = check_path(self.chosen_layout, path)
         if problem is not None:
@@ -219,8 +236,10 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
 
     @on(RadioSet.Changed, "#export-scope")
     def _scope_changed(self) -> None:
-        """The tag drop-down is live only while the tag scope is chosen (tab skips it)."""
-        self.query_one("#export-tag", Select).disabled = self._choice("#export-scope") != "tag"
+        """A drop-down is live only while its scope is chosen (tab skips it)."""
+        choice = self._choice("#export-scope")
+        self.query_one("#export-tag", Select).disabled = choice != "tag"
+        self.query_one("#export-entity", Select).disabled = choice != "entity"
 
     @on(RadioSet.Changed, "#export-layout")
     def _layout_changed(self) -> None:

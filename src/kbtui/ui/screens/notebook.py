@@ -1,14 +1,18 @@
 """The notebook: every annotation in the corpus, filterable, and a jump to any of them.
 
 The filter box takes words that must all match the quote, note, tags or
-document title (script-insensitively), plus ``#tag``, ``c:colour`` and
-``d:document`` tokens.
+document title (script-insensitively), plus ``#tag``, ``c:colour``,
+``d:document`` and ``e:entity`` tokens. ``e:`` matches the beginning of any
+spelling (or a word of one) of an entity the annotation is about
+(:mod:`kbtui.session.annotation_entities`), so ``e:dario``, ``e:達里奧`` and
+``e:amodei`` find the highlights about Dario Amodei.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -23,35 +27,42 @@ from kbtui.scripts.hanzi import fold
 from kbtui.ui.text import cut
 from kbtui.view.sanitize import one_line
 
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
+
 
 @dataclass(frozen=True, slots=True)
 class NotebookFilter:
-    """A parsed filter: free words, tags, colours and document fragments (all folded)."""
+    """A parsed filter: free words, tags, colours, document fragments and entity name
+    beginnings (all folded)."""
 
     words: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     colours: tuple[str, ...] = ()
     docs: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, text: str) -> NotebookFilter:
         """Split the filter box's text into its parts."""
-        words, tags, colours, docs = [], [], [], []
+        words: list[str] = []
+        parts: dict[str, list[str]] = {"#": [], "c:": [], "d:": [], "e:": []}  # in field order
         for token in fold(text).split():
-            if token.startswith("#") and len(token) > 1:
-                tags.append(token[1:])
-            elif token.startswith("c:") and len(token) > 2:
-                colours.append(token[2:])
-            elif token.startswith("d:") and len(token) > 2:
-                docs.append(token[2:])
-            else:
-                words.append(token)
-        return cls(tuple(words), tuple(tags), tuple(colours), tuple(docs))
+            prefix = next((p for p in parts if token.startswith(p) and len(token) > len(p)), "")
+            (parts[prefix] if prefix else words).append(token[len(prefix) :])
+        return cls(*(tuple(found) for found in (words, *parts.values())))
 
-    def accepts(self, annotation: Annotation, title: str, doc_tags: Sequence[str] = ()) -> bool:
+    def accepts(
+        self,
+        annotation: Annotation,
+        title: str,
+        doc_tags: Sequence[str] = (),
+        spellings: Sequence[str] = (),
+    ) -> bool:
         """Whether ``annotation`` (in the document titled ``title``, tagged ``doc_tags`` in
-        its frontmatter or by the user) passes; ``#tag`` matches a tag's beginning, so
-        ``#创始`` finds ``创始人``."""
+        its frontmatter or by the user, about entities spelt ``spellings``, folded) passes;
+        ``#tag`` matches a tag's beginning, so ``#创始`` finds ``创始人``, and ``e:`` a
+        spelling's."""
         tags = [fold(t) for t in [*annotation.tags, *doc_tags]]
         doc = fold(f"{annotation.doc_id} {title}")
         text = fold(f"{annotation.quote} {annotation.note} {title}")
@@ -59,6 +70,7 @@ class NotebookFilter:
             all(any(tag.startswith(t) for tag in tags) for t in self.tags)
             and all(annotation.colour.value.startswith(c) for c in self.colours)
             and all(d in doc for d in self.docs)
+            and all(any(name.startswith(e) for name in spellings) for e in self.entities)
             and all(w in text or w in tags for w in self.words)
         )
 
@@ -77,20 +89,27 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         title_of: Callable[[str], str],
         tags_of: Callable[[str], Sequence[str]] = lambda _doc_id: (),
         missing: Collection[str] = frozenset(),
+        index: MentionIndex | None = None,
     ) -> None:
         """``title_of`` and ``tags_of`` give a document's title and its own tags;
         ``missing`` are the ids of documents the corpus lacks (their annotations are
-        kept, so they are shown, marked, and say how to reattach them)."""
+        kept, so they are shown, marked, and say how to reattach them); ``index``
+        says which entities each annotation is about (``e:``)."""
         super().__init__()
         self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
         self._title_of = title_of
         self._tags_of = tags_of
         self._missing = missing
+        self._index = index
+        self._spellings: dict[str, tuple[str, ...]] | None = None
         self._shown: list[Annotation] = []
 
     def compose(self) -> ComposeResult:
         with Vertical(id="notebook"):
-            yield Input(placeholder="Filter: words, #tag, c:red, d:document…", id="notebook-filter")
+            yield Input(
+                placeholder="Filter: words, #tag, c:red, d:document, e:entity…",
+                id="notebook-filter",
+            )
             yield DataTable[Text](cursor_type="row", id="notebook-table")
         yield Footer()
 
@@ -114,10 +133,13 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         table = self.query_one(DataTable)
         table.clear(columns=True)  # columns keep their widest width otherwise
         table.add_columns(" ", "Document", "Quote", "Note", "Tags")
+        spellings = self._entity_spellings() if wanted.entities else {}
         self._shown = [
             a
             for a in self._annotations
-            if wanted.accepts(a, self._title_of(a.doc_id), self._tags_of(a.doc_id))
+            if wanted.accepts(
+                a, self._title_of(a.doc_id), self._tags_of(a.doc_id), spellings.get(a.id, ())
+            )
         ]
         doc_w, quote_w, note_w, tags_w = self._widths()
         for a in self._shown:
@@ -139,6 +161,16 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         self.query_one(
             "#notebook"
         ).border_title = f"Notebook · {len(self._shown)} of {len(self._annotations)} annotations"
+
+    def _entity_spellings(self) -> dict[str, tuple[str, ...]]:
+        """Per annotation id, the folded spellings of its entities: worked out at the
+        first ``e:``, once (the index is in memory; no document is read)."""
+        if self._spellings is None:
+            from kbtui.session.annotation_entities import entities_of, spellings
+
+            about = entities_of(self._index)
+            self._spellings = {a.id: spellings(about(a)) for a in self._annotations}
+        return self._spellings
 
     @on(Input.Changed, "#notebook-filter")
     def _changed(self, event: Input.Changed) -> None:

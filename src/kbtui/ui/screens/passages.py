@@ -3,13 +3,16 @@
 Both screens show the same thing (documents with counts, and under each the
 context lines of its passages) and answer the same thing: the document and
 source offset the user chose with ``enter``. The groups are the session's
-(:mod:`kbtui.session.passages`): plain data, made off the UI thread.
+(:mod:`kbtui.session.passages`): plain data, made off the UI thread. Above an
+entity's passages, the user's own highlights about it are listed
+(:mod:`kbtui.session.annotation_entities`), each leading to its place.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -24,6 +27,9 @@ from textual.worker import get_current_worker
 from kbtui.session.passages import Passage, PassageGroup, Target
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import printable
+
+if TYPE_CHECKING:  # the entities' modules load with the index, after the first paint
+    from kbtui.session.annotation_entities import Highlight, Highlights
 
 BEFORE_CHARS = 16
 """Context kept before a match, so the match shows even in a narrow terminal."""
@@ -55,6 +61,21 @@ def passage_text(passage: Passage) -> Text:
     return line
 
 
+def highlight_text(highlight: Highlight) -> Text:
+    """One highlight about an entity: its colour, quote and note, and its document's title
+    (literal text, one line cut at the right edge)."""
+    line = Text("  ", no_wrap=True, overflow="ellipsis")
+    if highlight.orphan:
+        line.append("? ", style="bold red")
+    else:
+        line.append("▌ ", style=f"bold {highlight.colour}")
+    line.append(_flat(highlight.quote) or "(no quote)")
+    if highlight.note.strip():
+        line.append(f"  {_flat(highlight.note)}", style="italic")
+    line.append(f"  {_flat(highlight.title)}", style="dim")
+    return line
+
+
 def _flat(text: str) -> str:
     """``text`` printable, on one line, runs of white space made one space."""
     return re.sub(r"\s+", " ", printable(text, keep_newlines=False))
@@ -67,10 +88,14 @@ class PassageList(OptionList):
         super().__init__(id=id)
         self._targets: dict[str, Target] = {}
 
-    def show_groups(self, groups: Sequence[PassageGroup]) -> None:
-        """Replace the list."""
+    def show_groups(
+        self, groups: Sequence[PassageGroup], highlights: Highlights | None = None
+    ) -> None:
+        """Replace the list: ``highlights`` (if any) first, then the groups."""
         self.clear_options()
         self._targets = {}
+        if highlights is not None and highlights.items:
+            self._show_highlights(highlights)
         for g, group in enumerate(groups):
             head = safe_line(group.title, 100, style="bold")
             head.append(f"  {group.total}", style="dim")
@@ -85,6 +110,18 @@ class PassageList(OptionList):
                 self.add_option(Option(passage_text(passage), id=option_id))
         if self.option_count:
             self.highlighted = 0
+
+    def _show_highlights(self, highlights: Highlights) -> None:
+        """A heading (leading to the first), then one line per highlight leading to its place."""
+        head = safe_line(highlights.heading, 100, style="bold")
+        head.append(f"  {len(highlights.items)}", style="dim")
+        first = highlights.items[0]
+        self._targets["highlights"] = (first.doc_id, first.start)
+        self.add_option(Option(head, id="highlights"))
+        for h, highlight in enumerate(highlights.items):
+            self._targets[f"h-{h}"] = (highlight.doc_id, highlight.start)
+            self.add_option(Option(highlight_text(highlight), id=f"h-{h}"))
+        self.add_option(None)
 
     def target(self, option_id: str | None) -> Target | None:
         """Where an option leads."""
@@ -110,10 +147,14 @@ class _PassageScreen(Screen[Target | None]):
 class PassagesScreen(_PassageScreen):
     """A fixed list of passages (mentions of an entity, documents of an entity)."""
 
-    def __init__(self, title: str, groups: Sequence[PassageGroup]) -> None:
+    def __init__(
+        self, title: str, groups: Sequence[PassageGroup], highlights: Highlights | None = None
+    ) -> None:
+        """``highlights``: the user's own about the entity, listed first."""
         super().__init__()
         self._title = title
         self._groups = groups
+        self._highlights = highlights
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passages") as box:
@@ -123,7 +164,7 @@ class PassagesScreen(_PassageScreen):
 
     def on_mount(self) -> None:
         passages = self.query_one(PassageList)
-        passages.show_groups(self._groups)
+        passages.show_groups(self._groups, self._highlights)
         passages.focus()
 
 
