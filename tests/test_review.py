@@ -32,6 +32,8 @@ EDITED = "他们意识到，AI的巨大潜力需要坚实的安全护栏作为�
 EDIT = "他们认识到，人工智能的巨大潜力需要牢固的护栏支撑"
 REMOVED = "这种安全优先的理念，需要一个完全契合的组织架构来承载"
 """Taken out of the document: an orphan."""
+AFTER_EDITED = "因此决定从零开始"
+"""Right after :data:`EDITED`: the edit rewrites its prefix."""
 UNTOUCHED = "资源匮乏下的"
 """Far from the edits: stays where it was, not asked about."""
 
@@ -91,19 +93,19 @@ def test_an_untouched_document_has_an_empty_queue(session: Session) -> None:
     assert queue.refresh() == [] and queue.count() == 0
 
 
-@pytest.mark.parametrize("read_last", [True, False])
-def test_the_text_of_the_document_read_last_is_kept_before_the_reader_reanchors_it(
-    session: Session, read_last: bool
-) -> None:
-    if read_last:
-        session.store.touch_opened(DOC)
-    queue = ReviewQueue(session)
-    queue.remember_last_read()  # as the app starts
-    source = edit_file(session)
-    session.store.anchored_annotations(DOC, source)  # the reader reopens it
-    [item] = [i for i in queue.refresh() if i.annotation.quote == EDIT]
-    assert item.known_before is read_last
-    assert item.old.text == (EDITED if read_last else EDIT)
+def test_an_annotation_made_after_the_first_look_keeps_its_text_too(session: Session) -> None:
+    """The reader re-anchors through the queue as it opens a document; an annotation
+    made afterwards (shown exact) is kept as made, for when the text changes next."""
+    queue = review_queue(session)
+    source = session.corpus.load(DOC).source
+    queue.reanchor(DOC, source)  # the reader opens the document
+    made = session.store.add(annotate(source, AFTER_EDITED))
+    queue.take(DOC, session.store.anchored_annotations(DOC, source))  # and shows it
+    assert EDITED in made.prefix
+    queue.reanchor(DOC, edit_file(session))
+    [item] = [i for i in queue.items() if i.annotation.id == made.id]
+    assert item.annotation.anchor == AnchorState.MOVED  # its prefix was rewritten
+    assert item.known_before and item.old == Passage.stored(made)
 
 
 def test_accept_stores_an_exact_anchor_with_score_one(session: Session) -> None:

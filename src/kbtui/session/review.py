@@ -9,12 +9,12 @@ changed), and acted on through the store, so every write is journalled and
 ``delete`` can be undone.
 
 The store rewrites an annotation's quote selector when it re-anchors it, so
-the text it was made on is gone once its document has been opened after the
-change. The queue keeps it: it takes each document's stored annotations just
-before it re-anchors them, and those of the document the app reopens at start
-before the reader does (:meth:`ReviewQueue.remember_last_read`). A document
-opened in the reader before the queue's first count (a couple of seconds
-after start) loses it: the queue then shows the text as it stands, and says so.
+the text it was made on is gone once its document has been re-anchored. The
+queue keeps it: wherever kbtui re-anchors a document (the reader as it opens
+one, the live corpus, the queue's own count) it goes through
+:meth:`ReviewQueue.reanchor`, which takes the stored annotations first. A
+document re-anchored by an earlier kbtui, or by a command, has lost it: the
+queue then shows the text as it stands, and says so.
 """
 
 from __future__ import annotations
@@ -78,22 +78,8 @@ class ReviewQueue:
         self._before: dict[str, Annotation] = {}
         self._items: dict[str, list[ReviewItem]] = {}
         self._touched: set[str] = set()  # documents changed through the queue (for undo)
+        self._remembered: set[str] = set()  # documents whose stored annotations were taken
         self._lock = threading.Lock()
-
-    def remember_last_read(self) -> None:
-        """Keep the stored annotations of the document read last, as they are now.
-
-        The app reopens that document at start and the reader re-anchors it
-        at once, so its annotations are taken first (one document's: quick
-        enough for the UI thread); every other document's are taken by
-        :meth:`refresh_document` just before it re-anchors them.
-        """
-        store = self._session.store
-        kept = store.documents.documents()
-        opened = {d: store.doc_state(d).last_opened for d, r in kept.items() if r.annotations}
-        last = max(opened, key=lambda d: opened[d] or "", default=None)
-        if last is not None and opened[last]:
-            self._remember(store.annotations_for(last))
 
     def refresh(self, progress: Callable[[int, int], None] | None = None) -> list[ReviewItem]:
         """Re-anchor every annotated document and take the queue anew (slow: call it in
@@ -134,15 +120,21 @@ class ReviewQueue:
         show what each annotation quoted before the change.
         """
         store = self._session.store
-        self._remember(store.annotations_for(doc_id))
+        with self._lock:
+            first = doc_id not in self._remembered
+            self._remembered.add(doc_id)
+        if first:  # later, take() keeps what is placed exactly up to date
+            self._remember(store.annotations_for(doc_id))
         anchored = store.anchored_annotations(doc_id, source)
         self.take(doc_id, anchored)
         return anchored
 
     def take(self, doc_id: str, anchored: Iterable[Annotation]) -> list[ReviewItem]:
         """Take the document's part of the queue from its annotations just re-anchored
-        (by the reader, which has them: no search again)."""
+        (by the reader, which has them: no search again). Those placed exactly are
+        kept as the text they were made on, should it change later."""
         with self._lock:
+            self._before.update((a.id, a) for a in anchored if a.anchor == AnchorState.EXACT)
             items = [
                 ReviewItem(a, self._before.get(a.id, a))
                 for a in anchored

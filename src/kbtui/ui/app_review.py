@@ -1,9 +1,8 @@
 """The App's part in the review queue: counting it, opening it, placing an annotation by hand.
 
-The queue is the Session's (:class:`~kbtui.session.review.ReviewQueue`): it
-takes the stored annotations of the document read last as the app mounts,
-before the reader reopens and re-anchors it, so the text they were made on
-is kept; it is counted in a worker a little
+The queue is the Session's (:func:`~kbtui.session.review.review_queue`),
+and the reader re-anchors a document it opens through it, so the text its
+annotations were made on is kept; it is counted in a worker a little
 after start-up (:data:`COUNT_DELAY`: re-anchoring reads every annotated
 document, and the first paint comes first), kept up to date from what the
 reader shows, and counted again, with every annotated document, when ``R``
@@ -54,7 +53,6 @@ class ReviewRoutes(App[None]):
 
     def on_mount(self) -> None:
         self.review_queue = review_queue(self.session)
-        self.review_queue.remember_last_read()  # before the reader reopens and re-anchors it
         self.set_timer(COUNT_DELAY, self._count_review)
 
     @work(thread=True, exclusive=True, group="review")

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
 from kbtui.scripts.views import Variant, prepare
+from kbtui.session.review import review_queue
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.finding import FindActions
 from kbtui.ui.looking import LookupActions
@@ -77,7 +78,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
         # Re-anchoring after an edit can take a while on a big document: do it here.
-        annotations = self.store.anchored_annotations(doc.id, doc.source)
+        annotations = review_queue(self.session).reanchor(doc.id, doc.source)
         reading = self._reading(doc, annotations)
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._loaded, doc, reading, annotations, source_offset)
