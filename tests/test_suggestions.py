@@ -303,3 +303,15 @@ def test_without_jieba_the_error_is_one_line(
     code, _ = _run(["entities", "--suggest", "--corpus", str(root)])
     assert code == 1
     assert capsys.readouterr().err == "kbtui: suggestions need jieba: pip install jieba\n"
+
+
+def test_a_pass_reports_its_progress(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _corpus(tmp_path, {f"{n}.md": "Jeff Dean 说。Jeff Dean 笑。" for n in range(3)})
+    monkeypatch.setattr("kbtui.session.suggestions.PROGRESS_EVERY", 0.0)
+    corpus = Corpus(root)
+    corpus.scan()
+    index = MentionIndex.from_documents(EntityRegistry.build(), [])
+    told: list[tuple[int, int]] = []
+    found = corpus_suggestions(corpus, index, set(), progress=lambda d, t: told.append((d, t)))
+    assert told == [(0, 3), (1, 3), (2, 3)]
+    assert found[0].documents == 3

@@ -15,12 +15,13 @@ like the database, and survive a restart; the store's schema is left alone.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kbtui.atomic import atomic_write_bytes
-from kbtui.documents.corpus import Corpus
+from kbtui.documents.corpus import Corpus, Entry
 from kbtui.entities.mentions import DocStamp, MentionIndex
 from kbtui.entities.names import name_key
 from kbtui.entities.suggestions import Suggestion, SuggestionBuilder
@@ -34,9 +35,12 @@ from kbtui.entities.suggestions_scan import occurrences
 from kbtui.search.scan import body_only
 
 if TYPE_CHECKING:
-    from kbtui.session.session import Session
+    from kbtui.session.session import Progress, Session
 
 IGNORED_VERSION = 1
+
+PROGRESS_EVERY = 0.2
+"""Seconds between progress reports of a pass (a first pass cuts about 30 s per MB)."""
 
 
 def ignored_file(db_path: Path) -> Path:
@@ -73,42 +77,68 @@ def corpus_suggestions(
     ignored: set[str],
     *,
     cache: bool = True,
+    progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> list[Suggestion]:
     """Every suggested entity of the scanned corpus (reads every document: a worker's job).
 
     ``index`` gives the registry and the known mentions, which are left out.
     With ``cache``, a document unchanged since the last pass is not cut
-    again. ``cancelled()`` turning true stops the pass early (what was cut is
-    cached) and returns what was found so far.
+    again. ``progress(done, total)`` is told every :data:`PROGRESS_EVERY`
+    seconds; ``cancelled()`` turning true stops the pass early (what was cut
+    is cached) and returns what was found so far.
     """
     cache_file = candidate_cache_file(corpus.root) if cache else None
     cached = read_candidates(cache_file) if cache_file else {}
     kept: dict[str, CachedDoc] = {}
     builder = SuggestionBuilder(index.registry, ignored)
-    for entry in corpus.entries():
+    entries = [entry for entry in corpus.entries() if entry.readable]
+    reported = time.monotonic()
+    for done, entry in enumerate(entries):
         if cancelled is not None and cancelled():
+            kept = {**cached, **kept}  # keep what the other documents had
             break
-        if not entry.readable:
-            continue
-        try:
-            doc = corpus.load_text(entry.id)
-        except (OSError, UnicodeError, ValueError, LookupError):
-            continue
-        text = body_only(doc.source, doc.body_start)
-        stamp = DocStamp(entry.id, entry.size, entry.mtime)
-        hit = cached.get(entry.id)
-        found = hit[1] if hit is not None and hit[0] == stamp else occurrences(text)
-        kept[entry.id] = (stamp, found)
-        builder.add_document(entry.id, text, found, index.mentions_in(entry.id))
+        if progress is not None and time.monotonic() - reported >= PROGRESS_EVERY:
+            progress(done, len(entries))
+            reported = time.monotonic()
+        _add_document(corpus, entry, index, (cached, kept), builder)
     if cache_file is not None and kept != cached:
-        write_candidates(cache_file, {**cached, **kept})
+        write_candidates(cache_file, kept)
     return builder.suggestions()
 
 
+def _add_document(
+    corpus: Corpus,
+    entry: Entry,
+    index: MentionIndex,
+    caches: tuple[dict[str, CachedDoc], dict[str, CachedDoc]],
+    builder: SuggestionBuilder,
+) -> None:
+    """Gather one document: its candidates from the cache read (``caches[0]``) if its
+    file is unchanged, else cut now; either way kept for the cache to write
+    (``caches[1]``). One that cannot be read is left out (the list reports it)."""
+    cached, kept = caches
+    try:
+        doc = corpus.load_text(entry.id)
+    except (OSError, UnicodeError, ValueError, LookupError):
+        return
+    text = body_only(doc.source, doc.body_start)
+    stamp = DocStamp(entry.id, entry.size, entry.mtime)
+    hit = cached.get(entry.id)
+    found = hit[1] if hit is not None and hit[0] == stamp else occurrences(text)
+    kept[entry.id] = (stamp, found)
+    builder.add_document(entry.id, text, found, index.mentions_in(entry.id))
+
+
 def session_suggestions(
-    session: Session, index: MentionIndex, cancelled: Callable[[], bool] | None = None
+    session: Session,
+    index: MentionIndex,
+    *,
+    progress: Progress | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> list[Suggestion]:
     """The suggestions of a session's corpus, less the names its user ignored."""
     ignored = read_ignored(ignored_file(session.db_path))
-    return corpus_suggestions(session.corpus, index, ignored, cancelled=cancelled)
+    return corpus_suggestions(
+        session.corpus, index, ignored, progress=progress, cancelled=cancelled
+    )

@@ -16,7 +16,7 @@ The suggestion core and jieba are imported by the worker, never with the app.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -152,12 +152,26 @@ class SuggestionsScreen(Screen[None]):
 
         worker = get_current_worker()
         try:
-            found = session_suggestions(self._session, self._index, lambda: worker.is_cancelled)
+            found = session_suggestions(
+                self._session,
+                self._index,
+                progress=lambda done, total: self._from_worker(self._progress, done, total),
+                cancelled=lambda: worker.is_cancelled,
+            )
         except (OSError, SegmenterMissing) as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self._from_worker(self._failed, str(exc))
             return
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show, found)
+        self._from_worker(self._show, found)
+
+    def _from_worker(self, callback: Callable[..., object], *args: object) -> None:
+        """Run ``callback`` on the UI thread, unless the screen was closed meanwhile."""
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(callback, *args)
+
+    def _progress(self, done: int, total: int) -> None:
+        if not self.ready and self.is_mounted:
+            box = self.query_one("#entities")
+            box.border_subtitle = f"finding names… {done} of {total} documents"
 
     def _failed(self, why: str) -> None:
         self.app.notify(why, severity="error", markup=False)
