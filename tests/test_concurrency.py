@@ -1,7 +1,9 @@
-"""Two kbtui processes on one database lose nothing: a stale copy never reverts a newer edit."""
+"""Nothing is lost: a stale copy never reverts another process's newer edit (two kbtui
+processes on one database), an import never beats a local edit, a full disk loses no setting."""
 
 from __future__ import annotations
 
+import errno
 import json
 import subprocess
 import sys
@@ -14,6 +16,10 @@ from helpers import DOC_001, SIZE, build, open_doc, settle
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.annotations.store import StaleAnnotation, Store
 from kbtui.exchange.w3c import loads, to_w3c
+from kbtui.scripts.chains import Backend
+from kbtui.scripts.views import Variant
+from kbtui.settings import settings_path
+from kbtui.ui.messages import ConversionChosen, DefaultScriptChosen
 from kbtui.ui.screens.dialogs import NoteEditorScreen
 
 DOC = "a.md"
@@ -199,3 +205,25 @@ async def test_the_apps_note_over_a_newer_one_is_refused_once_then_saved(
         assert not isinstance(app.screen, NoteEditorScreen)
         stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
         assert stored is not None and stored.note == "mine"
+
+
+async def test_settings_on_a_full_disk_are_one_message_and_still_apply(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build(sample_corpus, tmp_path)
+
+    def no_space(*_args: object, **_kw: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        monkeypatch.setattr("kbtui.settings.atomic_write_text", no_space)
+        app.post_message(DefaultScriptChosen(Variant.SIMPLIFIED))
+        app.post_message(ConversionChosen(Backend.REIMPLEMENTED))
+        await settle(app, pilot)
+        assert app.is_running
+        said = [str(n.message) for n in app._notifications if "not saved" in str(n.message)]
+        assert len(said) == 2 and all("No space left on device" in m for m in said), said
+        assert str(settings_path()) in said[0] and "Errno" not in said[0]
+        assert app.session.settings.default_script == "simplified"  # applied, kept in memory
+    assert not settings_path().exists()

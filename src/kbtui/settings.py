@@ -172,5 +172,22 @@ def _str_table(value: object, name: str, path: Path) -> dict[str, str]:
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> None:
-    """Write the settings atomically."""
-    atomic_write_text(path or settings_path(), settings.to_toml())
+    """Write the settings atomically: the file is the old one or the new one, never torn.
+
+    Raises :class:`SettingsNotSaved` (an ``OSError``) naming the file when it
+    cannot be written (a full disk, a read-only folder).
+    """
+    target = path or settings_path()
+    try:
+        atomic_write_text(target, settings.to_toml())
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SettingsNotSaved(exc.errno, f"{target}: {reason}; the file is as it was") from exc
+
+
+class SettingsNotSaved(OSError):
+    """The settings file could not be written; it is as it was, and the settings in
+    memory still apply (they are the user's choices: lost only if kbtui quits)."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)  # no "[Errno 28]": the message names the reason

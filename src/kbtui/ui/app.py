@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -163,14 +164,14 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
     @on(DefaultScriptChosen)
     def _default_script_chosen(self, message: DefaultScriptChosen) -> None:
         """Save the default script, and show the list's titles in it."""
-        self.session.set_default_script(message.variant)
+        self._save_settings(partial(self.session.set_default_script, message.variant))
         self._retitle()
         self.notify(f"Default script: {message.variant.display_name}")
 
     @on(ConversionChosen)
     def _conversion_chosen(self, message: ConversionChosen) -> None:
         """Save the backend, and convert the open document and the list's titles with it."""
-        self.session.set_backend(message.backend)
+        self._save_settings(partial(self.session.set_backend, message.backend))
         self.pane.reconvert()
         self._retitle()
         self.notify(f"Conversion: {message.backend.value}", markup=False)
@@ -304,8 +305,13 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
             return
         self.notify(one_line(planned.summary(), 400), markup=False)
         self.session.settings.export_path = planned.request.path or ""
+        self._save_settings()
+
+    def _save_settings(self, change: Callable[[], object] | None = None) -> None:
+        """Make ``change`` to the settings (else save them); a failed save (a full disk)
+        is one message, and the settings still apply until kbtui quits."""
         try:
-            self.session.save_settings()
+            (change or self.session.save_settings)()
         except OSError as exc:
             message = one_line(f"Settings not saved: {exc}", 300)
             self.notify(message, severity="warning", markup=False)
@@ -349,7 +355,7 @@ class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
     def watch_theme(self, theme: str) -> None:
         if self._save_theme_changes and theme != self.session.settings.theme:
             self.session.settings.theme = theme
-            self.session.save_settings()
+            self._save_settings()
 
     async def action_quit(self) -> None:
         """Save the reading position, then leave; saying what was not saved, if anything."""
