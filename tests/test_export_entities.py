@@ -87,6 +87,17 @@ def test_an_orphan_is_read_by_its_quote(index: MentionIndex) -> None:
     assert names(index, orphan) == ["Chris Olah", "OpenAI"]
 
 
+def test_a_surname_the_index_resolved_names_the_person(index: MentionIndex) -> None:
+    """Why the quote is read through the index: alone, ``Amodei`` is a shared name."""
+    doc = "004_6b75a25af0571ee2.txt"
+    inferred = next(m for m in index.mentions_in(doc) if m.inferred)
+    source = next(d for d in documents() if d.id == doc).source
+    assert source[inferred.start : inferred.end] == "Amodei"
+    quote = Annotation.from_source(doc, source, inferred.start - 3, inferred.end + 3)
+    assert inferred.entity_id == "dario amodei" and names(index, quote) == ["Dario Amodei"]
+    assert names(index, replace(quote, anchor=AnchorState.ORPHAN)) == []
+
+
 def test_a_shared_name_names_nobody(index: MentionIndex) -> None:
     assert names(index, replace(by_id(5), note="Amodei")) == ["Anthropic"]
 

@@ -29,17 +29,26 @@ from kbtui.entities.model import Entity
 
 
 class About:
-    """The entities of annotations, over one mention index (its mentions read once per document)."""
+    """The entities of annotations, over one mention index.
+
+    Each document's mentions are read once, and each annotation's answer is
+    kept: an export by entity asks about every annotation once per entity.
+    """
 
     def __init__(self, index: MentionIndex) -> None:
         self.index = index
         self._mentions: dict[str, tuple[list[int], list[Mention]]] = {}
+        self._known: dict[tuple[object, ...], tuple[Entity, ...]] = {}
 
     def entities(self, annotation: Annotation) -> tuple[Entity, ...]:
         """The entities ``annotation`` names, in the order its quote, then its note, name them."""
-        ids = [*self._quoted(annotation), *self._named(annotation.note)]
-        found = (self.index.registry.get(entity_id) for entity_id in dict.fromkeys(ids))
-        return tuple(e for e in found if e is not None and not e.ambiguous)
+        a = annotation
+        key = (a.id, a.doc_id, a.start, a.end, a.anchor, a.quote, a.note)
+        if key not in self._known:
+            ids = [*self._quoted(a), *self._named(a.note)]
+            found = (self.index.registry.get(entity_id) for entity_id in dict.fromkeys(ids))
+            self._known[key] = tuple(e for e in found if e is not None and not e.ambiguous)
+        return self._known[key]
 
     def names(self, annotation: Annotation, entity_id: str) -> bool:
         """Whether ``annotation`` is about the entity ``entity_id``."""

@@ -38,7 +38,7 @@ from kbtui.exchange.markdown import (
     MarkdownOptions,
     build_context,
     note_names,
-    render_per_document,
+    render_context,
     select,
 )
 from kbtui.exchange.mdsafe import blockquote, code_span, escape_inline, yaml_scalar
@@ -82,20 +82,35 @@ def plan_pages(
     stems = {e.id: n.removesuffix(SUFFIX) for e, n in zip(entities, names, strict=True)}
     if wikilinks:
         options = replace(options, links=WikiLinker(index.matcher, stems))
-    views = build_context(chosen, options).documents
+    contexts = [build_context([item], options) for item in chosen]
+    views = [context.documents[0] for context in contexts]
     note_of = {view.id: stem for view, stem in zip(views, notes, strict=True)}
+    marked = _marked(chosen, about)
     pages = [
-        EntityPage(e, name, _documents(index, e), _highlights(views, chosen, about, e))
+        EntityPage(e, name, _documents(index, e), _highlights(views, marked.get(e.id, set())))
         for e, name in zip(entities, names, strict=True)
     ]
-    documents = render_per_document(chosen, options)
+    documents = [
+        (f"{stem}{SUFFIX}", render_context(context, options))
+        for stem, context in zip(notes, contexts, strict=True)
+    ]
     return [*documents, *((p.name, render_page(p, note_of, titles)) for p in pages)]
+
+
+def _marked(chosen: Sequence[ExportItem], about: About) -> dict[str, set[str]]:
+    """Per entity id, the ids of the annotations about it."""
+    marked: dict[str, set[str]] = {}
+    for item in chosen:
+        for a in item.annotations:
+            for entity in about.entities(a):
+                marked.setdefault(entity.id, set()).add(a.id)
+    return marked
 
 
 def _entities(chosen: Sequence[ExportItem], index: MentionIndex, about: About) -> list[Entity]:
     """The entities that get a page: every one the corpus or a chosen annotation names."""
     stats = index.stats()
-    marked = {e.id for item in chosen for a in item.annotations for e in about.entities(a)}
+    marked = _marked(chosen, about)
     return [
         e
         for e in index.registry.entities
@@ -107,16 +122,13 @@ def _documents(index: MentionIndex, entity: Entity) -> list[tuple[str, int]]:
     return sorted(index.documents_for(entity.id), key=lambda pair: -pair[1])
 
 
-def _highlights(
-    views: Sequence[DocumentView], chosen: Sequence[ExportItem], about: About, entity: Entity
-) -> list[DocumentView]:
-    """``views`` narrowed to the annotations about ``entity``."""
+def _highlights(views: Sequence[DocumentView], ids: set[str]) -> list[DocumentView]:
+    """``views`` narrowed to the annotations ``ids`` (those about one entity)."""
     kept = []
-    for view, item in zip(views, chosen, strict=True):
-        ids = {a.id for a in about.about(item.annotations, entity.id)}
-        if ids:
-            placed = [a for a in view.annotations if a.id in ids]
-            orphans = [a for a in view.orphans if a.id in ids]
+    for view in views:
+        placed = [a for a in view.annotations if a.id in ids]
+        orphans = [a for a in view.orphans if a.id in ids]
+        if placed or orphans:
             kept.append(replace(view, annotations=placed, orphans=orphans))
     return kept
 

@@ -68,6 +68,7 @@ __all__ = [
     "note_names",
     "open_command",
     "reference",
+    "render_context",
     "render_markdown",
     "render_per_document",
     "select",
@@ -282,11 +283,15 @@ def render_per_document(
     """
     chosen = select(items, options.scope)
     names = note_names(chosen, options)
-    template = options.template or default_template()
     return [
-        (name, _render(template, build_context([item], options)))
+        (name, render_context(build_context([item], options), options))
         for name, item in zip(names, chosen, strict=True)
     ]
+
+
+def render_context(context: ExportContext, options: MarkdownOptions) -> str:
+    """A context already built (:func:`build_context`) through the export's template."""
+    return _render(options.template or default_template(), context)
 
 
 def note_names(chosen: Sequence[ExportItem], options: MarkdownOptions) -> list[str]:
