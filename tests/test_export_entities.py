@@ -15,8 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 from export_samples import CORPUS, documents, items
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from test_cli import DOC_000, annotate, run
-from test_export import assert_golden, options
+from test_export import MARKDOWN_BITS, assert_golden, options
 
 from kbtui.annotations.model import AnchorState, Annotation
 from kbtui.documents.model import Metadata
@@ -26,8 +29,11 @@ from kbtui.entities.registry import EntityRegistry
 from kbtui.exchange.about import About, find_entity
 from kbtui.exchange.entity_pages import plan_pages
 from kbtui.exchange.markdown import ExportItem, Scope, render_markdown
+from kbtui.exchange.mdsafe import escape_block
 from kbtui.exchange.pipeline import about_entity
 from kbtui.exchange.wikilinks import WikiLinker, protected_spans
+
+NAMES = ["Anthropic", "达里奥·阿莫代伊", "Dario Amodei", "`", "[[", "]]", "](", "<", ">", "|"]
 
 WIKILINK = re.compile(r"\[\[([^\]|]+)(?:\|[^\]]*)?\]\]")
 
@@ -202,6 +208,22 @@ def test_names_elsewhere_are_linked_keeping_the_text(linker: WikiLinker) -> None
     assert linker(text) == "**[[DA|達里奧·阿莫代伊]]** left; `Anthropic` then [[Anthropic]]."
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(MARKDOWN_BITS | st.sampled_from(NAMES) | st.text(max_size=3), max_size=25))
+def test_links_never_change_the_structure(linker: WikiLinker, bits: list[str]) -> None:
+    """Whatever the text around them, links add no block and land outside code."""
+    text = escape_block("".join(bits))
+    linked = linker(text)
+    assert block_types(linked) == block_types(text)
+    assert linked.replace("[[Anthropic]]", "Anthropic").replace("[[DA|", "").replace(
+        "]]", ""
+    ) == text.replace("]]", "")
+
+
+def block_types(text: str) -> list[str]:
+    return [t.type for t in MarkdownIt("commonmark").parse(text) if t.type != "inline"]
+
+
 def test_protected_spans_cover_a_fence_to_its_end() -> None:
     text = "a\n```\nx\n```\nb"
     assert protected_spans(text) == [(2, 12)]
@@ -228,7 +250,8 @@ def test_cli_export_by_entity(
         (["--entity", "Nobody"], 1, "no entity is called 'Nobody'"),
         (["--entity", "Amodei"], 1, "is a name shared by"),
         (["--entity", " "], 2, "--entity needs a name"),
-        (["--by", "entity"], 2, "add --out DIR/"),
+        (["--by", "entity"], 2, "into a folder: --out DIR/"),
+        (["--by", "entity", "--format", "json", "--out", "x/"], 2, "Markdown pages"),
         (["--wikilinks", "--out", "x/"], 2, "add --by entity"),
     ],
 )

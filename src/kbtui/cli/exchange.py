@@ -72,7 +72,7 @@ def _check_by_entity(args: argparse.Namespace, layout: Layout) -> None:
     from kbtui.exchange.paths import Layout
 
     if args.by == "entity" and layout is not Layout.PER_DOCUMENT:
-        raise UsageError("export: --by entity writes Markdown pages into a folder: add --out DIR/")
+        raise UsageError("export: --by entity writes Markdown pages into a folder: --out DIR/")
     if args.wikilinks and args.by != "entity":
         raise UsageError("export: --wikilinks links to entity pages: add --by entity --out DIR/")
     if args.entity is not None and not args.entity.strip():
