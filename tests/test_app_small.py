@@ -1,4 +1,5 @@
-"""Small things a new user met (issue 16): ``o`` says what it did, or why not."""
+"""Small things a new user met (issue 16): ``o`` feedback, the sort order kept, bookmarks, tags,
+the status line, the help columns, the find box at the bottom, the export choices."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from rich.console import Console
 from textual.widgets import Input
 
 from kbtui.annotations.model import Annotation
+from kbtui.ui.finding import FindBox
 from kbtui.ui.pane_base import fit_status
+from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.ui.screens.export import Choice
 from kbtui.ui.screens.help import HelpScreen, help_table
 from kbtui.ui.screens.notebook import NotebookScreen
 
@@ -172,3 +176,45 @@ async def test_help_sizes_its_key_column_to_the_widest_key(
         assert action_column - key_column >= len("pagedown,space")
         starts = {line[key_column:action_column].rstrip() for line in lines[1:]}
         assert {keys for _, keys, _ in rows} <= starts  # each key whole, never cut
+
+
+async def test_the_find_box_is_docked_at_the_bottom_off_the_text(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_004)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.screen, FindBox)
+        box = app.screen.query_one(".dialog")
+        reader = app.screen_stack[0].query_one(Reader)
+        assert box.region.bottom == 24 and box.region.height <= 2
+        assert box.region.width == 80
+        assert not box.region.overlaps(reader.content_region)
+        await pilot.press(*"Hertz", "enter")
+        await settle(app, pilot)
+        assert app.pane.doc is not None
+        assert app.pane.doc.source[reader.cursor_source :].startswith("Hertz")
+
+
+async def test_export_choices_show_which_is_chosen(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_004)
+        await pilot.press("e")
+        await settle(app, pilot)
+        this, every = app.screen.query_one("#doc", Choice), app.screen.query_one("#all", Choice)
+
+        def shown(choice: Choice) -> str:
+            return str(choice.render()).strip()
+
+        assert shown(this).startswith("(•) This document")
+        assert shown(every) == "( ) All documents"
+        assert "(•) One file" in screen_text(app)
+        await pilot.press("down")  # the arrows choose at once
+        await pilot.pause()
+        assert shown(this).startswith("( ) This document")
+        assert shown(every) == "(•) All documents"
+        chosen, other = (b.get_visual_style("toggle--button") for b in (every, this))
+        assert chosen.foreground != other.foreground  # in colour as well

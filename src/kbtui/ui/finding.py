@@ -17,6 +17,13 @@ from kbtui.ui.screens.dialogs import LineInputScreen
 from kbtui.view.textview import TextView
 
 
+class FindBox(LineInputScreen):
+    """The find box: two lines at the bottom of the screen, as a pager's prompt, over
+    the pane's border and the footer; a dialog in the middle covered the text it searches."""
+
+    DEFAULT_CLASSES = "find-box"
+
+
 class FindActions(PaneBase):
     """The find keys, one of the groups :class:`~kbtui.ui.pane.DocumentPane` is made of."""
 
@@ -36,7 +43,7 @@ class FindActions(PaneBase):
                 self._find(query)
 
         self._prepare_search()
-        self.app.push_screen(LineInputScreen("Find in document", self._find_query), entered)
+        self.app.push_screen(FindBox("Find in document", self._find_query), entered)
 
     @work(thread=True, exclusive=True, group="prepare-search")
     def _prepare_search(self) -> None:

@@ -24,6 +24,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
@@ -66,6 +67,17 @@ def error_line(error: BaseException) -> str:
 
 
 # -- the dialog -----------------------------------------------------------------
+
+
+class Choice(RadioButton):
+    """A choice drawn ``(•)`` when chosen and ``( )`` when not, in colour as well
+    (``app.tcss``): Textual's ``▐●▌`` differ only in the dot's colour, which many
+    themes and terminals make hard to tell apart."""
+
+    @property
+    def _button(self) -> Content:
+        mark = "•" if self.value else " "
+        return Content.assemble("(", (mark, self.get_visual_style("toggle--button")), ")")
 
 
 class ChoiceSet(RadioSet, inherit_bindings=False):
@@ -146,13 +158,13 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
                 with Vertical(classes="column"):
                     yield Label("Layout", classes="heading")
                     with ChoiceSet(id="export-layout"):
-                        yield RadioButton("One file", value=layout is Layout.FILE, id="file")
-                        yield RadioButton(
+                        yield Choice("One file", value=layout is Layout.FILE, id="file")
+                        yield Choice(
                             "One file per document",
                             value=layout is Layout.PER_DOCUMENT,
                             id="folder",
                         )
-                        yield RadioButton("JSON (W3C)", value=layout is Layout.JSON, id="json")
+                        yield Choice("JSON (W3C)", value=layout is Layout.JSON, id="json")
                     yield Select(
                         [(v.display_name, v.value) for v in Variant],
                         value=self._script,
@@ -171,10 +183,10 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         with ChoiceSet(id="export-scope"):
             if self._document is not None:
                 label = safe_line(f"This document: {self._document[1]}", 48)
-                yield RadioButton(label, value=True, id="doc")
-            yield RadioButton("All documents", value=self._document is None, id="all")
-            yield RadioButton("Documents or annotations tagged", id="tag", disabled=not self._tags)
-            yield RadioButton("Annotations about", id="entity", disabled=not self._entities)
+                yield Choice(label, value=True, id="doc")
+            yield Choice("All documents", value=self._document is None, id="all")
+            yield Choice("Documents or annotations tagged", id="tag", disabled=not self._tags)
+            yield Choice("Annotations about", id="entity", disabled=not self._entities)
         yield Select(
             [(safe_line(tag, 40), tag) for tag in self._tags],
             prompt="no tags yet" if not self._tags else "Select a tag",
