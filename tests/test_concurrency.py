@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from helpers import DOC_001, SIZE, build, open_doc, settle
 
+from kbtui.annotations import storage
+from kbtui.annotations.journal import Journal
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.annotations.store import StaleAnnotation, Store
 from kbtui.exchange.w3c import loads, to_w3c
@@ -23,6 +25,11 @@ from kbtui.ui.messages import ConversionChosen, DefaultScriptChosen
 from kbtui.ui.screens.dialogs import NoteEditorScreen
 
 DOC = "a.md"
+
+
+def no_space(*_args: object, **_kw: object) -> None:
+    """A write on a full disk."""
+    raise OSError(errno.ENOSPC, "No space left on device")
 
 
 def two_stores(tmp_path: Path) -> tuple[Store, Store, Annotation]:
@@ -211,10 +218,6 @@ async def test_settings_on_a_full_disk_are_one_message_and_still_apply(
     sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = build(sample_corpus, tmp_path)
-
-    def no_space(*_args: object, **_kw: object) -> None:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         monkeypatch.setattr("kbtui.settings.atomic_write_text", no_space)
@@ -227,3 +230,45 @@ async def test_settings_on_a_full_disk_are_one_message_and_still_apply(
         assert str(settings_path()) in said[0] and "Errno" not in said[0]
         assert app.session.settings.default_script == "simplified"  # applied, kept in memory
     assert not settings_path().exists()
+
+
+async def test_a_read_only_session_writes_again_when_the_disk_has_room(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    source = (sample_corpus / DOC_001).read_text(encoding="utf-8")
+    start = source.index("Anthropic")
+    a = app.session.store.add(Annotation.from_source(DOC_001, source, start, start + 9))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        app.pane.reader.move_to_source(start + 1)
+        await pilot.pause()
+        monkeypatch.setattr(Journal, "append", no_space)
+        monkeypatch.setattr(storage, "atomic_write_bytes", no_space)
+        await pilot.press("c")  # yellow -> green: refused
+        await pilot.pause()
+        assert "READ-ONLY" in app.sub_title
+        await pilot.press("d")  # refused too, and the annotation stays
+        await pilot.pause()
+        monkeypatch.undo()  # room again
+        await pilot.press("c")  # the retry goes through
+        await settle(app, pilot)
+        assert app.sub_title == "" and app.session.write_failure is None
+        assert any("Saving again" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+    assert app.return_code == 0
+    stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+    assert stored is not None and stored.colour == Colour.GREEN
+
+
+def test_an_undo_that_fails_can_be_undone_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path / "db.json")
+    a = store.add(Annotation(DOC, 0, 3, "abc"))
+    monkeypatch.setattr(Journal, "append", no_space)
+    with pytest.raises(OSError):
+        store.undo()
+    monkeypatch.undo()
+    assert store.can_undo and store.undo() == "add highlight"
+    assert store.get(a.id) is None

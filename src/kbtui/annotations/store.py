@@ -43,11 +43,9 @@ R = TypeVar("R")
 
 
 def _serialised(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run a :class:`Store` method holding the in-memory database still.
-
-    The UI loads documents in worker threads while its own thread annotates;
-    TinyDB is not thread-safe, so one thread at a time reads or changes it.
-    """
+    """Run a :class:`Store` method holding the in-memory database still: the UI loads
+    documents in worker threads while its own thread annotates, and TinyDB is not
+    thread-safe, so one thread at a time reads or changes it."""
 
     @functools.wraps(method)
     def serialised(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
@@ -145,12 +143,11 @@ class Store:
         """The document's annotations placed in its current ``source``, by position.
 
         Those whose document changed are re-anchored (:mod:`kbtui.annotations.anchoring`)
-        and the outcome is stored: a placed one takes its new offsets,
-        context and the new text hash; an orphan keeps its offsets and quote
-        (so it can be placed again if the text comes back; this process
-        does not search again for it in the same text). Not undoable, and
-        ``updated`` is left alone: the user changed nothing. The search runs
-        without holding the store, so call this from a worker thread.
+        and the outcome is stored: a placed one takes its new offsets, context and
+        the new text hash; an orphan keeps its offsets and quote (placed again if the
+        text comes back; this process does not search again in the same text). Not
+        undoable; ``updated`` is left alone (the user changed nothing). The search
+        runs without holding the store: call this from a worker thread.
         """
         text_hash = source_hash(source)
         stored = self.annotations_for(doc_id)
@@ -259,12 +256,16 @@ class Store:
             return None
         target = change.after or change.before
         assert target is not None
-        with self._transaction():
-            current = self._data.locate(target.id)
-            if current is not None:
-                self._data.remove(current[0], target.id)
-            if change.before is not None:
-                self._data.put_many(change.before.doc_id, [change.before])
+        try:
+            with self._transaction():
+                current = self._data.locate(target.id)
+                if current is not None:
+                    self._data.remove(current[0], target.id)
+                if change.before is not None:
+                    self._data.put_many(change.before.doc_id, [change.before])
+        except BaseException:  # not undone (a full disk): still there to undo
+            self._undo.remember(change.description, change.before, change.after)
+            raise
         return change.description
 
     @property

@@ -67,16 +67,11 @@ class PaneBase(Vertical):
         """Make ``change`` to the store, or say why it was not made; whether it was.
 
         A write that fails (a full disk, a lost lock) is a message, never a
-        crash: the session goes on read-only (:attr:`Session.write_failure`)
-        and the app's subtitle says so. A note over the limits is refused alone.
+        crash: the session is read-only (:attr:`Session.write_failure`) and the
+        app's subtitle says so, until a later write succeeds (the disk has room
+        again), which says so too. A note over the limits is refused alone.
         """
-        if self.session.write_failure is not None:
-            self.app.notify(
-                f"Read-only: {what} not saved ({self.session.write_failure})",
-                severity="error",
-                markup=False,
-            )
-            return False
+        failed = self.session.write_failure
         try:
             change()
         except ValueError as exc:
@@ -88,6 +83,12 @@ class PaneBase(Vertical):
             self.app.sub_title = f"READ-ONLY: nothing more is saved ({reason})"
             self.app.notify(f"{what} not saved: {exc}", severity="error", markup=False)
             return False
+        if failed is not None:
+            self.session.write_failure = None
+            self.app.sub_title = ""
+            self.app.notify(
+                f"Saving again: {what} saved (it failed before: {failed})", markup=False
+            )
         return True
 
     @property
