@@ -29,6 +29,7 @@ from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_list import ListRoutes
+from kbtui.ui.app_live import LiveRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
@@ -70,7 +71,7 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
     return target, None
 
 
-class KbtuiApp(EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
+class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"

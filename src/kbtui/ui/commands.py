@@ -251,6 +251,7 @@ class ActionCommands(Provider):
         """Collect the actions once per palette opening (the reader's with a document open)."""
         self._actions = _host(self).palette_actions()
         self._actions.append(PaletteAction("Review moved annotations", "R", "review", self.app))
+        self._actions.append(PaletteAction("Rescan corpus", "ctrl+r", "rescan", self.app))
 
     def _run(self, action: str, namespace: DOMNode) -> Callable[[], object]:
         return partial(self.app.run_action, action, namespace)

@@ -131,6 +131,20 @@ class DocumentList(Vertical):
         self._sorted = self._search = None
         self.refresh_rows()
 
+    def change_rows(self, rows: Sequence[DocRow], removed: Sequence[str] = ()) -> None:
+        """Add or replace ``rows`` and drop ``removed`` (files changed on disk); the
+        cursor stays on its document, or where it was if that one went."""
+        place = self.table.highlighted
+        for doc_id in removed:
+            self._rows.pop(doc_id, None)
+        self._rows.update((row.id, row) for row in rows)
+        self._sorted = self._search = None
+        if self.current_id in removed and place is not None:
+            self.refresh_rows()
+            self.table.highlighted = min(place, max(0, len(self._shown) - 1))
+        else:
+            self.refresh_rows()
+
     def update_row(self, row: DocRow) -> None:
         """Change one document's row (after an annotation or tag change).
 

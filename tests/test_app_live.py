@@ -1,0 +1,144 @@
+"""The live corpus in the app: files added, changed and deleted while it runs show up."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from time import monotonic
+from typing import Any
+
+import pytest
+from helpers import DOC_001, DOC_003, SIZE, build, open_doc, settle, wait_for
+from textual.pilot import Pilot
+
+from kbtui.annotations.model import Annotation
+from kbtui.ui.app import KbtuiApp
+from kbtui.ui.app_live import CHANGED, DELETED
+
+SAMPLE = Path(__file__).resolve().parents[1] / "corpus"
+LIVE_TIMEOUT = 5.0
+"""Seconds a change on disk may take to show (the bar is one; this is a loaded CI machine)."""
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A copy of the sample corpus the test may change."""
+    root = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, root)
+    return root
+
+
+def _write(path: Path, text: str) -> None:
+    """Write ``text`` with a modification time unlike the file's last one."""
+    old = path.stat().st_mtime_ns if path.exists() else 0
+    path.write_text(text, encoding="utf-8")
+    os.utime(path, ns=(old + 10**9, old + 10**9))
+
+
+async def _until(
+    pilot: Pilot[Any], condition: Callable[[], object], what: str, redo: Callable[[], None]
+) -> None:
+    """Wait for ``condition``, doing ``redo`` again every half second meanwhile: the
+    watcher starts after the first scan, and a write before it is set up goes unseen."""
+    deadline = monotonic() + LIVE_TIMEOUT
+    while not condition():
+        if monotonic() > deadline:
+            raise AssertionError(f"waited {LIVE_TIMEOUT:g} s for {what}")
+        redo()
+        retry = monotonic() + 0.5
+        while not condition() and monotonic() < retry:
+            await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def _title(app: KbtuiApp) -> str:
+    return str(app.pane.border_title)  # console markup, the note written as is
+
+
+async def test_added_file_shows_in_the_list(corpus: Path, tmp_path: Path) -> None:
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        count = len(app.doc_list.rows())
+        new = corpus / "sub" / "新文件.md"
+        new.parent.mkdir()
+        await _until(
+            pilot,
+            lambda: app.doc_list.row("sub/新文件.md") is not None,
+            "the new file in the list",
+            lambda: _write(new, "---\ntitle: 新来的\n---\n正文"),
+        )
+        row = app.doc_list.row("sub/新文件.md")
+        assert row is not None and row.meta.title == "新来的"
+        assert len(app.doc_list.rows()) == count + 1
+
+
+async def test_open_document_changed_on_disk_says_so_and_reloads(
+    corpus: Path, tmp_path: Path
+) -> None:
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        path = corpus / DOC_001
+        text = path.read_text("utf-8")
+        assert app.pane.doc is not None
+        before = app.pane.doc.source
+        await _until(
+            pilot,
+            lambda: CHANGED in _title(app),
+            "the reader to say its document changed",
+            lambda: _write(path, text + "\n\n新加的一段。\n"),
+        )
+        assert app.pane.doc.source == before  # not swapped under the reader
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: app.pane.doc is not None and "新加的一段" in app.pane.doc.source,
+            "the document to reload",
+        )
+        await settle(app, pilot)
+        assert CHANGED not in _title(app)
+        assert app.doc_list.current_id == DOC_001
+
+
+async def test_deleted_document_leaves_the_list_and_keeps_its_annotations(
+    corpus: Path, tmp_path: Path
+) -> None:
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        doc = app.pane.doc
+        assert doc is not None
+        note = Annotation.from_source(doc.id, doc.source, 0, 10, text_hash=doc.text_hash)
+        app.session.store.add(note)
+        path = corpus / DOC_003
+        await _until(
+            pilot,
+            lambda: app.doc_list.row(DOC_003) is None,
+            "the deleted document to leave the list",
+            lambda: path.unlink(missing_ok=True),
+        )
+        await wait_for(pilot, lambda: DELETED in _title(app), "the reader to say so")
+        assert app.pane.doc is doc  # what was loaded is still shown
+        assert [a.id for a in app.session.store.annotations_for(DOC_003)] == [note.id]
+        assert app.doc_list.current_id is not None  # the cursor stayed in the list
+
+
+async def test_ctrl_r_rescans_when_nothing_watches(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unwatchable(*args: object) -> None:
+        from kbtui.documents.watching import WatchUnavailable
+
+        raise WatchUnavailable("too many watches")
+
+    monkeypatch.setattr("kbtui.ui.app_live.batches", unwatchable)
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await wait_for(pilot, lambda: "too many watches" in app.watching, "the status to say so")
+        _write(corpus / "later.md", "后来的")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: app.doc_list.row("later.md") is not None, "the rescan")
