@@ -320,11 +320,40 @@ def doclist(ctx: Context) -> list[Figure]:
     ]
 
 
+def searching(ctx: Context) -> list[Figure]:
+    """The full-text index (bench/fts.py): built, searched warm as the app searches, updated."""
+    cache = str(ctx.scratch / "fts-cache")
+    out = run(ctx, "fts", str(ctx.corpus), "--cache", cache, "--scan-queries", "3")
+    scan = find(r"search \(scan\): p50 ([\d.]+) ms", out)
+    every = find(r"search \(index\): p50 ([\d.]+) ms", out)
+    return [
+        Figure(
+            f"search index build, {ctx.corpus.name}", find(r"index build: ([\d.]+) s", out), "s"
+        ),
+        Figure(
+            "search, warm index, p50 of 50 queries",
+            every,
+            "ms",
+            peer=f"scan {scan:,.0f} ms (p50 of 3)" if scan else "",
+        ),
+        at_most(
+            "search, warm index, queries in <= 100 documents, p50",
+            find(r"search \(index, queries in <= 100 documents\): p50 ([\d.]+) ms", out),
+            "ms",
+            200,
+        ),
+        Figure(
+            "search index update, per changed document", find(r"per document: ([\d.]+)", out), "ms"
+        ),
+    ]
+
+
 SUITES: dict[str, Callable[[Context], list[Figure]]] = {
     "startup": startup,
     "load": listing,
     "doclist": doclist,
     "index": index,
+    "search": searching,
     "annotations": adding,
     "export": export,
     "reader": reader,

@@ -1,0 +1,307 @@
+"""The full-text index: build, size, search latency, updates, the crossover with the scan.
+
+    python bench/fts.py [CORPUS] [--cache DIR] [--queries 50] [--scan-queries N]
+                        [--engines] [--crossover] [--cli]
+
+CORPUS defaults to a 10,000-document, 120 MB corpus made by ``make_corpus.py``
+in /tmp (``make_corpus.py 100000 DIR --size-mb 1200`` makes the 100,000-document
+tier once; pass it here and reuse it). The index lives in ``--cache`` (default:
+a folder beside the corpus), so a second run measures a warm index.
+
+Queries: ``--queries`` drawn from the texts with a fixed seed (one to four
+Chinese characters, Latin words) and a tenth that are selective (a title's
+number, ``第123期``), as a reader looks up one document. Search is timed as
+the app runs it (2,000 context lines, every hit counted), the scan on the
+same queries for the ratio (``--scan-queries`` of them: the scan of 100,000
+documents takes a minute a query).
+
+``--engines`` builds SQLite FTS5 (trigram) and tantivy (n-grams of one to
+three characters) over the same folded texts and times the candidate lookup
+of each: the measurement the choice of engine rests on. ``--crossover`` times
+scan and index on the corpus's sub-folders (100 and 1,000 documents) and on
+the whole. ``--cli`` times ``kbtui search`` from process start to exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import random
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from kbtui.documents.corpus import Corpus
+from kbtui.search.scan import fold_table, search
+from kbtui.search.tier import CorpusIndex
+from kbtui.session.knowledge import searchable_texts
+
+T = TypeVar("T")
+
+BENCH = Path(__file__).resolve().parent
+APP_HITS = 2000
+"""Context lines a search in the app gets (``kbtui.session.session.SEARCH_HITS``)."""
+
+CJK = re.compile("[\u4e00-\u9fff]{1,4}")
+LATIN = re.compile("[A-Za-z]{4,}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the options and print every figure, one ``name: value`` per line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", type=Path)
+    parser.add_argument("--cache", type=Path, help="cache folder (the index lives there)")
+    parser.add_argument("--queries", type=int, default=50)
+    parser.add_argument("--scan-queries", type=int, default=10)
+    parser.add_argument("--engines", action="store_true", help="FTS5 against tantivy")
+    parser.add_argument("--crossover", action="store_true", help="scan vs index by size")
+    parser.add_argument("--cli", action="store_true", help="kbtui search, start to exit")
+    args = parser.parse_args(argv)
+    root = args.corpus or made_corpus(10_000, 120)
+    cache = args.cache or root.parent / f"{root.name}-cache"
+    os.environ["KBTUI_CACHE_DIR"] = str(cache)
+    index = built_index(root)
+    queries = drawn_queries(index, args.queries)
+    latency(index, queries, args.scan_queries)
+    updates(index)
+    if args.engines:
+        engines(index, queries)
+    if args.crossover:
+        crossover(root, queries[:10])
+    if args.cli:
+        cli(root, cache, queries)
+    return 0
+
+
+def made_corpus(files: int, megabytes: int) -> Path:
+    """The generated corpus of that size, made on first use."""
+    root = Path(tempfile.gettempdir()) / "kbtui-bench" / f"fts-{files}-{megabytes}"
+    if not root.exists():
+        make = [sys.executable, str(BENCH / "make_corpus.py"), str(files), str(root)]
+        subprocess.run([*make, "--size-mb", str(megabytes)], check=True)
+    return root
+
+
+def timed(work: Callable[[], object]) -> float:
+    """Seconds ``work`` took."""
+    return timed_value(work)[0]
+
+
+def timed_value(work: Callable[[], T]) -> tuple[float, T]:
+    """Seconds ``work`` took, and what it returned."""
+    started = time.perf_counter()
+    value = work()
+    return time.perf_counter() - started, value
+
+
+def built_index(root: Path) -> CorpusIndex:
+    """The corpus scanned and its index brought up to date (timed: the build, or the
+    warm check of a second run)."""
+    corpus = Corpus(root)
+    print(f"corpus scan: {timed(corpus.scan):.2f} s")
+    readable = [e for e in corpus.entries() if e.readable]
+    megabytes = sum(e.size for e in readable) / 2**20
+    print(f"corpus: {len(readable)} documents, {megabytes:.1f} MB")
+    index = CorpusIndex.open(corpus)
+    changed, _ = index.stale()
+    took = timed(index.sync)
+    kind = "index build" if len(changed) > len(readable) // 2 else "index sync (warm)"
+    print(f"{kind}: {took:.2f} s for {len(changed)} documents")
+    size = sum(p.stat().st_size for p in index.index.path.parent.glob(index.index.path.name + "*"))
+    print(f"index file: {size / 2**20:.1f} MB ({size / 2**20 / megabytes:.2f}x the corpus)")
+    print(f"index warm sync: {timed(index.sync) * 1000:.0f} ms")
+    return index
+
+
+def drawn_queries(index: CorpusIndex, count: int) -> list[str]:
+    """``count`` queries drawn from the texts (a fixed seed), a tenth of them selective."""
+    rng = random.Random(12)
+    ids = [e.id for e in index.corpus.entries() if e.readable]
+    queries: list[str] = []
+    while len(queries) < count - count // 10:
+        text = index.body(rng.choice(ids))
+        pattern = LATIN if rng.random() < 0.25 else CJK
+        found = pattern.findall(text, rng.randrange(len(text)))
+        if found:
+            word = found[0]
+            queries.append(word[: rng.randint(1, 4)] if pattern is CJK else word)
+    queries += [f"第{rng.randrange(len(ids))}{rng.choice('期篇')}" for _ in range(count // 10)]
+    print(f"queries: {len(queries)} ({', '.join(queries[:8])}, ...)")
+    return queries
+
+
+def percentiles(seconds: list[float]) -> str:
+    """``p50 X ms, p95 Y ms`` of ``seconds``."""
+    ranked = sorted(seconds)
+    p95 = ranked[min(len(ranked) - 1, round(0.95 * (len(ranked) - 1)))]
+    return f"p50 {statistics.median(ranked) * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms"
+
+
+def latency(index: CorpusIndex, queries: list[str], scan_count: int) -> None:
+    """Search as the app runs it, from the warm index and by the scan."""
+    index.search(queries[0], APP_HITS)  # the fold's inverse and the regional tables
+    times: list[float] = []
+    common: list[float] = []
+    selective: list[float] = []
+    spread: list[int] = []
+    for query in queries:
+        took, result = timed_value(functools.partial(index.search, query, APP_HITS))
+        times.append(took)
+        docs = len(result.documents)
+        spread.append(docs)
+        (selective if docs <= 100 else common).append(took)
+    print(f"search (index): {percentiles(times)} over {len(times)} queries")
+    print(f"search (index, queries in <= 100 documents): {percentiles(selective or [0.0])}")
+    print(f"search (index, queries in > 100 documents): {percentiles(common or [0.0])}")
+    print(f"documents per query: median {statistics.median(spread):.0f}, max {max(spread)}")
+    scanned = [scan_time(index.corpus, query) for query in queries[:scan_count]]
+    own = times[: len(scanned)]
+    print(f"search (scan): {percentiles(scanned)} over {len(scanned)} queries")
+    print(f"scan / index: {statistics.median(scanned) / statistics.median(own):.1f}x")
+
+
+def scan_time(corpus: Corpus, query: str) -> float:
+    """Seconds the scan takes to answer ``query`` as the app asks it."""
+    return timed(lambda: search(searchable_texts(corpus), query, max_hits=APP_HITS))
+
+
+def updates(index: CorpusIndex) -> None:
+    """Touch 100 files, rescan, and time bringing the index up to date."""
+    entries = [e for e in index.corpus.entries() if e.readable][:100]
+    for entry in entries:
+        os.utime(entry.path)
+    index.corpus.scan()
+    changed, removed = index.stale()
+    took = timed(lambda: index.update(changed, removed))
+    print(f"update: {took * 1000:.0f} ms for {len(changed)} changed documents")
+    print(f"update per document: {took * 1000 / max(len(changed), 1):.1f} ms")
+
+
+def engines(index: CorpusIndex, queries: list[str]) -> None:
+    """FTS5 and tantivy built over the same folded texts; their candidate lookups timed."""
+    fold = fold_table().fold
+    ids = [e.id for e in index.corpus.entries() if e.readable]
+    took, texts = timed_value(lambda: [fold(index.body(doc)) for doc in ids])
+    print(f"engines: read and fold: {took:.1f} s")
+    queries = [fold(query) for query in queries]  # as kbtui looks them up
+    folder = Path(tempfile.mkdtemp(prefix="kbtui-engines-"))
+    try:
+        fts5_engine(folder / "fts5.sqlite", texts, queries)
+        tantivy_engine(folder / "tantivy", texts, queries)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def fts5_engine(path: Path, texts: list[str], queries: list[str]) -> None:
+    """SQLite FTS5, trigram tokenizer, text stored (as kbtui keeps it)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(
+        "CREATE VIRTUAL TABLE t USING fts5(x, tokenize='trigram case_sensitive 1', detail=none)"
+    )
+
+    def build() -> None:
+        conn.execute("BEGIN")
+        conn.executemany("INSERT INTO t(rowid, x) VALUES (?, ?)", enumerate(texts))
+        conn.execute("COMMIT")
+
+    took = timed(build)
+    print(f"fts5 build: {took:.1f} s, {path.stat().st_size / 2**20:.1f} MB (text included)")
+    lookups = []
+    for query in queries:
+        if len(query) >= 3:
+            grams = " AND ".join(f'"{query[i : i + 3]}"' for i in range(len(query) - 2))
+            lookups.append(timed(functools.partial(fts5_lookup, conn, grams)))
+    print(f"fts5 lookup (3+ characters): {percentiles(lookups or [0.0])}")
+    print("fts5 lookup (1-2 characters): no trigram, every document is a candidate")
+    print(f"fts5 update 100: {timed(lambda: fts5_update(conn, texts)) * 1000:.0f} ms")
+    conn.close()
+
+
+def fts5_lookup(conn: sqlite3.Connection, match: str) -> list[tuple[int]]:
+    """The rows an FTS5 query matches."""
+    return conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall()
+
+
+def fts5_update(conn: sqlite3.Connection, texts: list[str]) -> None:
+    """Replace the first 100 documents, as an incremental update does."""
+    conn.execute("BEGIN")
+    for n in range(100):
+        conn.execute("DELETE FROM t WHERE rowid = ?", (n,))
+        conn.execute("INSERT INTO t(rowid, x) VALUES (?, ?)", (n, texts[n]))
+    conn.execute("COMMIT")
+
+
+def tantivy_engine(path: Path, texts: list[str], queries: list[str]) -> None:
+    """tantivy (official bindings), n-grams of 1 to 3 characters, text not stored."""
+    import tantivy
+
+    path.mkdir()
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("n", stored=True, indexed=True, fast=True)
+    builder.add_text_field("x", stored=False, tokenizer_name="ngram", index_option="basic")
+    schema = builder.build()
+    index = tantivy.Index(schema, path=str(path))
+    ngrams = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 3, False)).build()
+    index.register_tokenizer("ngram", ngrams)
+
+    def build() -> None:
+        writer = index.writer(heap_size=400_000_000, num_threads=2)
+        for n, text in enumerate(texts):
+            writer.add_document(tantivy.Document(n=n, x=text))
+        writer.commit()
+        writer.wait_merging_threads()
+
+    took = timed(build)
+    size = sum(f.stat().st_size for f in path.iterdir())
+    print(f"tantivy build: {took:.1f} s, {size / 2**20:.1f} MB (text not stored)")
+    index.reload()
+    searcher = index.searcher()
+    long_: list[float] = []
+    short: list[float] = []
+    for query in queries:
+        grams = [query] if len(query) <= 3 else [query[i : i + 3] for i in range(len(query) - 2)]
+        terms = [(tantivy.Occur.Must, tantivy.Query.term_query(schema, "x", g)) for g in grams]
+        look = tantivy.Query.boolean_query(terms)
+        took = timed(functools.partial(searcher.search, look, limit=len(texts) + 1))
+        (long_ if len(query) >= 3 else short).append(took)
+    print(f"tantivy lookup (3+ characters): {percentiles(long_ or [0.0])}")
+    print(f"tantivy lookup (1-2 characters): {percentiles(short or [0.0])}")
+
+
+def crossover(root: Path, queries: list[str]) -> None:
+    """Scan and index on sub-folders of the corpus: where the index starts to win."""
+    for folder in (root / "00" / "0", root / "00", root):
+        corpus = Corpus(folder)
+        corpus.scan()
+        CorpusIndex.open(corpus).sync()
+        opened, index = timed_value(functools.partial(CorpusIndex.open, corpus))
+        scan = [scan_time(corpus, query) for query in queries]
+        own = [timed(functools.partial(index.search, query, APP_HITS)) for query in queries]
+        count = len(corpus.entries())
+        print(
+            f"crossover {count} documents: scan {statistics.median(scan) * 1000:.0f} ms,"
+            f" index {statistics.median(own) * 1000:.0f} ms (opening it: {opened * 1000:.0f} ms)"
+        )
+
+
+def cli(root: Path, cache: Path, queries: list[str]) -> None:
+    """``kbtui search`` from process start to exit, on the warm index."""
+    env = {**os.environ, "KBTUI_CACHE_DIR": str(cache)}
+    for query in (queries[-1], queries[0], queries[1]):
+        argv = [sys.executable, "-m", "kbtui", "search", query, "--corpus", str(root)]
+        run = functools.partial(subprocess.run, argv, env=env, check=True, capture_output=True)
+        runs = [timed(run) for _ in range(3)]
+        print(f"kbtui search {query!r}: {statistics.median(runs) * 1000:.0f} ms start to exit")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
