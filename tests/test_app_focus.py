@@ -3,14 +3,18 @@
 The user's path: ``M`` → ``f`` → escape → ``alt+left`` left the focus in the
 document list, so ``/Hertz`` filtered the list ("Documents 0/5") instead of
 finding in the document, and escape in the list did not clear that filter.
+The walk below opens every screen and dialog at 80×24, presses escape and checks
+the focus is back where it was; after any jump the reader has it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import DOC_000, DOC_004, SIZE, build, open_doc, settle
 
+from kbtui.annotations.model import Annotation
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import LineInputScreen
@@ -87,3 +91,96 @@ async def test_escape_in_the_list_clears_both_its_filters(
         await pilot.press("escape")
         await settle(app, pilot)
         assert "Documents 5/5" in str(app.doc_list.border_title)
+
+
+SCREENS = [
+    pytest.param(("question_mark",), "help", id="help"),
+    pytest.param(("ctrl+n",), "notebook", id="notebook"),
+    pytest.param(("M",), "entities", id="entities"),
+    pytest.param(("slash", *"Anthropic", "enter", "m"), "mentions", id="mentions"),
+    pytest.param(("ctrl+f",), "search", id="search"),
+    pytest.param(("e",), "export", id="export"),
+    pytest.param(("v", "right", "right", "a"), "note", id="note"),
+    pytest.param(("t",), "tag", id="tag"),
+    pytest.param(("W",), "word list", id="words"),
+    pytest.param(("ctrl+p",), "palette", id="palette"),
+    pytest.param(("T",), "contents", id="contents"),
+    pytest.param(("S",), "variant", id="variant"),
+    pytest.param(("o",), "source", id="source"),
+    pytest.param(("slash",), "find", id="find"),
+]
+
+
+@pytest.mark.parametrize(("keys", "what"), SCREENS)
+async def test_escape_from_every_screen_gives_the_reader_its_focus_back(
+    sample_corpus: Path, tmp_path: Path, keys: tuple[str, ...], what: str
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_000)  # it has headings and a source URL
+        main = app.screen
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert app.screen is not main, f"{what} did not open"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is main, f"escape did not close {what}"
+        assert isinstance(app.focused, Reader), f"after {what}: {app.focused!r}"
+
+
+async def test_escape_from_a_screen_opened_in_the_list_goes_back_to_the_list(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for key in ("question_mark", "ctrl+n", "M", "ctrl+f"):
+            assert app.focused is app.doc_list.table and app.doc_list.display
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert app.focused is app.doc_list.table and app.doc_list.display
+
+
+async def test_the_look_up_panel_closes_back_to_the_reader(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert app.pane.lookup_panel.open
+        app.pane.lookup_panel.focus()
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert not app.pane.lookup_panel.open and isinstance(app.focused, Reader)
+
+
+JUMPS = [
+    pytest.param(("ctrl+f", *"Amodei", "enter", "down", "enter"), id="search result"),
+    pytest.param(("ctrl+n", "down", "enter"), id="notebook"),
+    pytest.param(("M", "enter", "down", "enter"), id="entity passage"),
+]
+
+
+@pytest.mark.parametrize("keys", JUMPS)
+async def test_after_a_jump_from_the_list_the_reader_has_the_focus(
+    sample_corpus: Path, tmp_path: Path, keys: tuple[str, ...]
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    source = (sample_corpus / DOC_004).read_text(encoding="utf-8")
+    start = source.index("Hertz")
+    app.session.store.add(Annotation.from_source(DOC_004, source, start, start + 5))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert app.focused is app.doc_list.table
+        main = app.screen
+        for key in keys:
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert app.screen is main and app.pane.doc is not None
+        assert isinstance(app.focused, Reader)
+        assert not app.doc_list.display  # the list's overlay hid as the focus left it
