@@ -315,3 +315,14 @@ def test_a_pass_reports_its_progress(tmp_path: Path, monkeypatch: pytest.MonkeyP
     found = corpus_suggestions(corpus, index, set(), progress=lambda d, t: told.append((d, t)))
     assert told == [(0, 3), (1, 3), (2, 3)]
     assert found[0].documents == 3
+
+
+def test_long_runs_are_linear_and_long_title_case_runs_are_no_names() -> None:
+    import time
+
+    started = time.perf_counter()
+    for text in ("a" * 100_000, "中文" * 100_000, "](" * 100_000, "<" * 100_000):
+        assert occurrences(text) == [] or text.startswith("中")
+    assert time.perf_counter() - started < 10  # quadratic patterns took minutes
+    title = "Building Large Models Quickly Everywhere Carefully Together"
+    assert list(latin_names(title)) == []

@@ -23,7 +23,7 @@ from kbtui.entities.model import Kind
 from kbtui.entities.suggestions_scan import Occurrence
 from kbtui.locations import cache_dir
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 """Bump when the file layout or what :mod:`.suggestions_scan` finds changes."""
 
 _KINDS = frozenset(Kind)

@@ -41,11 +41,19 @@ Occurrence = tuple[int, int, str]
 """``(start, end, kind)``: ``source[start:end]`` looks like a name of that kind."""
 
 _MASKS = re.compile(
-    r"```.*?```|`[^`\n]*`"  # code
-    r"|(?:https?|ftp)://\S+|www\.\S+|\S+@\S+\.\w+"  # addresses
-    r"|\]\([^)\n]*\)|<[^>\n]*>|\{\{.*?\}\}",  # link targets, HTML, shortcodes
+    r"```.*?```|`[^`\n]{0,500}`"  # code
+    r"|(?:https?|ftp)://\S+|www\.\S+"  # addresses
+    r"|(?<![\w.%+-])[\w.%+-]++@[\w-]++(?:\.[\w-]++)+"  # mail: each run tried once
+    r"|\]\([^()\n]{0,1000}\)|<[^<>\n]{0,500}>|\{\{[^{}]{0,2000}\}\}",  # links, HTML, shortcodes
     re.DOTALL,
 )
+"""What is no prose. Every part is linear in the text: a long run with no end
+(a base64 image, a line of Chinese with no space) must not be tried again from
+each of its characters."""
+
+
+MAX_LATIN_WORDS = 5
+"""Words of the longest Latin name kept (``Lightspeed Venture Partners`` has three)."""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -123,7 +131,8 @@ def _masked(source: str) -> str:
 
 
 def latin_names(text: str) -> Iterator[Occurrence]:
-    """Runs of capitalised words, cut at every stop word (``DeepMind CEO Hassabis`` is two)."""
+    """Runs of capitalised words, cut at every stop word (``DeepMind CEO Hassabis`` is two);
+    a run longer than :data:`MAX_LATIN_WORDS` is a title in title case, no name."""
     for match in _LATIN_RUN.finditer(text):
         start = match.start()
         words: list[str] = []
@@ -131,13 +140,13 @@ def latin_names(text: str) -> Iterator[Occurrence]:
             if word and word.lower() not in LATIN_STOP:
                 words.append(word)
                 continue
-            if words and max(map(len, words)) > 1:
+            if words and max(map(len, words)) > 1 and len(words) <= MAX_LATIN_WORDS:
                 yield start, start + len(" ".join(words)), latin_kind(words)
             start += len(" ".join(words)) + (1 if words else 0) + len(word) + 1
             words = []
 
 
-def latin_kind(words: list[str]) -> str:
+def latin_kind(words: list[str]) -> Kind:
     """A guess: an organisation by its last word, a product when it has a digit,
     a person when it is two or three words of letters, else other."""
     if words[-1].lower() in _ORG_WORDS and len(words) > 1:
