@@ -37,9 +37,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
-
 QUOTE_WEIGHT = 50
 PREFIX_WEIGHT = 20
 SUFFIX_WEIGHT = 20
@@ -225,6 +222,8 @@ class Search:
         if len(text) <= length:
             return (0, len(text)) if text else None
         cutoff = max(0.0, 100.0 * (1 - self.max_errors / length) - 10)
+        from rapidfuzz import fuzz  # here, not at the top: ~35 ms of start-up for moved quotes
+
         hit = fuzz.partial_ratio_alignment(self.quote, text, score_cutoff=cutoff)
         if hit is None or hit.dest_end <= hit.dest_start:
             return None
@@ -256,6 +255,8 @@ class Search:
         """The candidate ``[start, end)`` if it is within the error budget."""
         if not 0 <= start < end <= len(self.source):
             return None
+        from rapidfuzz.distance import Levenshtein
+
         errors = Levenshtein.distance(
             self.quote, self.source[start:end], score_cutoff=self.max_errors
         )
@@ -287,6 +288,8 @@ class Search:
             actual = self.source[max(0, at - len(stored)) : at]
         else:
             actual = self.source[at : at + len(stored)]
+        from rapidfuzz import fuzz
+
         return fuzz.ratio(stored, actual) / 100.0
 
     def adjacent(self, c: Candidate) -> bool:

@@ -17,8 +17,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
 from kbtui.entities.model import EntityRecord
 from kbtui.entities.names import as_name
@@ -54,6 +52,8 @@ def load_entities_file(corpus_root: Path) -> EntitiesFile:
 
 def parse_entities_yaml(text: str) -> EntitiesFile:
     """Parse the text of an ``entities.yaml``."""
+    import yaml  # ~50 ms to import: paid only by a corpus that has the file
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:

@@ -11,7 +11,6 @@ look-up panel (:mod:`.lookup_panel`) sits beside the reader.
 
 from __future__ import annotations
 
-import webbrowser
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -214,6 +213,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     def _browse(self, url: str) -> None:
         """Open ``url`` and say what happened: with no browser here (a server, a bare
         terminal) nothing visible happens otherwise, so the address is copied instead."""
+        import webbrowser
+
         try:
             opened = webbrowser.open(url)
         except webbrowser.Error:
