@@ -20,12 +20,13 @@ from helpers import (
 from textual.pilot import Pilot
 
 from kbtui.annotations.model import AnchorState, Annotation
+from kbtui.annotations.review import Passage, differences
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus
 from kbtui.documents.model import source_hash
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
-from kbtui.ui.screens.review import ReviewScreen
+from kbtui.ui.screens.review import STYLES, ReviewScreen, passage_text
 from kbtui.ui.sidebar import Sidebar
 
 EDITED = "他们意识到，AI的巨大潜力需要坚实的安全护栏作为支撑"
@@ -185,4 +186,43 @@ async def test_the_palette_opens_the_queue(corpus: Path, tmp_path: Path) -> None
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review screen")
         assert app.screen.queue.count() == 2
+        await pilot.press("escape", "q")
+
+
+def test_differences_are_marked_and_text_is_literal() -> None:
+    old, new = differences("[b]粗[/b]旧", "[b]粗[/b]新")
+    shown = passage_text(Passage("前\x1b[31m", "[b]粗[/b]新", "后"), new)
+    assert shown.plain.startswith("前") and "\x1b" not in shown.plain
+    assert "[b]粗[/b]新" in shown.plain  # never read as markup
+    styles = {shown.plain[s.start : s.end]: str(s.style) for s in shown.spans}
+    assert styles["新"] == STYLES["new"] and styles["后"] == "dim"
+    assert ("gone", "旧") in old
+
+
+async def test_hostile_text_is_shown_as_it_is(tmp_path: Path) -> None:
+    root = tmp_path / "corpus"
+    root.mkdir()
+    quote = "[bold red]不是标记[/bold red]，也不是\x1b[2J转义序列的一段文字"
+    text = f"# 标题\n\n前面的文字，前面的文字。{quote}。后面的文字，后面的文字。\n"
+    (root / "doc.md").write_text(text, encoding="utf-8")
+    source = Corpus(root).load("doc.md").source
+    start = source.index("[bold")
+    end = source.index("的一段文字") + len("的一段文字")
+    with Store.open(tmp_path / "db.json") as store:
+        a = Annotation.from_source("doc.md", source, start, end, text_hash=source_hash(source))
+        store.add(a)
+    edited = text.replace("不是标记", "并非标记").replace(
+        "前面的文字，前面的文字。", "另外一些话。"
+    )
+    (root / "doc.md").write_text(edited, encoding="utf-8")
+    app = build(root, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        assert screen.queue.count() == 1
+        shown = screen_text(app)
+        assert "[bold red]" in shown and "并非标记" in shown and "不是标记" in shown
+        assert "\x1b" not in shown
+        await pilot.press("R")  # already open: nothing new is stacked
+        await pilot.pause()
+        assert app.screen is screen
         await pilot.press("escape", "q")

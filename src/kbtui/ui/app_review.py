@@ -27,7 +27,7 @@ from kbtui.ui.doclist import DocumentList
 from kbtui.ui.messages import AnnotationsShown
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
-from kbtui.ui.screens.review import Reselect
+from kbtui.ui.screens.review import Reselect, ReviewScreen
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
 
@@ -97,12 +97,12 @@ class ReviewRoutes(App[None]):
 
     def action_review(self) -> None:
         """Every moved or orphaned annotation to confirm, counted afresh."""
+        if isinstance(self.screen, ReviewScreen):
+            return
         self.notify("Looking for moved annotations…", timeout=2)
         self._count_review(then_open=True)
 
     def _open_review(self) -> None:
-        from kbtui.ui.screens.review import ReviewScreen
-
         rows = {row.id: row for row in self.query_one(DocumentList).rows()}
         screen = ReviewScreen(self.review_queue, lambda d: rows[d].meta.title if d in rows else d)
         self.push_screen(screen, self._reviewed)
