@@ -221,3 +221,38 @@ def test_the_index_file_is_per_corpus(tmp_path: Path) -> None:
     other = tmp_path / "copy"
     shutil.copytree(REPO / "corpus", other)
     assert default_index_file(other) != default_index_file(REPO / "corpus")
+
+
+def test_opening_the_find_box_starts_the_build_once_the_corpus_is_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    corpus = Corpus(REPO / "corpus")
+    searching = Searching(corpus)
+    searching.prepare()
+    assert searching._builder is None  # before the scan: nothing to index yet
+    corpus.scan()
+    searching.prepare()
+    builder = searching._builder
+    assert builder is not None
+    builder.join(10)
+    assert searching.index_ready
+
+
+def test_the_cli_says_once_that_it_indexes_a_big_corpus(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kbtui.cli import main
+
+    root = tmp_path / "c"
+    root.mkdir()
+    for n in range(1001):
+        _write(root, f"d{n:04}.txt", f"文档{n}\n")
+    with pytest.raises(SystemExit, match="0"):
+        main(["search", "文档1000", "--corpus", str(root)])
+    first = capsys.readouterr()
+    assert first.err.count("indexing 1001 documents") == 1
+    assert "d1000.txt" in first.out
+    with pytest.raises(SystemExit, match="0"):
+        main(["search", "文档1000", "--corpus", str(root)])
+    assert "indexing" not in capsys.readouterr().err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kbtui.cli.common import UsageError, UserError, print_json, require_query, session_of
@@ -79,7 +80,7 @@ def cmd_search(args: argparse.Namespace) -> None:
 
     query = require_query("search", args.query)
     session = session_of(args, read_only=True)
-    session.searching.ensure_index()
+    session.searching.ensure_index(_indexing_note())
     result = session.search_corpus(query)
     if args.json:
         print_json(result.to_json())
@@ -93,3 +94,17 @@ def cmd_search(args: argparse.Namespace) -> None:
             print(f"  {hit.start:>7}  {hit.context}{how}")
     note = pinyin_note(result) + (" (contexts cut)" if result.truncated else "")
     print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
+
+
+def _indexing_note() -> Callable[[int, int], None]:
+    """Says once, on standard error, that a first search of a big corpus builds its index
+    (minutes at 100,000 documents; later runs read only the files that changed)."""
+    said = False
+
+    def note(_done: int, total: int) -> None:
+        nonlocal said
+        if not said and total > 1000:
+            print(f"kbtui: indexing {total} documents for search (once)", file=sys.stderr)
+        said = True
+
+    return note

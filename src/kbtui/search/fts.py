@@ -9,12 +9,18 @@ characters or more is a substring lookup that answers the documents which
 may hold it; :mod:`kbtui.search.indexed` then finds the exact spans in the
 stored folded text, which is what makes its results the scan's.
 
-Chosen over tantivy by measurement (``bench/fts.py``): one file, one
-transaction per change, so a document's text and its stamp can never
-disagree; the standard library, no compiled dependency; lookups of three
-characters or more took 0.3 ms (p50) against tantivy's 1.9 ms. A query
-shorter than three characters has no trigram, so every document is a
-candidate; in Chinese text such a word is in most documents anyway.
+Chosen over tantivy (``bench/fts.py --engines``, 10,000 documents, 121 MB,
+on two shared, loaded cores): tantivy built its 1-3-gram index in 116 s
+against FTS5's 212 s, took 31 MB against 150 MB, and looked up faster (p50
+0.3 against 0.8 ms; 1-2 characters 0.8 ms, where FTS5 has no trigram and
+every document is a candidate). But a lookup is under a millisecond of a
+search that takes a hundred or more: the time goes to counting the hits in
+the candidates' folded text, which tantivy would need a second store for
+(its size is most of FTS5's 150 MB), kept in step with the first across
+crashes. FTS5 keeps the text, the stamps and the index in one SQLite file
+and one transaction per change, so they can never disagree, and it is in
+the standard library. Short queries lose nothing that matters: in Chinese
+text a one- or two-character word is in most documents anyway.
 
 It is rebuildable data: a file from another version or another fold, or one
 SQLite cannot read, is deleted and made anew (:meth:`FullTextIndex.open`),

@@ -128,6 +128,8 @@ class CorpusIndex:
         changed = list(changed_ids)
         removed = list(removed_ids)
         fold = fold_table().fold
+        if progress is not None:
+            progress(0, len(changed))
         for start in range(0, max(len(changed), 1), BATCH):
             if cancelled is not None and cancelled():
                 return False

@@ -56,9 +56,16 @@ class Searching:
                 return index.search(query, max_hits)
             except SearchIndexError as exc:
                 self._drop(exc)
-        elif index is None and wants_index(self.corpus.entries()):
-            self.start_index()
+        elif index is None:
+            self.prepare()
         return search(searchable_texts(self.corpus), query, max_hits=max_hits, pinyin=pinyin)
+
+    def prepare(self) -> None:
+        """Start building (or updating) the index in the background when this corpus wants
+        one and its scan is done: the reader's find box opening calls it, so the first
+        corpus search finds the index further on."""
+        if self._index is None and self.corpus.scanned and wants_index(self.corpus.entries()):
+            self.start_index()
 
     def ensure_index(self, progress: Progress | None = None) -> bool:
         """Bring the index up to date now, when this corpus wants one; whether it is ready."""

@@ -268,6 +268,7 @@ class Session:
         from kbtui.search.scan import compile_queries
 
         compile_queries("软件")  # a Chinese word with a Taiwan variant: every table loads
+        self.searching.prepare()  # a big corpus's index, in its own thread
 
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
         """Every match of ``query`` in every document, script-insensitively and, when it
