@@ -257,12 +257,12 @@ def test_cli_json_shape(tmp_path: Path) -> None:
             {
                 "doc": "a.md",
                 "offset": 17,
-                "text": "Iconiq Capital 和 Jeff Dean 见面。Jeff Dean 说。",
+                "text": "Iconiq Capital 和 Jeff Dean 见面。",
             },
             {
                 "doc": "a.md",
                 "offset": 30,
-                "text": "Iconiq Capital 和 Jeff Dean 见面。Jeff Dean 说。",
+                "text": "Jeff Dean 说。",
             },
         ],
     }

@@ -33,6 +33,7 @@ from kbtui.entities.names import name_key
 from kbtui.entities.registry import EntityRegistry
 from kbtui.entities.suggestions_alias import AliasFinder, AliasGuess
 from kbtui.entities.suggestions_scan import Occurrence
+from kbtui.search.context import context
 
 MIN_MENTIONS = 2
 """A name used once is more often a tagging accident than an entity (except a
@@ -169,10 +170,6 @@ def _suggestion(key: str, tally: _Tally, finder: AliasFinder) -> Suggestion:
 
 
 def _context(doc_id: str, text: str, start: int, end: int) -> Context:
-    """The snippet around ``text[start:end]``, on its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
-    left = max(line_start, start - CONTEXT_CHARS)
-    right = min(line_end, end + CONTEXT_CHARS)
-    return Context(doc_id, start, text[left:right], start - left, end - left)
+    """The snippet around ``text[start:end]``: its sentence as the reader shows it."""
+    line = context(text, start, end, CONTEXT_CHARS)
+    return Context(doc_id, start, str(line), len(line.before), len(line.before) + len(line.match))
