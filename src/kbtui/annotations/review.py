@@ -13,7 +13,6 @@ queue and writes through the store.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, replace
 
@@ -143,6 +142,8 @@ def differences(before: str, now: str) -> tuple[list[Piece], list[Piece]]:
     character, as its words have no spaces between them, a Latin one by word,
     so a changed letter marks its word rather than a scatter of letters.
     """
+    import difflib  # with the review screen, not at start-up
+
     old_tokens, new_tokens = _TOKEN.findall(before), _TOKEN.findall(now)
     matcher = difflib.SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     old_pieces: list[Piece] = []

@@ -14,7 +14,7 @@ both keys meanwhile. :class:`~kbtui.ui.app.KbtuiApp` is built on it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -22,14 +22,16 @@ from textual.binding import Binding, BindingType
 
 from kbtui.annotations.errors import DatabaseError
 from kbtui.session import Session
-from kbtui.session.review import ReviewQueue, review_queue
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.messages import AnnotationsShown
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
-from kbtui.ui.screens.review import Reselect, ReviewScreen
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.session.review import ReviewQueue
+    from kbtui.ui.screens.review import Reselect
 
 COUNT_DELAY = 2.0
 """Seconds after start-up before the queue is first counted, off the first paint."""
@@ -46,14 +48,19 @@ class ReviewRoutes(App[None]):
     """``R`` opens the queue; ``enter`` and ``escape`` only act while placing an annotation."""
 
     session: Session
-    review_queue: ReviewQueue
     placing: Reselect | None = None
     """The annotation being placed by hand, while it is."""
     _select_when_shown: Reselect | None = None
 
     def on_mount(self) -> None:
-        self.review_queue = review_queue(self.session)
         self.set_timer(COUNT_DELAY, self._count_review)
+
+    @property
+    def review_queue(self) -> ReviewQueue:
+        """The session's queue (its module is imported on first use, not at start-up)."""
+        from kbtui.session.review import review_queue
+
+        return review_queue(self.session)
 
     @work(thread=True, exclusive=True, group="review")
     def _count_review(self, then_open: bool = False) -> None:
@@ -97,12 +104,16 @@ class ReviewRoutes(App[None]):
 
     def action_review(self) -> None:
         """Every moved or orphaned annotation to confirm, counted afresh."""
+        from kbtui.ui.screens.review import ReviewScreen
+
         if isinstance(self.screen, ReviewScreen):
             return
         self.notify("Looking for moved annotations…", timeout=2)
         self._count_review(then_open=True)
 
     def _open_review(self) -> None:
+        from kbtui.ui.screens.review import ReviewScreen
+
         rows = {row.id: row for row in self.query_one(DocumentList).rows()}
         screen = ReviewScreen(self.review_queue, lambda d: rows[d].meta.title if d in rows else d)
         self.push_screen(screen, self._reviewed)
