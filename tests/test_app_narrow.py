@@ -8,6 +8,7 @@ import pytest
 from helpers import DOC_003, SIZE, build, open_doc, screen_text, settle
 from rich.cells import cell_len
 from rich.text import Text
+from textual.widgets import Button
 
 from kbtui.annotations.model import Annotation
 from kbtui.ui.app import KbtuiApp
@@ -253,7 +254,9 @@ async def test_notebook_shows_note_and_tags_on_screen(
         assert "#stance" in text
 
 
-async def test_export_dialog_columns_do_not_touch(sample_corpus: Path, tmp_path: Path) -> None:
+async def test_export_dialog_fits_and_its_columns_do_not_touch(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
     app = build(sample_corpus, tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_doc(app, pilot, DOC_003)
@@ -261,6 +264,10 @@ async def test_export_dialog_columns_do_not_touch(sample_corpus: Path, tmp_path:
         await settle(app, pilot)
         left, right = app.screen.query(".export .column")
         assert right.region.x - left.region.right >= 2
+        form = app.screen.query_one(".export")
+        assert form.max_scroll_y == 0  # all of it on screen, the buttons too
+        for button in app.screen.query(Button):
+            assert button.region.bottom <= 24 and button.region.height >= 1
 
 
 async def test_the_list_cursor_follows_the_document_opened_elsewhere(
