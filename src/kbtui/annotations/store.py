@@ -59,8 +59,8 @@ class Store:
     """Annotations, document state and user entities, with undo.
 
     Open one with :meth:`open` (a file) or :meth:`in_memory`. Every change is one
-    transaction: locked, caught up with other processes, on disk when it returns.
-    """
+    :meth:`transaction`: locked, caught up with other processes, on disk when it returns;
+    many reads in one check the files once, not each (a listing of every document)."""
 
     def __init__(self, db: TinyDB, path: Path | None = None, *, read_only: bool = False) -> None:
         storage = db.storage
@@ -169,7 +169,7 @@ class Store:
     @_serialised
     def _store_anchoring(self, doc_id: str, changed: list[Annotation]) -> None:
         """Store re-anchored annotations, except those changed meanwhile (by ``updated``)."""
-        with self._transaction():
+        with self.transaction():
             stored = self._data.records(doc_id)
             same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
             self._data.put_many(doc_id, same)
@@ -203,7 +203,7 @@ class Store:
     @_serialised
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (undoable). ``ValueError`` if its id exists."""
-        with self._transaction():
+        with self.transaction():
             if self._data.locate(annotation.id) is not None:
                 raise ValueError(f"annotation {annotation.id} already exists")
             self._data.insert(annotation)
@@ -220,7 +220,7 @@ class Store:
         (:mod:`kbtui.annotations.versions`). Returns the stored version, whose
         ``updated`` is now. ``KeyError`` if another process deleted it.
         """
-        with self._transaction():
+        with self.transaction():
             old = self._data.require(annotation.id)
             merged = self._versions.merged(annotation, old)
             new = replace(merged, updated=now_iso(), tags=list(merged.tags))
@@ -235,7 +235,7 @@ class Store:
     def delete(self, annotation_id: str) -> Annotation:
         """Delete an annotation (undoable) and return it. ``KeyError`` if absent,
         :class:`StaleAnnotation` if it changed since it was handed out."""
-        with self._transaction():
+        with self.transaction():
             old = self._data.require(annotation_id)
             self._versions.check_delete(old)
             self._data.remove(old.doc_id, annotation_id)
@@ -257,7 +257,7 @@ class Store:
         target = change.after or change.before
         assert target is not None
         try:
-            with self._transaction():
+            with self.transaction():
                 current = self._data.locate(target.id)
                 if current is not None:
                     self._data.remove(current[0], target.id)
@@ -323,7 +323,7 @@ class Store:
         return sorted(tags, key=lambda t: (t.casefold(), t))
 
     def _change_doc(self, doc_id: str, **changes: Any) -> None:
-        with self._transaction():
+        with self.transaction():
             old = self.doc_state(doc_id)
             new = replace(old, **changes)
             if new != old:
@@ -348,7 +348,7 @@ class Store:
         ``rename_record``, ``merge_record`` make them), so the latest wins.
         """
         record = entity_record({"name": name, "kind": kind, "aliases": list(aliases)})
-        with self._transaction():
+        with self.transaction():
             self._data.append_entity(record)
         return record
 
@@ -362,7 +362,7 @@ class Store:
         newer (``updated``), else the stored one is kept (an export of it coming
         back, an older copy). One transaction; not undoable.
         """
-        with self._transaction():
+        with self.transaction():
             return merge_into(self._data, annotations)
 
     # -- schema ----------------------------------------------------------------
@@ -379,7 +379,7 @@ class Store:
         A database from a newer kbtui raises :class:`DatabaseError` and is
         not touched. An older one is first saved beside itself.
         """
-        with self._transaction():
+        with self.transaction():
             tables = migrated(
                 self._data.read(), self._data.where, None if self.read_only else self.path
             )
@@ -392,7 +392,7 @@ class Store:
         """This process's lock on the in-memory database (TinyDB is not thread-safe)."""
         return self._storage.hold()
 
-    def _transaction(self) -> AbstractContextManager[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         return self._storage.transaction()
 
 

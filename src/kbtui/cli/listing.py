@@ -45,7 +45,8 @@ def cmd_list(args: argparse.Namespace) -> None:
     for problem in [*corpus.folder_problems, missing_notice(session)]:
         if problem is not None:
             print(f"kbtui: {one_line(problem)}", file=sys.stderr)
-    records = [_record(entry, store) for entry in entries]
+    with store.transaction():
+        records = [_record(entry, store) for entry in entries]
     if args.json:
         print_json(records)
         return
