@@ -22,6 +22,7 @@ from kbtui.annotations.review import (
     needs_review,
 )
 from kbtui.documents.model import source_hash
+from kbtui.session.live import apply_batch, watch_filter
 from kbtui.session.review import ReviewQueue, review_queue
 from kbtui.session.session import Session
 from kbtui.settings import Settings, SettingsError, load_settings
@@ -155,6 +156,21 @@ def test_a_changed_document_reanchored_through_the_session_queue(session: Sessio
     [item] = [i for i in queue.items() if i.annotation.quote == EDIT]
     assert item.known_before and item.old.text == EDITED
     assert queue.count() == 2  # and the orphan
+
+
+def test_the_live_corpus_keeps_the_text_of_a_document_changed_while_it_runs(
+    session: Session,
+) -> None:
+    session.corpus.scan()
+    source = edit_file(session)
+    update = apply_batch(
+        session, watch_filter(session).batch([str(session.corpus.root / DOC)]), None
+    )
+    assert update.orphans == {DOC: 1}
+    [item] = [i for i in review_queue(session).items() if i.annotation.quote == EDIT]
+    assert item.known_before and item.old.text == EDITED
+    assert item.annotation == session.store.get(item.annotation.id)
+    assert source.count(EDIT) == 1
 
 
 # -- candidates and differences ------------------------------------------------------

@@ -166,11 +166,12 @@ def _reanchor(session: Session, docs: Iterable[Document]) -> dict[str, int]:
     """Place the annotations of changed documents in their new text (the store
     keeps the outcome); the count of those that could not be placed, by document."""
     from kbtui.annotations.model import AnchorState
+    from kbtui.session.review import review_queue  # keeps the text they were made on
 
     store, orphans = session.store, dict[str, int]()
     for doc in docs:
         if store.count(doc.id):
-            placed = store.anchored_annotations(doc.id, doc.source)
+            placed = review_queue(session).reanchor(doc.id, doc.source)
             lost = sum(1 for a in placed if a.anchor == AnchorState.ORPHAN)
             if lost:
                 orphans[doc.id] = lost
