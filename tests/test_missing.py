@@ -213,3 +213,40 @@ async def test_the_notebook_marks_a_missing_documents_annotations(
         await pilot.pause()
         assert isinstance(app.screen, NotebookScreen)  # there is nothing to open
         assert any("kbtui reattach" in str(n.message) for n in app._notifications)
+
+
+def test_a_backup_of_a_missing_documents_annotations_restores_into_an_empty_database(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    with Store.open(db) as store:
+        annotate(store, corpus)
+        store.add(Annotation("elsewhere.txt", 0, 1, "x", note="of a file never here"))
+        before = sorted(
+            [*store.annotations_for(DOC), *store.annotations_for("elsewhere.txt")],
+            key=lambda a: a.id,
+        )
+    (corpus / DOC).rename(corpus / "renamed.txt")
+    backup = tmp_path / "backup.json"
+    where = ("--corpus", str(corpus))
+    code, _, _ = run(
+        capsys, "export", "--format", "json", "--out", str(backup), *where, "--db", str(db)
+    )
+    assert code == 0
+    empty = ("--db", str(tmp_path / "empty.json"), *where)
+    code, out, err = run(capsys, "import", str(backup), *empty)
+    assert (code, err) == (0, "")
+    assert out.strip() == (
+        "added 3, updated 0, unchanged 0, orphaned 0, rejected 0; "
+        "3 annotations of documents not in the corpus kept (kbtui list --missing)"
+    )
+    with Store.open(tmp_path / "empty.json") as restored:
+        after = sorted(
+            [*restored.annotations_for(DOC), *restored.annotations_for("elsewhere.txt")],
+            key=lambda a: a.id,
+        )
+    assert after == before
+    code, out, _ = run(capsys, "list", "--missing", *empty)
+    assert f"kbtui reattach {DOC} renamed.txt" in out and "elsewhere.txt" in out
+    code, out, _ = run(capsys, "reattach", DOC, "renamed.txt", *empty)
+    assert code == 0 and out.startswith("moved 2 annotations")

@@ -213,8 +213,9 @@ def test_document_tags_from_another_tool() -> None:
     }
     result = w3c.from_w3c([item], known_docs={"a.txt"})
     assert result.document_tags == {"a.txt": ["t"]}
-    rejected = w3c.from_w3c([item], known_docs={"b.txt"}).rejections
-    assert [r.reason for r in rejected] == ["document 'a.txt' is not in the corpus"]
+    elsewhere = w3c.from_w3c([item], known_docs={"b.txt"})
+    assert (elsewhere.document_tags, elsewhere.missing) == ({"a.txt": ["t"]}, {"a.txt"})
+    assert elsewhere.rejections == []
 
 
 def test_samples_round_trip() -> None:
@@ -361,18 +362,17 @@ def test_a_malformed_item_is_rejected_with_a_reason(reason: str, item: object) -
     assert str(rejection).startswith("item 2")
 
 
-def test_duplicates_and_unknown_documents_are_rejected() -> None:
+def test_duplicates_are_rejected_and_unknown_documents_kept() -> None:
     other = one(
         target={"source": "elsewhere.txt", "selector": {"type": "TextQuoteSelector", "exact": "x"}}
     )
     other["id"] = "urn:uuid:99999999-2222-4333-8444-555555555555"
     result = w3c.from_w3c([one(), one(), other], known_docs={"a.txt"})
-    assert len(result.annotations) == 1
+    assert [a.doc_id for a in result.annotations] == ["a.txt", "elsewhere.txt"]
     assert [str(r) for r in result.rejections] == [
         "item 2 (urn:uuid:11111111-2222-4333-8444-555555555555): the same id as item 1",
-        "item 3 (urn:uuid:99999999-2222-4333-8444-555555555555): "
-        "document 'elsewhere.txt' is not in the corpus",
     ]
+    assert result.missing == {"elsewhere.txt"} and result.missing_annotations() == 1
 
 
 @pytest.mark.parametrize(

@@ -301,15 +301,23 @@ class ImportReport:
     rejected: list[str]
     words: WordCounts = field(default_factory=WordCounts)
     """What the word list took of the words the file held."""
+    missing: int = 0
+    """How many of the file's annotations are of documents the corpus lacks (kept)."""
 
     def summary(self) -> str:
-        """``added 3, updated 0, unchanged 1, orphaned 0, rejected 1`` (and the words, if any)."""
+        """``added 3, updated 0, unchanged 1, orphaned 0, rejected 1`` (and the words, and
+        the annotations of missing documents, if any)."""
         line = (
             f"added {self.added}, updated {self.updated}, unchanged {self.unchanged}, "
             f"orphaned {self.orphaned}, rejected {len(self.rejected)}"
         )
         if self.words.added or self.words.unchanged:
             line += f"; words added {self.words.added}, unchanged {self.words.unchanged}"
+        if self.missing:
+            line += (
+                f"; {plural(self.missing, 'annotation')} of documents not in the corpus kept"
+                " (kbtui list --missing)"
+            )
         return line
 
 
@@ -317,7 +325,9 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
     """Merge a W3C JSON export into ``store`` and re-anchor what it touched.
 
     Raises :class:`kbtui.exchange.w3c.W3CError` for a file that is not an export at all;
-    single bad items are rejected with their reason and the rest goes in.
+    single bad items are rejected with their reason and the rest goes in. Items of
+    documents the corpus lacks go in too, as a missing document's (a backup of them
+    restored before their files are back), and are counted apart.
     """
     known = {entry.id for entry in corpus.entries()}
     result: ImportResult = loads(data, known_docs=known)
@@ -327,7 +337,7 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
         current = list(store.doc_state(doc_id).tags)
         store.set_doc_tags(doc_id, current + [t for t in tags if t not in current])
     orphaned = 0
-    touched = {a.doc_id for a in result.annotations}
+    touched = {a.doc_id for a in result.annotations} - result.missing
     ids = {a.id for a in result.annotations}
     for doc_id in sorted(touched):
         doc = corpus.load(doc_id)
@@ -340,4 +350,5 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
         orphaned,
         [str(r) for r in result.rejections],
         words,
+        result.missing_annotations(),
     )

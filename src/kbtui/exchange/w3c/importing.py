@@ -3,7 +3,9 @@
 Reads what :mod:`kbtui.exchange.w3c.exporting` writes, an
 ``AnnotationCollection`` (``items`` or ``first.items``) or a single
 ``Annotation``, and returns the annotations and document tags it found with
-one :class:`Rejection` and its reason per malformed item. Apart from the export
+one :class:`Rejection` and its reason per malformed item, and which documents
+it names that the corpus lacks (kept all the same: a backup restored before
+its files are back must not lose them). Apart from the export
 because the file is untrusted input: every field is checked, and a bad item
 is left out rather than failing the whole import.
 """
@@ -67,6 +69,12 @@ class ImportResult:
     """User tags of whole documents, by document id."""
     words: list[VocabEntry] = field(default_factory=list)
     """Entries of the word list (:mod:`kbtui.exchange.w3c.words`)."""
+    missing: set[str] = field(default_factory=set)
+    """The ids of documents the corpus lacks that the items name (``known_docs``)."""
+
+    def missing_annotations(self) -> int:
+        """How many of :attr:`annotations` are of a document the corpus lacks."""
+        return sum(1 for a in self.annotations if a.doc_id in self.missing)
 
 
 def loads(text: str | bytes, *, known_docs: Container[str] | None = None) -> ImportResult:
@@ -90,7 +98,9 @@ def from_w3c(data: object, *, known_docs: Container[str] | None = None) -> Impor
     """The annotations in parsed JSON ``data``, rejecting bad items one by one.
 
     ``known_docs``, when given, are the corpus's document ids: an item about
-    any other document is rejected rather than stored where nothing shows it.
+    any other document is kept (a renamed or deleted file's annotations, which
+    ``kbtui list --missing`` shows and ``kbtui reattach`` moves) and its
+    document named in :attr:`ImportResult.missing`.
     """
     result = ImportResult([], [])
     seen: dict[str, int] = {}
@@ -112,13 +122,13 @@ def _take(
     """Add one item to ``result``: an annotation, a document's tags, or a word."""
     if is_word(item):
         word = word_from_w3c(cast(dict[str, Any], item))
-        _check_document(word.doc_id, known_docs)
+        _note_document(word.doc_id, known_docs, result)
         result.words.append(word)
         return
     tagged = _document_tags(item)
     if tagged is not None:
         doc_id, tags = tagged
-        _check_document(doc_id, known_docs)
+        _note_document(doc_id, known_docs, result)
         known = result.document_tags.setdefault(doc_id, [])
         known += [tag for tag in tags if tag not in known]
         return
@@ -127,8 +137,8 @@ def _take(
         check_annotation(annotation)
     except ValueError as exc:
         raise Rejected(str(exc)) from exc
-    _check_document(annotation.doc_id, known_docs)
     _check_new(annotation, seen, index)
+    _note_document(annotation.doc_id, known_docs, result)
     result.annotations.append(annotation)
 
 
@@ -167,9 +177,9 @@ def _check_new(a: Annotation, seen: dict[str, int], index: int) -> None:
     seen[a.id] = index
 
 
-def _check_document(doc_id: str, known_docs: Container[str] | None) -> None:
+def _note_document(doc_id: str, known_docs: Container[str] | None, result: ImportResult) -> None:
     if known_docs is not None and doc_id not in known_docs:
-        raise Rejected(f"document {one_line(doc_id, 200)!r} is not in the corpus")
+        result.missing.add(doc_id)
 
 
 def _document_tags(item: object) -> tuple[str, list[str]] | None:
