@@ -19,7 +19,7 @@ from helpers import (
 )
 from textual.pilot import Pilot
 
-from kbtui.annotations.model import AnchorState, Annotation
+from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.annotations.review import Passage, differences
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus
@@ -226,3 +226,34 @@ async def test_hostile_text_is_shown_as_it_is(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         await pilot.press("escape", "q")
+
+
+async def test_a_bookmark_is_placed_at_the_cursor(corpus: Path, tmp_path: Path) -> None:
+    source = Corpus(corpus).load(DOC_000).source
+    at = source.index(REMOVED) + 4  # inside the passage the edit removes
+    with Store.open(tmp_path / "db.json") as store:
+        for a in store.annotations_for(DOC_000):
+            store.delete(a.id)
+        mark = Annotation.from_source(
+            DOC_000, source, at, at, kind=Kind.BOOKMARK, text_hash=source_hash(source)
+        )
+        store.add(mark)
+    new_source = edit_on_disk(corpus)
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_review(app, pilot)
+        [item] = screen.queue.items()
+        assert item.annotation.anchor == AnchorState.ORPHAN
+        await pilot.press("s")
+        await wait_for(pilot, lambda: app.placing is not None and app.pane.view, "the reader")
+        await wait_for(pilot, lambda: isinstance(app.focused, Reader), "the reader's focus")
+        reader = app.query_one(Reader)
+        reader.move_to_source(new_source.index(EDIT))
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.placing is None and app.review_queue.count() == 0
+        await pilot.press("q")
+    [placed] = stored(tmp_path).values()
+    assert placed.id == mark.id and placed.kind == Kind.BOOKMARK
+    assert placed.start == placed.end == new_source.index(EDIT)
+    assert (placed.anchor, placed.score) == (AnchorState.EXACT, 1.0)

@@ -133,16 +133,17 @@ class ReviewRoutes(App[None]):
             pane.open(reselect.doc_id, reselect.start)
 
     def _select(self, reselect: Reselect) -> None:
-        reader = self.query_one(Reader)
-        reader.move_to_source(reselect.start, select_to=reselect.end)
+        reader, doc = self.query_one(Reader), self.query_one(DocumentPane).doc
+        size = len(doc.source) if doc is not None else 0  # an orphan's old place may be past it
+        start, end = min(reselect.start, size), min(reselect.end, size)
+        reader.move_to_source(start, None if reselect.point else end)
         reader.focus()
         self.refresh_bindings()
-        self.notify(
-            "Adjust the selection (shift+arrows, or v to start again), "
-            "then enter places the annotation there; escape gives up",
-            title="Placing an annotation",
-            timeout=8,
-        )
+        if reselect.point:
+            how = "Move the cursor where the bookmark belongs; enter puts it there"
+        else:
+            how = "Adjust the selection (shift+arrows, or v to start again); enter places it there"
+        self.notify(f"{how}; escape gives up", title="Placing an annotation", timeout=8)
 
     # -- placing by hand -----------------------------------------------------------
 
@@ -153,12 +154,14 @@ class ReviewRoutes(App[None]):
         return super().check_action(action, parameters)
 
     def action_place(self) -> None:
-        """Put the annotation being placed on the reader's selection."""
+        """Put the annotation being placed on the reader's selection (a bookmark: at the
+        cursor)."""
         placing, pane = self.placing, self.query_one(DocumentPane)
-        selection = pane.reader.selection_source
         if placing is None or pane.doc is None or pane.doc.id != placing.doc_id:
             self.action_stop_placing()
             return
+        cursor = pane.reader.cursor_source
+        selection = (cursor, cursor) if placing.point else pane.reader.selection_source
         if selection is None:
             self.notify("Select the text first (v, then the arrows)", severity="warning")
             return
@@ -171,7 +174,7 @@ class ReviewRoutes(App[None]):
         pane.reader.clear_selection()
         pane.refresh_annotations()
         self.refresh_bindings()
-        self.notify("Placed: the annotation now stands on the selected text")
+        self.notify("Placed: the annotation now stands where you put it")
 
     def action_stop_placing(self) -> None:
         """Give up placing; the annotation stays in the queue."""

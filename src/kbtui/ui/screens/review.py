@@ -41,6 +41,8 @@ class Reselect:
     doc_id: str
     start: int
     end: int
+    point: bool = False
+    """A bookmark, which quotes nothing: placed at the cursor, not on a selection."""
 
 
 def passage_text(passage: Passage, pieces: list[Piece]) -> Text:
@@ -218,7 +220,7 @@ class ReviewScreen(Screen[Reselect | None]):
             return
         a, candidate = item.annotation, self.candidate
         start, end = (candidate.start, candidate.end) if candidate else (a.start, a.end)
-        self.dismiss(Reselect(a.id, a.doc_id, start, end))
+        self.dismiss(Reselect(a.id, a.doc_id, start, end, point=not a.quote))
 
     def action_close(self) -> None:
         """Back to the reader."""
