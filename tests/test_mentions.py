@@ -97,6 +97,43 @@ def test_fast_way_equals_plain_way_on_the_corpus(
     assert matcher.find(whole) == expected
 
 
+def _generated(count: int) -> list[str]:
+    """Documents made like bench/index.py's: the samples' lines taken
+    round-robin from a different start each, so every one differs."""
+    samples = sorted(CORPUS.glob("*.txt"))
+    lines = [line for path in samples for line in path.read_text("utf-8").splitlines(True)]
+    return ["".join(lines[(n * 7 + i) % len(lines)] for i in range(40)) for n in range(count)]
+
+
+def test_fast_way_equals_plain_way_on_a_generated_corpus(matcher: Matcher) -> None:
+    texts = _generated(60)
+    # Latin names run into a word after them, or before them:
+    glued = [text.replace(" ", "x ") for text in texts] + [t.replace(" ", " x") for t in texts]
+    for text in texts + glued:
+        assert matcher.find(text) == matcher.find_folded(text)
+    found = sum(map(len, map(matcher.find, texts)))
+    assert found > sum(map(len, map(matcher.find, glued[: len(texts)])))
+    assert found > sum(map(len, map(matcher.find, glued[len(texts) :])))
+
+
+def test_dfa_and_nfa_find_the_same(
+    matcher: Matcher,
+    registry: EntityRegistry,
+    corpus_texts: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(mentions_module, "DFA_MAX_SPELLINGS", 0)
+    nfa = Matcher.from_registry(registry)
+    whole = "\n".join(corpus_texts.values())
+    assert nfa.find(whole) == matcher.find(whole) != []
+
+
+def test_lone_surrogate_text_is_matched_the_slow_way(matcher: Matcher) -> None:
+    text = "用Claude写\ud800達里奧·阿莫代伊說"
+    assert matcher.find(text) == matcher.find_folded(text)
+    assert [name for name, _ in _named(matcher, text)] == ["Claude", "達里奧·阿莫代伊"]
+
+
 _KEYS = ["ab", "abc", "b c", "bc", "达里", "达里奥", "里奥·x", "c-1", "奥a"]
 _ALPHABET = "abcABCＡ 1-·・达達里裏奥奧xé\u2003ς"
 

@@ -139,16 +139,16 @@ class MentionIndex:
         raised. A document that cannot be loaded is indexed as empty.
         """
         index = cls(registry)
-        matcher = index.matcher
-        matcher.prepare()
         key = index._cache_key()
-        cached = read_cache(cache_file, key, len(matcher.keys)) if cache_file else {}
+        cached = read_cache(cache_file, key, len(index.matcher.keys)) if cache_file else {}
+        stale = [s for s in stamps if _fresh(cached, s) is None]
+        if stale:  # a warm start builds no automaton (150 ms)
+            index.matcher.prepare()
         changed = False
         reporter = _Progress(progress, len(stamps))
         with ThreadPoolExecutor(WORKERS) as pool:
             matched = pool.map(
-                lambda stamp: index._doc_hits(stamp, safe_load(load, stamp.id)),
-                [s for s in stamps if _fresh(cached, s) is None],
+                lambda stamp: index._doc_hits(stamp, safe_load(load, stamp.id)), stale
             )
             for done, stamp in enumerate(stamps):
                 if cancelled is not None and cancelled():
