@@ -26,7 +26,7 @@ from kbtui.scripts.hanzi import Script
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 """Bump when what an entry holds or how metadata is inferred changes."""
 
 Record = dict[str, Any]
@@ -51,7 +51,6 @@ def entry_record(entry: Entry) -> Record:
         "author": meta.author,
         "tags": meta.tags,
         "entities": meta.entities,
-        "frontmatter": meta.frontmatter,
         "lang": meta.lang,
     }
 
@@ -65,7 +64,6 @@ def entry_from_record(doc_id: str, path: Path, record: Record) -> Entry:
         author=record["author"],
         tags=list(record["tags"]),
         entities=dict(record["entities"]),
-        frontmatter=dict(record["frontmatter"]),
         title_inferred=bool(record["title_inferred"]),
         lang=record["lang"],
     )

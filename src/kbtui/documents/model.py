@@ -23,7 +23,8 @@ class Metadata:
 
     ``entities`` maps a frontmatter entity-list key (``people``,
     ``companies_orgs``, ...) to the names listed there. ``frontmatter`` keeps
-    every field as parsed, for display. ``title_inferred`` says the title was
+    every field as parsed when the file is read (not kept in the scan's cache, of
+    which it was most: the list never needs it). ``title_inferred`` says the title was
     guessed rather than declared. ``lang`` is the language tag the frontmatter
     declares (``lang`` or ``language``) as written: the document's source
     locale when it names one (:func:`kbtui.scripts.locales.parse_locale`).
@@ -35,7 +36,7 @@ class Metadata:
     author: str | None = None
     tags: list[str] = field(default_factory=list)
     entities: dict[str, list[str]] = field(default_factory=dict)
-    frontmatter: dict[str, object] = field(default_factory=dict)
+    frontmatter: dict[str, object] = field(default_factory=dict, compare=False)
     title_inferred: bool = False
     lang: str | None = None
     full_title: str = field(default="", compare=False)

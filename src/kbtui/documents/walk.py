@@ -70,11 +70,11 @@ def walk(root: Path) -> tuple[list[Found], list[str]]:
             if not _is_utf8(item.name):
                 problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
             elif is_folder:
-                stack.append((Path(item.path), doc_id + "/"))
+                stack.append((folder / item.name, doc_id + "/"))
             elif item.is_symlink() and not inside(root, item.path):
                 problems.append(f"{doc_id}: {OUTSIDE}")
             else:
-                found.append(Found(doc_id, Path(item.path), _stat(item)))
+                found.append(Found(doc_id, folder / item.name, _stat(item)))
     found.sort(key=lambda f: f.id)
     problems.sort()
     return found, problems
