@@ -1,0 +1,48 @@
+"""Start-up imports only what the first frame needs (issue 12).
+
+Export's templates, fuzzy re-anchoring, YAML, word segmentation, the full-text
+index and the browser load on first use: each costs tens of milliseconds that
+a user pays on every launch otherwise. A module that imports one of them at its
+top fails here, in a fresh interpreter (this one has imported everything).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import kbtui
+
+DEFERRED = (
+    "yaml",
+    "jinja2",
+    "rapidfuzz",
+    "jieba",
+    "sqlite3",
+    "webbrowser",
+    "importlib.metadata",
+)
+
+
+def loaded_after(module: str, names: tuple[str, ...] = DEFERRED) -> list[str]:
+    """Which of ``names`` a new interpreter holds after importing ``module``."""
+    code = f"import sys, {module}; print(' '.join(n for n in sys.argv[1:] if n in sys.modules))"
+    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, *names], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split()
+
+
+def test_the_app_defers_what_the_first_frame_does_not_need() -> None:
+    assert loaded_after("kbtui.ui.app") == []
+
+
+def test_the_command_line_defers_them_and_textual() -> None:
+    assert loaded_after("kbtui.cli.dispatch", (*DEFERRED, "textual")) == []
+
+
+def test_the_check_sees_a_module_that_is_loaded() -> None:
+    assert loaded_after("kbtui.cli.dispatch", ("json", "argparse")) == ["json", "argparse"]
