@@ -5,7 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DOC_003, SIZE, build, open_doc, screen_text, settle
+from helpers import (
+    DOC_003,
+    SIZE,
+    build,
+    open_doc,
+    screen_text,
+    settle,
+    wait_for_palette_choice,
+)
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Button
@@ -69,6 +77,20 @@ async def test_tab_shows_the_hidden_pane_it_moves_to(sample_corpus: Path, tmp_pa
         await pilot.press("enter")  # opening a document hides the list again
         await settle(app, pilot)
         assert not app.doc_list.display and isinstance(app.focused, Reader)
+
+
+async def test_the_palette_shows_the_panes_too(sample_corpus: Path, tmp_path: Path) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_doc(app, pilot, DOC_003)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Sidebar")
+        await wait_for_palette_choice(app, pilot, "Sidebar")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        sidebar = app.query_one(Sidebar)
+        assert sidebar.display and app.focused is sidebar.query_one("#annotation-list")
 
 
 async def test_the_layout_follows_the_terminal_as_it_is_resized(

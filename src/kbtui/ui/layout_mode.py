@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from textual.app import App
 from textual.binding import ActiveBinding, Binding, BindingType
+from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -113,6 +114,7 @@ class LayoutMode(App[None]):
     again: back to the reader)."""
 
     def get_default_screen(self) -> Screen[None]:
+        """The first screen is a :class:`MainScreen`, for its footer's order."""
         return MainScreen(id="_default")
 
     @property
@@ -144,10 +146,10 @@ class LayoutMode(App[None]):
             pane.set_class(focused is not None and pane in focused.ancestors_with_self, "-shown")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """The panes' keys only on the main screen; ``escape`` goes back to the reader
-        only from an overlay (it clears filters and closes dialogs everywhere else)."""
-        if action == "show_pane":
-            return self.screen is self.screen_stack[0]
+        """The panes' keys only on the main screen (or its palette); ``escape`` goes back
+        to the reader only from an overlay (it clears filters and closes dialogs elsewhere)."""
+        if action == "show_pane":  # the palette asks from above the main screen
+            return isinstance(self.screen, CommandPalette) or self.screen is self.screen_stack[0]
         if action == "hide_overlay":
             return self.compact and self._pane_of(self.screen.focused) in OVERLAYS
         return super().check_action(action, parameters)
