@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtui.documents.corpus import Corpus
-from kbtui.search.fts import FullTextIndex, SearchIndexError, default_index_file
+from kbtui.search.fts import FullTextIndex, IndexedText, SearchIndexError, default_index_file
 from kbtui.search.scan import search
 from kbtui.search.tier import INDEX_FROM_DOCS, CorpusIndex, Tier, chosen_tier, wants_index
 from kbtui.session.knowledge import searchable_texts
@@ -126,7 +126,8 @@ def test_awkward_texts_match_the_scan(tmp_path: Path) -> None:
     _write(root, "a.txt", "aaaa aaa 軟體 软件 𝐀𝐁 AB ＣＬＡＵＤＥ claude 軟件\n")
     _write(root, "b.md", "---\ntitle: 安全\n---\n安全 安全安全\n")
     index, texts = _indexed(root, tmp_path / "i.sqlite")
-    for query in ["aa", "aaa", "a", "软件", "軟體", "ab", "𝐀", "claude", "安全", "title", "全安"]:
+    queries = ["aa", "aaa", "a", "软件", "軟體", "ab", "𝐀", "claude", "安全", "title", "a\x00b"]
+    for query in queries:
         for limit in (None, 1):
             _same(index, texts, query, limit)
     assert index.search("title").total == 0  # frontmatter is not searched
@@ -256,3 +257,30 @@ def test_the_cli_says_once_that_it_indexes_a_big_corpus(
     with pytest.raises(SystemExit, match="0"):
         main(["search", "文档1000", "--corpus", str(root)])
     assert "indexing" not in capsys.readouterr().err
+
+
+def test_counting_in_sqlite_is_str_count(tmp_path: Path) -> None:
+    """Without overlaps, past NUL characters, in any script (the count after the context
+    lines are given is SQLite's)."""
+    index = FullTextIndex.open(tmp_path / "i.sqlite")
+    texts = {"a": "aaaa aaa", "b": "x\x00安全\x00安全 𝐀安全", "c": ""}
+    index.write([IndexedText(doc, (1, 1), text) for doc, text in texts.items()])
+    for needle in ("aa", "a", "安全", "𝐀", "zz"):  # a needle with a NUL is counted in Python
+        expected = {doc: text.count(needle) for doc, text in texts.items()}
+        assert index.counts(list(texts), needle) == expected
+
+
+def test_an_index_locked_by_another_process_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    corpus = Corpus(REPO / "corpus")
+    searching = Searching(corpus)
+    assert searching.ensure_index()
+
+    def locked(*_: object) -> None:
+        raise SearchIndexError("database is locked", busy=True)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(FullTextIndex, "candidates", locked)
+        assert searching.search("安全") == search(searchable_texts(corpus), "安全")
+    assert searching.index_ready
+    assert default_index_file(corpus.root).exists()

@@ -59,6 +59,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS body USING fts5(
 class SearchIndexError(Exception):
     """The index cannot answer (the file is damaged or locked): scan instead."""
 
+    def __init__(self, message: str, *, busy: bool = False) -> None:
+        super().__init__(message)
+        self.busy = busy
+        """Only locked by another process (a build in another kbtui): keep the file."""
+
 
 Stamp = tuple[int, int]
 """A file's ``(size, mtime_ns)`` when it was indexed, as the corpus's entries hold them."""
@@ -105,6 +110,10 @@ class FullTextIndex:
         """
         try:
             return cls._open(path)
+        except sqlite3.OperationalError as exc:
+            if _is_busy(exc):  # another kbtui is writing it: never delete it under them
+                raise SearchIndexError(f"{path}: {exc}", busy=True) from exc
+            _delete(path)
         except sqlite3.Error:
             _delete(path)
         try:
@@ -181,8 +190,9 @@ class FullTextIndex:
 
     def candidates(self, needles: Sequence[str]) -> set[str] | None:
         """The documents that may hold one of the folded ``needles``; ``None``: any may
-        (a needle shorter than a trigram, which the index cannot look up)."""
-        if not needles or any(len(needle) < TRIGRAM for needle in needles):
+        (a needle shorter than a trigram, or holding a NUL, which FTS5's query syntax
+        cannot quote: the index cannot look those up)."""
+        if not needles or any(len(needle) < TRIGRAM or "\x00" in needle for needle in needles):
             return None
         match = " OR ".join(f"({_all_trigrams(needle)})" for needle in needles)
         with self._lock, self._guard():
@@ -208,13 +218,46 @@ class FullTextIndex:
                 )
         return found
 
+    def counts(self, doc_ids: Sequence[str], needle: str) -> dict[str, int]:
+        """How often the folded ``needle`` occurs in each of ``doc_ids`` that is indexed,
+        counted as ``str.count`` counts (left to right, without overlaps).
+
+        SQLite's ``replace`` removes the same occurrences ``str.count`` counts, so
+        the bytes it removes, over the needle's, are the count; it runs without the
+        GIL and decodes nothing into Python, which is most of the cost of counting
+        a common word over every document. A needle holding a NUL is never
+        found (SQLite stops reading it there): the caller counts those itself.
+        """
+        found: dict[str, int] = {}
+        width = len(needle.encode("utf-8", "surrogatepass"))
+        with self._lock, self._guard():
+            for start in range(0, len(doc_ids), 500):
+                chunk = doc_ids[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self._conn.execute(
+                        "SELECT docs.doc, (length(CAST(body.text AS BLOB))"
+                        " - length(CAST(replace(body.text, ?, '') AS BLOB))) / ?"
+                        " FROM docs JOIN body ON body.rowid = docs.id"
+                        f" WHERE docs.doc IN ({marks})",
+                        (needle, width, *chunk),
+                    ).fetchall()
+                )
+        return found
+
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
         """SQLite's errors as :class:`SearchIndexError`, which the search answers by scanning."""
         try:
             yield
         except sqlite3.Error as exc:
-            raise SearchIndexError(f"{self.path}: {exc}") from exc
+            busy = isinstance(exc, sqlite3.OperationalError) and _is_busy(exc)
+            raise SearchIndexError(f"{self.path}: {exc}", busy=busy) from exc
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for another connection's lock."""
+    return "locked" in str(exc) or "busy" in str(exc)
 
 
 def _all_trigrams(needle: str) -> str:

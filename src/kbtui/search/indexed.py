@@ -7,7 +7,9 @@ their stored folded text with ``str.find``: the fold maps one character to
 one, so the folded query's occurrences in the folded text are the compiled
 query's matches in the source, at the same offsets, and the leftmost
 non-overlapping ones are the ones ``re.finditer`` reports. The source is read
-only for the documents whose hits get a context line. A document the index
+only for the documents whose hits get a context line; once those are given,
+the rest are only counted, inside SQLite (:meth:`FullTextIndex.counts`), which
+spares decoding their text into Python. A document the index
 holds at another stamp (changed since), or not at all, is scanned as the
 scan would, so the answer never depends on how current the index is.
 """
@@ -126,16 +128,29 @@ def search_index(
     candidates = index.candidates([needle.folded for needle in needles])
     stamps = index.stamps()
     for chunk in _chunks(docs):
-        indexed = {
+        indexed = [
             doc for doc, stamp in chunk if stamps.get(doc) == stamp and _may(candidates, doc)
-        }
-        folded = index.folded(list(indexed))
+        ]
+        if collector.room() == 0 and len(needles) == 1 and _countable(needles[0].folded):
+            counts = index.counts(indexed, needles[0].folded)
+            for doc_id, stamp in chunk:
+                if stamps.get(doc_id) != stamp:
+                    _scan_one(collector, queries, doc_id, load(doc_id))
+                elif doc_id in counts:
+                    collector.add(doc_id, [], counts[doc_id], str)
+            continue
+        folded = index.folded(indexed)
         for doc_id, stamp in chunk:
-            if stamps.get(doc_id) != stamp or (doc_id in indexed and doc_id not in folded):
+            if stamps.get(doc_id) != stamp:
                 _scan_one(collector, queries, doc_id, load(doc_id))
             elif doc_id in folded:
                 _add_folded(collector, needles, doc_id, folded[doc_id], load)
     return collector.result
+
+
+def _countable(needle: str) -> bool:
+    """Whether SQLite counts ``needle`` as ``str.count`` does (not with a NUL in it)."""
+    return "\x00" not in needle
 
 
 def _may(candidates: set[str] | None, doc_id: str) -> bool:

@@ -108,7 +108,11 @@ class Searching:
 
     def _drop(self, exc: SearchIndexError) -> None:
         """Forget a failed index (its file is deleted): the scan answers, and the next
-        search builds it again."""
+        search builds it again. An index another process holds locked is kept, and
+        the scan answers only this time."""
+        if exc.busy:
+            logger.info("search index busy: %s", exc)
+            return
         logger.warning("search index dropped: %s", exc)
         with self._lock:
             index, self._index, self._ready, self._builder = self._index, None, False, None
