@@ -11,7 +11,9 @@ Figures (DESIGN.md / issue 5 targets):
 
 - read + decode: every file read and decoded as UTF-8, the floor any index
   pays (page cache warm: the best case for it, the worst for the ratio);
-- index build, no cache: must stay within 2x of read + decode;
+- index build, no cache: must stay within 2x of read + decode; the two are
+  run in turns (--repeats, default 3) and their medians compared, wall and
+  CPU (on a shared machine the CPU ratio is the steadier);
 - index build, cache warm: a second start (nothing read but the cache);
 - the plain (fold the whole text) matcher, for comparison;
 - search over the corpus held in memory: must stay under 1 s;
@@ -22,9 +24,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
+import statistics
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from kbtui.entities.entities_file import load_entities_file
@@ -32,7 +38,7 @@ from kbtui.entities.matcher import Matcher
 from kbtui.entities.mentions import DocStamp, MentionIndex
 from kbtui.entities.registry import EntityRegistry
 from kbtui.locations import bundled_corpus
-from kbtui.search.scan import fold_table, search
+from kbtui.search.scan import SearchResult, fold_table, search
 
 QUERIES = ("創立", "多雲", "Anthropic", "达里奥·阿莫代伊", "Dario Amodei", "不存在的词语")
 
@@ -69,12 +75,116 @@ def stamps_of(root: Path) -> tuple[list[DocStamp], dict[str, Path]]:
 
 
 def timed(label: str, action: Callable[[], object]) -> tuple[float, object]:
-    """Run ``action``, print and return its time."""
-    started = time.perf_counter()
+    """Run ``action``, print its wall and CPU time, return the wall time and its result."""
+    wall, cpu, result = measured(action)
+    print(f"{label:<44} {wall:7.3f} s  (cpu {cpu:.3f} s)")
+    return wall, result
+
+
+def measured(action: Callable[[], object]) -> tuple[float, float, object]:
+    """Wall and CPU time of ``action`` (CPU: every thread's, and children's):
+    on a machine shared with other work the CPU time is the steadier figure."""
+    started, cpu = time.perf_counter(), _cpu()
     result = action()
-    elapsed = time.perf_counter() - started
-    print(f"{label:<44} {elapsed:7.3f} s")
-    return elapsed, result
+    return time.perf_counter() - started, _cpu() - cpu, result
+
+
+def _cpu() -> float:
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+@dataclass
+class Runs:
+    """Repeated wall and CPU times of one action, reported as medians."""
+
+    label: str
+    walls: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+
+    def add(self, action: Callable[[], object]) -> object:
+        wall, cpu, result = measured(action)
+        self.walls.append(wall)
+        self.cpus.append(cpu)
+        return result
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(self.walls)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(self.cpus)
+
+    def show(self) -> None:
+        print(
+            f"{self.label:<44} {self.wall:7.3f} s  (cpu {self.cpu:.3f} s; "
+            f"median of {len(self.walls)}: {' '.join(f'{w:.2f}' for w in self.walls)})"
+        )
+
+
+def build_against_read(
+    registry: EntityRegistry,
+    stamps: list[DocStamp],
+    read: Callable[[str], str],
+    cache_file: Path,
+    repeats: int,
+) -> MentionIndex:
+    """Read + decode and the index build without a cache, run in turns
+    ``repeats`` times so both see the same load; prints their medians and
+    ratios, wall and CPU."""
+    reading = Runs("read + decode every file")
+    building = Runs("index build, no cache (read + match)")
+    reports: list[int] = []
+    for _ in range(repeats):
+        reading.add(lambda: [read(s.id) for s in stamps])
+        cache_file.unlink(missing_ok=True)
+        reports.clear()
+        index = building.add(
+            lambda: MentionIndex.build(
+                registry,
+                stamps,
+                read,
+                cache_file=cache_file,
+                progress=lambda d, t: reports.append(d),
+            )
+        )
+    reading.show()
+    building.show()
+    assert isinstance(index, MentionIndex)
+    megabytes = sum(s.size for s in stamps) / 1e6
+    mentions = sum(len(index.mentions_in(s.id)) for s in stamps[:100]) * len(stamps) // 100
+    print(
+        f"  = {building.wall / reading.wall:.2f}x read + decode (target <= 2x), "
+        f"cpu {building.cpu / reading.cpu:.2f}x; {megabytes / building.wall:.0f} MB/s; "
+        f"{len(reports)} progress reports; ~{mentions} mentions; "
+        f"cache {cache_file.stat().st_size / 1e6:.1f} MB"
+    )
+    return index
+
+
+def matching(matcher: Matcher, texts: list[str], megabytes: float) -> None:
+    """The matcher alone over texts in memory, the fast way and the plain way."""
+    match_time, _ = timed(
+        "match only, in memory (fast path)", lambda: [matcher.find(t) for t in texts]
+    )
+    plain_time, _ = timed(
+        "match only, in memory (fold every text)", lambda: [matcher.find_folded(t) for t in texts]
+    )
+    print(f"  fast path {megabytes / match_time:.0f} MB/s, plain {megabytes / plain_time:.0f} MB/s")
+
+
+def searching(stamps: list[DocStamp], texts: list[str], read: Callable[[str], str]) -> None:
+    """Search over the corpus in memory, and reading every file."""
+    pairs = [(s.id, text) for s, text in zip(stamps, texts, strict=True)]
+    for query in QUERIES:
+        _, result = timed(f"search {query!r} (in memory)", partial(search, pairs, query))
+        assert isinstance(result, SearchResult)
+        print(f"  {result.total} hits in {len(result.documents)} documents")
+    timed(
+        "search '創立' reading every file",
+        lambda: search(((s.id, read(s.id)) for s in stamps), "創立"),
+    )
 
 
 def main() -> None:
@@ -82,6 +192,7 @@ def main() -> None:
     parser.add_argument("corpus", nargs="?", type=Path)
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--size-mb", type=float, default=100.0)
+    parser.add_argument("--repeats", type=int, default=3, help="runs of read and build (3)")
     args = parser.parse_args()
     root = args.corpus or Path(tempfile.gettempdir()) / f"kbtui-bench-{args.files}-{args.size_mb:g}"
     if args.corpus is None and not root.exists():
@@ -95,54 +206,25 @@ def main() -> None:
     def read(doc_id: str) -> str:
         return paths[doc_id].read_bytes().decode("utf-8", "replace")
 
-    read_all = lambda: [read(s.id) for s in stamps]  # noqa: E731
-    read_all()  # warm the page cache: the baseline is then pure read + decode
-    read_time, texts = timed("read + decode every file", read_all)
-
+    texts = [read(s.id) for s in stamps]  # warm the page cache: the baseline is pure read + decode
     timed("fold table (once per process)", fold_table)
     _, registry = timed(
         "entity registry from entities.yaml",
         lambda: EntityRegistry.for_corpus(load_entities_file(bundled_corpus())),
     )
+    assert isinstance(registry, EntityRegistry)
     matcher = Matcher.from_registry(registry)
     timed("automaton (once per registry)", lambda: matcher.scan("warm up"))
     cache_file = Path(os.environ["KBTUI_CACHE_DIR"]) / "mentions-bench.json"
-    cache_file.unlink(missing_ok=True)
-    reports: list[int] = []
-    build_time, index = timed(
-        "index build, no cache (read + match)",
-        lambda: MentionIndex.build(
-            registry, stamps, read, cache_file=cache_file, progress=lambda d, t: reports.append(d)
-        ),
-    )
-    mentions = sum(len(index.mentions_in(s.id)) for s in stamps[:100]) * len(stamps) // 100
-    print(
-        f"  = {build_time / read_time:.2f}x read + decode (target <= 2x); "
-        f"{megabytes / build_time:.0f} MB/s; {len(reports)} progress reports; "
-        f"~{mentions} mentions; cache {cache_file.stat().st_size / 1e6:.1f} MB"
-    )
+    index = build_against_read(registry, stamps, read, cache_file, max(1, args.repeats))
     timed(
         "index build, cache warm (second start)",
         lambda: MentionIndex.build(registry, stamps, read, cache_file=cache_file),
     )
     timed("  of which: stat every file", lambda: stamps_of(root))
-    match_time, _ = timed(
-        "match only, in memory (fast path)", lambda: [matcher.find(t) for t in texts]
-    )
-    plain_time, _ = timed(
-        "match only, in memory (fold every text)", lambda: [matcher.find_folded(t) for t in texts]
-    )
-    print(f"  fast path {megabytes / match_time:.0f} MB/s, plain {megabytes / plain_time:.0f} MB/s")
+    matching(matcher, texts, megabytes)
     timed("entity stats (M: all entities, counts)", index.stats)
-
-    pairs = [(s.id, text) for s, text in zip(stamps, texts, strict=True)]
-    for query in QUERIES:
-        _, result = timed(f"search {query!r} (in memory)", lambda q=query: search(pairs, q))
-        print(f"  {result.total} hits in {len(result.documents)} documents")
-    timed(
-        "search '創立' reading every file",
-        lambda: search(((s.id, read(s.id)) for s in stamps), "創立"),
-    )
+    searching(stamps, texts, read)
 
 
 if __name__ == "__main__":
