@@ -85,6 +85,9 @@ async def test_help_lists_bindings(sample_corpus: Path, tmp_path: Path) -> None:
         text = screen_text(app)
         for description in ("Highlight", "Contents", "Search all", "Script", "Quit"):
             assert description in text
+        rows = {(group, keys) for group, keys, _ in app.screen._rows}
+        assert {("review queue", "R"), ("everywhere", "ctrl+r"), ("review queue", "n")} <= rows
+        assert ("suggested entities", "i") in rows
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -339,10 +339,12 @@ class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, L
         """Show every binding."""
         from kbtui.ui.screens.entities import EntityList
         from kbtui.ui.screens.help import HelpScreen, binding_rows
+        from kbtui.ui.screens.review import ReviewScreen
+        from kbtui.ui.screens.suggestions import SuggestionsScreen
         from kbtui.ui.screens.vocab import VocabScreen
 
         groups: list[tuple[str, Sequence[BindingType]]] = [
-            ("everywhere", [*self.BINDINGS, *PANE_BINDINGS]),
+            ("everywhere", [*self.BINDINGS, *LiveRoutes.BINDINGS, *PANE_BINDINGS]),
             ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
             ("list", DocOptions.BINDINGS),
             ("entities", EntityList.BINDINGS),
@@ -350,6 +352,8 @@ class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, L
             ("reader", Reader.BINDINGS),
             ("look-up panel", LookupPanel.BINDINGS),
             ("word list", [*WordRoutes.BINDINGS, *VocabScreen.BINDINGS]),
+            ("suggested entities", SuggestionsScreen.BINDINGS),
+            ("review queue", [*ReviewRoutes.BINDINGS, *ReviewScreen.BINDINGS]),
         ]
         self.push_screen(HelpScreen(binding_rows(groups, self.session.settings.keys)))
 
