@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,8 @@ from kbtui.annotations.model import AnchorState, Annotation
 from kbtui.annotations.store import Store
 from kbtui.cli import main
 from kbtui.documents.corpus import Corpus
+from kbtui.exchange.markdown import MarkdownOptions, Scope, render_markdown, render_per_document
+from kbtui.exchange.pipeline import collect
 from kbtui.lookup.vocab import VocabEntry
 from kbtui.session.housekeeping import (
     SAME_CONTENT,
@@ -24,6 +27,7 @@ from kbtui.session.housekeeping import (
 from kbtui.ui.screens.notebook import NotebookScreen
 
 DOC = "001_a7702332fec17ca5.txt"
+GOLDEN = Path(__file__).parent / "golden"
 NEEDLES = ("Anthropic", "AI")
 
 
@@ -245,8 +249,51 @@ def test_a_backup_of_a_missing_documents_annotations_restores_into_an_empty_data
             [*restored.annotations_for(DOC), *restored.annotations_for("elsewhere.txt")],
             key=lambda a: a.id,
         )
+        restored_tags = restored.doc_state(DOC).tags
     assert after == before
+    assert restored_tags == ("kept",)
     code, out, _ = run(capsys, "list", "--missing", *empty)
     assert f"kbtui reattach {DOC} renamed.txt" in out and "elsewhere.txt" in out
     code, out, _ = run(capsys, "reattach", DOC, "renamed.txt", *empty)
     assert code == 0 and out.startswith("moved 2 annotations")
+
+
+def test_markdown_exports_a_missing_documents_annotations_in_a_section_of_its_own(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db.json"
+    with Store.open(db) as store:
+        for minute, made in enumerate(annotate(Store.in_memory(), corpus)):
+            store.add(replace(made, created=f"2026-01-10T08:0{minute}:00+00:00"))
+        store.set_doc_tags(DOC, ["kept"])
+        orphan = Annotation("gone/old.md", 0, 0, "", note="*mine*", anchor=AnchorState.ORPHAN)
+        store.add(orphan)
+        other = Corpus(corpus).load("000_7aa956d427ec0c4c.txt")
+        start = other.source.index("Anthropic")
+        placed = Annotation.from_source(
+            other.id, other.source, start, start + 9, text_hash=other.text_hash
+        )
+        store.add(placed)
+    (corpus / DOC).rename(corpus / "renamed.txt")
+    with Store.open(db) as store:
+        items = collect(Corpus(corpus), store, Scope())
+        tagged = collect(Corpus(corpus), store, Scope(tag="kept"))
+    assert [(i.document.id, i.missing) for i in items] == [
+        ("000_7aa956d427ec0c4c.txt", False),
+        (DOC, True),
+        ("gone/old.md", True),
+    ]
+    assert [i.document.id for i in tagged] == [DOC]  # a missing document's tags select it
+    options = MarkdownOptions(exported="2026-02-01T12:00:00+00:00")
+    text = render_markdown(items, options)
+    assert text == (GOLDEN / "missing.md").read_text(encoding="utf-8")
+    names = [name for name, _ in render_per_document(items, options)]
+    assert len(names) == 3 and names[1].startswith("001_a7702332fec17ca5")
+    out = tmp_path / "notes"
+    where = ("--corpus", str(corpus), "--db", str(db))
+    code, _, printed = run(capsys, "export", "--out", f"{out}/", *where)
+    assert code == 0 and printed.startswith("exported 4 annotations to")
+    assert len(list(out.iterdir())) == 3
+    assert (
+        sum("## Annotations of the missing document" in p.read_text() for p in out.iterdir()) == 2
+    )

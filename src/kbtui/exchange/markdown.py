@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import shlex
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import jinja2
 
@@ -95,6 +95,8 @@ class ExportItem:
     """Tags the user gave the document, on top of its frontmatter tags."""
     entities: Sequence[str] = ()
     """Names of the entities the document mentions, in the order to list them."""
+    missing: bool = False
+    """The corpus lacks the document (renamed, deleted): its annotations have no place."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +189,9 @@ class DocumentView:
     annotations: list[AnnotationView]
     """Placed annotations in reading order."""
     orphans: list[AnnotationView]
-    """Annotations that could not be placed in the current text, oldest first."""
+    """Annotations that could not be placed in the current text, oldest first (all of a
+    missing document's)."""
+    missing: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +202,7 @@ class Counts:
     annotations: int
     """All annotations, orphans included."""
     orphans: int
+    """Those of documents in the corpus that could not be placed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,21 +245,20 @@ def _with_tag(item: ExportItem, key: str) -> ExportItem:
     if any(_tag_key(t) == key for t in doc_tags):
         return item
     kept = [a for a in item.annotations if any(_tag_key(t) == key for t in a.tags)]
-    return ExportItem(item.document, kept, item.user_tags, item.entities)
+    return replace(item, annotations=kept)
 
 
 def build_context(items: Sequence[ExportItem], options: MarkdownOptions) -> ExportContext:
     """The template context for ``items`` (already selected) under ``options``."""
     documents = [_document_view(item, _convert(options, item), options) for item in items]
-    orphans = sum(len(d.orphans) for d in documents)
+    orphans = sum(len(d.orphans) for d in documents if not d.missing)
+    total = sum(len(d.orphans) + len(d.annotations) for d in documents)
     return ExportContext(
         exported=options.exported or now_iso(),
         scope=options.scope.label,
         script=options.script,
         generator=f"kbtui {__version__}",
-        counts=Counts(
-            len(documents), orphans + sum(len(d.annotations) for d in documents), orphans
-        ),
+        counts=Counts(len(documents), total, orphans),
         documents=documents,
     )
 
@@ -302,8 +306,8 @@ def note_names(chosen: Sequence[ExportItem], options: MarkdownOptions) -> list[s
 def _document_view(item: ExportItem, convert: Convert, options: MarkdownOptions) -> DocumentView:
     doc, corpus, links = item.document, options.corpus, options.links or _same
     outline = Outline.of(doc, convert)
-    placed = [a for a in item.annotations if a.anchor != AnchorState.ORPHAN]
-    orphans = [a for a in item.annotations if a.anchor == AnchorState.ORPHAN]
+    placed = [a for a in item.annotations if a.anchor != AnchorState.ORPHAN and not item.missing]
+    orphans = [a for a in item.annotations if a.anchor == AnchorState.ORPHAN or item.missing]
     placed.sort(key=lambda a: (a.start, a.end, a.created, a.id))
     orphans.sort(key=lambda a: (a.created, a.id))
     tags = _unique([*doc.meta.tags, *item.user_tags])
@@ -322,6 +326,7 @@ def _document_view(item: ExportItem, convert: Convert, options: MarkdownOptions)
         open=open_command(doc.id, None, corpus),
         annotations=[_annotation_view(a, outline, convert, corpus, links) for a in placed],
         orphans=[_annotation_view(a, None, convert, corpus, links) for a in orphans],
+        missing=item.missing,
     )
 
 

@@ -26,11 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.annotations.words import WordCounts
 from kbtui.documents.corpus import Corpus
-from kbtui.documents.model import Document
+from kbtui.documents.model import Document, Metadata
 from kbtui.entities.mentions import MentionIndex
 from kbtui.entities.model import Entity
 from kbtui.exchange.about import About, find_entity
@@ -40,7 +39,6 @@ from kbtui.exchange.markdown import (
     ExportItem,
     MarkdownOptions,
     Scope,
-    _tag_key,
     render_markdown,
     render_per_document,
     select,
@@ -58,7 +56,10 @@ if TYPE_CHECKING:
 def collect(corpus: Corpus, store: Store, scope: Scope) -> list[ExportItem]:
     """The items ``scope`` asks for (:func:`kbtui.exchange.markdown.select`), from the store.
 
-    Only documents with annotations or user tags are read at all.
+    Only documents with annotations or user tags are read at all. Documents the
+    corpus lacks (renamed, moved, deleted) come last, marked missing, with their
+    annotations as stored: an export is a backup, and one that left them out
+    would lose them without a word.
     """
     items = []
     for entry in corpus.entries():
@@ -70,7 +71,19 @@ def collect(corpus: Corpus, store: Store, scope: Scope) -> list[ExportItem]:
         doc = corpus.load(entry.id)
         annotations = store.anchored_annotations(doc.id, doc.source) if doc.readable else []
         items.append(ExportItem(doc, annotations, tags, tuple(_frontmatter_entities(doc))))
-    return select(items, scope)
+    return select(items + _missing_items(corpus, store), scope)
+
+
+def _missing_items(corpus: Corpus, store: Store) -> list[ExportItem]:
+    """An item per document the store keeps annotations or tags of and the corpus lacks,
+    its document a stand-in titled by its id."""
+    items = []
+    for doc_id in sorted(store.documents.documents()):
+        if corpus.get(doc_id) is None:
+            stand_in = Document(doc_id, Path(doc_id), "", Metadata(title=doc_id))
+            tags = list(store.doc_state(doc_id).tags)
+            items.append(ExportItem(stand_in, store.annotations_for(doc_id), tags, missing=True))
+    return items
 
 
 def _frontmatter_entities(doc: Document) -> list[str]:
@@ -117,33 +130,13 @@ def corpus_argument(corpus: Path | None) -> str | None:
     return str(absolute)
 
 
-def export_json(
-    items: Sequence[ExportItem],
-    words: Sequence[dict[str, Any]] = (),
-    missing: Sequence[Annotation] = (),
-) -> str:
-    """The W3C Web Annotation JSON of ``items`` (document tags included), the ``missing``
-    documents' annotations (:func:`missing_annotations`, marked so) and ``words``."""
+def export_json(items: Sequence[ExportItem], words: Sequence[dict[str, Any]] = ()) -> str:
+    """The W3C Web Annotation JSON of ``items`` (document tags included, the annotations
+    of a missing document marked so) and ``words``."""
     annotations = [a for item in items for a in item.annotations]
     tags = {item.document.id: list(item.user_tags) for item in items if item.user_tags}
-    return dumps([*annotations, *missing], tags, words, missing={a.doc_id for a in missing})
-
-
-def missing_annotations(corpus: Corpus, store: Store, scope: Scope) -> list[Annotation]:
-    """The annotations in ``scope`` of documents the corpus lacks (renamed, moved,
-    deleted), as stored: a JSON export is a backup, and a backup that left them out
-    would lose them without a word. A tag selects those that carry it."""
-    key = None if scope.tag is None else _tag_key(scope.tag)
-    found = []
-    for doc_id in sorted(store.documents.documents()):
-        if corpus.get(doc_id) is not None or scope.doc_id not in (None, doc_id):
-            continue
-        found += [
-            a
-            for a in store.annotations_for(doc_id)
-            if key is None or any(_tag_key(t) == key for t in a.tags)
-        ]
-    return found
+    missing = {item.document.id for item in items if item.missing}
+    return dumps(annotations, tags, words, missing=missing)
 
 
 def word_annotations(corpus: Corpus, store: Store, scope: Scope) -> list[dict[str, Any]]:
@@ -246,22 +239,20 @@ def plan_export(
     if request.needs_index:
         if index is None:
             raise ValueError("an export by entity needs the mention index")
+        items = [item for item in items if not item.missing]  # the index has no text of them
         if request.scope.entity is not None:
             entity = find_entity(index, request.scope.entity)
             items = about_entity(items, About(index), entity)
     options = markdown_options(request, corpus.root, source_of, backend)
     as_json = request.layout is Layout.JSON
     words = word_annotations(corpus, store, request.scope) if as_json and entity is None else []
-    missing = (
-        missing_annotations(corpus, store, request.scope) if as_json and entity is None else []
-    )
-    count = sum(len(item.annotations) for item in items) + len(missing)
+    count = sum(len(item.annotations) for item in items)
     if request.path is None:
-        text = export_json(items, words, missing) if as_json else render_markdown(items, options)
+        text = export_json(items, words) if as_json else render_markdown(items, options)
         return PlannedExport(request, text, WritePlan(()), count, None, len(words))
     target = Path(request.path.strip()).expanduser()
     if as_json:
-        plan = plan_file(target, export_json(items, words, missing))
+        plan = plan_file(target, export_json(items, words))
     elif request.by_entity and index is not None:
         titles = {entry.id: entry.meta.title for entry in corpus.entries()}
         pages = plan_pages(items, index, options, titles, wikilinks=request.wikilinks, only=entity)
