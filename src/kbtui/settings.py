@@ -24,8 +24,6 @@ import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import tomli_w
-
 from kbtui.atomic import atomic_write_text
 from kbtui.locations import config_dir
 
@@ -88,6 +86,8 @@ class Settings:
 
     def to_toml(self) -> str:
         """The settings as TOML text."""
+        import tomli_w  # only saving needs it
+
         return tomli_w.dumps({f.name: getattr(self, f.name) for f in fields(self)})
 
 
