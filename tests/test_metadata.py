@@ -218,10 +218,27 @@ def test_nesting_depth_of_normal_frontmatter_is_small() -> None:
 
 
 def test_alias_bomb_is_refused() -> None:
-    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines = ["title: Kept", "a0: &a0 [x, x, x, x, x, x, x, x, x]"]
     lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    lines += ["author: Me", "date: 2025-01-02"]
     result = describe("---\n" + "\n".join(lines) + "\n---\nbody\n", "bomb.md")
     assert result.problems and "too complex" in result.problems[0]
+    assert "'a1'" in result.problems[0] and "3 more" in result.problems[0]
+    assert result.meta.title == "Kept"
+    data = result.meta.frontmatter
+    assert data["author"] == "Me" and data["date"] == "2025-01-02" and len(data["a0"]) == 9
+    assert not any(f"a{i}" in data for i in range(1, 9))
+
+
+def test_an_alias_refuses_only_its_field() -> None:
+    result = describe("---\nbase: &b {k: 1}\ncopy: *b\n<<: *b\ntitle: T\n---\n", "a.md")
+    assert result.meta.frontmatter == {"base": {"k": 1}, "title": "T"}
+    assert result.problems == ["frontmatter too complex: aliases refused in 'copy', '<<'"]
+
+
+def test_an_aliased_list_is_not_a_mapping() -> None:
+    result = describe("---\n- &a 1\n- *a\n---\nbody\n", "l.md")
+    assert result.problems == ["frontmatter is not a mapping (it is a list)"]
 
 
 def test_frontmatter_values_are_json_safe() -> None:

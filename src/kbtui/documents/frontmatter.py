@@ -4,17 +4,19 @@ Frontmatter is a block at the very start of a file, fenced by ``---`` lines
 (YAML, as Jekyll and Hugo write it; ``...`` also closes it) or by ``+++``
 lines (TOML, Hugo). The fences are found here rather than by
 python-frontmatter's ``split`` because kbtui needs the exact source offset
-where the body starts; the YAML itself is parsed by python-frontmatter's
-:class:`~frontmatter.default_handlers.YAMLHandler` (libyaml's safe loader)
-and TOML by :mod:`tomllib` (python-frontmatter's TOML handler needs the
-``toml`` package, which kbtui does not depend on).
+where the body starts; the YAML itself is parsed by libyaml's safe loader
+(the one python-frontmatter's ``YAMLHandler`` uses, driven here node by
+node) and TOML by :mod:`tomllib` (python-frontmatter's TOML handler needs
+the ``toml`` package, which kbtui does not depend on).
 
 Frontmatter is untrusted input, so it is bounded before any parser sees it:
 its size (:data:`MAX_CHARS`), its nesting (:data:`MAX_NESTING`; libyaml
 crashes the process on a few tens of thousands of nested brackets), and the
 number of values it expands to (:data:`MAX_NODES`; YAML aliases can make a
-small text stand for an exponentially large tree). What comes out is plain
-JSON data: dates become ISO strings, keys become strings.
+small text stand for an exponentially large tree). A top-level field whose
+value uses an alias is refused on its own, so an alias bomb costs the bomb
+and keeps the title and the plain fields. What comes out is plain JSON data:
+dates become ISO strings, keys become strings.
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 MAX_CHARS = 65_536
 """Frontmatter longer than this is not parsed (the body still loads)."""
@@ -166,8 +167,9 @@ def _indent_depth(raw: str) -> int:
 
 
 def _load(raw: str, fmt: str) -> tuple[dict[str, object], str | None]:
+    refused: list[str] = []
     try:
-        parsed = YAMLHandler().load(raw) if fmt == "yaml" else tomllib.loads(raw)
+        parsed = _load_yaml(raw, refused) if fmt == "yaml" else tomllib.loads(raw)
     except yaml.YAMLError as error:
         return {}, _yaml_problem(error)
     except tomllib.TOMLDecodeError as error:
@@ -179,9 +181,62 @@ def _load(raw: str, fmt: str) -> tuple[dict[str, object], str | None]:
     if not isinstance(parsed, dict):
         return {}, f"frontmatter is not a mapping (it is a {_kind(parsed)})"
     try:
-        return to_json(parsed), None
+        data = to_json(parsed)
     except _TooComplex as error:
         return {}, f"frontmatter too complex ({error})"
+    if refused:
+        return data, f"frontmatter too complex: aliases refused in {_names(refused)}"
+    return data, None
+
+
+def _load_yaml(raw: str, refused: list[str]) -> object:
+    """The YAML document, built without any top-level field that uses an alias.
+
+    Composed, an alias is a node met a second time; a field holding one is
+    left out (its key goes to ``refused``) before anything is constructed,
+    so no expansion ever happens. A top level that is not a mapping is only
+    reported, so one holding an alias stands for its kind, an empty list.
+    """
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(raw)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return None
+        seen: set[int] = set()
+        if not isinstance(root, yaml.MappingNode):
+            return [] if _has_alias(root, seen) else loader.construct_object(root, deep=True)
+        kept = []
+        for key, value in root.value:
+            if _has_alias(key, seen) or _has_alias(value, seen):
+                refused.append(str(key.value) if isinstance(key, yaml.ScalarNode) else "?")
+            else:
+                kept.append((key, value))
+        root.value = kept
+        return loader.construct_object(root, deep=True)
+    finally:
+        loader.dispose()
+
+
+def _has_alias(node: yaml.Node, seen: set[int]) -> bool:
+    """Whether ``node`` or a node under it was already met (an alias), marking them met."""
+    stack = [node]
+    found = False
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            found = True
+            continue
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+    return found
+
+
+def _names(keys: list[str]) -> str:
+    shown = ", ".join(repr(key[:40]) for key in keys[:5])
+    return shown + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
 
 
 def _yaml_problem(error: yaml.YAMLError) -> str:
