@@ -126,6 +126,29 @@ def test_watcher_batches_a_burst_of_writes(tmp_path: Path) -> None:
     assert 1 <= len(got) <= 3
 
 
+def test_watcher_says_when_changes_stop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One empty batch after a quiet spell that follows changes (the time to write caches)."""
+    monkeypatch.setattr("kbtui.documents.watching.QUIET_MS", 300)
+    stop, got = threading.Event(), []
+
+    def run() -> None:
+        for batch in batches(PathFilter(tmp_path), stop):
+            got.append(batch)
+            if not batch:
+                stop.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + 5
+    while not got and time.monotonic() < deadline:
+        (tmp_path / "a.md").write_text(str(time.monotonic()))  # until the watch is set up
+        time.sleep(0.2)
+    thread.join(5)
+    stop.set()
+    assert got and got[0] and not got[-1]
+    assert [bool(b) for b in got].count(False) == 1
+
+
 def test_watching_a_missing_folder_says_why(tmp_path: Path) -> None:
     with pytest.raises(WatchUnavailable):
         next(batches(PathFilter(tmp_path / "nowhere"), threading.Event()))
@@ -155,9 +178,15 @@ def test_refresh_reads_only_the_changed_files(corpus_dir: Path) -> None:
     assert now["new.md"].meta.title == "新文件"
     assert now["000_7aa956d427ec0c4c.txt"].meta.title == "改过的标题"
     assert now["003_0b861dc1db151f35.txt"] is entries["003_0b861dc1db151f35.txt"]  # not read
-    records = EntryCache(corpus.root, corpus.entity_lists).read()
+    cache = EntryCache(corpus.root, corpus.entity_lists)
+    assert "new.md" not in cache.read()  # not rewritten for each change
+    corpus.save_cache()
+    records = cache.read()
     assert set(records) == set(now)
     assert records["new.md"]["title"] == "新文件"
+    assert (
+        records["003_0b861dc1db151f35.txt"]["title"] == now["003_0b861dc1db151f35.txt"].meta.title
+    )
 
 
 def test_refresh_before_a_scan_does_nothing(corpus_dir: Path) -> None:

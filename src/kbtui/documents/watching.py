@@ -31,6 +31,10 @@ rebuild the list a thousand times."""
 STEP_MS = 50
 """Quiet time after which a batch is handed over (watchfiles' ``step``)."""
 
+QUIET_MS = 3000
+"""After this long without a change an empty batch comes: the time to write caches
+that each change would otherwise rewrite whole."""
+
 TEMP_SUFFIXES = (
     "~",
     ".swp",
@@ -133,9 +137,10 @@ class WatchUnavailable(Exception):
 def batches(path_filter: PathFilter, stop: threading.Event) -> Iterator[Batch]:
     """Every batch of changes under the filter's root, until ``stop`` is set.
 
-    Blocks between batches: run it in a worker thread. Raises
-    :class:`WatchUnavailable` when the folder cannot be watched, at the
-    start or later (a watch limit reached as folders are added).
+    An empty batch comes after :data:`QUIET_MS` without a change, once after
+    each run of changes. Blocks between batches: run it in a worker thread.
+    Raises :class:`WatchUnavailable` when the folder cannot be watched, at
+    the start or later (a watch limit reached as folders are added).
     """
     try:
         from watchfiles import watch
@@ -143,6 +148,7 @@ def batches(path_filter: PathFilter, stop: threading.Event) -> Iterator[Batch]:
         raise WatchUnavailable("watchfiles is not installed") from error
     if not path_filter.root.is_dir():  # watchfiles would wait on it forever
         raise WatchUnavailable(f"no such folder: {path_filter.root}")
+    pending = False  # whether a batch came since the last quiet spell
     try:
         for changes in watch(
             path_filter.root,
@@ -151,9 +157,13 @@ def batches(path_filter: PathFilter, stop: threading.Event) -> Iterator[Batch]:
             step=STEP_MS,
             stop_event=stop,
             raise_interrupt=False,
+            rust_timeout=QUIET_MS,
+            yield_on_timeout=True,
             ignore_permission_denied=True,  # the walk reports a folder it cannot read
         ):
-            if batch := path_filter.batch(path for _, path in changes):
+            batch = path_filter.batch(path for _, path in changes)
+            if batch or (pending and not changes):  # not changes: a quiet spell
+                pending = bool(batch)
                 yield batch
     except (OSError, RuntimeError) as error:  # the Rust watcher's errors are RuntimeErrors
         raise WatchUnavailable(_first_line(error)) from error

@@ -79,9 +79,13 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
             self._watch_stop.set()  # the watcher sees it within watchfiles' step
 
     def _watch(self, stop: threading.Event) -> None:
-        """Apply each batch of changes off the UI thread, then show it on that thread."""
+        """Apply each batch of changes off the UI thread, then show it on that thread;
+        write the corpus cache when they stop coming for a while."""
         try:
             for batch in batches(watch_filter(self.session), stop):
+                if not batch:  # a quiet spell after changes
+                    self.session.corpus.save_cache()
+                    continue
                 base = self.session.mention_index
                 update = apply_batch(self.session, batch, base)
                 if update:
