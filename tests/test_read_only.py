@@ -3,17 +3,21 @@ read-only command, and afterwards every byte of the data folder is as it was."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers import DOC_000, SIZE, build, open_doc, wait_for
 
-from kbtui.annotations.model import Annotation
+from kbtui.annotations.busy import DatabaseBusy, lock_timeout, lock_wait
+from kbtui.annotations.model import Annotation, Kind
 from kbtui.annotations.storage import DatabaseError
 from kbtui.annotations.store import Store
 from kbtui.cli import main
@@ -296,3 +300,61 @@ def test_an_old_schema_is_migrated_in_memory_only_by_a_reader(
     before = snapshot(db.parent)
     assert listed(capsys, sample_corpus, db) == 1
     assert snapshot(db.parent) == before  # no .schema0.bak, no rewrite
+
+
+@contextlib.contextmanager
+def locked_by_another_process(db: Path) -> Iterator[None]:
+    """``db``'s lock held by another process (a hung kbtui) until the block ends."""
+    code = (
+        "import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); "
+        "lock.acquire(); print('held', flush=True); sys.stdin.read()"
+    )
+    lock = db.with_name(db.name + ".lock")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code, str(lock)], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+    )
+    assert holder.stdin is not None and holder.stdout is not None
+    try:
+        assert holder.stdout.readline() == b"held\n"
+        yield
+    finally:
+        holder.stdin.close()
+        holder.wait(10)
+
+
+def test_a_short_lock_wait_is_busy_at_once_and_the_store_is_unchanged(
+    sample_corpus: Path, db: Path
+) -> None:
+    source = (sample_corpus / DOC).read_text(encoding="utf-8")
+    with Store.open(db) as store, locked_by_another_process(db):
+        started = time.monotonic()
+        with pytest.raises(DatabaseBusy, match="locked by another kbtui process"), lock_wait(0.2):
+            store.add(Annotation.from_source(DOC, source, 0, 1))
+        assert time.monotonic() - started < 1
+        assert store.count(DOC) == COMPACTED + JOURNALLED
+    assert lock_timeout(30.0) == 30.0  # the wait was the block's only
+
+
+async def test_a_locked_database_never_freezes_the_app_and_the_change_lands_later(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        with locked_by_another_process(tmp_path / "db.json"):
+            for keys in (("B",), ("j",), ("j",)):  # a bookmark kept, then the cursor moves
+                started = time.monotonic()
+                await pilot.press(*keys)
+                await pilot.pause()
+                assert time.monotonic() - started < 1, keys
+            assert "DATABASE BUSY" in app.sub_title and app.pane.annotations == []
+            assert app.session.store.count(DOC_000) == 0
+            await pilot.pause(1.5)  # a retry or two, still locked out
+            assert app.session.write_failure is not None
+        await wait_for(pilot, lambda: app.sub_title == "", "the kept bookmark saved")
+        assert [a.kind for a in app.pane.annotations] == [Kind.BOOKMARK]
+        assert any("Saving again" in str(n.message) for n in app._notifications)
+        await pilot.press("q")
+    assert app.return_code == 0
+    with Store.open(tmp_path / "db.json", read_only=True) as store:
+        assert store.count(DOC_000) == 1

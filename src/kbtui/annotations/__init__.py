@@ -8,6 +8,7 @@ access (:mod:`.tables`), undo history (:mod:`.undo`) and import rule
 (:mod:`.merging`); and the TinyDB storage beneath it: the atomic main file
 and transactions (:mod:`.storage`), the journal (:mod:`.journal`), change
 tracking (:mod:`.changes`), what both files share (:mod:`.files`), the
-in-memory stand-in (:mod:`.memory`) and :class:`~.errors.DatabaseError`
-(:mod:`.errors`). May import :mod:`kbtui.documents` and the base modules.
+in-memory stand-in (:mod:`.memory`), :class:`~.errors.DatabaseError`
+(:mod:`.errors`) and a shorter lock wait for the app (:mod:`.busy`). May
+import :mod:`kbtui.documents` and the base modules.
 """

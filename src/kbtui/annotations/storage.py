@@ -55,6 +55,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
+from kbtui.annotations.busy import DatabaseBusy, lock_timeout
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key
@@ -233,12 +234,12 @@ class JournalStorage(Storage):
     def _acquire(self) -> None:
         if self.read_only:  # a read-only folder may not even allow a lock file
             return
+        wait = lock_timeout(self._lock_timeout)
         try:
-            self._lock.acquire()
+            self._lock.acquire(timeout=wait)
         except Timeout as exc:
-            raise DatabaseError(
-                self.path,
-                f"is locked by another kbtui process (waited {self._lock_timeout:.0f} s)",
+            raise DatabaseBusy(
+                self.path, f"is locked by another kbtui process (waited {wait:g} s)"
             ) from exc
         except OSError as exc:  # e.g. a read-only folder: no lock file can be made
             raise DatabaseError(self.path, f"cannot be locked: {exc.strerror}") from exc

@@ -17,7 +17,9 @@ from collections.abc import Callable
 
 from rich.cells import cell_len
 from textual.containers import Vertical
+from textual.timer import Timer
 
+from kbtui.annotations.busy import DatabaseBusy, lock_wait
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.model import Annotation, Kind
 from kbtui.annotations.store import Store
@@ -30,6 +32,12 @@ from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
 from kbtui.ui.reader import Reader
 from kbtui.ui.text import cut, safe_line
 from kbtui.view.textview import TextView
+
+UI_LOCK_WAIT = 0.5
+"""Seconds a write from the app waits for another process's lock: a key pressed
+meanwhile waits as long, so well under a second (the CLI waits 30)."""
+RETRY_SECONDS = 1.0
+"""How often changes kept while the database was locked are tried again."""
 
 
 class PaneBase(Vertical):
@@ -57,6 +65,9 @@ class PaneBase(Vertical):
         self._find_query = ""
         self._matches: list[tuple[int, int]] = []
         self._match_index: int | None = None
+        self._waiting: list[tuple[Callable[[], object], str]] = []
+        """Changes kept while another process held the lock, in the order made."""
+        self._retrying: Timer | None = None
 
     @property
     def store(self) -> Store:
@@ -69,11 +80,35 @@ class PaneBase(Vertical):
         A write that fails (a full disk, a lost lock) is a message, never a
         crash: the session is read-only (:attr:`Session.write_failure`) and the
         app's subtitle says so, until a later write succeeds (the disk has room
-        again), which says so too. A note over the limits is refused alone.
+        again), which says so too. A note over the limits is refused alone. A
+        database locked by another process is waited for briefly
+        (:data:`UI_LOCK_WAIT`), never the CLI's 30 s: the change is kept and
+        tried again every :data:`RETRY_SECONDS` (:meth:`_retry_waiting`), with
+        the changes after it queued behind it, so they land in their order.
         """
+        if self._waiting:
+            self._waiting.append((change, what))
+            self.app.notify(f"{what} kept: the database is still busy", markup=False)
+            return False
         failed = self.session.write_failure
         try:
-            change()
+            if not self._attempt(change, what, UI_LOCK_WAIT):
+                return False
+        except DatabaseBusy as exc:
+            self._keep(change, what, exc)
+            return False
+        if failed is not None:
+            self._saving_again(f"{what} saved (it failed before: {failed})")
+        return True
+
+    def _attempt(self, change: Callable[[], object], what: str, wait: float) -> bool:
+        """``change`` waiting at most ``wait`` s for the lock; :class:`DatabaseBusy`
+        passes through, any other failure is said here and gives ``False``."""
+        try:
+            with lock_wait(wait):
+                change()
+        except DatabaseBusy:
+            raise
         except ValueError as exc:
             self.app.notify(f"{what} not saved: {exc}", severity="error", markup=False)
             return False
@@ -83,13 +118,47 @@ class PaneBase(Vertical):
             self.app.sub_title = f"READ-ONLY: nothing more is saved ({reason})"
             self.app.notify(f"{what} not saved: {exc}", severity="error", markup=False)
             return False
-        if failed is not None:
-            self.session.write_failure = None
-            self.app.sub_title = ""
-            self.app.notify(
-                f"Saving again: {what} saved (it failed before: {failed})", markup=False
-            )
         return True
+
+    def _keep(self, change: Callable[[], object], what: str, busy: DatabaseBusy) -> None:
+        """Keep ``change`` to try again; until then the session counts as not saving
+        (quitting says so)."""
+        self._waiting.append((change, what))
+        self.session.write_failure = busy.reason
+        self.app.sub_title = "DATABASE BUSY: changes kept, retrying"
+        self.app.notify(
+            f"{what} not saved yet: the database is busy (locked by another kbtui "
+            f"process); kept, and tried again every {RETRY_SECONDS:g} s",
+            severity="warning",
+            markup=False,
+        )
+        if self._retrying is None:
+            self._retrying = self.set_interval(RETRY_SECONDS, self._retry_waiting)
+
+    def _retry_waiting(self) -> None:
+        """Try the kept changes in order, each without waiting; stop at the first still
+        locked out, and when none is left say what was saved."""
+        saved, ok = 0, True
+        while self._waiting:
+            change, what = self._waiting[0]
+            try:
+                ok = self._attempt(change, what, 0)
+            except DatabaseBusy:
+                return
+            self._waiting.pop(0)
+            saved += ok
+        if self._retrying is not None:
+            self._retrying.stop()
+            self._retrying = None
+        if saved and ok:  # the last one written: nothing failed after it
+            self._saving_again(f"{saved} kept change(s) saved, the database is free again")
+        self.refresh_annotations()
+
+    def _saving_again(self, message: str) -> None:
+        """A write succeeded after one failed: the session saves again."""
+        self.session.write_failure = None
+        self.app.sub_title = ""
+        self.app.notify(f"Saving again: {message}", markup=False)
 
     @property
     def reader(self) -> Reader:
