@@ -296,6 +296,17 @@ def crash(ctx: Context) -> list[Figure]:
     return [at_most(f"problems after {kills} kills", problems, "", 0)]
 
 
+def killed(ctx: Context) -> list[Figure]:
+    """Concurrent app sessions editing through stale copies, killed with SIGKILL at random
+    (bench/kill.py): nothing acknowledged lost, no change reverted."""
+    rounds = "10" if ctx.quick else "200"
+    workdir = ctx.scratch / "kill"
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = run(ctx, "kill", "--rounds", rounds, "--dir", str(workdir))
+    problems = find(r"rounds, (\d+) problems", out)
+    return [at_most(f"problems after {rounds} kill rounds", problems, "", 0)]
+
+
 def doclist(ctx: Context) -> list[Figure]:
     """The document list at 100,000 rows: filling it, a filter keystroke, a cursor key."""
     rows = "20000" if ctx.quick else "100000"
@@ -360,6 +371,7 @@ SUITES: dict[str, Callable[[Context], list[Figure]]] = {
     "script_toggle": toggle,
     "lookup": lookup,
     "crash": crash,
+    "kill": killed,
 }
 
 
