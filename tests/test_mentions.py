@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kbtui.entities.matcher as mentions_module
+import kbtui.entities.variants as variants_module
 from kbtui.documents.model import Document, Metadata
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.matcher import Matcher, is_word_char
@@ -122,10 +123,26 @@ def test_dfa_and_nfa_find_the_same(
     corpus_texts: dict[str, str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(mentions_module, "DFA_MAX_SPELLINGS", 0)
+    monkeypatch.setattr(variants_module, "DFA_MAX_SPELLINGS", 0)
     nfa = Matcher.from_registry(registry)
     whole = "\n".join(corpus_texts.values())
     assert nfa.find(whole) == matcher.find(whole) != []
+
+
+def test_a_rare_form_after_a_missing_boundary_is_still_folded(matcher: Matcher) -> None:
+    text = "Claudette用ＣＬＡＵＤＥ写"  # the boundary fails first, then the full-width form
+    assert _named(matcher, text) == [("ＣＬＡＵＤＥ", "claude")]
+    assert matcher.find(text) == matcher.find_folded(text)
+
+
+def test_a_name_spelled_with_a_trigger_keeps_the_trigger_search() -> None:
+    keys = ["ας", "ab"]  # ς folds to itself but lower-casing Σ gives it: a trigger
+    assert variants_module.Variants.build(keys).finds_triggers is False
+    assert variants_module.Variants.build(["ab"]).finds_triggers is True
+    small = Matcher({key: key for key in keys})
+    for text in ("ας ab", "ab ΑΣ", "abc ab"):
+        assert small.find(text) == small.find_folded(text)
+    assert [small.keys[i] for _, _, i in small.find("ας ab")] == ["ας", "ab"]
 
 
 def test_lone_surrogate_text_is_matched_the_slow_way(matcher: Matcher) -> None:
