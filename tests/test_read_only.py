@@ -358,3 +358,20 @@ async def test_a_locked_database_never_freezes_the_app_and_the_change_lands_late
     assert app.return_code == 0
     with Store.open(tmp_path / "db.json", read_only=True) as store:
         assert store.count(DOC_000) == 1
+
+
+async def test_quitting_while_the_database_is_locked_says_what_was_not_saved(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        with locked_by_another_process(tmp_path / "db.json"):
+            await pilot.press("B")
+            await pilot.pause()
+            started = time.monotonic()
+            await pilot.press("q")
+            assert time.monotonic() - started < 2  # not the CLI's 30 s wait to fold the journal
+            said = " ".join(map(str, app._exit_renderables))
+    assert app.return_code == 1
+    assert "were not saved" in said and "locked by another kbtui process" in said

@@ -23,6 +23,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, ProgressBar
 
+from kbtui.annotations.busy import lock_wait
 from kbtui.annotations.errors import DatabaseError
 from kbtui.session import Session
 from kbtui.session.passages import Target
@@ -54,6 +55,7 @@ from kbtui.ui.messages import (
     OpenDocument,
 )
 from kbtui.ui.pane import DocumentPane
+from kbtui.ui.pane_base import UI_LOCK_WAIT
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
 from kbtui.ui.sidebar import Sidebar
@@ -366,7 +368,7 @@ class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, L
         """Save the reading position, then leave; saying what was not saved, if anything."""
         self.workers.cancel_group(self, "entities")
         self.pane.save_position()
-        with contextlib.suppress(DatabaseError, OSError):
+        with contextlib.suppress(DatabaseError, OSError), lock_wait(UI_LOCK_WAIT):
             self.session.close()  # the journal keeps every saved change: only folding it in
         failure = self.session.write_failure
         if failure is None:
