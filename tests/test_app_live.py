@@ -10,10 +10,20 @@ from time import monotonic
 from typing import Any
 
 import pytest
-from helpers import DOC_001, DOC_003, SIZE, build, open_doc, settle, wait_for
+from helpers import (
+    DOC_001,
+    DOC_003,
+    SIZE,
+    build,
+    open_doc,
+    settle,
+    wait_for,
+    wait_for_palette_choice,
+)
 from textual.pilot import Pilot
 
 from kbtui.annotations.model import Annotation
+from kbtui.documents.watching import WatchUnavailable
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.app_live import CHANGED, DELETED
 
@@ -126,15 +136,18 @@ async def test_deleted_document_leaves_the_list_and_keeps_its_annotations(
         assert app.doc_list.current_id is not None  # the cursor stayed in the list
 
 
-async def test_ctrl_r_rescans_when_nothing_watches(
-    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def unwatchable(*args: object) -> None:
-        from kbtui.documents.watching import WatchUnavailable
+@pytest.fixture
+def unwatched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The corpus folder cannot be watched (as with too many watches in use)."""
 
+    def unwatchable(*args: object) -> None:
         raise WatchUnavailable("too many watches")
 
     monkeypatch.setattr("kbtui.ui.app_live.batches", unwatchable)
+
+
+@pytest.mark.usefixtures("unwatched")
+async def test_ctrl_r_rescans_when_nothing_watches(corpus: Path, tmp_path: Path) -> None:
     app = build(corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -142,3 +155,16 @@ async def test_ctrl_r_rescans_when_nothing_watches(
         _write(corpus / "later.md", "后来的")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.doc_list.row("later.md") is not None, "the rescan")
+
+
+@pytest.mark.usefixtures("unwatched")
+async def test_palette_rescans(corpus: Path, tmp_path: Path) -> None:
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        (corpus / DOC_001).unlink()
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Rescan")
+        await wait_for_palette_choice(app, pilot, "Rescan corpus")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.doc_list.row(DOC_001) is None, "the rescan")

@@ -114,6 +114,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
             self.session.mention_index = update.index
             if not self._open_is_stale():
                 self.pane.refresh_mentions()
+        elif self.session.mention_index is None:  # the first build reads what it listed
+            self.reindex_entities()  # its cache keeps what it did: this one goes on from there
         for doc_id in sorted(update.changed | set(update.removed)):
             if self.session.store.count(doc_id):
                 self.refresh_review(doc_id)
