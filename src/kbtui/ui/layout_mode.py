@@ -88,6 +88,10 @@ class MainScreen(Screen[None]):
     and cut help off at 80 columns.
     """
 
+    AUTO_FOCUS = "DocOptions"
+    """The list has the focus from the start: focusing the first widget and then the
+    list made the footer compose twice more before the first frame (~30 ms)."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.hide_overlay", "To the reader", show=False, id="app.hide_overlay"),
     ]
