@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import DOC_000, SIZE, build, open_doc, settle
-from textual.widgets import TextArea
+import rich.text
+from helpers import DOC_000, SIZE, build, open_doc, settle, wait_for
+from textual.widgets import DataTable, TextArea
 
 from kbtui.annotations import storage
 from kbtui.annotations.journal import Journal
+from kbtui.annotations.limits import NOTE_MAX_BYTES
+from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.ui.screens.dialogs import NoteEditorScreen
 
@@ -78,3 +81,30 @@ async def test_a_full_disk_keeps_the_note_in_its_editor_and_the_app_running(
     with Store.open(tmp_path / "db.json") as store:  # what was saved before is all there
         [kept] = store.all_annotations()
         assert kept.note == ""
+
+
+async def test_the_notebook_row_of_a_note_at_the_cap_is_short(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (sample_corpus / DOC_000).read_text(encoding="utf-8")
+    note = ("长笔记 " * (NOTE_MAX_BYTES // 10))[: NOTE_MAX_BYTES // 3]  # 3 bytes a character
+    with Store.open(tmp_path / "db.json") as store:
+        store.add(Annotation.from_source(DOC_000, source, 10, 20, note=note))
+    measured: list[int] = []
+
+    def recording(text: str) -> int:
+        measured.append(len(text))
+        return real_cell_len(text)
+
+    real_cell_len = rich.text.cell_len
+    monkeypatch.setattr(rich.text, "cell_len", recording)  # Rich measured the whole note
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.screen.query(DataTable), "the notebook")
+        row = app.screen.query_one(DataTable).get_row_at(0)
+        assert row[3].plain.startswith("长笔记 长笔记") and row[3].plain.endswith("…")
+        assert row[3].cell_len < SIZE[0]
+        assert max(measured) < 1000, "a row measured more of the note than it shows"
+        assert app.screen._annotations[0].note == note  # the editor gets it whole

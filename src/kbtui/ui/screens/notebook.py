@@ -65,14 +65,17 @@ class NotebookFilter:
         spelling's."""
         tags = [fold(t) for t in [*annotation.tags, *doc_tags]]
         doc = fold(f"{annotation.doc_id} {title}")
-        text = fold(f"{annotation.quote} {annotation.note} {title}")
-        return (
+        if not (
             all(any(tag.startswith(t) for tag in tags) for t in self.tags)
             and all(annotation.colour.value.startswith(c) for c in self.colours)
             and all(d in doc for d in self.docs)
             and all(any(name.startswith(e) for name in spellings) for e in self.entities)
-            and all(w in text or w in tags for w in self.words)
-        )
+        ):
+            return False
+        if not self.words:
+            return True  # the note is folded only when words are asked for: it may be 1 MiB
+        text = fold(f"{annotation.quote} {annotation.note} {title}")
+        return all(w in text or w in tags for w in self.words)
 
 
 class NotebookScreen(Screen[tuple[str, int] | None]):
