@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kbtui.entities.matcher as mentions_module
+import kbtui.entities.mentions as index_module
 import kbtui.entities.variants as variants_module
 from kbtui.documents.model import Document, Metadata
 from kbtui.entities.entities_file import load_entities_file
@@ -149,6 +150,18 @@ def test_lone_surrogate_text_is_matched_the_slow_way(matcher: Matcher) -> None:
     text = "用Claude写\ud800達里奧·阿莫代伊說"
     assert matcher.find(text) == matcher.find_folded(text)
     assert [name for name, _ in _named(matcher, text)] == ["Claude", "達里奧·阿莫代伊"]
+
+
+def test_build_in_batches_equals_one_document_at_a_time(
+    registry: EntityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = {f"{n:02d}.md": text for n, text in enumerate(_generated(50))}
+    stamps = [DocStamp(doc_id, len(text), 1.0) for doc_id, text in texts.items()]
+    monkeypatch.setattr(index_module, "BATCH_DOCS", 3)  # 17 batches, the last short
+    built = MentionIndex.build(registry, stamps, texts.__getitem__)
+    alone = MentionIndex.from_documents(registry, texts.items())
+    for doc_id in texts:
+        assert built.mentions_in(doc_id) == alone.mentions_in(doc_id) != []
 
 
 _KEYS = ["ab", "abc", "b c", "bc", "达里", "达里奥", "里奥·x", "c-1", "奥a"]
