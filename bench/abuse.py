@@ -1,6 +1,6 @@
-"""Scale under abuse (issue 13, item 8): one huge note, shown where notes are listed.
+"""Scale under abuse (issue 13, item 8): one huge note, one huge single-line document.
 
-Run: ``python bench/abuse.py [--note-mib 1.0] [--others 200]``.
+Run: ``python bench/abuse.py [--note-mib 1.0] [--others 200] [--line-mb 50] [--profile]``.
 
 Stores ``--others`` ordinary highlights over the bundled sample corpus and
 one whose note is ``--note-mib`` MiB of mixed Han and Latin text (the note
@@ -9,8 +9,14 @@ larger can be stored), opens the app headless (Textual's Pilot, 120×40) and
 prints wall and CPU time for: the start until the document holding the
 note is open (its sidebar lists the note), ``ctrl+n`` until the notebook is
 filled, one key typed in its filter, quitting, and a Markdown and a JSON
-export of everything. Timings are printed, never asserted: the machine
-is shared, so compare runs of two trees side by side, e.g.
+export of everything. With ``--line-mb`` it then opens a corpus holding one
+document of that many MB of Simplified text on a single line (the sample
+documents' text, line breaks taken out) and times opening it, ``s``
+(until the visible part is converted, then until the whole view is) and
+quitting; ``--profile`` prints cProfile's top kbtui functions of that run
+(the UI thread's; the workers' threads are not profiled). Timings are
+printed, never asserted: the machine is shared, so compare runs of two
+trees side by side, e.g.
 ``PYTHONPATH=OLD/src python bench/abuse.py; PYTHONPATH=NEW/src python bench/abuse.py``.
 """
 
@@ -18,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import random
 import tempfile
 import time
@@ -102,11 +110,50 @@ def exports(db: Path, out: Path) -> None:
             cli([*argv, "--out", str(out / f"all.{fmt}")])
 
 
+def one_line_document(tmp: Path, size_mb: float, profile: bool) -> None:
+    """The single-line document's part (see the module docstring)."""
+    corpus = tmp / "line-corpus"
+    corpus.mkdir()
+    sample = "".join(
+        (CORPUS / name).read_text(encoding="utf-8").replace("\n", "")
+        for name in ("000_7aa956d427ec0c4c.txt", "001_a7702332fec17ca5.txt")
+    )
+    data = sample.encode() * (int(size_mb * 1e6) // len(sample.encode()) + 1)
+    (corpus / "line.txt").write_bytes(data[: int(size_mb * 1e6)].decode(errors="ignore").encode())
+    print(f"one document of {size_mb:g} MB on one line:")
+    app, _ = make_app(corpus, tmp / "line.json", open_target="line.txt")
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    asyncio.run(drive_line(app))
+    if profiler:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats("kbtui", 40)
+
+
+async def drive_line(app: KbtuiApp) -> None:
+    """Open, ``s``, quit."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        with timed("start, the document open"):
+            await until(app, lambda: app.pane.view is not None)
+            await pilot.pause()
+        with timed("s: the visible part converted"):
+            await pilot.press("s")
+            await pilot.pause()
+        with timed("s: the whole view converted"):
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        with timed("quit"):
+            await pilot.press("q")
+
+
 def main() -> None:
     """Builds the store once, then times the app and the exports."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--note-mib", type=float, default=NOTE_MAX_BYTES / 2**20)
     parser.add_argument("--others", type=int, default=200)
+    parser.add_argument("--line-mb", type=float, default=0.0)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "db.json"
@@ -115,6 +162,8 @@ def main() -> None:
         app, _ = make_app(CORPUS, db, open_target=DOC)
         asyncio.run(drive(app))
         exports(db, Path(tmp))
+        if args.line_mb:
+            one_line_document(Path(tmp), args.line_mb, args.profile)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,9 @@ from kbtui.annotations.journal import Journal
 from kbtui.annotations.limits import NOTE_MAX_BYTES
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
+from kbtui.scripts.views import PARTIAL_RANGE
 from kbtui.ui.screens.dialogs import NoteEditorScreen
+from kbtui.ui.scripting import REGION_CHARS, ScriptActions
 
 
 async def test_open_on_a_dangling_link_is_a_message(sample_corpus: Path, tmp_path: Path) -> None:
@@ -108,3 +110,21 @@ async def test_the_notebook_row_of_a_note_at_the_cap_is_short(
         assert row[3].cell_len < SIZE[0]
         assert max(measured) < 1000, "a row measured more of the note than it shows"
         assert app.screen._annotations[0].note == note  # the editor gets it whole
+
+
+async def test_s_on_a_document_of_one_long_line_converts_only_a_page(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    line = (sample_corpus / DOC_000).read_text(encoding="utf-8").replace("\n", "")
+    (corpus / "line.txt").write_text(line * (1_000_000 // len(line) + 1), encoding="utf-8")
+    monkeypatch.setattr(ScriptActions, "_convert_rest", lambda *_args: None)  # no full view
+    app = build(corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, "line.txt")
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert app.pane.view is not None and app.pane.view.label == "traditional"
+        start, end = app.pane.view.extra[PARTIAL_RANGE]  # the whole line was converted
+        assert start == 0 and end < REGION_CHARS + 1000

@@ -33,6 +33,8 @@ from kbtui.view.textview import TextView
 
 REGION_LINES = 120
 """Lines around the cursor converted at once, before the rest in the background."""
+REGION_CHARS = 20_000
+"""The most characters converted at once on ``s`` (the page's 120 lines, or a part of one)."""
 
 
 class ScriptActions(PaneBase):
@@ -170,7 +172,8 @@ AUTO = "auto"
 
 
 def _line_region(text: str, offset: int, lines: int) -> tuple[int, int]:
-    """View offsets of about ``lines`` whole lines around ``offset`` (a third above)."""
+    """View offsets of about ``lines`` whole lines around ``offset`` (a third above), and
+    at most :data:`REGION_CHARS` of them: a 50 MB document may be one line."""
     start = offset
     for _ in range(lines // 3):
         start = text.rfind("\n", 0, max(0, start - 1)) + 1
@@ -179,7 +182,7 @@ def _line_region(text: str, offset: int, lines: int) -> tuple[int, int]:
     end = offset
     for _ in range(lines - lines // 3):
         found = text.find("\n", end)
+        end = len(text) if found < 0 else found + 1
         if found < 0:
-            return start, len(text)
-        end = found + 1
-    return start, end
+            break
+    return max(start, offset - REGION_CHARS // 3), min(end, offset + REGION_CHARS)
