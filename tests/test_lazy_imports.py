@@ -1,9 +1,10 @@
 """Start-up imports only what the first frame needs (issue 12).
 
 Export's templates, fuzzy re-anchoring, YAML, word segmentation, the full-text
-index and the browser load on first use: each costs tens of milliseconds that
-a user pays on every launch otherwise. A module that imports one of them at its
-top fails here, in a fresh interpreter (this one has imported everything).
+index, the browser and the note editor's TextArea load on first use: each costs
+milliseconds to tens of them that a user pays on every launch otherwise. A
+module that imports one of them at its top fails here, in a fresh interpreter
+(this one has imported everything).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ DEFERRED = (
     "sqlite3",
     "webbrowser",
     "importlib.metadata",
+    "textual.widgets._text_area",
 )
 
 

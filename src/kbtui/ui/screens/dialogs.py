@@ -7,6 +7,7 @@ pattern): ``enter`` accepts, ``escape`` cancels with ``None``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -15,11 +16,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Button, Input, Label, OptionList, TextArea
+from textual.widgets import Button, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from kbtui.scripts.hanzi import fold
 from kbtui.ui.text import safe_line
+
+if TYPE_CHECKING:
+    from textual.widgets import TextArea
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -194,22 +198,27 @@ class NoteEditorScreen(ModalScreen[str | None]):
         self._title, self._note, self._quote = title, note, quote
         self._save = save
 
+    _area: TextArea
+
     def compose(self) -> ComposeResult:
+        from textual.widgets import TextArea  # with its document model: ~10 ms of start-up
+
         with Vertical(classes="dialog note-editor") as box:
             box.border_title = self._title
             box.border_subtitle = "ctrl+s save · escape cancel"
             if self._quote:
                 yield Label(safe_line(self._quote, 300), classes="detail")
-            yield TextArea(self._note, id="note-text", soft_wrap=True, tab_behavior="indent")
+            self._area = TextArea(self._note, id="note-text", soft_wrap=True, tab_behavior="indent")
+            yield self._area
 
     def on_mount(self) -> None:
-        area = self.query_one(TextArea)
+        area = self._area
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         """Save the note (closing only if it was saved)."""
-        text = self.query_one(TextArea).text
+        text = self._area.text
         if self._save is None or self._save(text):
             self.dismiss(text)
 
