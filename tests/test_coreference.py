@@ -18,6 +18,7 @@ from kbtui.entities.coreference import (
     PLURAL_AFTER,
     RELEVANT,
     Correction,
+    _plural_cues,
     mention_contexts,
     paragraph_start,
     resolve,
@@ -220,3 +221,10 @@ def test_the_store_keeps_corrections_in_order_and_refuses_bad_ones() -> None:
             store.coreference.add(*bad)  # an empty name, a negative offset, a bool
     assert len(store.coreference.records()) == 2
     assert Correction.from_record({"doc": "d", "shared": "s", "name": 3}) is None
+
+
+def test_plural_cues_keep_their_offsets_after_a_dotted_capital_i() -> None:
+    """İ lower-cases to two characters; a cue after it must not move."""
+    text = "İstanbul: the sisters 兄妹 and the Amodeis"
+    cues = _plural_cues(text, ["amodeis"])
+    assert [text[c : c + 2] for c in cues] == ["si", "兄妹", "Am"]

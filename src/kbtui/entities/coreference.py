@@ -160,9 +160,8 @@ def paragraph_start(text: str, offset: int) -> int:
 
 def _plural_cues(text: str, plural_names: Iterable[str]) -> list[int]:
     """Where :data:`PLURAL_WORDS` and ``plural_names`` occur in ``text``, in order."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a letter lower-cased to two: offsets would move
-        lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
+    # İ (U+0130) is the one letter whose lower case is two characters: offsets would move
+    lowered = text.replace("\u0130", "i").lower()
     found = []
     try:
         matches = _plural_automaton().find_matches_as_indexes(lowered, overlapping=True)
