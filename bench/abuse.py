@@ -1,6 +1,7 @@
 """Scale under abuse (issue 13, item 8): one huge note, one huge single-line document.
 
-Run: ``python bench/abuse.py [--note-mib 1.0] [--others 200] [--line-mb 50] [--profile]``.
+Run: ``python bench/abuse.py [--note-mib 1.0] [--others 200] [--line-mb 50] [--profile]
+[--import-mb 190]``.
 
 Stores ``--others`` ordinary highlights over the bundled sample corpus and
 one whose note is ``--note-mib`` MiB of mixed Han and Latin text (the note
@@ -14,7 +15,11 @@ document of that many MB of Simplified text on a single line (the sample
 documents' text, line breaks taken out) and times opening it, ``s``
 (until the visible part is converted, then until the whole view is) and
 quitting; ``--profile`` prints cProfile's top kbtui functions of that run
-(the UI thread's; the workers' threads are not profiled). Timings are
+(the UI thread's; the workers' threads are not profiled). With
+``--import-mb`` it writes a JSON backup of that many MB of highlights and
+times, each in its own process (wall, CPU, peak memory): importing it into
+an empty database, importing one more annotation into that, ``kbtui list``
+and the app opening the document and quitting. Timings are
 printed, never asserted: the machine is shared, so compare runs of two
 trees side by side, e.g.
 ``PYTHONPATH=OLD/src python bench/abuse.py; PYTHONPATH=NEW/src python bench/abuse.py``.
@@ -25,8 +30,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import os
 import pstats
 import random
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -147,6 +155,59 @@ async def drive_line(app: KbtuiApp) -> None:
             await pilot.press("q")
 
 
+def big_import(tmp: Path, size_mb: float) -> None:
+    """A JSON backup of about ``size_mb`` MB imported into an empty database, then
+    one annotation imported into it and the app opened on it; each ``kbtui``
+    command in its own process (its CPU time and peak memory are the child's)."""
+    made, db, backup = tmp / "made.json", tmp / "big.json", tmp / "backup.json"
+    source = (CORPUS / DOC).read_text(encoding="utf-8")
+    count = int(size_mb * 1e6 / 1300)  # an exported highlight with a short note: ~1.3 kB
+    with Store.open(made) as store:
+        store.merge_import(
+            Annotation.from_source(DOC, source, i % 900, i % 900 + 8, note=f"note {i} 笔记")
+            for i in range(count)
+        )
+    kbtui("export", "--format", "json", "--out", str(backup), db=made)
+    print(f"import of {backup.stat().st_size / 1e6:.0f} MB ({count} annotations):")
+    kbtui("import", str(backup), db=db)
+    one = tmp / "one.json"
+    with Store.open(tmp / "one-db.json") as store:
+        store.add(Annotation.from_source(DOC, source, 5, 9, note="one more"))
+    kbtui("export", "--format", "json", "--out", str(one), db=tmp / "one-db.json")
+    kbtui("import", str(one), db=db)
+    kbtui("list", db=db)
+    script = (
+        "import asyncio, sys; from pathlib import Path; from kbtui.ui.app import make_app\n"
+        "app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]), open_target=sys.argv[3])\n"
+        "async def go():\n"
+        "    async with app.run_test(size=(120, 40)) as pilot:\n"
+        "        while not app.pane.annotations: await asyncio.sleep(0.01)\n"
+        "        await pilot.press('q')\n"
+        "asyncio.run(go())\n"
+    )
+    child("the app: open the document, quit", ["-c", script, str(CORPUS), str(db), DOC])
+
+
+def kbtui(*argv: str, db: Path) -> None:
+    """One ``kbtui`` command over the sample corpus and ``db``, timed."""
+    args = ["-m", "kbtui", "--corpus", str(CORPUS), "--db", str(db), *argv]
+    child(f"kbtui {argv[0]}", args)
+
+
+def child(what: str, args: list[str]) -> None:
+    """``python args`` in a child process: its wall and CPU time and peak memory."""
+    wall = time.perf_counter()
+    process = subprocess.Popen([sys.executable, *args], stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - wall
+    process.returncode = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    print(
+        f"  {what:<34} {wall * 1000:9.1f} ms wall {cpu * 1000:9.1f} ms CPU"
+        f" {usage.ru_maxrss / 1024:7.0f} MB peak" + (" FAILED" if process.returncode else "")
+    )
+
+
 def main() -> None:
     """Builds the store once, then times the app and the exports."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -154,6 +215,7 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=200)
     parser.add_argument("--line-mb", type=float, default=0.0)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--import-mb", type=float, default=0.0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "db.json"
@@ -164,6 +226,8 @@ def main() -> None:
         exports(db, Path(tmp))
         if args.line_mb:
             one_line_document(Path(tmp), args.line_mb, args.profile)
+        if args.import_mb:
+            big_import(Path(tmp), args.import_mb)
 
 
 if __name__ == "__main__":
