@@ -146,6 +146,8 @@ def test_changes_are_indexed_incrementally(tmp_path: Path) -> None:
     index.corpus.scan()
     texts = list(searchable_texts(index.corpus))
     _same(index, texts, "新词", None)  # before the update: the changed files are scanned
+    _same(index, texts, "完全不同", None)  # though the index's trigrams do not name them
+    assert index.search("完全不同").total == 1
     assert index.stale() == (["d1.txt", "d9.txt"], ["d2.txt"])
     changed, removed = index.stale()
     index.update(changed, removed)

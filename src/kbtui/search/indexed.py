@@ -127,10 +127,11 @@ def search_index(
     needles = needles_of(queries)
     candidates = index.candidates([needle.folded for needle in needles])
     stamps = index.stamps()
+    if candidates is not None:  # only those and the documents changed since: 100,000 is slow
+        candidates.update(doc for doc, stamp in docs if stamps.get(doc) != stamp)
+        docs = [item for item in docs if item[0] in candidates]
     for chunk in _chunks(docs):
-        indexed = [
-            doc for doc, stamp in chunk if stamps.get(doc) == stamp and _may(candidates, doc)
-        ]
+        indexed = [doc for doc, stamp in chunk if stamps.get(doc) == stamp]
         if collector.room() == 0 and len(needles) == 1 and _countable(needles[0].folded):
             counts = index.counts(indexed, needles[0].folded)
             for doc_id, stamp in chunk:
@@ -151,10 +152,6 @@ def search_index(
 def _countable(needle: str) -> bool:
     """Whether SQLite counts ``needle`` as ``str.count`` does (not with a NUL in it)."""
     return "\x00" not in needle
-
-
-def _may(candidates: set[str] | None, doc_id: str) -> bool:
-    return candidates is None or doc_id in candidates
 
 
 def _scan_one(collector: _Collector, queries: Queries, doc_id: str, text: str) -> None:

@@ -158,5 +158,7 @@ class CorpusIndex:
 
     def search(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
         """:func:`kbtui.search.scan.search` over the corpus, answered from the index."""
-        docs = [(entry.id, stamp_of(entry)) for entry in self.corpus.entries() if entry.readable]
+        entries = self.corpus.entries()
+        # stamp_of and readable inlined: a call per entry was half a search at 100,000
+        docs = [(e.id, (e.size, e.mtime_ns)) for e in entries if e.chars > 0]
         return search_index(self.index, docs, self.body, query, max_hits=max_hits)
