@@ -1,9 +1,8 @@
 """The annotation store: the one object the UI and the CLI read and write data through.
 
-It keeps annotations, per-document state, entity records, the word list (``store.words``)
-and the user's word on shared names (``store.coreference``; ``store.documents`` moves a
-renamed file's records) in a TinyDB database (:mod:`.schema`, :mod:`.storage`), and offers
-re-anchored annotations, changes with undo, tags for completion and merging of imports.
+It keeps annotations, per-document state, entity records, the word list and the user's word
+on shared names in a TinyDB database (:mod:`.schema`, :mod:`.storage`), and offers re-anchored
+annotations, changes with undo, tags for completion and merging of imports.
 """
 
 from __future__ import annotations
@@ -77,8 +76,9 @@ class Store:
         self.words = WordList(self._data, storage)
         """The word list (:mod:`kbtui.annotations.words`), in the same database."""
         self.documents = Relocation(self._data, storage)
-        self.coreference = MentionCorrections(self._data, storage)
         """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
+        self.coreference = MentionCorrections(self._data, storage)
+        """The user's corrections of shared names (:mod:`kbtui.annotations.corrections`)."""
         self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
         self._versions = Versions()  # what was handed out, for compare-and-set
 
