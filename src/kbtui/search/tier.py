@@ -3,9 +3,11 @@
 A small corpus is scanned (:func:`kbtui.search.scan.search`): it is answered
 in a few milliseconds, and no file is written for it. From
 :data:`INDEX_FROM_DOCS` documents or :data:`INDEX_FROM_BYTES` bytes the
-persistent index answers (:mod:`.indexed`): ``bench/fts.py --crossover``
-found it ahead from 100 documents (1.2 MB) on, 1.8x there and 4.7x at 10,000
-(opening it included: 55–185 ms on this loaded machine).
+persistent index answers (:mod:`.indexed`). ``bench/fts.py --crossover``
+(medians of 10 queries; opening the index took 6-13 ms more): 100 documents, scan
+21 ms and index 17 ms; 1,000, 217 and 137 ms; 10,000, 1,477 and 426 ms. Below
+a few hundred documents both answer in tens of milliseconds, and the scan
+writes no file and builds nothing.
 ``KBTUI_SEARCH=scan`` or ``=index`` forces either.
 
 :class:`CorpusIndex` ties the index file to a corpus: :meth:`~CorpusIndex.sync`
