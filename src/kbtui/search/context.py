@@ -14,6 +14,7 @@ document costs no more per hit than a short one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from kbtui.view.markdown import render
@@ -24,9 +25,6 @@ CONTEXT_CHARS = 40
 
 _WINDOW = 4 * CONTEXT_CHARS
 """How much of the source line on each side of a hit is rendered to cut the context from."""
-
-_SENTENCE_ENDS = frozenset("。！？!?；;…")
-"""Characters that end a sentence (``.`` only before white space: ``3.5``, ``a.com`` do not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,14 +50,17 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Cont
     if line_end < 0:
         line_end = len(text)
     a, b = max(line_start, start - _WINDOW), min(line_end, end + _WINDOW)
-    view = render(text[a:b])
-    shown = view.text
-    vs, ve = view.map.range_to_view(start - a, end - a)
-    rendered = ve > vs
-    if not rendered:  # the hit is markup the reader does not show (a URL, a tag): show the source
-        shown, vs, ve = text[a:b], start - a, end - a
-        left, right = 0, len(shown)
-    else:
+    shown, vs, ve = text[a:b], start - a, end - a
+    markup = _MARKUP.search(shown) or (a == line_start and _BLOCK_START.match(shown))
+    view = render(shown) if markup else None  # plain text reads as it is written
+    if view is not None:
+        vs, ve = view.map.range_to_view(start - a, end - a)
+        if ve <= vs:  # the hit is markup the reader does not show (a URL, a tag): the source
+            view, vs, ve = None, start - a, end - a
+            left, right = 0, len(shown)
+        else:
+            shown = view.text
+    if view is not None or not markup:
         left, right = _sentence(shown, vs, ve)
     cut_left, cut_right = max(left, vs - width), min(right, ve + width)
     lead = cut_left > left or (cut_left == 0 and a > line_start)
@@ -68,33 +69,31 @@ def context(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> Cont
     if not lead:
         before = before.lstrip(_DECORATION)
     after = _clean(shown[ve:cut_right], trail=trail).rstrip()
-    if rendered:
+    if view is not None:
         cut_left, cut_right = view.map.to_source(cut_left), view.map.to_source(cut_right)
-    sentence = (a + cut_left, a + cut_right)
-    return Context(before, one_line(shown[vs:ve]), after, sentence)
+    return Context(before, one_line(shown[vs:ve]), after, (a + cut_left, a + cut_right))
 
+
+_MARKUP = re.compile(r"[\\`*_~\[\]!<$&{|]")
+"""Characters that may start inline Markdown (as the renderer's own test for plain lines)."""
+_BLOCK_START = re.compile(r"\s*(?:[#>=+\-]|\d{1,9}[.)])")
+"""What may make a line a heading, a quote, a rule or a list item."""
 
 _DECORATION = " •▎─"
 """What the reader puts before a list item or a quote, left off a context's start."""
 
+_ENDS = re.compile(r"[。！？!?；;…]+|\.(?=\s|$)")
+"""Sentence ends: a run of the marks that end one, or ``.`` before white space."""
+
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     """The bounds of the sentence(s) holding ``text[start:end]``."""
-    left = start
-    while left > 0 and not _ends_sentence(text, left - 1):
-        left -= 1
-    right = end
-    while right < len(text) and not _ends_sentence(text, right - 1):
-        right += 1
-    return left, right
-
-
-def _ends_sentence(text: str, i: int) -> bool:
-    """Whether ``text[i]`` ends a sentence (the last of a run such as ``？！``)."""
-    c = text[i]
-    if c in _SENTENCE_ENDS:
-        return i + 1 >= len(text) or text[i + 1] not in _SENTENCE_ENDS
-    return c == "." and (i + 1 >= len(text) or text[i + 1].isspace())
+    left = 0
+    for m in _ENDS.finditer(text, 0, start):
+        if m.group() != "." or m.end() < start:  # ``.`` at ``start`` may be 3.5
+            left = m.end()
+    after = _ENDS.search(text, max(start, end - 1))
+    return left, after.end() if after else len(text)
 
 
 def _clean(piece: str, *, lead: bool = False, trail: bool = False) -> str:
