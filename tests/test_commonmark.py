@@ -244,3 +244,14 @@ def test_a_span_does_not_go_on_past_a_block_or_into_a_setext_heading() -> None:
     assert render("甲 *乙\n# 丙*\n").text == "甲 *乙\n丙*\n"
     heading = render("标题*一\n===\n正文*二\n")
     assert [h.title for h in heading.headings] == ["标题*一"]
+
+
+def test_a_definition_list_indents_each_definition_under_its_term() -> None:
+    source = "大语言模型\n: 用大量文本训练的**模型**。\n: 又称 LLM。\n\n正文 : 照常\n: 开头的冒号\n"
+    view = render(source)
+    assert view.text == (
+        "大语言模型\n    用大量文本训练的模型。\n    又称 LLM。\n\n正文 : 照常\n    开头的冒号\n"
+    )
+    start = view.text.index("又称")
+    assert source[slice(*view.map.range_to_source(start, start + 2))] == "又称"
+    assert render(": 没有术语\n").text == ": 没有术语\n"

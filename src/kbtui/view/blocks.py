@@ -34,8 +34,11 @@ QUOTE_BAR = "▎ "
 RULE = "─" * 24
 """What a horizontal rule is shown as (the reader does not stretch it)."""
 
+DEFINITION_INDENT = "    "
+"""What a definition list's ``: `` marker is shown as: the definition indented under its term."""
+
 PLAIN_LINES = re.compile(
-    r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&|])[^\n\\`*_~\[\]!<$&{|]*(?<=\S)\n)+"
+    r"(?:(?:\u3000|[^\s#>\-*+=_0-9`~{<$\\\[\]!&|:])[^\n\\`*_~\[\]!<$&{|]*(?<=\S)\n)+"
 )
 """A run of plain Markdown lines: no block marker at the start, no inline marker
 or table pipe anywhere, no trailing white space. Such a run is copied whole."""
@@ -71,7 +74,7 @@ def line_end(src: str, pos: int) -> tuple[int, int]:
 
 _SPANNING = re.compile(r"[*_`\[<]")
 """Inline markers whose span may go on to the paragraph's next line."""
-_NOT_CONTINUED = frozenset(">`~<${|")
+_NOT_CONTINUED = frozenset(">`~<${|:")
 """First characters of a line that may start a block of their own."""
 
 
@@ -204,10 +207,14 @@ class LineBlocks:
     def __init__(self, out: ViewWriter, find: Callable[[str, int], int]) -> None:
         self.out, self.find, self.src = out, find, out.source
 
-    def content(self, start: int, ce: int, until: int | None = None) -> bool:
+    def content(
+        self, start: int, ce: int, until: int | None = None, after_text: bool = False
+    ) -> bool:
         """A heading, rule, list item or paragraph line; whether it was paragraph text.
 
         Paragraph text goes on to ``until`` (:func:`paragraph_end`) when given.
+        ``after_text`` (the line before was paragraph text) lets ``: …`` be a
+        definition of that line, as in a definition list: indented, its marker dropped.
         """
         src, out = self.src, self.out
         cs = start
@@ -239,6 +246,9 @@ class LineBlocks:
             if m:
                 self._list_item(m, ce)
                 return False
+        if c == ":" and after_text and src.startswith((": ", ":\t"), cs):
+            out.replace_to(cs + 2, DEFINITION_INDENT)
+            cs += 2
         self.inline(cs, until or ce)
         return cs < ce
 

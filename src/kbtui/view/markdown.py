@@ -183,7 +183,7 @@ class _Renderer:
             pce = ce
             if cs == ls and not was_para and not self.in_list:
                 pce, le, nxt = paragraph_end(self.src, cs, ce, le, nxt)
-            self.prev = _PARA if self.blocks.content(ls, ce, pce) else _OTHER
+            self.prev = _PARA if self.blocks.content(ls, ce, pce, was_para) else _OTHER
             if self.prev == _PARA and not was_para and pce == ce:
                 self.para = (vstart, out.vpos)
         return self._end_line(vstart, le, nxt)
