@@ -10,7 +10,7 @@ that let it be found again when the document changes: a TextQuoteSelector
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
@@ -106,7 +106,8 @@ class Annotation:
 
     def to_record(self) -> dict[str, object]:
         """A JSON-ready dict for storage."""
-        record = asdict(self)
+        record = {name: getattr(self, name) for name in _FIELD_NAMES}
+        record["tags"] = list(self.tags)  # asdict's deep copy took 16 s for 146,000
         record["colour"] = str(self.colour)
         record["kind"] = str(self.kind)
         record["anchor"] = str(self.anchor)
@@ -120,8 +121,7 @@ class Annotation:
         :class:`TypeError` or :class:`ValueError` naming it: a record from a
         damaged or hand-edited database is refused, never half-read.
         """
-        known = {f.name for f in fields(cls)}
-        data: dict[str, Any] = {k: v for k, v in record.items() if k in known}
+        data: dict[str, Any] = {k: v for k, v in record.items() if k in _KNOWN}
         _check_record(data)  # from here on each field has a type the dataclass takes
         data["colour"] = Colour(data.get("colour", Colour.YELLOW))
         data["kind"] = Kind(data.get("kind", Kind.HIGHLIGHT))
@@ -129,6 +129,10 @@ class Annotation:
         data["tags"] = list(data.get("tags") or [])
         return cls(**data)
 
+
+_FIELD_NAMES = tuple(f.name for f in fields(Annotation))
+"""The record's keys, in the dataclass's order (worked out once, not per record)."""
+_KNOWN = frozenset(_FIELD_NAMES)
 
 _TEXT_FIELDS = (
     "doc_id",
