@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import rich.text
 from helpers import DOC_000, SIZE, build, open_doc, settle, wait_for
-from textual.widgets import DataTable, TextArea
+from textual.widgets import DataTable, OptionList, TextArea
 
 from kbtui.annotations import storage
 from kbtui.annotations.journal import Journal
@@ -18,6 +18,7 @@ from kbtui.annotations.limits import NOTE_MAX_BYTES
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
 from kbtui.scripts.views import PARTIAL_RANGE
+from kbtui.ui import sidebar
 from kbtui.ui.screens.dialogs import NoteEditorScreen
 from kbtui.ui.scripting import REGION_CHARS, ScriptActions
 
@@ -128,3 +129,21 @@ async def test_s_on_a_document_of_one_long_line_converts_only_a_page(
         assert app.pane.view is not None and app.pane.view.label == "traditional"
         start, end = app.pane.view.extra[PARTIAL_RANGE]  # the whole line was converted
         assert start == 0 and end < REGION_CHARS + 1000
+
+
+async def test_the_sidebar_lists_at_most_max_rows_and_says_how_many_more(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = (sample_corpus / DOC_000).read_text(encoding="utf-8")
+    with Store.open(tmp_path / "db.json") as store:
+        store.merge_import(Annotation.from_source(DOC_000, source, i, i + 2) for i in range(8))
+    monkeypatch.setattr(sidebar, "MAX_ROWS", 5)
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_000)
+        await wait_for(pilot, lambda: len(app.pane.annotations) == 8, "the annotations")
+        options = app.query_one("#annotation-list", OptionList)
+        assert options.option_count == 6
+        last = options.get_option_at_index(5)
+        assert str(last.prompt).startswith("… and 3 more") and last.disabled
+        assert options.border_title == "Annotations 8"

@@ -28,6 +28,9 @@ from kbtui.ui.text import safe_line
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
 
+MAX_ROWS = 1000
+"""The most annotations the sidebar lists: a Textual option list measures every row
+(146,000 in one document took 86 s); the notebook lists them all."""
 QUOTE_CHARS = 60
 """How much of a quote the sidebar shows."""
 
@@ -120,25 +123,20 @@ class Sidebar(Vertical):
         options = self.query_one("#annotation-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        entities: list[list[str]] = [[] for _ in quotes]
-        if index is not None:  # then its modules are loaded: the first paint waits for none
-            from kbtui.session.annotation_entities import entity_names
-
-            entities = entity_names(index, annotations)
-        rows = list(zip(annotations, quotes, entities, strict=True))
-        placed = [row for row in rows if not _orphan(row[0])]
-        orphans = [row for row in rows if _orphan(row[0])]
-        for annotation, quote, names in placed:
-            prompt = annotation_prompt(annotation, quote, names)
-            options.add_option(Option(prompt, id=annotation.id))
+        rows = list(zip(annotations, quotes, strict=True))
+        placed = [row for row in rows if not _orphan(row[0])][:MAX_ROWS]
+        orphans = [row for row in rows if _orphan(row[0])][: MAX_ROWS - len(placed)]
+        names = iter(_entity_names(index, [a for a, _quote in placed + orphans]))
+        shown: list[Option | None] = [
+            Option(annotation_prompt(a, quote, next(names)), id=a.id) for a, quote in placed
+        ]
         if orphans:
-            options.add_option(None)
-            options.add_option(
-                Option(Text("Orphans (text changed)", style="bold red"), disabled=True)
-            )
-            for annotation, quote, names in orphans:
-                prompt = annotation_prompt(annotation, quote, names)
-                options.add_option(Option(prompt, id=annotation.id))
+            shown += [None, Option(Text("Orphans (text changed)", style="bold red"), disabled=True)]
+            shown += [Option(annotation_prompt(a, q, next(names)), id=a.id) for a, q in orphans]
+        if len(rows) > MAX_ROWS:
+            more = f"… and {len(rows) - MAX_ROWS:,} more: the notebook (ctrl+n) lists them all"
+            shown.append(Option(Text(more, style="dim"), disabled=True))
+        options.add_options(shown)  # one by one, each re-measured the list
         count = len(annotations)
         options.border_title = f"Annotations {count}" if count else "No annotations yet"
         if highlighted is not None and highlighted < options.option_count:
@@ -150,6 +148,15 @@ class Sidebar(Vertical):
         annotation = self._annotations.get(event.option.id or "")
         if annotation is not None and not _orphan(annotation):
             self.post_message(JumpTo(annotation.start, annotation.end))
+
+
+def _entity_names(index: MentionIndex | None, annotations: list[Annotation]) -> list[list[str]]:
+    """The entities each annotation is about in ``index`` (none before there is one)."""
+    if index is None:  # then its modules are not loaded yet: the first paint waits for none
+        return [[] for _ in annotations]
+    from kbtui.session.annotation_entities import entity_names
+
+    return entity_names(index, annotations)
 
 
 def _orphan(annotation: Annotation) -> bool:
