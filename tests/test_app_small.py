@@ -88,6 +88,10 @@ async def test_a_bookmark_at_the_end_shows_its_line(sample_corpus: Path, tmp_pat
         [line] = [line for line in screen_text(app).splitlines() if "🔖" in line]
         shown = line.split("🔖", 1)[1].strip(" │▐▌")
         assert shown and last.startswith(shown.rstrip("…").strip())
+        await pilot.press("ctrl+n")
+        await settle(app, pilot)
+        [row] = [line for line in screen_text(app).splitlines() if "🔖" in line]
+        assert last[:6] in row  # the notebook shows the line too, not a bare 🔖
 
 
 async def test_notebook_tags_match_by_prefix_frontmatter_tags_included(

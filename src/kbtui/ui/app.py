@@ -55,7 +55,7 @@ from kbtui.ui.messages import (
     OpenDocument,
 )
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.pane_base import UI_LOCK_WAIT
+from kbtui.ui.pane_base import UI_LOCK_WAIT, line_at
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
 from kbtui.ui.sidebar import Sidebar
@@ -271,6 +271,11 @@ class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, L
             lambda d: rows[d].all_tags if d in rows else (),
             missing_ids(self.session.corpus, {a.doc_id for a in annotations}),
             self.session.mention_index,
+            lambda a: (
+                line_at(self.session.corpus.load_text(a.doc_id).source, a.start)
+                if a.doc_id in rows
+                else ""
+            ),
         )
         self.push_screen(screen, self._go_to_target)
 

@@ -203,7 +203,7 @@ class PaneBase(Vertical):
         if self.view is None or not annotation.placed:
             return annotation.quote
         start, end = self.view.map.range_to_view(annotation.start, annotation.end)
-        return self.view.text[start:end] or _line_at(self.view.text, start) or annotation.quote
+        return self.view.text[start:end] or line_at(self.view.text, start) or annotation.quote
 
     def _display(self, view: TextView, cursor_source: int | None) -> None:
         self.view = view
@@ -255,7 +255,7 @@ def _overlay_style(annotation: Annotation) -> str:
     return annotation.colour.value
 
 
-def _line_at(text: str, offset: int) -> str:
+def line_at(text: str, offset: int) -> str:
     """The line ``offset`` is on, else the last text before it: what an empty quote (a
     bookmark at a line's or the document's end) shows instead of a bare 🔖."""
     line_end = text.find("\n", offset)

@@ -93,16 +93,19 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         tags_of: Callable[[str], Sequence[str]] = lambda _doc_id: (),
         missing: Collection[str] = frozenset(),
         index: MentionIndex | None = None,
+        line_of: Callable[[Annotation], str] = lambda _annotation: "",
     ) -> None:
         """``title_of`` and ``tags_of`` give a document's title and its own tags;
         ``missing`` are the ids of documents the corpus lacks (their annotations are
         kept, so they are shown, marked, and say how to reattach them); ``index``
-        says which entities each annotation is about (``e:``)."""
+        says which entities each annotation is about (``e:``); ``line_of`` is the line an
+        annotation with an empty quote stands on (a bookmark at a line's end)."""
         super().__init__()
         self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
         self._title_of = title_of
         self._tags_of = tags_of
         self._missing = missing
+        self._line_of = line_of
         self._index = index
         self._spellings: dict[str, tuple[str, ...]] | None = None
         self._shown: list[Annotation] = []
@@ -157,7 +160,7 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
             table.add_row(
                 swatch,
                 document,
-                cut(a.quote, quote_w),
+                cut(a.quote or self._line_of(a), quote_w),
                 cut(a.note, note_w, style="italic"),
                 cut(" ".join(f"#{t}" for t in a.tags), tags_w, style="dim"),
             )
