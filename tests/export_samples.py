@@ -32,7 +32,7 @@ METADATA = {
         tags=["ai-safety", "large-language-models", "enterprise-ai"],
     ),
     "001_a7702332fec17ca5.txt": Metadata(
-        title="Anthropic的联合创始人丹妮拉·阿莫代伊…",
+        title="Anthropic的联合创始人丹妮拉·阿莫代伊",
         title_inferred=True,
         full_title="Anthropic的联合创始人丹妮拉·阿莫代伊",
     ),

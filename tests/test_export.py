@@ -187,7 +187,7 @@ def test_only_titles_and_the_orphan_section_are_headings() -> None:
     assert headings(text) == [
         "Anthropic的诞生与安全愿景：AGI概念的重新审视",
         "Orphaned annotations",
-        "Anthropic的联合创始人丹妮拉·阿莫代伊…",
+        "Anthropic的联合创始人丹妮拉·阿莫代伊",
         "一群AI科學家不想創業，卻為了信任創立了巨頭Anthropic？",
         "Dario Amodei 访谈整理",
     ]

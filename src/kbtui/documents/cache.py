@@ -26,7 +26,7 @@ from kbtui.scripts.hanzi import Script
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 """Bump when what an entry holds or how metadata is inferred changes."""
 
 Record = dict[str, Any]

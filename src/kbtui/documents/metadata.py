@@ -43,9 +43,6 @@ they stand next to other navigation."""
 HEAD_LINES = 15
 """How many non-blank lines at the top are searched for a title, date, author."""
 
-TRANSCRIPT_LINES = 5
-"""A transcript has at least this many lines at the top."""
-
 SCRIPT_SAMPLE_CHARS = 1_000_000
 """Script detection reads at most this much of the body: a megabyte of text
 settles the question, and a 60 MB file should not cost seconds."""
@@ -77,8 +74,6 @@ _GREETING = re.compile(
 )
 _AUTHOR_LINE = re.compile(r"(?:作者|撰文|文|[记記]者|by)\s*[:：|]\s*(\S.{0,40})$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[。！？!?]")
-_CONTINUES = "…,，、;；:：—"
-_FINAL = re.compile(r"[。！？!?.…」』”\"）)]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,27 +273,13 @@ def _infer_title(content: list[str], date_at: int | None, name: str) -> tuple[st
 
 def _line_title(lines: list[str]) -> tuple[str, str]:
     """The first meaningful line, uncut and as shown; greetings at the top of a
-    transcript are skipped.
-
-    In a transcript (one phrase per line) the line is a fragment of running
-    speech, so it is shown with an ellipsis.
-    """
+    transcript are skipped. A whole line is shown whole, even when it is a
+    phrase of running speech (a transcript's): "…" only where it was cut."""
     if len(lines) > 1 and _GREETING.match(lines[0]):
         lines = lines[1:]
     first = _strip_emphasis(_HEADING.sub(r"\1", lines[0]))
     sentence = _SENTENCE_END.split(first, maxsplit=1)[0].strip() or first
-    title = _trim(sentence)
-    if sentence == first and not title.endswith("…") and _is_transcript(lines):
-        title = title.rstrip(_CONTINUES) + "…"
-    return sentence, title
-
-
-def _is_transcript(lines: list[str]) -> bool:
-    """Several lines, nearly all phrases without a sentence end."""
-    if len(lines) < TRANSCRIPT_LINES:
-        return False
-    open_ended = sum(1 for line in lines if not _FINAL.search(line))
-    return open_ended >= 0.8 * len(lines)
+    return sentence, _trim(sentence)
 
 
 def title_from_file_name(name: str) -> str:
