@@ -6,6 +6,7 @@ users can point kbtui anywhere without touching their real files.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -27,6 +28,13 @@ def data_dir() -> Path:
 def cache_dir() -> Path:
     """Cache directory for rebuildable indexes (``KBTUI_CACHE_DIR`` overrides)."""
     return _override("KBTUI_CACHE_DIR", user_cache_path(APP_NAME))
+
+
+def corpus_cache_file(kind: str, corpus_root: Path, suffix: str = ".json") -> Path:
+    """The cache file of one kind (``mentions``, ``search``…) for one corpus: named by
+    a hash of the corpus's resolved path, so each corpus has its own."""
+    digest = hashlib.sha256(str(corpus_root.resolve()).encode("utf-8", "surrogatepass"))
+    return cache_dir() / f"{kind}-{digest.hexdigest()[:16]}{suffix}"
 
 
 def config_dir() -> Path:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import hashlib
 import json
 import sys
 from array import array
@@ -25,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbtui.atomic import atomic_write_bytes
-from kbtui.locations import cache_dir
+from kbtui.locations import corpus_cache_file
 
 CACHE_VERSION = 2
 """Bump when the cache file layout changes (2: the coreference contexts; a version 1
@@ -49,8 +48,7 @@ class DocHits:
 
 def default_cache_file(corpus_root: Path) -> Path:
     """Where the mention index of a corpus is cached (one file per corpus)."""
-    digest = hashlib.sha256(str(corpus_root.resolve()).encode("utf-8", "surrogatepass"))
-    return cache_dir() / f"mentions-{digest.hexdigest()[:16]}.json"
+    return corpus_cache_file("mentions", corpus_root)
 
 
 def write_cache(path: Path, fingerprint: str, docs: Mapping[str, DocHits]) -> None:

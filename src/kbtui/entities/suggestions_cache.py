@@ -12,7 +12,6 @@ read, is no cache; an entry that does not make sense is left out.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +20,7 @@ from kbtui.atomic import atomic_write_bytes
 from kbtui.entities.mentions import DocStamp
 from kbtui.entities.model import Kind
 from kbtui.entities.suggestions_scan import Occurrence
-from kbtui.locations import cache_dir
+from kbtui.locations import corpus_cache_file
 
 CACHE_VERSION = 2
 """Bump when the file layout or what :mod:`.suggestions_scan` finds changes."""
@@ -31,8 +30,7 @@ _KINDS = frozenset(Kind)
 
 def candidate_cache_file(corpus_root: Path) -> Path:
     """Where the candidates of a corpus are cached (one file per corpus)."""
-    digest = hashlib.sha256(str(corpus_root.resolve()).encode("utf-8", "surrogatepass"))
-    return cache_dir() / f"suggestions-{digest.hexdigest()[:16]}.json"
+    return corpus_cache_file("suggestions", corpus_root)
 
 
 CachedDoc = tuple[DocStamp, list[Occurrence]]

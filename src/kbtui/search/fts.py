@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbtui.locations import cache_dir
+from kbtui.locations import corpus_cache_file
 from kbtui.search.scan import fold_table
 
 INDEX_VERSION = 1
@@ -80,8 +80,7 @@ class IndexedText:
 
 def default_index_file(corpus_root: Path) -> Path:
     """Where the full-text index of a corpus lives (one file per corpus root)."""
-    digest = hashlib.sha256(str(corpus_root.resolve()).encode("utf-8", "surrogatepass"))
-    return cache_dir() / f"search-{digest.hexdigest()[:16]}.sqlite"
+    return corpus_cache_file("search", corpus_root, ".sqlite")
 
 
 def fold_fingerprint() -> str:
