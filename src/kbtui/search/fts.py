@@ -36,6 +36,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kbtui.locations import corpus_cache_file
 from kbtui.search.scan import fold_table
@@ -203,19 +204,7 @@ class FullTextIndex:
 
     def folded(self, doc_ids: Sequence[str]) -> dict[str, str]:
         """The stored folded text of each of ``doc_ids`` that is indexed."""
-        found: dict[str, str] = {}
-        with self._lock, self._guard():
-            for start in range(0, len(doc_ids), 500):
-                chunk = doc_ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(
-                    self._conn.execute(
-                        "SELECT docs.doc, body.text FROM docs JOIN body ON body.rowid = docs.id"
-                        f" WHERE docs.doc IN ({marks})",
-                        chunk,
-                    ).fetchall()
-                )
-        return found
+        return dict(self._per_document("body.text", (), doc_ids))
 
     def counts(self, doc_ids: Sequence[str], needle: str) -> dict[str, int]:
         """How often the folded ``needle`` occurs in each of ``doc_ids`` that is indexed,
@@ -227,22 +216,27 @@ class FullTextIndex:
         a common word over every document. A needle holding a NUL is never
         found (SQLite stops reading it there): the caller counts those itself.
         """
-        found: dict[str, int] = {}
         width = len(needle.encode("utf-8", "surrogatepass"))
+        removed = (
+            "(length(CAST(body.text AS BLOB)) - length(CAST(replace(body.text, ?, '') AS BLOB)))"
+        )
+        return dict(self._per_document(f"{removed} / ?", (needle, width), doc_ids))
+
+    def _per_document(
+        self, column: str, params: tuple[object, ...], doc_ids: Sequence[str]
+    ) -> list[tuple[Any, Any]]:
+        """``(doc, column)`` for each of ``doc_ids`` that is indexed, asked 500 at a time
+        (SQLite's limit on a statement's parameters)."""
+        rows: list[tuple[Any, Any]] = []
         with self._lock, self._guard():
             for start in range(0, len(doc_ids), 500):
                 chunk = doc_ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(
-                    self._conn.execute(
-                        "SELECT docs.doc, (length(CAST(body.text AS BLOB))"
-                        " - length(CAST(replace(body.text, ?, '') AS BLOB))) / ?"
-                        " FROM docs JOIN body ON body.rowid = docs.id"
-                        f" WHERE docs.doc IN ({marks})",
-                        (needle, width, *chunk),
-                    ).fetchall()
-                )
-        return found
+                rows += self._conn.execute(
+                    f"SELECT docs.doc, {column} FROM docs JOIN body ON body.rowid = docs.id"
+                    f" WHERE docs.doc IN ({','.join('?' * len(chunk))})",
+                    (*params, *chunk),
+                ).fetchall()
+        return rows
 
     @contextlib.contextmanager
     def _guard(self) -> Iterator[None]:
