@@ -1,4 +1,5 @@
-"""``kbtui doctor``: every problem on one line with what to do, exit 1, and nothing written."""
+"""``kbtui doctor``: every problem on one line with what to do, exit 1, and nothing written;
+``--repair`` salvages a refused database into a new file and leaves the old ones as they were."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_read_only import DAMAGE
 
-from kbtui.annotations.model import AnchorState, Annotation
+from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.annotations.store import Store
 from kbtui.cli import main
 from kbtui.settings import settings_path
@@ -126,3 +128,126 @@ def test_json_and_notes(capsys: pytest.CaptureFixture[str], corpus: Path, tmp_pa
     assert finding["severity"] == "note" and "schema 0" in finding["problem"]
     assert set(finding) == {"severity", "subject", "problem", "fix"}
     assert not (tmp_path / "db.json.schema0.bak").exists()  # reading migrates nothing
+
+
+# -- --repair ----------------------------------------------------------------------
+
+COMPACTED, JOURNALLED = 50, 5
+SALVAGED = {
+    "main file empty": JOURNALLED,
+    "main file missing": JOURNALLED,
+    "main file a dangling symlink": JOURNALLED,
+    "main file truncated": JOURNALLED,
+    "main file cut to its first byte": JOURNALLED,
+    "a digit of the generation flipped": COMPACTED + JOURNALLED,
+    "a byte flipped in the last complete journal line": COMPACTED + JOURNALLED - 1,
+    "a byte flipped in a journal line in the middle": COMPACTED + JOURNALLED - 1,
+    "the journal's first line flipped": COMPACTED + JOURNALLED,
+    "the journal emptied": COMPACTED,
+    "the journal missing": COMPACTED,
+    "the journal a dangling symlink": COMPACTED,
+    "the journal cut inside its header": COMPACTED,
+}
+"""How many annotations survive each damage of ``test_read_only``: all that were
+acknowledged, but those the damage itself destroyed."""
+
+
+@pytest.fixture
+def refusable(tmp_path: Path, corpus: Path) -> Path:
+    """50 annotations in the main file and 5 only in the journal, as a killed process leaves."""
+    path = tmp_path / "data" / "kbtui.json"
+    source = (corpus / DOC).read_text(encoding="utf-8")
+    store = Store.open(path)
+    for i in range(COMPACTED + JOURNALLED):
+        if i == COMPACTED:
+            store.compact()
+        store.add(Annotation.from_source(DOC, source, i, i + 1, note=f"note {i}"))
+    return path
+
+
+def repaired(before: dict[str, tuple[bytes, int]], folder: Path) -> Path:
+    """The one file ``--repair`` added to ``folder``, checking the rest are untouched."""
+    after = snapshot(folder)
+    [new] = after.keys() - before.keys()
+    assert {name: after[name] for name in before} == before
+    return folder / new
+
+
+def notes(db: Path) -> list[str]:
+    with Store.open(db, read_only=True) as store:
+        return sorted(a.note for a in store.all_annotations())
+
+
+@pytest.mark.parametrize("damage", SALVAGED, ids=SALVAGED.keys())
+def test_repair_salvages_every_acknowledged_record_into_a_new_file(
+    capsys: pytest.CaptureFixture[str], corpus: Path, refusable: Path, damage: str
+) -> None:
+    folder = refusable.parent
+    DAMAGE[damage](refusable)
+    before = snapshot(folder)
+    code, out, err = doctor(capsys, corpus, refusable, "--repair")
+    assert (code, err) == (0, ""), out
+    new = repaired(before, folder)
+    assert new.name.startswith("kbtui.repaired-") and new.suffix == ".json"
+    assert f"--db {new}" in out and f"KBTUI_DB={new}" in out
+    salvaged = notes(new)
+    assert len(salvaged) == SALVAGED[damage]
+    if SALVAGED[damage] == JOURNALLED:  # the main file is lost: the journal's are all there
+        assert salvaged == sorted(f"note {i}" for i in range(COMPACTED, COMPACTED + JOURNALLED))
+    code, _, err = doctor(capsys, corpus, new, "--repair")
+    assert code == 1 and "nothing needs repair" in err
+
+
+def test_repair_says_what_it_kept_and_dropped(
+    capsys: pytest.CaptureFixture[str], corpus: Path, refusable: Path
+) -> None:
+    DAMAGE["a byte flipped in a journal line in the middle"](refusable)
+    code, out, _ = doctor(capsys, corpus, refusable, "--repair", "--json")
+    report = json.loads(out)
+    assert code == 0 and "is damaged at byte" in report["refused"]
+    assert report["kept"][f"annotations:{DOC}"] == COMPACTED + JOURNALLED - 1
+    assert report["dropped"] == {"journal lines": 1} and report["journal_lines"] == JOURNALLED - 1
+    code, out, _ = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 0
+    assert f"kept: annotations:{DOC} {COMPACTED + JOURNALLED - 1}" in out
+    assert "dropped: journal lines 1" in out
+
+
+def test_repair_drops_a_damaged_record_and_keeps_the_others(
+    capsys: pytest.CaptureFixture[str], corpus: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "db" / "db.json"
+    db.parent.mkdir()
+    with Store.open(db) as store:
+        store.add(Annotation(DOC, 0, 3, "abc", note="bad"))
+        store.add(Annotation(DOC, 4, 6, "de", note="good", kind=Kind.UNDERLINE))
+    db.write_text(db.read_text().replace('"highlight"', '"higilight"'))
+    before = snapshot(db.parent)
+    code, out, _ = doctor(capsys, corpus, db, "--repair")
+    assert code == 0 and f"annotations:{DOC} records 1" in out
+    assert notes(repaired(before, db.parent)) == ["good"]
+
+
+def test_a_healthy_database_needs_no_repair_and_gets_no_file(
+    capsys: pytest.CaptureFixture[str], corpus: Path, refusable: Path
+) -> None:
+    before = snapshot(refusable.parent)
+    code, out, err = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 1 and "nothing needs repair" in err and out == ""
+    assert snapshot(refusable.parent) == before
+
+
+def test_repair_never_writes_over_a_file(
+    capsys: pytest.CaptureFixture[str],
+    corpus: Path,
+    refusable: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    occupied = refusable.with_name("occupied.json")
+    occupied.write_text("mine")
+    monkeypatch.setattr("kbtui.session.repair.repaired_path", lambda db: occupied)
+    refusable.write_bytes(b"")
+    before = snapshot(refusable.parent)
+    code, _, err = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 2 and "exists already" in err
+    assert snapshot(refusable.parent) == before

@@ -26,6 +26,9 @@ def add_housekeeping_commands(add: Callable[[str, str], argparse.ArgumentParser]
     reattach.add_argument("new", metavar="NEW", help="the corpus document they belong to now")
     doctor = add("doctor", "check the database, the settings and the corpus, changing nothing")
     doctor.add_argument("--json", action="store_true")
+    doctor.add_argument(
+        "--repair", action="store_true", help="salvage a refused database into a new file beside it"
+    )
 
 
 def list_missing(args: argparse.Namespace) -> None:
