@@ -303,3 +303,15 @@ async def test_the_list_cursor_follows_the_document_opened_elsewhere(
                 break
         assert app.pane.doc is not None and app.pane.doc.id == DOC_003
         assert app.doc_list.current_id == DOC_003
+
+
+async def test_the_entity_browser_says_all_its_keys_at_80_columns(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("M")
+        await settle(app, pilot)
+        bottom = [line for line in screen_text(app).splitlines() if "of" in line and "╰" in line]
+        assert bottom and "s suggest" in bottom[-1] and "…" not in bottom[-1]

@@ -50,7 +50,7 @@ NEW_ENTITY_CHOICES: list[tuple[str, str]] = [
 """What ``E`` offers to make of a selection."""
 
 
-BROWSER_HINT = "enter: passages · tab, then r rename, m merge, f filter documents, s suggested"
+BROWSER_HINT = "enter passages · tab: r rename, m merge, f filter, s suggest"
 """The browser's keys, shown under the list: those of the list are not in the
 footer while the filter box has the focus."""
 
