@@ -137,7 +137,7 @@ SALVAGED = {
     "main file empty": JOURNALLED,
     "main file missing": JOURNALLED,
     "main file a dangling symlink": JOURNALLED,
-    "main file truncated": JOURNALLED,
+    "main file truncated": COMPACTED + JOURNALLED,  # only its generation was cut off
     "main file cut to its first byte": JOURNALLED,
     "a digit of the generation flipped": COMPACTED + JOURNALLED,
     "a byte flipped in the last complete journal line": COMPACTED + JOURNALLED - 1,
@@ -251,3 +251,18 @@ def test_repair_never_writes_over_a_file(
     code, _, err = doctor(capsys, corpus, refusable, "--repair")
     assert code == 2 and "exists already" in err
     assert snapshot(refusable.parent) == before
+
+
+def test_a_main_file_cut_in_the_middle_gives_up_its_records_before_the_cut(
+    capsys: pytest.CaptureFixture[str], corpus: Path, refusable: Path
+) -> None:
+    data = refusable.read_bytes()
+    refusable.write_bytes(data[: len(data) // 2])
+    before = snapshot(refusable.parent)
+    code, out, _ = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 0 and "record(s) before the damage were read" in out
+    salvaged = notes(repaired(before, refusable.parent))
+    journalled = [f"note {i}" for i in range(COMPACTED, COMPACTED + JOURNALLED)]
+    assert set(journalled) <= set(salvaged)
+    assert JOURNALLED + 10 < len(salvaged) < COMPACTED + JOURNALLED
+    assert set(salvaged) <= {f"note {i}" for i in range(COMPACTED + JOURNALLED)}

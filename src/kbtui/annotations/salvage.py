@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbtui.annotations.errors import DatabaseError
-from kbtui.annotations.files import Tables, dumps
+from kbtui.annotations.files import Tables, dumps, loads
 from kbtui.annotations.journal import Journal, apply_ops, scan_journal
-from kbtui.annotations.mainfile import check_regular, read_main
+from kbtui.annotations.mainfile import STORAGE_TABLE, check_regular, read_main
 from kbtui.annotations.records import annotation_of
 from kbtui.annotations.schema import ANNOTATIONS
 from kbtui.atomic import atomic_write_bytes
@@ -65,15 +65,76 @@ def _salvage_main(path: Path, result: Salvage) -> tuple[str | None, str | None]:
     """Read the main file into ``result``; its generation and previous one."""
     try:
         check_regular(path)
-        main = read_main(path)
     except DatabaseError as exc:
         result.problems.append(str(exc))
-        result.dropped["unreadable main files"] += 1
+        return None, None
+    try:
+        main = read_main(path)
+    except DatabaseError as exc:
+        result.tables = _tables_before_damage(path)
+        result.tables.pop(STORAGE_TABLE, None)
+        records = sum(len(table) for table in result.tables.values())
+        result.problems.append(f"{exc}: {records} record(s) before the damage were read")
+        result.dropped["main files read only up to their damage"] += 1
         return None, None
     if main is None:
         return None, None
     result.tables = main.tables
     return main.generation, main.previous
+
+
+def _tables_before_damage(path: Path) -> Tables:
+    """The records of a main file that is not valid JSON, up to where it stops being so.
+
+    A main file cut short (a disk that lost its tail, a hand edit) still
+    holds whole records before the cut. They are found by walking the
+    ``{table: {id: record}}`` structure, each record read by kbtui's own
+    :func:`~kbtui.annotations.files.loads`; the walk ends at the first thing
+    out of place, so nothing after the damage is guessed at.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return {}
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        text = raw[: exc.start].decode("utf-8")
+    tables: Tables = {}
+    try:
+        pos = _past(text, 0, "{")
+        while True:
+            name, pos = _DECODER.raw_decode(text, _space(text, pos))
+            table = tables.setdefault(str(name), {})
+            pos = _past(text, _past(text, pos, ":"), "{")
+            while text[_space(text, pos)] != "}":
+                key, pos = _DECODER.raw_decode(text, _space(text, pos))
+                start = _space(text, _past(text, pos, ":"))
+                pos = _DECODER.raw_decode(text, start)[1]
+                table[str(key)] = loads(text[start:pos])
+                pos = _space(text, pos) + (text[_space(text, pos)] == ",")
+            pos = _past(text, pos, "}")
+            pos = _space(text, pos) + (text[_space(text, pos)] == ",")
+    except (ValueError, IndexError, RecursionError):
+        return tables
+
+
+_DECODER = json.JSONDecoder()
+
+
+def _space(text: str, pos: int) -> int:
+    """The offset of the first non-blank character from ``pos``."""
+    while pos < len(text) and text[pos] in " \t\r\n":
+        pos += 1
+    return pos
+
+
+def _past(text: str, pos: int, char: str) -> int:
+    """The offset after ``char``, the next non-blank character (``ValueError`` if it is not)."""
+    pos = _space(text, pos)
+    if text[pos : pos + 1] != char:
+        raise ValueError(f"expected {char!r} at {pos}")
+    return pos + 1
 
 
 def _salvage_journal(
