@@ -71,7 +71,7 @@ def test_a_damaged_database_is_one_error_and_is_left_as_it_was(
     assert (
         code == 1 and line.startswith(f"error: {db}: ") and "higilight" not in line.split(";")[-1]
     )
-    assert "copy the database" in line and "1 finding" in err
+    assert "copy the database" in line and "doctor --repair" in line and "1 finding" in err
     assert snapshot(db.parent) == before
 
 

@@ -59,8 +59,9 @@ class Finding:
 
 
 KEEP_FILES = (
-    "copy the database and its .journal somewhere safe before anything else; with them "
-    "moved aside kbtui starts a fresh database"
+    "copy the database and its .journal somewhere safe before anything else; "
+    "kbtui doctor --repair then writes what can be salvaged to a new file beside them "
+    "(the old ones stay as they are)"
 )
 """What to do about a database kbtui refuses (it never writes over one)."""
 
