@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import shutil
@@ -266,3 +267,20 @@ def test_a_main_file_cut_in_the_middle_gives_up_its_records_before_the_cut(
     assert set(journalled) <= set(salvaged)
     assert JOURNALLED + 10 < len(salvaged) < COMPACTED + JOURNALLED
     assert set(salvaged) <= {f"note {i}" for i in range(COMPACTED + JOURNALLED)}
+
+
+def test_a_full_disk_during_repair_is_exit_2_and_leaves_no_file(
+    capsys: pytest.CaptureFixture[str],
+    corpus: Path,
+    refusable: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def full(path: Path, data: bytes) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr("kbtui.annotations.salvage.atomic_write_bytes", full)
+    refusable.write_bytes(b"")
+    before = snapshot(refusable.parent)
+    code, _, err = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 2 and "No space left on device" in err and "nothing was changed" in err
+    assert snapshot(refusable.parent) == before

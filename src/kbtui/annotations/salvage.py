@@ -14,6 +14,7 @@ and counted. It only reads; :func:`write_salvage` writes the result to a
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,11 +198,19 @@ def write_salvage(result: Salvage, target: Path) -> None:
 
     The file is plain TinyDB JSON without a generation, which the storage
     opens as a database written by another program (its first write gives
-    it a generation and a journal).
+    it a generation and a journal). The name is claimed first (created
+    empty, exclusively), so a file that appears there meanwhile is never
+    replaced; the content then replaces the claim atomically, and a crash
+    leaves at worst an empty file.
     """
-    if target.exists() or target.is_symlink():
-        raise DatabaseError(target, "exists already: kbtui never writes over a database")
+    try:
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        raise DatabaseError(target, "exists already: kbtui never writes over a database") from None
+    except OSError as exc:
+        raise DatabaseError(target, f"cannot be written: {exc.strerror}") from exc
     try:
         atomic_write_bytes(target, dumps(result.tables).encode("utf-8"))
     except OSError as exc:
+        target.unlink(missing_ok=True)  # our own empty claim
         raise DatabaseError(target, f"cannot be written: {exc.strerror}") from exc
