@@ -284,3 +284,15 @@ def test_a_full_disk_during_repair_is_exit_2_and_leaves_no_file(
     code, _, err = doctor(capsys, corpus, refusable, "--repair")
     assert code == 2 and "No space left on device" in err and "nothing was changed" in err
     assert snapshot(refusable.parent) == before
+
+
+def test_a_fifo_journal_is_repaired_from_the_main_file_without_blocking(
+    capsys: pytest.CaptureFixture[str], corpus: Path, refusable: Path
+) -> None:
+    journal = refusable.with_name(refusable.name + ".journal")
+    journal.unlink()
+    os.mkfifo(journal)
+    before = snapshot(refusable.parent)
+    code, out, _ = doctor(capsys, corpus, refusable, "--repair")
+    assert code == 0 and f"{journal}: is not a regular file" in out
+    assert len(notes(repaired(before, refusable.parent))) == COMPACTED
