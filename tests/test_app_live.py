@@ -1,10 +1,12 @@
-"""The live corpus in the app: files added, changed and deleted while it runs show up."""
+"""The live corpus in the app: files added, changed and deleted while it runs show up, and
+so do annotations another process writes to the database."""
 
 from __future__ import annotations
 
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from time import monotonic
 from typing import Any
@@ -21,8 +23,10 @@ from helpers import (
     wait_for_palette_choice,
 )
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from kbtui.annotations.model import Annotation
+from kbtui.annotations.store import Store
 from kbtui.documents.watching import WatchUnavailable
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.app_live import CHANGED, DELETED
@@ -168,3 +172,70 @@ async def test_palette_rescans(corpus: Path, tmp_path: Path) -> None:
         await wait_for_palette_choice(app, pilot, "Rescan corpus")
         await pilot.press("enter")
         await wait_for(pilot, lambda: app.doc_list.row(DOC_001) is None, "the rescan")
+
+
+def _touch(path: Path) -> None:
+    """Make the watcher see ``path`` change without changing what it holds."""
+    old = path.stat().st_mtime_ns
+    os.utime(path, ns=(old + 10**9, old + 10**9))
+
+
+def _sidebar_ids(app: KbtuiApp) -> list[str | None]:
+    options = app.query_one("#annotation-list", OptionList)
+    return [options.get_option_at_index(i).id for i in range(options.option_count)]
+
+
+def _shown_note(app: KbtuiApp, annotation_id: str) -> str | None:
+    return next((a.note for a in app.pane.annotations if a.id == annotation_id), None)
+
+
+async def test_another_process_adding_and_editing_shows(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, db = build(corpus, tmp_path), tmp_path / "db.json"
+    notices: list[object] = []
+    notify = app.notify
+    monkeypatch.setattr(app, "notify", lambda m, **kw: (notices.append(m), notify(m, **kw)))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        assert app.pane.doc is not None
+        source = app.pane.doc.source
+        with Store.open(db) as other:
+            mark = other.add(Annotation.from_source(DOC_001, source, 0, 4, note="elsewhere"))
+            await _until(
+                pilot, lambda: mark.id in _sidebar_ids(app), "the sidebar", lambda: _touch(db)
+            )
+            stored = other.get(mark.id)
+            assert stored is not None
+            other.update(replace(stored, note="edited elsewhere"))
+            await _until(
+                pilot,
+                lambda: _shown_note(app, mark.id) == "edited elsewhere",
+                "the edit",
+                lambda: _touch(db),
+            )
+        told = [n for n in notices if "another kbtui" in str(n)]
+        assert len(told) == 1
+    with Store.open(db) as after:
+        kept = after.annotations_for(DOC_001)
+        assert [(a.id, a.note) for a in kept] == [(mark.id, "edited elsewhere")]
+
+
+async def test_the_apps_own_writes_do_not_reload(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, db = build(corpus, tmp_path), tmp_path / "db.json"
+    reloads: list[object] = []
+    monkeypatch.setattr(app, "_store_changed", lambda *args: reloads.append(args))
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        assert app.pane.doc is not None
+        await _until(pilot, lambda: reloads, "the watcher", lambda: _touch(db))  # it is up
+        reloads.clear()
+        store = app.session.store
+        for end in (2, 3, 4):
+            store.add(Annotation.from_source(DOC_001, app.pane.doc.source, 0, end))
+        app.pane.refresh_annotations()
+        await pilot.pause(2.0)  # several debounces of the watcher
+        assert reloads == []
+        assert len(store.annotations_for(DOC_001)) == 3

@@ -8,13 +8,12 @@ annotations, changes with undo, tags for completion and merging of imports.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from tinydb import TinyDB
 
@@ -27,6 +26,7 @@ from kbtui.annotations.model import AnchorState, Annotation, now_iso
 from kbtui.annotations.records import DocState, clean_tags, entity_record, strings
 from kbtui.annotations.relocation import Relocation
 from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
+from kbtui.annotations.serialised import serialised
 from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.annotations.tables import KbtuiDB, StoreTables
 from kbtui.annotations.undo import UndoHistory
@@ -36,22 +36,6 @@ from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
 
 __all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _serialised(method: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-    """Run a :class:`Store` method holding the in-memory database still: the UI loads
-    documents in worker threads while its own thread annotates, and TinyDB is not
-    thread-safe, so one thread at a time reads or changes it."""
-
-    @functools.wraps(method)
-    def serialised(self: Store, /, *args: P.args, **kwargs: P.kwargs) -> R:
-        with self._hold():
-            return method(self, *args, **kwargs)
-
-    return serialised
 
 
 class Store:
@@ -111,16 +95,31 @@ class Store:
         store.migrate()
         return store
 
-    @_serialised
+    @serialised
     def close(self) -> None:
         """Fold the journal into the database file and let go of it."""
         self._db.close()
 
-    @_serialised
+    @serialised
     def compact(self) -> None:
         """Fold the journal into the database file now (a full atomic rewrite)."""
         if isinstance(self._storage, JournalStorage):
             self._storage.compact()
+
+    @serialised
+    def reload(self) -> bool:
+        """Catch up now with what other processes wrote; whether they wrote anything.
+
+        Every read catches up by itself; this is for a watcher that saw the files
+        change and must know whether what is on screen is out of date. This store's
+        own writes do not count (the storage knows the files as it left them), so
+        a watcher that reloads on them never loops.
+        """
+        storage = self._storage
+        if not isinstance(storage, JournalStorage) or not storage._changed_on_disk():
+            return False
+        storage.read()
+        return True
 
     def __enter__(self) -> Store:
         return self
@@ -130,7 +129,7 @@ class Store:
 
     # -- annotations -----------------------------------------------------------
 
-    @_serialised
+    @serialised
     def annotations_for(self, doc_id: str) -> list[Annotation]:
         """The document's annotations as stored, by position."""
         found = sorted(
@@ -166,7 +165,7 @@ class Store:
                 self._store_anchoring(doc_id, changed)
         return sorted(anchored + settled, key=_position)
 
-    @_serialised
+    @serialised
     def _store_anchoring(self, doc_id: str, changed: list[Annotation]) -> None:
         """Store re-anchored annotations, except those changed meanwhile (by ``updated``)."""
         with self.transaction():
@@ -175,7 +174,7 @@ class Store:
             self._data.put_many(doc_id, same)
         self._versions.saw(same)
 
-    @_serialised
+    @serialised
     def all_annotations(self) -> list[Annotation]:
         """Every annotation, by document and position."""
         found = [
@@ -186,12 +185,12 @@ class Store:
         self._versions.saw(found)
         return sorted(found, key=lambda a: (a.doc_id, a.start, a.end))
 
-    @_serialised
+    @serialised
     def count(self, doc_id: str) -> int:
         """How many annotations the document has."""
         return len(self._data.records(doc_id))
 
-    @_serialised
+    @serialised
     def get(self, annotation_id: str) -> Annotation | None:
         """The annotation with this id, wherever it is."""
         found = self._data.locate(annotation_id)
@@ -200,7 +199,7 @@ class Store:
         self._versions.saw([annotation := self._data.annotation(found[1])])
         return annotation
 
-    @_serialised
+    @serialised
     def add(self, annotation: Annotation) -> Annotation:
         """Store a new annotation (undoable). ``ValueError`` if its id exists."""
         with self.transaction():
@@ -211,7 +210,7 @@ class Store:
         self._undo.remember(f"add {annotation.kind}", None, annotation)
         return annotation
 
-    @_serialised
+    @serialised
     def update(self, annotation: Annotation) -> Annotation:
         """Replace the stored annotation with the same id (undoable).
 
@@ -231,7 +230,7 @@ class Store:
         self._undo.remember(f"edit {new.kind}", old, new)
         return new
 
-    @_serialised
+    @serialised
     def delete(self, annotation_id: str) -> Annotation:
         """Delete an annotation (undoable) and return it. ``KeyError`` if absent,
         :class:`StaleAnnotation` if it changed since it was handed out."""
@@ -244,7 +243,7 @@ class Store:
 
     # -- undo ------------------------------------------------------------------
 
-    @_serialised
+    @serialised
     def undo(self) -> str | None:
         """Take back the last add, edit or delete made through this store.
 
@@ -275,43 +274,43 @@ class Store:
 
     # -- documents -------------------------------------------------------------
 
-    @_serialised
+    @serialised
     def doc_state(self, doc_id: str) -> DocState:
         """What is remembered about the document (defaults if nothing)."""
         record = self._data.read_table(DOCS).get(doc_id)
         return DocState.from_record(record) if record is not None else DocState()
 
-    @_serialised
+    @serialised
     def set_position(self, doc_id: str, position: int) -> None:
         """Remember the reading position (a source offset)."""
         self._change_doc(doc_id, position=max(0, position))
 
-    @_serialised
+    @serialised
     def set_script(self, doc_id: str, script: str | None) -> None:
         """Remember the script variant chosen for the document."""
         self._change_doc(doc_id, script=script)
 
-    @_serialised
+    @serialised
     def set_locale(self, doc_id: str, locale: str | None) -> None:
         """Remember the source locale the user set (``None``: back to the document's own)."""
         self._change_doc(doc_id, locale=locale)
 
-    @_serialised
+    @serialised
     def set_lines(self, doc_id: str, lines: bool) -> None:
         """Remember whether a transcript shows its original lines (else paragraphs)."""
         self._change_doc(doc_id, lines=lines)
 
-    @_serialised
+    @serialised
     def set_doc_tags(self, doc_id: str, tags: Iterable[str]) -> None:
         """Set the document's own tags (trimmed, blanks and repeats dropped)."""
         self._change_doc(doc_id, tags=tuple(clean_tags(tags)))
 
-    @_serialised
+    @serialised
     def touch_opened(self, doc_id: str) -> None:
         """Record that the document was opened now."""
         self._change_doc(doc_id, last_opened=now_iso())
 
-    @_serialised
+    @serialised
     def all_tags(self) -> list[str]:
         """Every tag in use on annotations and documents, for completion."""
         tags: set[str] = set()
@@ -331,13 +330,13 @@ class Store:
 
     # -- user entities ---------------------------------------------------------
 
-    @_serialised
+    @serialised
     def list_user_entities(self) -> list[dict[str, object]]:
         """The user's entity records ``{name, kind, aliases}``, oldest first."""
         table = self._data.read_table(ENTITIES)
         return [entity_record(table[key]) for key in sorted(table)]
 
-    @_serialised
+    @serialised
     def save_user_entity(
         self, name: str, kind: str = "other", aliases: Iterable[str] = ()
     ) -> dict[str, object]:
@@ -354,7 +353,7 @@ class Store:
 
     # -- import ----------------------------------------------------------------
 
-    @_serialised
+    @serialised
     def merge_import(self, annotations: Iterable[Annotation]) -> ImportCounts:
         """Merge imported annotations by id, never duplicating one.
 
@@ -367,12 +366,12 @@ class Store:
 
     # -- schema ----------------------------------------------------------------
 
-    @_serialised
+    @serialised
     def schema_version(self) -> int:
         """The schema version of the database as it is (0: before versions)."""
         return schema_version(self._data.read(), self._data.where)
 
-    @_serialised
+    @serialised
     def migrate(self) -> None:
         """Bring the database to the current schema (nothing if it is there).
 

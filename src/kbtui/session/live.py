@@ -8,7 +8,8 @@ re-anchors their annotations and makes their list rows. :func:`rescan` is
 the fallback when the folder cannot be watched (or the user asks, ``ctrl+r``):
 a full scan, which still reads only the files whose size or time changed,
 turned into the same update. Both are slow work for a worker thread; the
-app applies the :class:`LiveUpdate` on its own thread.
+app applies the :class:`LiveUpdate` on its own thread. The database is watched
+too (:func:`store_filter`), so what another process writes there shows.
 
 The search's full-text index, once built, is told which documents changed
 (:meth:`~kbtui.session.searching.Searching.update`); the scan needs nothing,
@@ -62,6 +63,13 @@ def watch_filter(session: Session) -> PathFilter:
     """The paths that matter to ``session``: its documents and ``entities.yaml``, never
     its database (which may live in the corpus folder)."""
     return PathFilter(session.corpus.root, files=[ENTITIES_FILE], ignore=[session.db_path])
+
+
+def store_filter(session: Session) -> PathFilter:
+    """The paths of ``session``'s database that another process writes: its main file
+    and its journal (not its lock), in whatever folder they are."""
+    path = session.db_path.absolute()  # watchfiles names paths under the root as given
+    return PathFilter(path.parent, files=[path.name, path.name + ".journal"])
 
 
 def apply_batch(session: Session, batch: Batch, index: MentionIndex | None) -> LiveUpdate:

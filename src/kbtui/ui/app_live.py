@@ -8,7 +8,9 @@ stays on its document), the new mention index, the review queue of a changed
 document. The open document is never swapped under the reader: when its file
 changes it says so (a notification, and its title) and ``ctrl+r`` reloads it;
 when its file is deleted it says so and keeps showing what was loaded, its
-annotations kept. ``ctrl+r`` (also the palette's "Rescan corpus") scans the
+annotations kept. The database is watched too: what another process writes
+there (a second kbtui, ``kbtui import``) is shown, the open document's marks
+placed again in the watcher's thread. ``ctrl+r`` (also the palette's "Rescan corpus") scans the
 whole folder again, the way to see changes when the folder cannot be watched.
 :class:`~kbtui.ui.app.KbtuiApp` is built on it.
 """
@@ -25,9 +27,11 @@ from textual import on, work
 from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from kbtui.annotations.errors import DatabaseError
+from kbtui.annotations.model import Annotation
 from kbtui.documents.watching import WatchUnavailable, batches
 from kbtui.entities.mentions import MentionIndex
-from kbtui.session.live import LiveUpdate, apply_batch, rescan, watch_filter
+from kbtui.session.live import LiveUpdate, apply_batch, rescan, store_filter, watch_filter
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.text import safe_line
@@ -56,6 +60,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
     _watch_stop: threading.Event | None = None
     """Set to stop the watcher (on unmount); None until it starts."""
     watching: str = ""
+    _told_store_changed = False
+    """Whether the user was told that another process changed the annotations (once)."""
     """Why the folder is not watched, if it is not (empty while it is, or before)."""
 
     @on(Worker.StateChanged)
@@ -68,11 +74,9 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         """
         done = event.worker.group == "scan" and event.state == WorkerState.SUCCESS
         if done and self._watch_stop is None:
-            self._watch_stop = threading.Event()
-            thread = threading.Thread(
-                target=self._watch, args=(self._watch_stop,), name="kbtui-watch", daemon=True
-            )
-            thread.start()
+            self._watch_stop = stop = threading.Event()
+            for target, name in ((self._watch, "kbtui-watch"), (self._watch_db, "kbtui-watch-db")):
+                threading.Thread(target=target, args=(stop,), name=name, daemon=True).start()
 
     def on_unmount(self) -> None:
         if self._watch_stop is not None:
@@ -92,6 +96,38 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
                     self._to_ui(stop, self._apply_live, update, base)
         except WatchUnavailable as error:
             self._to_ui(stop, self._not_watching, str(error))
+
+    def _watch_db(self, stop: threading.Event) -> None:
+        """Re-read the database when another process writes it (a second kbtui, ``kbtui
+        import``), and show it; this app's own writes leave the store up to date."""
+        with contextlib.suppress(WatchUnavailable):  # its own changes still show
+            for batch in batches(store_filter(self.session), stop):
+                if batch and (placed := self._reloaded_store()) is not None:
+                    self._to_ui(stop, self._store_changed, *placed)
+
+    def _reloaded_store(self) -> tuple[str | None, list[Annotation]] | None:
+        """Whether the store changed elsewhere (None if not): then the open document's
+        id and its annotations placed again, off the UI thread."""
+        try:
+            if not self.session.store.reload():
+                return None
+            doc = self.pane.doc
+            if doc is None:
+                return None, []
+            return doc.id, self.session.store.anchored_annotations(doc.id, doc.source)
+        except DatabaseError:  # held or unreadable: the next write tries again
+            return None
+
+    def _store_changed(self, doc_id: str | None, annotations: list[Annotation]) -> None:
+        """Show what another process wrote: the open document's marks and sidebar (if
+        it is still the one open), the review count; say so the first time."""
+        if not self._told_store_changed:
+            self._told_store_changed = True
+            self.notify("Annotations changed in another kbtui: shown here", timeout=5)
+        doc = self.pane.doc
+        if doc is not None and doc.id == doc_id:
+            self.pane.refresh_annotations(annotations)
+        self._count_review()
 
     def _to_ui(self, stop: threading.Event, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback`` on the UI thread, unless the app is closing."""
