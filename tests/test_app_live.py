@@ -202,6 +202,7 @@ async def test_another_process_adding_and_editing_shows(
         source = app.pane.doc.source
         with Store.open(db) as other:
             mark = other.add(Annotation.from_source(DOC_001, source, 0, 4, note="elsewhere"))
+            other.add(Annotation(DOC_003, 0, 1, "x"))  # not open: its count in the list
             await _until(
                 pilot, lambda: mark.id in _sidebar_ids(app), "the sidebar", lambda: _touch(db)
             )
@@ -214,6 +215,7 @@ async def test_another_process_adding_and_editing_shows(
                 "the edit",
                 lambda: _touch(db),
             )
+            assert (row := app.doc_list.row(DOC_003)) is not None and row.annotations == 1
         told = [n for n in notices if "another kbtui" in str(n)]
         assert len(told) == 1
     with Store.open(db) as after:

@@ -18,7 +18,7 @@ as it reads the corpus's entries as they are at each search.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -29,6 +29,7 @@ from kbtui.entities.entities_file import ENTITIES_FILE
 from kbtui.session.rows import DocRow
 
 if TYPE_CHECKING:
+    from kbtui.annotations.model import Annotation
     from kbtui.entities.mentions import MentionIndex
     from kbtui.session.session import Session
 
@@ -70,6 +71,41 @@ def store_filter(session: Session) -> PathFilter:
     and its journal (not its lock), in whatever folder they are."""
     path = session.db_path.absolute()  # watchfiles names paths under the root as given
     return PathFilter(path.parent, files=[path.name, path.name + ".journal"])
+
+
+@dataclass(frozen=True, slots=True)
+class StoreChange:
+    """What another process changed in the database, made ready for the app to show."""
+
+    rows: list[DocRow]
+    """The list rows whose annotation count or tags are no longer what the list shows."""
+    doc_id: str | None = None
+    """The document open when it was read, whose annotations follow."""
+    annotations: list[Annotation] = field(default_factory=list)
+    """The open document's annotations as now stored, placed in its text."""
+
+
+def store_change(
+    session: Session, shown: Callable[[str], DocRow | None], doc: Document | None
+) -> StoreChange | None:
+    """Catch up with what another process wrote to the database (None: nothing was),
+    given the list's rows (``shown``: one by id) and the open document. Slow at
+    scale (every document's count, the open one placed again): a worker's job."""
+    store = session.store
+    if not store.reload():
+        return None
+
+    def differs(row: DocRow | None) -> bool:
+        return row is not None and (row.annotations, row.doc_tags) != (
+            store.count(row.id),
+            list(store.doc_state(row.id).tags),
+        )
+
+    entries = [entry for entry in session.corpus.entries() if differs(shown(entry.id))]
+    if doc is None:
+        return StoreChange([session.row_for(entry) for entry in entries])
+    placed = store.anchored_annotations(doc.id, doc.source)
+    return StoreChange([session.row_for(entry) for entry in entries], doc.id, placed)
 
 
 def apply_batch(session: Session, batch: Batch, index: MentionIndex | None) -> LiveUpdate:

@@ -28,10 +28,17 @@ from textual.binding import Binding, BindingType
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kbtui.annotations.errors import DatabaseError
-from kbtui.annotations.model import Annotation
 from kbtui.documents.watching import WatchUnavailable, batches
 from kbtui.entities.mentions import MentionIndex
-from kbtui.session.live import LiveUpdate, apply_batch, rescan, store_filter, watch_filter
+from kbtui.session.live import (
+    LiveUpdate,
+    StoreChange,
+    apply_batch,
+    rescan,
+    store_change,
+    store_filter,
+    watch_filter,
+)
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.text import safe_line
@@ -60,9 +67,9 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
     _watch_stop: threading.Event | None = None
     """Set to stop the watcher (on unmount); None until it starts."""
     watching: str = ""
+    """Why the folder is not watched, if it is not (empty while it is, or before)."""
     _told_store_changed = False
     """Whether the user was told that another process changed the annotations (once)."""
-    """Why the folder is not watched, if it is not (empty while it is, or before)."""
 
     @on(Worker.StateChanged)
     def _start_watching(self, event: Worker.StateChanged) -> None:
@@ -102,31 +109,27 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         import``), and show it; this app's own writes leave the store up to date."""
         with contextlib.suppress(WatchUnavailable):  # its own changes still show
             for batch in batches(store_filter(self.session), stop):
-                if batch and (placed := self._reloaded_store()) is not None:
-                    self._to_ui(stop, self._store_changed, *placed)
+                if batch and (change := self._reloaded_store()) is not None:
+                    self._to_ui(stop, self._store_changed, change)
 
-    def _reloaded_store(self) -> tuple[str | None, list[Annotation]] | None:
-        """Whether the store changed elsewhere (None if not): then the open document's
-        id and its annotations placed again, off the UI thread."""
+    def _reloaded_store(self) -> StoreChange | None:
+        """What another process changed, read off the UI thread (None: nothing)."""
         try:
-            if not self.session.store.reload():
-                return None
-            doc = self.pane.doc
-            if doc is None:
-                return None, []
-            return doc.id, self.session.store.anchored_annotations(doc.id, doc.source)
+            return store_change(self.session, self.doc_list.row, self.pane.doc)
         except DatabaseError:  # held or unreadable: the next write tries again
             return None
 
-    def _store_changed(self, doc_id: str | None, annotations: list[Annotation]) -> None:
-        """Show what another process wrote: the open document's marks and sidebar (if
-        it is still the one open), the review count; say so the first time."""
+    def _store_changed(self, change: StoreChange) -> None:
+        """Show what another process wrote: the list's counts, the open document's marks
+        and sidebar (if it is still the one open), the review count; say so the first time."""
         if not self._told_store_changed:
             self._told_store_changed = True
             self.notify("Annotations changed in another kbtui: shown here", timeout=5)
+        if change.rows:
+            self.doc_list.change_rows(change.rows)
         doc = self.pane.doc
-        if doc is not None and doc.id == doc_id:
-            self.pane.refresh_annotations(annotations)
+        if doc is not None and doc.id == change.doc_id:
+            self.pane.refresh_annotations(change.annotations)
         self._count_review()
 
     def _to_ui(self, stop: threading.Event, callback: Callable[..., object], *args: Any) -> None:
