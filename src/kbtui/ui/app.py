@@ -31,6 +31,7 @@ from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_list import ListRoutes
 from kbtui.ui.app_live import LiveRoutes
+from kbtui.ui.app_notebook import NotebookRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
@@ -55,7 +56,7 @@ from kbtui.ui.messages import (
     OpenDocument,
 )
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.pane_base import UI_LOCK_WAIT, line_at
+from kbtui.ui.pane_base import UI_LOCK_WAIT
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
 from kbtui.ui.sidebar import Sidebar
@@ -73,7 +74,9 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
     return target, None
 
 
-class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, LayoutMode):
+class KbtuiApp(
+    LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, NotebookRoutes, LayoutMode
+):
     """A reader and annotator for a corpus of documents."""
 
     CSS_PATH = "app.tcss"
@@ -257,27 +260,6 @@ class KbtuiApp(LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, L
         from kbtui.ui.screens.passages import SearchScreen
 
         self.push_screen(SearchScreen(self.session.search), self._go_to_target)
-
-    def action_notebook(self) -> None:
-        """Every annotation in the corpus."""
-        from kbtui.session.housekeeping import missing_ids
-        from kbtui.ui.screens.notebook import NotebookScreen
-
-        rows = {row.id: row for row in self.doc_list.rows()}
-        annotations = self.session.store.all_annotations()
-        screen = NotebookScreen(
-            annotations,
-            lambda d: rows[d].meta.title if d in rows else d,
-            lambda d: rows[d].all_tags if d in rows else (),
-            missing_ids(self.session.corpus, {a.doc_id for a in annotations}),
-            self.session.mention_index,
-            lambda a: (
-                line_at(self.session.corpus.load_text(a.doc_id).source, a.start)
-                if a.doc_id in rows
-                else ""
-            ),
-        )
-        self.push_screen(screen, self._go_to_target)
 
     # -- export ------------------------------------------------------------------
 
