@@ -23,7 +23,7 @@ from helpers import (
     wait_for_palette_choice,
 )
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import DataTable, OptionList
 
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
@@ -241,3 +241,16 @@ async def test_the_apps_own_writes_do_not_reload(
         await pilot.pause(2.0)  # several debounces of the watcher
         assert reloads == []
         assert len(store.annotations_for(DOC_001)) == 3
+
+
+async def test_the_open_notebook_shows_another_process_adding(corpus: Path, tmp_path: Path) -> None:
+    app, db = build(corpus, tmp_path), tmp_path / "db.json"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_001)
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: app.screen.query("#notebook-table"), "the notebook")
+        table = app.screen.query_one("#notebook-table", DataTable)
+        assert table.row_count == 0
+        with Store.open(db) as other:
+            other.add(Annotation(DOC_003, 0, 1, "x", note="from elsewhere"))
+            await _until(pilot, lambda: table.row_count == 1, "the notebook", lambda: _touch(db))

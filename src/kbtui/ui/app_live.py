@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -43,6 +43,9 @@ from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.ui.screens.notebook import NotebookScreen
 
 CHANGED = "changed on disk: ctrl+r reloads"
 DELETED = "deleted on disk: showing what was loaded"
@@ -121,7 +124,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
 
     def _store_changed(self, change: StoreChange) -> None:
         """Show what another process wrote: the list's counts, the open document's marks
-        and sidebar (if it is still the one open), the review count; say so the first time."""
+        and sidebar (if it is still the one open), the review count, the notebook if it is
+        open; say so the first time."""
         if not self._told_store_changed:
             self._told_store_changed = True
             self.notify("Annotations changed in another kbtui: shown here", timeout=5)
@@ -131,6 +135,16 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         if doc is not None and doc.id == change.doc_id:
             self.pane.refresh_annotations(change.annotations)
         self._count_review()
+        from kbtui.ui.screens.notebook import NotebookScreen  # imported once it is shown
+
+        if isinstance(self.screen, NotebookScreen):
+            self._renew_notebook(self.screen)
+
+    @work(thread=True, exclusive=True, group="live-notebook")
+    def _renew_notebook(self, screen: NotebookScreen) -> None:
+        """Give the open notebook every annotation again (read off the UI thread)."""
+        worker = get_current_worker()
+        self._from_worker(worker, screen.show, self.session.store.all_annotations())
 
     def _to_ui(self, stop: threading.Event, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback`` on the UI thread, unless the app is closing."""

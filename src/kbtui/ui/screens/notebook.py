@@ -123,6 +123,13 @@ class NotebookScreen(Screen[tuple[str, int] | None]):
         self._fill("")
         self.query_one(DataTable).focus()
 
+    def show(self, annotations: Sequence[Annotation]) -> None:
+        """List ``annotations`` instead (another process changed the database), the
+        filter and the cursor's row kept."""
+        self._annotations = sorted(annotations, key=lambda a: (a.doc_id, a.start))
+        self._spellings = None
+        self.on_resize()  # refills as it is filtered, the cursor on its row
+
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
         row = table.cursor_row
