@@ -8,10 +8,13 @@ stays on its document), the new mention index, the review queue of a changed
 document. The open document is never swapped under the reader: when its file
 changes it says so (a notification, and its title) and ``ctrl+r`` reloads it;
 when its file is deleted it says so and keeps showing what was loaded, its
-annotations kept. The database is watched too: what another process writes
-there (a second kbtui, ``kbtui import``) is shown, the open document's marks
-placed again in the watcher's thread. ``ctrl+r`` (also the palette's "Rescan corpus") scans the
+annotations kept. ``ctrl+r`` (also the palette's "Rescan corpus") scans the
 whole folder again, the way to see changes when the folder cannot be watched.
+
+A second thread watches the database's files (they may live elsewhere): what
+another process writes there (a second kbtui, ``kbtui import``) shows in the
+list's counts, the open document's marks and sidebar, the review count and an
+open notebook; this app's own writes never make it reload.
 :class:`~kbtui.ui.app.KbtuiApp` is built on it.
 """
 
