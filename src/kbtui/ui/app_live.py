@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding, BindingType
+from textual.css.query import NoMatches
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from kbtui.annotations.errors import DatabaseError
@@ -123,6 +124,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         try:
             return store_change(self.session, self.doc_list.row, self.pane.doc)
         except DatabaseError:  # held or unreadable: the next write tries again
+            return None
+        except NoMatches:  # the app is closing: its list and pane are gone
             return None
 
     def _store_changed(self, change: StoreChange) -> None:
