@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from textual.app import App
 
+from kbtui.annotations.model import Annotation
 from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.ui.doclist import DocumentList
@@ -29,17 +30,23 @@ class NotebookRoutes(App[None]):
 
         rows = {row.id: row for row in self.query_one(DocumentList).rows()}
         annotations = self.session.store.all_annotations()
+        lines: dict[tuple[str, int], str] = {}
+
+        def line_of(a: Annotation) -> str:
+            """The line an empty quote stands on, read once: every filter keystroke
+            fills the rows again."""
+            if (a.doc_id, a.start) not in lines:
+                source = self.session.corpus.load_text(a.doc_id).source if a.doc_id in rows else ""
+                lines[a.doc_id, a.start] = line_at(source, a.start) if source else ""
+            return lines[a.doc_id, a.start]
+
         screen = NotebookScreen(
             annotations,
             lambda d: rows[d].meta.title if d in rows else d,
             lambda d: rows[d].all_tags if d in rows else (),
             missing_ids(self.session.corpus, {a.doc_id for a in annotations}),
             self.session.mention_index,
-            lambda a: (
-                line_at(self.session.corpus.load_text(a.doc_id).source, a.start)
-                if a.doc_id in rows
-                else ""
-            ),
+            line_of,
         )
         self.push_screen(screen, self._chosen)
 
