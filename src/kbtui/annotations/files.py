@@ -63,3 +63,11 @@ def file_key(path: Path) -> FileKey | None:
     except FileNotFoundError:
         return None
     return FileKey.of(st)
+
+
+def remove_stale_temporaries(*paths: Path) -> None:
+    """Delete the temporary files a killed atomic rewrite of ``paths`` left (call it with
+    the database's lock held, so that none is in use)."""
+    for path in paths:
+        for leftover in path.parent.glob(f".{path.name}.*.tmp"):
+            leftover.unlink(missing_ok=True)

@@ -28,6 +28,7 @@ class MemoryStorage(Storage):
         super().__init__()
         self._memory: Tables | None = None
         self._thread_lock = threading.RLock()
+        self.catch_ups = 0  # nothing else writes it (as JournalStorage.catch_ups counts)
 
     def read(self) -> Tables | None:
         """The database as last written (``None`` before the first write)."""

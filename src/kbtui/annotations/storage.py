@@ -58,7 +58,7 @@ from tinydb.storages import Storage
 from kbtui.annotations.busy import DatabaseBusy, lock_timeout
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
-from kbtui.annotations.files import FileKey, Tables, dumps, file_key
+from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
 from kbtui.annotations.journal import JOURNAL_FORMAT, Journal, header, scan_journal
 from kbtui.annotations.mainfile import STORAGE_TABLE, MainFile, check_regular, read_main
 from kbtui.atomic import atomic_write_bytes
@@ -130,6 +130,8 @@ class JournalStorage(Storage):
         self._needs_rewrite = False  # the main file must be rewritten before appending
         self._generation: str | None = None  # of the main file we hold
         self._closed = False
+        self.catch_ups = 0
+        """How often this storage has taken in other processes' writes (its own never count)."""
         if not read_only:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -139,7 +141,7 @@ class JournalStorage(Storage):
         check_regular(self._journal.path)
         with self.transaction():  # loads, repairs a cut-off journal, compacts a long one
             if not read_only:
-                self._remove_stale_temporaries()
+                remove_stale_temporaries(self.path, self._journal.path)
 
     # -- TinyDB's interface ----------------------------------------------------
 
@@ -269,18 +271,22 @@ class JournalStorage(Storage):
     # -- loading ---------------------------------------------------------------
 
     def _refresh(self) -> None:
-        """Catch up with the files (lock held): replay new journal lines or reload."""
+        """Catch up with the files (lock held): replay new journal lines or reload,
+        counted in :attr:`catch_ups`."""
         journal = self._journal
         journal_key = file_key(journal.path)
         if self._stale or file_key(self.path) != self._main_key:
             self._load()
-        elif journal_key != journal.key:
-            if self._needs_rewrite or not journal.appended_to(journal_key):
-                self._load()
-            elif journal.generation(journal.read_head()) != self._generation:
-                self._load()  # rewritten in place by someone else: trust nothing
-            else:
-                self._replay_tail()
+        elif journal_key == journal.key:
+            return
+        elif self._needs_rewrite or not journal.appended_to(journal_key):
+            self._load()
+        elif journal.generation(journal.read_head()) != self._generation:
+            self._load()  # rewritten in place by someone else: trust nothing
+        else:
+            self._replay_tail()
+            journal.key = journal_key  # or every read after this would replay again
+        self.catch_ups += 1
 
     def _replay_tail(self) -> None:
         """Apply the lines another process appended since we last looked."""
@@ -388,9 +394,3 @@ class JournalStorage(Storage):
         self._journal.restarted(first)
         self._needs_rewrite = False
         self._generation = generation
-
-    def _remove_stale_temporaries(self) -> None:
-        """Delete temporary files a killed rewrite left (lock held, so none is in use)."""
-        for name in (self.path.name, self._journal.path.name):
-            for leftover in self.path.parent.glob(f".{name}.*.tmp"):
-                leftover.unlink(missing_ok=True)

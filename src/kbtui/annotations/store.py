@@ -51,6 +51,7 @@ class Store:
             raise TypeError(f"a store needs transactions, which {type(storage).__name__} lacks")
         self._db = db
         self._storage = storage
+        self._caught_up = storage.catch_ups  # what reload() last reported
         self.path = path
         """The database file (``None`` in memory)."""
         self.read_only = read_only
@@ -111,15 +112,14 @@ class Store:
         """Catch up now with what other processes wrote; whether they wrote anything.
 
         Every read catches up by itself; this is for a watcher that saw the files
-        change and must know whether what is on screen is out of date. This store's
-        own writes do not count (the storage knows the files as it left them), so
-        a watcher that reloads on them never loops.
+        change and must know whether what is on screen is out of date: also when a
+        write of this store took them in first (between the files changing and the
+        watcher asking). This store's own writes do not count, so a watcher that
+        reloads on them never loops.
         """
-        storage = self._storage
-        if not isinstance(storage, JournalStorage) or not storage._changed_on_disk():
-            return False
-        storage.read()
-        return True
+        self._storage.read()  # catches up by itself
+        seen, self._caught_up = self._caught_up, self._storage.catch_ups
+        return self._caught_up != seen
 
     def __enter__(self) -> Store:
         return self
