@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from kbtui import __version__
+from kbtui.cli.app import cmd_app
 from kbtui.cli.common import SCRIPT_CHOICES, UserError
 from kbtui.cli.doctor import cmd_doctor
 from kbtui.cli.documents import cmd_search, cmd_show
@@ -21,7 +22,6 @@ from kbtui.cli.exchange import cmd_export, cmd_import
 from kbtui.cli.housekeeping import add_housekeeping_commands, cmd_reattach
 from kbtui.cli.listing import cmd_list
 from kbtui.cli.words import WORD_COMMANDS, add_word_commands
-from kbtui.locations import corpus_path, database_path
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -93,25 +93,6 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     )
     export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
     export.add_argument("--force", action="store_true", help="overwrite existing files")
-
-
-def cmd_app(args: argparse.Namespace) -> None:
-    """Open the app (the only path that imports Textual)."""
-    from kbtui.annotations.store import DatabaseError
-    from kbtui.documents.corpus import CorpusError
-    from kbtui.ui.app import make_app
-
-    try:
-        app, warnings = make_app(
-            corpus_path(args.corpus), database_path(args.db), open_target=args.open
-        )
-    except (CorpusError, DatabaseError) as exc:
-        raise UserError(str(exc)) from exc
-    for warning in warnings:
-        app.call_later(app.notify, warning, severity="warning", timeout=10)
-    app.run()
-    if app.return_code:  # a crash, or changes a full disk refused (the app said which)
-        sys.exit(app.return_code)
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {

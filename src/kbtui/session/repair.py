@@ -41,15 +41,26 @@ def refusal(db_path: Path) -> str | None:
 
 
 def repaired_path(db_path: Path) -> Path:
-    """``kbtui.repaired-20261202T015959Z.json`` beside ``kbtui.json`` (``...Z-2.json``
-    and on if a repair in the same second made that one)."""
+    """``kbtui.repaired-20261202T015959Z.json`` beside ``kbtui.json``."""
+    return beside(db_path, "repaired")
+
+
+def fresh_path(db_path: Path) -> Path:
+    """``kbtui.fresh-20261202T015959Z.json`` beside ``kbtui.json``: an empty database to
+    go on with when the user would rather not salvage the refused one now."""
+    return beside(db_path, "fresh")
+
+
+def beside(db_path: Path, label: str) -> Path:
+    """A name beside ``db_path`` that no file has: ``STEM.LABEL-STAMP.json`` (``...Z-2.json``
+    and on if one in the same second took that one), so nothing is ever written over."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     suffix = db_path.suffix or ".json"
-    target = db_path.with_name(f"{db_path.stem}.repaired-{stamp}{suffix}")
+    target = db_path.with_name(f"{db_path.stem}.{label}-{stamp}{suffix}")
     tries = 1
     while target.exists() or target.is_symlink():
         tries += 1
-        target = db_path.with_name(f"{db_path.stem}.repaired-{stamp}-{tries}{suffix}")
+        target = db_path.with_name(f"{db_path.stem}.{label}-{stamp}-{tries}{suffix}")
     return target
 
 

@@ -31,6 +31,7 @@ from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_list import ListRoutes
 from kbtui.ui.app_live import LiveRoutes
+from kbtui.ui.app_refused import RefusedRoutes
 from kbtui.ui.app_notebook import NotebookRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
@@ -75,7 +76,14 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
 
 
 class KbtuiApp(
-    LiveRoutes, EntityRoutes, WordRoutes, ReviewRoutes, ListRoutes, NotebookRoutes, LayoutMode
+    LiveRoutes,
+    EntityRoutes,
+    WordRoutes,
+    ReviewRoutes,
+    ListRoutes,
+    NotebookRoutes,
+    LayoutMode,
+    RefusedRoutes,
 ):
     """A reader and annotator for a corpus of documents."""
 
