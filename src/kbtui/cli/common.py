@@ -73,3 +73,11 @@ def require_query(command: str, text: str) -> str:
     if not text.strip():
         raise UsageError(f"{command}: give something to look for (the query is empty)")
     return text
+
+
+def os_error_line(exc: OSError) -> str:
+    """``PATH: File name too long``: the path and the system's reason, without ``[Errno N]``
+    (an error kbtui raised with its own sentence is that sentence)."""
+    if exc.strerror is None:
+        return str(exc)
+    return f"{exc.filename}: {exc.strerror}" if exc.filename is not None else exc.strerror

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 from kbtui import __version__
 from kbtui.cli.app import cmd_app
-from kbtui.cli.common import SCRIPT_CHOICES, UserError
+from kbtui.cli.common import SCRIPT_CHOICES, UserError, os_error_line
 from kbtui.cli.doctor import cmd_doctor
 from kbtui.cli.documents import cmd_search, cmd_show
 from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
@@ -124,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         _fail("interrupted", 130)
     except _database_error() as exc:  # evaluated only when something else was raised
         _fail(str(exc))
+    except OSError as exc:  # a path the system refuses (too long, a loop of links, no access)
+        _fail(os_error_line(exc))
     sys.exit(0)
 
 

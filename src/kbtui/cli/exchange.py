@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kbtui.cli.common import UsageError, UserError, escape_invisible, session_of
+from kbtui.cli.common import UsageError, UserError, escape_invisible, os_error_line, session_of
 
 if TYPE_CHECKING:
     from kbtui.exchange.paths import Layout
@@ -39,8 +39,10 @@ def cmd_export(args: argparse.Namespace) -> None:
         write_plan(planned.plan, force=args.force)
     except FileExistsError as exc:
         raise UserError(f"{exc}; use --force to overwrite") from exc
-    except (TemplateError, ConversionError, OSError) as exc:
+    except (TemplateError, ConversionError) as exc:
         raise UserError(str(exc)) from exc
+    except OSError as exc:
+        raise UserError(os_error_line(exc)) from exc
     except LookupError as exc:  # an unknown entity, or a shared name
         raise UserError(str(exc.args[0] if exc.args else exc)) from exc
     print(f"exported {planned.annotations} annotations to {planned.target}", file=sys.stderr)

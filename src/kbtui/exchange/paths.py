@@ -107,4 +107,9 @@ def is_folder(text: str) -> bool:
 
     This is how ``kbtui export --out`` tells one file per document from one file.
     """
-    return text.endswith(_SEPARATORS) or Path(text).expanduser().is_dir()
+    if text.endswith(_SEPARATORS):
+        return True
+    try:
+        return Path(text).expanduser().is_dir()
+    except OSError:  # a name too long for the system, say: writing it says why
+        return False
