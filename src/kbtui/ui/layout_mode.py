@@ -71,6 +71,14 @@ WIDE_LAST = frozenset({"app.list", "app.sidebar"})
 """Keys that only show what is already on screen in a wide layout: there they go last."""
 
 
+def layout_classes(width: int) -> tuple[str, ...]:
+    """The main screen's classes at ``width`` columns: ``-narrow`` from :data:`COMPACT`
+    to :data:`NARROW`, ``-compact`` under :data:`COMPACT`."""
+    if width < COMPACT:
+        return ("-compact",)
+    return ("-narrow",) if width < NARROW else ()
+
+
 def footer_rank(binding: Binding, compact: bool) -> int:
     """Where ``binding`` goes in the footer: its place in :data:`FOOTER_ORDER`."""
     if binding.id in WIDE_LAST and not compact:
@@ -118,8 +126,10 @@ class LayoutMode(App[None]):
     again: back to the reader)."""
 
     def get_default_screen(self) -> Screen[None]:
-        """The first screen is a :class:`MainScreen`, for its footer's order."""
-        return MainScreen(id="_default")
+        """The first screen is a :class:`MainScreen`, for its footer's order, made with
+        the layout's classes for the terminal's width: set after its widgets mounted, a
+        class restyled every one of them before the first frame."""
+        return MainScreen(id="_default", classes=" ".join(layout_classes(self.size.width)))
 
     @property
     def compact(self) -> bool:
@@ -137,8 +147,9 @@ class LayoutMode(App[None]):
         if not self.screen_stack:
             return
         screen = self.screen_stack[0]
-        screen.set_class(COMPACT <= width < NARROW, "-narrow")
-        screen.set_class(width < COMPACT, "-compact")
+        classes = layout_classes(width)
+        for name in ("-narrow", "-compact"):
+            screen.set_class(name in classes, name)
         self._focus_moved(screen.focused)
 
     def _focus_moved(self, focused: Widget | None) -> None:
