@@ -21,7 +21,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, ProgressBar
+from textual.widgets import ProgressBar
 
 from kbtui.annotations.busy import lock_wait
 from kbtui.annotations.errors import DatabaseError
@@ -45,6 +45,7 @@ from kbtui.ui.commands import (
     keyed_actions,
 )
 from kbtui.ui.doclist import DocOptions, DocumentList
+from kbtui.ui.keybar import KeyBar
 from kbtui.ui.layout_mode import PANE_BINDINGS, LayoutMode
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import (
@@ -120,11 +121,13 @@ class KbtuiApp(
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="main"):
-            yield DocumentList(id="doc-list")
+            # the list starts with the focus (MainScreen.AUTO_FOCUS): shown at once as an
+            # overlay, not restyled after the first mount
+            yield DocumentList(id="doc-list").set_class(self.compact, "-shown", update=False)
             yield DocumentPane(self.session, id="pane")
             yield Sidebar(id="sidebar")
         yield ProgressBar(id="scan-progress", show_eta=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._save_theme_changes = True
