@@ -31,8 +31,8 @@ from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_list import ListRoutes
 from kbtui.ui.app_live import LiveRoutes
-from kbtui.ui.app_refused import RefusedRoutes
 from kbtui.ui.app_notebook import NotebookRoutes
+from kbtui.ui.app_refused import RefusedRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
