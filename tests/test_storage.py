@@ -64,6 +64,26 @@ def test_close_folds_the_journal_into_a_plain_tinydb_file(path: Path) -> None:
     plain.close()
 
 
+def test_closing_a_large_database_leaves_its_journal_for_the_next_open(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kbtui.annotations.storage
+
+    db = open_db(path)
+    db.table("t").insert({"n": 1})
+    db.close()  # small: folded in
+    main = path.read_bytes()
+    monkeypatch.setattr(kbtui.annotations.storage, "CLOSE_REWRITE_BYTES", len(main) - 1)
+    db = open_db(path)
+    db.table("t").insert({"n": 2})
+    db.close()  # "large": rewriting it would cost more than the journal's replay
+    assert path.read_bytes() == main
+    assert len(journal(path).read_bytes().splitlines()) == 2  # the header and the write
+    reopened = open_db(path)
+    assert sorted(d["n"] for d in reopened.table("t").all()) == [1, 2]
+    reopened.close()
+
+
 def test_a_transaction_is_one_journal_line_and_all_or_nothing(path: Path) -> None:
     db = open_db(path)
     db.table("t").insert({"n": 0})

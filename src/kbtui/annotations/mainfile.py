@@ -93,3 +93,33 @@ def _check_shape(tables: object, path: Path) -> Tables:
                     path, f"is not a kbtui database (record {key!r} of {name!r} is not an object)"
                 )
     return tables
+
+
+def check_journal(
+    main: MainFile | None, first: str | None, journal: bytes, header_end: int, where: Path
+) -> None:
+    """Refuse a journal (``journal``'s bytes at ``where``, naming generation ``first``)
+    whose writes ``main`` may lack.
+
+    A journal naming the main file's *previous* generation is one a
+    rewrite already folded in (a crash came before the journal was
+    reset); any other mismatch (a lost or emptied main file, a damaged
+    generation) would silently drop acknowledged writes.
+    """
+    main_name = where.name.removesuffix(".journal")
+    if not journal:
+        if main is not None and main.previous is not None:  # a rewrite made it
+            raise unreadable(where, f"is missing or empty beside {main_name}")
+        return  # no journal: a new database, or its first rewrite cut short
+    if main is None:
+        raise unreadable(
+            where, f"extends a main file that is missing or empty ({where.with_name(main_name)})"
+        )
+    writes = journal.count(b"\n", header_end)
+    if writes == 0 or (first is not None and first in (main.generation, main.previous)):
+        return
+    raise unreadable(
+        where,
+        f"extends generation {first!r}, not {main.generation!r} of {main_name}; "
+        f"its {writes} writes would be lost",
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
 from pathlib import Path
@@ -17,12 +17,12 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from kbtui.annotations.anchoring import anchor_all, placed
 from kbtui.annotations.corrections import MentionCorrections
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.merging import ImportCounts, merge_into
-from kbtui.annotations.model import AnchorState, Annotation, now_iso
+from kbtui.annotations.model import Annotation, now_iso
+from kbtui.annotations.placing import Placing
 from kbtui.annotations.records import DocState, clean_tags, entity_record, strings
 from kbtui.annotations.relocation import Relocation
 from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
@@ -36,6 +36,9 @@ from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
 
 __all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
+
+CLOSE_LOCK_WAIT = 1.0
+"""Seconds closing waits for the lock to write the new places a read kept."""
 
 
 class Store:
@@ -64,8 +67,8 @@ class Store:
         """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
         self.coreference = MentionCorrections(self._data, storage)
         """The user's corrections of shared names (:mod:`kbtui.annotations.corrections`)."""
-        self._orphaned_at: dict[str, str] = {}  # annotation id -> text hash it failed on
         self._versions = Versions()  # what was handed out, for compare-and-set
+        self._placing = Placing(self._data, self._hold, self._storage.transaction, self._versions)
 
     @classmethod
     def open(
@@ -98,7 +101,10 @@ class Store:
 
     @serialised
     def close(self) -> None:
-        """Fold the journal into the database file and let go of it."""
+        """Write the new places still waiting (briefly: they are found again otherwise),
+        fold the journal into the database file and let go of it."""
+        if self._placing.has_pending():
+            self._placing.write_pending(CLOSE_LOCK_WAIT)
         self._db.close()
 
     @serialised
@@ -138,41 +144,29 @@ class Store:
         self._versions.saw(found)
         return found
 
-    def anchored_annotations(self, doc_id: str, source: str) -> list[Annotation]:
-        """The document's annotations placed in its current ``source``, by position.
+    def anchored_annotations(
+        self, doc_id: str, source: str, *, only: Collection[str] | None = None
+    ) -> list[Annotation]:
+        """The document's annotations placed in its current ``source``, by position
+        (``only``: just those with these ids, e.g. what an import brought).
 
-        Those whose document changed are re-anchored (:mod:`kbtui.annotations.anchoring`)
-        and the outcome is stored: a placed one takes its new offsets, context and
-        the new text hash; an orphan keeps its offsets and quote (placed again if the
-        text comes back; this process does not search again in the same text). Not
-        undoable; ``updated`` is left alone (the user changed nothing). The search
-        runs without holding the store: call this from a worker thread.
+        Those whose document changed are re-anchored and the outcome is stored, never
+        waiting for another process's lock (:mod:`kbtui.annotations.placing`): a placed one
+        takes its new offsets, context and text hash; an orphan keeps its offsets and quote.
+        Not undoable; ``updated`` is left alone (the user changed nothing). The search runs
+        without holding the store: call this from a worker thread.
         """
-        text_hash = source_hash(source)
-        stored = self.annotations_for(doc_id)
-        settled = [a for a in stored if self._orphaned_at.get(a.id) == text_hash]
-        annotations = [a for a in stored if self._orphaned_at.get(a.id) != text_hash]
-        results = anchor_all(annotations, source, text_hash=text_hash)
-        anchored = [
-            placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
-        ]
-        self._orphaned_at.update(
-            (a.id, text_hash) for a in anchored if a.anchor == AnchorState.ORPHAN
-        )
-        changed = [new for new, old in zip(anchored, annotations, strict=True) if new != old]
-        if changed:
-            with contextlib.suppress(DatabaseError):  # a full disk: found again next time
-                self._store_anchoring(doc_id, changed)
-        return sorted(anchored + settled, key=_position)
+        stored = self.annotations_for(doc_id) if only is None else self._some(doc_id, only)
+        placed = self._placing.place(doc_id, stored, source, source_hash(source))
+        return sorted(placed, key=_position)
 
     @serialised
-    def _store_anchoring(self, doc_id: str, changed: list[Annotation]) -> None:
-        """Store re-anchored annotations, except those changed meanwhile (by ``updated``)."""
-        with self.transaction():
-            stored = self._data.records(doc_id)
-            same = [a for a in changed if stored.get(a.id, {}).get("updated") == a.updated]
-            self._data.put_many(doc_id, same)
-        self._versions.saw(same)
+    def _some(self, doc_id: str, ids: Collection[str]) -> list[Annotation]:
+        """Those of the document's annotations that have these ids, as stored."""
+        records = self._data.records(doc_id)
+        found = [self._data.annotation(records[key]) for key in ids if key in records]
+        self._versions.saw(found)
+        return found
 
     @serialised
     def all_annotations(self) -> list[Annotation]:
@@ -391,8 +385,14 @@ class Store:
         """This process's lock on the in-memory database (TinyDB is not thread-safe)."""
         return self._storage.hold()
 
-    def transaction(self) -> AbstractContextManager[None]:
-        return self._storage.transaction()
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The storage's transaction, which also writes the new places a read kept
+        while another process held the lock (:mod:`kbtui.annotations.placing`)."""
+        with self._storage.transaction():
+            yield
+            written = self._placing.put_pending() if self._placing.has_pending() else {}
+        self._placing.forget(written)
 
 
 def _position(a: Annotation) -> tuple[int, int]:

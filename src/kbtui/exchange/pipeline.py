@@ -332,7 +332,7 @@ def import_json(corpus: Corpus, store: Store, data: bytes) -> ImportReport:
     ids = {a.id for a in result.annotations}
     for doc_id in sorted(touched):
         doc = corpus.load(doc_id)
-        placed = store.anchored_annotations(doc_id, doc.source) if doc.readable else []
+        placed = store.anchored_annotations(doc_id, doc.source, only=ids) if doc.readable else []
         orphaned += sum(1 for a in placed if a.id in ids and not a.placed)
     return ImportReport(
         counts.added,
