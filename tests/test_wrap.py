@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from rich.cells import cell_len, split_graphemes
+from rich._unicode_data import load as load_cell_table
+from rich.cells import cell_len, get_character_cell_size, split_graphemes
 
+from kbtui.view import wrap
 from kbtui.view.ranges import RangeIndex
 from kbtui.view.rows import RowIndex, cells_per_char, estimate_rows
 from kbtui.view.sanitize import sanitize
@@ -15,6 +18,7 @@ from kbtui.view.wrap import (
     CLOSING,
     MAX_SEGMENT,
     OPENING,
+    cell_widths,
     hang_text,
     layout_line,
     row_count,
@@ -108,6 +112,11 @@ def test_a_word_ending_at_the_margin_keeps_its_row() -> None:
     assert rows("hello world  again", 11) == ["hello ", "world  ", "again"]
 
 
+def test_spaces_after_cjk_at_the_margin_do_not_start_a_row() -> None:
+    # two spaces at the margin: the break goes back between two CJK characters
+    assert rows("中文中文  x", 8) == ["中文中", "文  x"]
+
+
 def test_a_name_middle_dot_does_not_start_a_row() -> None:
     text = "美国总统唐纳德·布朗说"
     for width in range(4, 22):
@@ -173,6 +182,53 @@ def test_rows_concatenate_and_fit(text: str, width: int) -> None:
         fits = cell_len(piece.removesuffix(" ")) <= width
         assert fits or len(split_graphemes(piece)[0]) == 1
     assert row_count(text, width) == len(starts)
+
+
+def test_width_table_is_richs_at_every_range_edge() -> None:
+    """The translate table (:func:`kbtui.view.wrap.cell_widths`) against Rich, char by char,
+    where a mistake would show: at both ends of every range of its table, and the controls."""
+    codepoints = {0, *range(1, 33), *range(0x7E, 0xA1), 0x10FFFF}
+    for start, end, _width in load_cell_table().widths:
+        codepoints.update((start - 1, start, end, end + 1))
+    text = "".join(
+        chr(c) for c in sorted(codepoints) if 0 <= c <= 0x10FFFF and c not in (0x200D, 0xFE0F)
+    )
+    assert list(cell_widths(text)) == [get_character_cell_size(c) for c in text]
+
+
+WIDE_CHAR = st.one_of(
+    ANY_CHAR,
+    st.characters(codec="utf-8"),
+    st.sampled_from(["\u0301", "\u0300", "\u200b", "\x00", "\x1b", "\u3000", "·", "—", "…", " "]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(WIDE_CHAR, max_size=80))
+def test_widths_are_richs(text: str) -> None:
+    """A grapheme's width on its first character, as Rich measures the whole string."""
+    widths = cell_widths(text)
+    assert sum(widths) == cell_len(text)
+    if "\u200d" not in text and "\ufe0f" not in text:
+        assert list(widths) == [get_character_cell_size(c) for c in text]
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(WIDE_CHAR, max_size=200) | st.text(st.sampled_from("中文 ，「a-"), max_size=60),
+    st.integers(1, 60),
+)
+def test_the_fast_break_is_the_rules_break(text: str, width: int) -> None:
+    """The break between two plain wide characters, taken without asking the rules,
+    is the one the rules give (with every character special, they are always asked)."""
+    fast = wrap_line(text, width)
+    with mock.patch.object(wrap, "_SPECIAL", _Everything()):
+        assert wrap_line(text, width) == fast
 
 
 def _well_formed_cjk() -> st.SearchStrategy[str]:

@@ -248,10 +248,14 @@ class TextLayout:
         text, width = self.text, self.width
         starts, ends, count = self.starts, self.ends, len(self.starts)
         seg = len(heights)
-        while seg < count and clock() < deadline:
-            stop = min(seg + 64, count)
-            heights.extend(row_count(text[starts[i] : ends[i]], width) for i in range(seg, stop))
-            seg = stop
+        while seg < count:
+            # a segment is a short line or at most MAX_SEGMENT characters (well under a
+            # millisecond), so the clock is read after each: a 50 MB line's segments are
+            # many costly ones in a row, and a batch of them held the event loop for ~100 ms
+            heights.append(row_count(text[starts[seg] : ends[seg]], width))
+            seg += 1
+            if clock() >= deadline:
+                return
 
     def settle(self, heights: Iterable[int], top_row: int) -> int:
         """Make every segment exact from measured ``heights``; returns the scroll shift.
