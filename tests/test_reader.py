@@ -210,6 +210,27 @@ async def test_shift_arrows_select_and_escape_cancels() -> None:
         assert app.escapes == 1  # nothing to cancel: escape goes on to the app
 
 
+async def test_extending_a_selection_repaints_only_the_rows_it_crossed() -> None:
+    app = ReaderApp(TextView.plain("\n".join(f"line {i}" for i in range(40))))
+    async with app.run_test(size=SIZE) as pilot:
+        reader = app.query_one(Reader)
+        await pilot.press("shift+down")
+        await pilot.pause()
+        painted: list[int] = []
+        paint = reader.render_line
+
+        def spy(y: int) -> Strip:
+            painted.append(y)
+            return paint(y)
+
+        reader.render_line = spy  # type: ignore[method-assign]  # records what is painted
+        await pilot.press("shift+down")
+        await pilot.pause()
+        assert sorted(set(painted)) == [1, 2]  # not the whole window
+        selection = reader.get_component_rich_style("reader--selection").bgcolor
+        assert [s.style.bgcolor for s in paint(1) if s.text.strip()] == [selection]
+
+
 async def test_move_to_source_selects_a_source_range() -> None:
     app = ReaderApp(markdown_like_view())
     async with app.run_test(size=SIZE) as pilot:

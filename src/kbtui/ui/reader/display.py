@@ -276,6 +276,15 @@ class TextDisplay(ScrollView):
             for offset in offsets:
                 self.refresh_line(self._layout.row_of(offset))
 
+    def _refresh_rows_between(self, a: int, b: int) -> None:
+        """Repaint the rows from offset ``a``'s to offset ``b``'s: where a selection end moved.
+
+        Only those rows changed, and a whole window costs Textual ~6 ms to paint.
+        """
+        if self._laid_out:
+            first, last = sorted((self._layout.row_of(a), self._layout.row_of(b)))
+            self.refresh_lines(first, last - first + 1)
+
     def _base_style(self) -> Style:
         """The widget's own colours (cached: ``rich_style`` walks the DOM)."""
         style = self._style_cache.get("")

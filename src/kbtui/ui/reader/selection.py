@@ -225,7 +225,7 @@ class CursorDisplay(TextDisplay):
         old = self._cursor
         self._place_cursor(offset, third=third)
         if self._anchor is not None and self._cursor != old:
-            self.refresh()
+            self._refresh_rows_between(old, self._cursor)
             self.post_message(self.SelectionChanged(self, self.selection_source))
 
     def _place_cursor(self, offset: int, *, third: bool = False) -> None:
