@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 from helpers import (
@@ -18,6 +19,8 @@ from helpers import (
 
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.scripts.views import Variant
+from kbtui.session.passages import Passage, PassageGroup
+from kbtui.session.searching import SearchPage
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.notebook import NotebookScreen
 from kbtui.ui.screens.passages import PassageList, SearchScreen
@@ -98,6 +101,35 @@ async def test_search_all_documents_and_open_a_hit(sample_corpus: Path, tmp_path
         doc = app.pane.doc
         offset = app.query_one(Reader).cursor_source
         assert doc is not None and doc.source[offset : offset + 2] in ("创立", "創立")
+
+
+async def test_search_results_come_in_pages_and_are_listed_as_the_list_scrolls(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    """The first page is listed at once; later pages update the totals, and their rows
+    are listed as the user moves towards them, not all at once."""
+    groups = [
+        PassageGroup(f"d{n}", f"Doc {n}", 1, (Passage(0, "a", "b", "c"),)) for n in range(400)
+    ]
+
+    def run(_query: str) -> Iterator[SearchPage]:
+        yield SearchPage(groups[:2], "2 matches in 2 documents so far…", done=False)
+        yield SearchPage(groups[2:], "400 matches in 400 documents", done=True)
+
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(SearchScreen(run, "x"))
+        await settle(app, pilot)
+        passages = app.screen.query_one(PassageList)
+        assert app.screen.query_one("#passages").border_subtitle == "400 matches in 400 documents"
+        listed = passages.option_count
+        assert 4 < listed < 2 * len(groups)  # a screenful and some rows ahead
+        passages.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert passages.option_count > listed
+        assert passages.target(f"doc-{len(groups) - 1}") is None  # still more to come
 
 
 async def test_notebook_lists_and_filters_every_annotation(

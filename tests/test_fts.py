@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -21,10 +22,11 @@ from hypothesis import strategies as st
 
 from kbtui.documents.corpus import Corpus
 from kbtui.search.fts import FullTextIndex, IndexedText, SearchIndexError, default_index_file
-from kbtui.search.scan import search
+from kbtui.search.indexed import FIRST_CHUNK
+from kbtui.search.scan import DocumentHits, search
 from kbtui.search.tier import INDEX_FROM_DOCS, CorpusIndex, Tier, chosen_tier, wants_index
 from kbtui.session.knowledge import searchable_texts
-from kbtui.session.searching import Searching
+from kbtui.session.searching import FIRST_PAGE, Searching, search_pages
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -267,9 +269,11 @@ def test_counting_in_sqlite_is_str_count(tmp_path: Path) -> None:
     index = FullTextIndex.open(tmp_path / "i.sqlite")
     texts = {"a": "aaaa aaa", "b": "x\x00安全\x00安全 𝐀安全", "c": ""}
     index.write([IndexedText(doc, (1, 1), text) for doc, text in texts.items()])
+    rows = index.held((doc, (1, 1)) for doc in texts)
+    assert None not in rows
     for needle in ("aa", "a", "安全", "𝐀", "zz"):  # a needle with a NUL is counted in Python
-        expected = {doc: text.count(needle) for doc, text in texts.items()}
-        assert index.counts(list(texts), needle) == expected
+        expected = {row: text.count(needle) for row, text in zip(rows, texts.values(), strict=True)}
+        assert index.counts([row for row in rows if row is not None], needle) == expected
 
 
 def test_an_index_locked_by_another_process_is_kept(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -286,3 +290,95 @@ def test_an_index_locked_by_another_process_is_kept(monkeypatch: pytest.MonkeyPa
         assert searching.search("安全") == search(searchable_texts(corpus), "安全")
     assert searching.index_ready
     assert default_index_file(corpus.root).exists()
+
+
+def _many(tmp_path: Path, count: int = 40) -> tuple[CorpusIndex, list[tuple[str, str]]]:
+    """``count`` documents, each holding 安全 twice, indexed."""
+    root = tmp_path / "many"
+    root.mkdir()
+    for n in range(count):
+        _write(root, f"d{n:03}.txt", f"文档{n} 安全，又是安全。\n")
+    return _indexed(root, tmp_path / "many.sqlite")
+
+
+def test_a_stream_stopped_early_reads_only_its_first_chunk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index, texts = _many(tmp_path)
+    asked: list[int] = []
+    folded = FullTextIndex.folded
+
+    def counted(self: FullTextIndex, rows: list[int]) -> dict[int, str]:
+        asked.append(len(rows))
+        return folded(self, rows)
+
+    monkeypatch.setattr(FullTextIndex, "folded", counted)
+    stream = index.iter_search("安全", max_hits=None)
+    first = next(stream)
+    assert first.doc_id == texts[0][0]
+    assert asked == [FIRST_CHUNK]  # not the 40 documents: the first screenful is cheap
+    assert [first, *stream] == search(texts, "安全", max_hits=None).documents
+
+
+def test_an_index_failing_half_way_is_finished_by_the_scan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documents the index gave are kept, the scan goes on after the last of them,
+    with what is left of the context lines: the result is still the scan's."""
+    index, texts = _many(tmp_path)
+    monkeypatch.setenv("KBTUI_SEARCH", "index")
+    searching = Searching(index.corpus)
+    searching._index, searching._ready = index, True
+    calls = 0
+    folded = FullTextIndex.folded
+
+    def failing(self: FullTextIndex, rows: list[int]) -> dict[int, str]:
+        nonlocal calls
+        calls += 1
+        if calls > 1:
+            raise SearchIndexError("disk I/O error")
+        return folded(self, rows)
+
+    monkeypatch.setattr(FullTextIndex, "folded", failing)
+    assert searching.search("安全", max_hits=50) == search(texts, "安全", max_hits=50)
+    assert calls == 2
+    assert not searching.index_ready
+
+
+def test_pages_give_the_first_screenful_then_the_rest(tmp_path: Path) -> None:
+    index, texts = _many(tmp_path, FIRST_PAGE + 5)
+    pages = list(search_pages(index.iter_search("安全", 7), str.upper, 7))
+    assert len(pages[0].groups) == FIRST_PAGE and not pages[0].done
+    assert pages[0].summary == f"{2 * FIRST_PAGE} matches in {FIRST_PAGE} documents so far…"
+    assert pages[-1].done and [page.done for page in pages].count(True) == 1
+    groups = [group for page in pages for group in page.groups]
+    expected = search(texts, "安全", max_hits=7)
+    assert [(g.doc_id, g.title, g.total) for g in groups] == [
+        (d.doc_id, d.doc_id.upper(), d.total) for d in expected.documents
+    ]
+    assert sum(len(g.passages) for g in groups) == 7
+    count = len(expected.documents)
+    assert pages[-1].summary == f"{2 * count} matches in {count} documents (first 7 shown)"
+
+
+def test_the_cli_prints_each_document_as_it_is_found(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kbtui.cli import main
+    from kbtui.session.session import Session
+
+    printed: list[tuple[str, str]] = []
+    stream = Session.stream_corpus
+
+    def watched(self: Session, query: str, max_hits: int | None = 10_000) -> Iterator[DocumentHits]:
+        for group in stream(self, query, max_hits):
+            yield group  # the CLI prints it, then asks for the next
+            printed.append((group.doc_id, capsys.readouterr().out))
+
+    monkeypatch.setattr(Session, "stream_corpus", watched)
+    with pytest.raises(SystemExit, match="0"):
+        main(["search", "安全", "--corpus", str(REPO / "corpus")])
+    assert len(printed) > 1
+    for doc_id, out in printed:
+        assert out.startswith(f"{doc_id}  (")
+    assert "matches in" in capsys.readouterr().err

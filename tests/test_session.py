@@ -43,7 +43,9 @@ def test_broken_settings_give_defaults_and_are_never_overwritten(
 
 def test_search_groups_carry_titles_and_a_summary(sample_corpus: Path, tmp_path: Path) -> None:
     session = Session.open(sample_corpus, tmp_path / "db.json")
-    groups, summary = session.search("達里奧")  # Traditional finds the Simplified text
+    pages = list(session.search("達里奧"))  # Traditional finds the Simplified text
+    assert [page.done for page in pages] == [False] * (len(pages) - 1) + [True]
+    groups, summary = [g for page in pages for g in page.groups], pages[-1].summary
     assert groups and all(group.passages for group in groups)
     titles = {e.id: e.meta.title for e in session.corpus.entries()}
     assert [g.title for g in groups] == [titles[g.doc_id] for g in groups]

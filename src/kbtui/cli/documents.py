@@ -16,6 +16,7 @@ from kbtui.cli.common import UsageError, UserError, print_json, require_query, s
 if TYPE_CHECKING:
     from kbtui.documents.model import Document
     from kbtui.scripts.locales import Locale
+    from kbtui.search.scan import DocumentHits
     from kbtui.session.session import Session
 
 
@@ -74,26 +75,37 @@ def _load(session: Session, doc_id: str) -> Document:
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    """``kbtui search QUERY``: every match in every document, with context (and by pinyin)."""
-    from kbtui.session.passages import pinyin_note
-    from kbtui.view.sanitize import one_line
+    """``kbtui search QUERY``: every match in every document, with context (and by pinyin).
+
+    Each document is printed as soon as it is found, so the first lines come at once
+    however common the word; the totals, on standard error, come last. ``--json`` prints
+    one document, so it waits for the whole search (collected once, in order).
+    """
+    from kbtui.session.searching import Tally
 
     query = require_query("search", args.query)
     session = session_of(args, read_only=True)
     session.searching.ensure_index(_indexing_note())
-    result = session.search_corpus(query)
     if args.json:
-        print_json(result.to_json())
+        print_json(session.search_corpus(query).to_json())
         return
-    for group in result.documents:
-        print(f"{one_line(group.doc_id)}  ({group.total})")
-        for hit in group.hits:
-            how = (
-                "  (pinyin)" if hit.pinyin else f"  {one_line(hit.variant)}" if hit.variant else ""
-            )
-            print(f"  {hit.start:>7}  {hit.context}{how}")
-    note = pinyin_note(result) + (" (contexts cut)" if result.truncated else "")
-    print(f"{result.total} matches in {len(result.documents)} documents{note}", file=sys.stderr)
+    tally = Tally()
+    for group in session.stream_corpus(query):
+        tally.add(group)
+        _print_group(group)
+    cut = " (contexts cut)" if tally.truncated else ""
+    print(f"{tally}{cut}", file=sys.stderr)
+
+
+def _print_group(group: DocumentHits) -> None:
+    """One document's line and its hits' context lines (flushed: a pipe sees them now)."""
+    from kbtui.view.sanitize import one_line
+
+    lines = [f"{one_line(group.doc_id)}  ({group.total})"]
+    for hit in group.hits:
+        how = "  (pinyin)" if hit.pinyin else f"  {one_line(hit.variant)}" if hit.variant else ""
+        lines.append(f"  {hit.start:>7}  {hit.context}{how}")
+    print("\n".join(lines), flush=True)
 
 
 def _indexing_note() -> Callable[[int, int], None]:

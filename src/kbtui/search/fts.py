@@ -99,7 +99,11 @@ class FullTextIndex:
         self.path = path
         self._conn = conn
         self._lock = threading.Lock()
-        self._stamps = {doc: (size, mtime) for doc, size, mtime in self._rows()}
+        self._stamps: dict[str, Stamp] = {}
+        self._rowids: dict[str, int] = {}
+        self._load_rows()
+        self.generation = 0
+        """Counts the writes: what a caller computed from :meth:`held` is stale once it moves."""
 
     @classmethod
     def open(cls, path: Path) -> FullTextIndex:
@@ -151,8 +155,17 @@ class FullTextIndex:
         with self._lock:
             return dict(self._stamps)
 
-    def _rows(self) -> list[tuple[str, int, int]]:
-        return self._conn.execute("SELECT doc, size, mtime_ns FROM docs").fetchall()
+    def held(self, docs: Iterable[tuple[str, Stamp]]) -> list[int | None]:
+        """The row of each of ``docs`` the index holds at that stamp (``None``: it holds
+        the document as it was before it changed, or not at all)."""
+        with self._lock:
+            stamps, rowids = self._stamps, self._rowids
+            return [rowids[doc] if stamps.get(doc) == stamp else None for doc, stamp in docs]
+
+    def _load_rows(self) -> None:
+        rows = self._conn.execute("SELECT id, doc, size, mtime_ns FROM docs").fetchall()
+        self._stamps = {doc: (size, mtime) for _, doc, size, mtime in rows}
+        self._rowids = {doc: rowid for rowid, doc, _, _ in rows}
 
     def write(self, texts: Iterable[IndexedText], removed: Iterable[str] = ()) -> None:
         """Store ``texts`` (replacing what a document had) and forget ``removed``, in one
@@ -170,16 +183,19 @@ class FullTextIndex:
                         "INSERT INTO docs(doc, size, mtime_ns) VALUES (?, ?, ?)",
                         (text.doc_id, *text.stamp),
                     )
+                    rowid = cursor.lastrowid
+                    assert rowid is not None  # an INSERT into a rowid table gives one
                     conn.execute(
-                        "INSERT INTO body(rowid, text) VALUES (?, ?)",
-                        (cursor.lastrowid, text.folded),
+                        "INSERT INTO body(rowid, text) VALUES (?, ?)", (rowid, text.folded)
                     )
+                    self._stamps[text.doc_id], self._rowids[text.doc_id] = text.stamp, rowid
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
-                self._stamps = {doc: (size, mtime) for doc, size, mtime in self._rows()}
+                self._load_rows()
                 raise
-            self._stamps.update((text.doc_id, text.stamp) for text in batch)
+            finally:
+                self.generation += 1
 
     def _remove(self, doc_id: str) -> None:
         row = self._conn.execute("SELECT id FROM docs WHERE doc = ?", (doc_id,)).fetchone()
@@ -187,27 +203,25 @@ class FullTextIndex:
             self._conn.execute("DELETE FROM body WHERE rowid = ?", row)
             self._conn.execute("DELETE FROM docs WHERE id = ?", row)
         self._stamps.pop(doc_id, None)
+        self._rowids.pop(doc_id, None)
 
-    def candidates(self, needles: Sequence[str]) -> set[str] | None:
-        """The documents that may hold one of the folded ``needles``; ``None``: any may
+    def candidates(self, needles: Sequence[str]) -> set[int] | None:
+        """The rows of the documents that may hold one of the folded ``needles``; ``None``: any may
         (a needle shorter than a trigram, or holding a NUL, which FTS5's query syntax
         cannot quote: the index cannot look those up)."""
         if not needles or any(len(needle) < TRIGRAM or "\x00" in needle for needle in needles):
             return None
         match = " OR ".join(f"({_all_trigrams(needle)})" for needle in needles)
         with self._lock, self._guard():
-            rows = self._conn.execute(
-                "SELECT docs.doc FROM body JOIN docs ON docs.id = body.rowid WHERE body MATCH ?",
-                (match,),
-            ).fetchall()
-        return {doc for (doc,) in rows}
+            rows = self._conn.execute("SELECT rowid FROM body WHERE body MATCH ?", (match,))
+            return {rowid for (rowid,) in rows}
 
-    def folded(self, doc_ids: Sequence[str]) -> dict[str, str]:
-        """The stored folded text of each of ``doc_ids`` that is indexed."""
-        return dict(self._per_document("body.text", (), doc_ids))
+    def folded(self, rowids: Sequence[int]) -> dict[int, str]:
+        """The stored folded text of each of the rows ``rowids`` (:meth:`held`)."""
+        return dict(self._per_row("text", (), rowids))
 
-    def counts(self, doc_ids: Sequence[str], needle: str) -> dict[str, int]:
-        """How often the folded ``needle`` occurs in each of ``doc_ids`` that is indexed,
+    def counts(self, rowids: Sequence[int], needle: str) -> dict[int, int]:
+        """How often the folded ``needle`` occurs in each of the rows ``rowids``,
         counted as ``str.count`` counts (left to right, without overlaps).
 
         SQLite's ``replace`` removes the same occurrences ``str.count`` counts, so
@@ -217,23 +231,21 @@ class FullTextIndex:
         found (SQLite stops reading it there): the caller counts those itself.
         """
         width = len(needle.encode("utf-8", "surrogatepass"))
-        removed = (
-            "(length(CAST(body.text AS BLOB)) - length(CAST(replace(body.text, ?, '') AS BLOB)))"
-        )
-        return dict(self._per_document(f"{removed} / ?", (needle, width), doc_ids))
+        removed = "(length(CAST(text AS BLOB)) - length(CAST(replace(text, ?, '') AS BLOB)))"
+        return dict(self._per_row(f"{removed} / ?", (needle, width), rowids))
 
-    def _per_document(
-        self, column: str, params: tuple[object, ...], doc_ids: Sequence[str]
-    ) -> list[tuple[Any, Any]]:
-        """``(doc, column)`` for each of ``doc_ids`` that is indexed, asked 500 at a time
+    def _per_row(
+        self, column: str, params: tuple[object, ...], rowids: Sequence[int]
+    ) -> list[tuple[int, Any]]:
+        """``(rowid, column)`` for each of ``rowids`` that is indexed, asked 500 at a time
         (SQLite's limit on a statement's parameters)."""
-        rows: list[tuple[Any, Any]] = []
+        rows: list[tuple[int, Any]] = []
         with self._lock, self._guard():
-            for start in range(0, len(doc_ids), 500):
-                chunk = doc_ids[start : start + 500]
+            for start in range(0, len(rowids), 500):
+                chunk = rowids[start : start + 500]
                 rows += self._conn.execute(
-                    f"SELECT docs.doc, {column} FROM docs JOIN body ON body.rowid = docs.id"
-                    f" WHERE docs.doc IN ({','.join('?' * len(chunk))})",
+                    f"SELECT rowid, {column} FROM body"
+                    f" WHERE rowid IN ({','.join('?' * len(chunk))})",
                     (*params, *chunk),
                 ).fetchall()
         return rows

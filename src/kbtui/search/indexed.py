@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from kbtui.search.context import context
-from kbtui.search.fts import FullTextIndex, Stamp
+from kbtui.search.fts import FullTextIndex
 from kbtui.search.scan import (
+    Budget,
     DocumentHits,
     Hit,
     Queries,
-    SearchResult,
     compile_queries,
     fold_table,
     merge_spans,
@@ -81,72 +81,48 @@ def _find(text: str, needle: str, label: str | None, limit: int | None) -> list[
     return spans
 
 
-class _Collector:
-    """A :class:`SearchResult` filled document by document, as the scan fills it."""
-
-    def __init__(self, query: str, max_hits: int | None) -> None:
-        self.result = SearchResult(query=query, documents=[], total=0, truncated=False)
-        self.budget = max_hits
-
-    def room(self) -> int | None:
-        """How many more hits get a context line (``None``: all)."""
-        return None if self.budget is None else max(self.budget, 0)
-
-    def add(self, doc_id: str, spans: list[Span], total: int, source: Callable[[], str]) -> None:
-        """One document's spans (the first :meth:`room` of its ``total``); ``source``
-        gives its text for the context lines, read only when one is shown."""
-        if not total:
-            return
-        room = self.room()
-        shown = spans if room is None else spans[:room]
-        text = source() if shown else ""
-        hits = [Hit(doc_id, s, e, context(text, s, e), False, label) for s, e, label in shown]
-        result = self.result
-        result.documents.append(DocumentHits(doc_id, hits, total))
-        result.total += total
-        if self.budget is not None:
-            self.budget -= len(shown)
-            result.truncated = result.truncated or len(shown) < total
-
-
-def search_index(
+def iter_search_index(
     index: FullTextIndex,
-    docs: Sequence[tuple[str, Stamp]],
+    docs: Sequence[tuple[str, int | None]],
     load: Loader,
     query: str,
     *,
     max_hits: int | None = 10_000,
-) -> SearchResult:
-    """:func:`kbtui.search.scan.search` over ``docs`` (``(doc id, stamp)`` of every
-    readable document, in order), answered from ``index`` (no pinyin: the caller scans
-    for a query that reads as pinyin). Raises :class:`~kbtui.search.fts.SearchIndexError`."""
+) -> Iterator[DocumentHits]:
+    """:func:`kbtui.search.scan.iter_search` over ``docs`` (every readable document's id,
+    in order, with its row in ``index`` or ``None`` when the index does not hold it as
+    it is: :meth:`FullTextIndex.held`), answered from ``index`` (no pinyin: the caller
+    scans for a query that reads as pinyin).
+
+    The documents are taken a chunk at a time, the first chunks small, so the first
+    screenful is ready after a few documents however many hold the query; a caller
+    that stops early pays for no more. Raises :class:`~kbtui.search.fts.SearchIndexError`.
+    """
     queries = compile_queries(query)
-    collector = _Collector(query, max_hits)
     if queries is None:
-        return collector.result
+        return
     needles = needles_of(queries)
     candidates = index.candidates([needle.folded for needle in needles])
-    stamps = index.stamps()
-    if candidates is not None:  # only those and the documents changed since: 100,000 is slow
-        candidates.update(doc for doc, stamp in docs if stamps.get(doc) != stamp)
-        docs = [item for item in docs if item[0] in candidates]
+    if candidates is not None:
+        docs = [item for item in docs if item[1] is None or item[1] in candidates]
+    budget = Budget(max_hits)
+    countable = len(needles) == 1 and _countable(needles[0].folded)
     for chunk in _chunks(docs):
-        indexed = [doc for doc, stamp in chunk if stamps.get(doc) == stamp]
-        if collector.room() == 0 and len(needles) == 1 and _countable(needles[0].folded):
-            counts = index.counts(indexed, needles[0].folded)
-            for doc_id, stamp in chunk:
-                if stamps.get(doc_id) != stamp:
-                    _scan_one(collector, queries, doc_id, load(doc_id))
-                elif doc_id in counts:
-                    collector.add(doc_id, [], counts[doc_id], str)
+        held = [rowid for _, rowid in chunk if rowid is not None]
+        if budget.room() == 0 and countable:
+            counts = index.counts(held, needles[0].folded)
+            for doc_id, rowid in chunk:
+                if rowid is None:
+                    yield from _scan_one(budget, queries, doc_id, load(doc_id))
+                elif counts.get(rowid):
+                    yield DocumentHits(doc_id, [], counts[rowid])
             continue
-        folded = index.folded(indexed)
-        for doc_id, stamp in chunk:
-            if stamps.get(doc_id) != stamp:
-                _scan_one(collector, queries, doc_id, load(doc_id))
-            elif doc_id in folded:
-                _add_folded(collector, needles, doc_id, folded[doc_id], load)
-    return collector.result
+        folded = index.folded(held)
+        for doc_id, rowid in chunk:
+            if rowid is None:
+                yield from _scan_one(budget, queries, doc_id, load(doc_id))
+            elif rowid in folded:
+                yield from _folded_hits(budget, needles, doc_id, folded[rowid], load)
 
 
 def _countable(needle: str) -> bool:
@@ -154,26 +130,46 @@ def _countable(needle: str) -> bool:
     return "\x00" not in needle
 
 
-def _scan_one(collector: _Collector, queries: Queries, doc_id: str, text: str) -> None:
+def _hits(
+    budget: Budget, doc_id: str, spans: list[Span], total: int, source: Callable[[], str]
+) -> Iterator[DocumentHits]:
+    """One document's hits (``spans`` its first, of ``total``), when it has any; its
+    ``source`` is read only when the budget gives one of them a context line."""
+    if not total:
+        return
+    shown = budget.take(spans)
+    text = source() if shown else ""
+    hits = [Hit(doc_id, s, e, context(text, s, e), False, label) for s, e, label in shown]
+    yield DocumentHits(doc_id, hits, total)
+
+
+def _scan_one(budget: Budget, queries: Queries, doc_id: str, text: str) -> Iterator[DocumentHits]:
     """A document the index does not hold as it is now: searched as the scan does."""
     spans = queries.spans(text)
-    collector.add(doc_id, spans, len(spans), lambda: text)
+    return _hits(budget, doc_id, spans, len(spans), lambda: text)
 
 
-def _add_folded(
-    collector: _Collector, needles: list[Needle], doc_id: str, folded: str, load: Loader
-) -> None:
+def _folded_hits(
+    budget: Budget, needles: list[Needle], doc_id: str, folded: str, load: Loader
+) -> Iterator[DocumentHits]:
     """A document searched in its stored folded text."""
     if len(needles) == 1:
-        room = collector.room()
+        room = budget.room()
         total = folded.count(needles[0].folded)
         spans = folded_spans(folded, needles, room) if room != 0 and total else []
     else:
         spans = folded_spans(folded, needles)
         total = len(spans)
-    collector.add(doc_id, spans, total, lambda: load(doc_id))
+    return _hits(budget, doc_id, spans, total, lambda: load(doc_id))
 
 
-def _chunks(docs: Sequence[tuple[str, Stamp]]) -> Iterator[Sequence[tuple[str, Stamp]]]:
-    for start in range(0, len(docs), CHUNK):
-        yield docs[start : start + CHUNK]
+FIRST_CHUNK = 16
+"""Documents in the first chunk: a screenful of results, ready at once."""
+
+
+def _chunks(docs: Sequence[tuple[str, int | None]]) -> Iterator[Sequence[tuple[str, int | None]]]:
+    """``docs`` in chunks that double from :data:`FIRST_CHUNK` to :data:`CHUNK`."""
+    start, size = 0, FIRST_CHUNK
+    while start < len(docs):
+        yield docs[start : start + size]
+        start, size = start + size, min(2 * size, CHUNK)

@@ -158,6 +158,7 @@ def _escape_in_class(ch: str) -> str:
 
 
 Tag = TypeVar("Tag")
+Item = TypeVar("Item")
 
 
 def merge_spans(
@@ -314,6 +315,37 @@ def with_pinyin(
     return merge_spans([(s, e, False) for s, e in spans], [(s, e, True) for s, e in extra])
 
 
+class Budget:
+    """How many more hits get a context line, spent document by document in order
+    (``None``: every hit gets one). The scan and the index spend it alike, which is
+    what makes their results equal however they are computed."""
+
+    def __init__(self, max_hits: int | None) -> None:
+        self.left = max_hits
+
+    def room(self) -> int | None:
+        """How many more hits get a context line (``None``: all)."""
+        return None if self.left is None else max(self.left, 0)
+
+    def take(self, spans: list[Item]) -> list[Item]:
+        """The first of ``spans`` that get a context line, spent."""
+        room = self.room()
+        shown = spans if room is None else spans[:room]
+        if self.left is not None:
+            self.left -= len(shown)
+        return shown
+
+
+def collect(query: str, groups: Iterable[DocumentHits]) -> SearchResult:
+    """A whole :class:`SearchResult` from a stream of document hits (in order)."""
+    result = SearchResult(query=query, documents=[], total=0, truncated=False)
+    for group in groups:
+        result.documents.append(group)
+        result.total += group.total
+        result.truncated = result.truncated or len(group.hits) < group.total
+    return result
+
+
 def search(
     documents: Iterable[tuple[str, str]],
     query: str,
@@ -321,7 +353,20 @@ def search(
     max_hits: int | None = 10_000,
     pinyin: SpanFinder | None = None,
 ) -> SearchResult:
-    """Search ``(doc_id, source_text)`` pairs for ``query``.
+    """Search ``(doc_id, source_text)`` pairs for ``query``: :func:`iter_search`, collected."""
+    return collect(query, iter_search(documents, query, max_hits=max_hits, pinyin=pinyin))
+
+
+def iter_search(
+    documents: Iterable[tuple[str, str]],
+    query: str,
+    *,
+    max_hits: int | None = 10_000,
+    pinyin: SpanFinder | None = None,
+) -> Iterator[DocumentHits]:
+    """The hits of ``query`` in ``(doc_id, source_text)`` pairs, a document at a time,
+    in the order the documents were given (a caller shows the first before the last
+    is read).
 
     Every hit is counted, but only the first ``max_hits`` get a context line
     (``None``: all of them), since a common word in a big corpus has hundreds
@@ -330,21 +375,14 @@ def search(
     those found through a regional variant (:func:`compile_queries`).
     """
     queries = compile_queries(query)
-    result = SearchResult(query=query, documents=[], total=0, truncated=False)
     if queries is None:
-        return result
-    budget = max_hits
+        return
+    budget = Budget(max_hits)
     for doc_id, text in documents:
         spans = [(s, e, (False, label)) for s, e, label in queries.spans(text)]
         if pinyin is not None:
             spans = merge_spans(spans, [(s, e, (True, None)) for s, e in pinyin(text)])
-        if not spans:
-            continue
-        shown = spans if budget is None else spans[: max(budget, 0)]
-        hits = [Hit(doc_id, s, e, context(text, s, e), *by) for s, e, by in shown]
-        result.documents.append(DocumentHits(doc_id, hits, len(spans)))
-        result.total += len(spans)
-        if budget is not None:
-            budget -= len(shown)
-            result.truncated = result.truncated or len(shown) < len(spans)
-    return result
+        if spans:
+            shown = budget.take(spans)
+            hits = [Hit(doc_id, s, e, context(text, s, e), *by) for s, e, by in shown]
+            yield DocumentHits(doc_id, hits, len(spans))

@@ -2,8 +2,9 @@
 
 Both are shown the same way (documents with counts, under each the context
 lines of its passages) and lead to the same place (a document and a source
-offset), so both are reshaped here into :class:`PassageGroup` s: plain data
-that the passages screen lists and a test can compare.
+offset), so both are reshaped into :class:`PassageGroup` s (a search's in
+:mod:`.searching`, a page at a time): plain data that the passages screen lists
+and a test can compare.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kbtui.entities.passages import EntityMentions
-    from kbtui.search.scan import SearchResult
 
 Target = tuple[str, int]
 """A document id and a source offset."""
@@ -44,36 +44,6 @@ class PassageGroup:
     title: str
     total: int
     passages: tuple[Passage, ...]
-
-
-def search_groups(
-    result: SearchResult, title_of: Callable[[str], str], max_hits: int | None
-) -> tuple[list[PassageGroup], str]:
-    """A search's hits as groups, with a one-line summary (``14 matches in 2 documents``)."""
-    groups = [
-        PassageGroup(
-            group.doc_id,
-            title_of(group.doc_id),
-            group.total,
-            tuple(
-                Passage(
-                    h.start, h.context.before, h.context.match, h.context.after, h.pinyin, h.variant
-                )
-                for h in group.hits
-            ),
-        )
-        for group in result.documents
-    ]
-    summary = f"{result.total} matches in {len(groups)} documents" + pinyin_note(result)
-    if result.truncated:
-        summary += f" (first {max_hits} shown)"
-    return groups, summary
-
-
-def pinyin_note(result: SearchResult) -> str:
-    """`` (12 by pinyin)`` when listed hits were found by the query's reading, else nothing."""
-    count = sum(hit.pinyin for group in result.documents for hit in group.hits)
-    return f" ({count} by pinyin)" if count else ""
 
 
 def mention_groups(

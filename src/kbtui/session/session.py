@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -32,7 +32,7 @@ from kbtui.scripts.locales import Locale, locale_for, parse_locale
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
-from kbtui.session.passages import EntityPassages, PassageGroup, mention_groups, search_groups
+from kbtui.session.passages import EntityPassages, mention_groups
 from kbtui.session.rows import DocRow
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 
@@ -42,9 +42,9 @@ if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
     from kbtui.entities.model import EntityRecord
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
-    from kbtui.search.scan import SearchResult
+    from kbtui.search.scan import DocumentHits, SearchResult
     from kbtui.session.reading_aids import ReadingAids
-    from kbtui.session.searching import Searching
+    from kbtui.session.searching import Searching, SearchPage
 
 
 def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
@@ -271,11 +271,16 @@ class Session:
         self.searching.prepare()  # a big corpus's index, in its own thread
 
     def search_corpus(self, query: str, max_hits: int | None = 10_000) -> SearchResult:
-        """Every match of ``query`` in every document, script-insensitively and, when it
-        reads as pinyin, by its reading (:func:`kbtui.search.scan.search`, or the index for
-        a big corpus: :mod:`.searching`; ``max_hits`` get a context line)."""
+        """Every match of ``query`` in every document: :meth:`stream_corpus`, collected."""
         pinyin = self.aids.pinyin_finder(query)
         return self.searching.search(query, max_hits=max_hits, pinyin=pinyin)
+
+    def stream_corpus(self, query: str, max_hits: int | None = 10_000) -> Iterator[DocumentHits]:
+        """Every match of ``query`` in every document, a document at a time in the corpus's
+        order, script-insensitively and, when it reads as pinyin, by its reading (the scan,
+        or the index for a big corpus: :mod:`.searching`; ``max_hits`` get a context line)."""
+        pinyin = self.aids.pinyin_finder(query)
+        return self.searching.stream(query, max_hits=max_hits, pinyin=pinyin)
 
     @property
     def searching(self) -> Searching:
@@ -287,11 +292,12 @@ class Session:
                 self._searching = Searching(self.corpus)
             return self._searching
 
-    def search(self, query: str) -> tuple[list[PassageGroup], str]:
-        """A corpus search as passage groups, with a one-line summary (for the app)."""
-        result = self.search_corpus(query, max_hits=SEARCH_HITS)
-        titles = {e.id: e.meta.title for e in self.corpus.entries()}
-        return search_groups(result, lambda d: titles.get(d, d), SEARCH_HITS)
+    def search(self, query: str) -> Iterator[SearchPage]:
+        """A corpus search for the app: pages of passage groups, the first at once."""
+        from kbtui.session.searching import search_pages
+
+        stream = self.stream_corpus(query, max_hits=SEARCH_HITS)
+        return search_pages(stream, self.title_of, SEARCH_HITS)
 
     # -- entities ------------------------------------------------------------------
 

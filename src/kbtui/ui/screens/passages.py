@@ -11,7 +11,8 @@ entity's passages, the user's own highlights about it are listed
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from kbtui.session.passages import Passage, PassageGroup, Target
 from kbtui.ui.text import safe_line
@@ -30,6 +31,7 @@ from kbtui.view.sanitize import printable
 
 if TYPE_CHECKING:  # the entities' modules load with the index, after the first paint
     from kbtui.session.annotation_entities import Highlight, Highlights
+    from kbtui.session.searching import SearchPage  # with the first search (and SQLite)
 
 BEFORE_CHARS = 16
 """Context kept before a match, so the match shows even in a narrow terminal."""
@@ -87,19 +89,29 @@ class PassageList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._targets: dict[str, Target] = {}
+        self._groups = 0
 
     def show_groups(
         self, groups: Sequence[PassageGroup], highlights: Highlights | None = None
     ) -> None:
         """Replace the list: ``highlights`` (if any) first, then the groups."""
         self.clear_options()
-        self._targets = {}
+        self._targets, self._groups = {}, 0
         if highlights is not None and highlights.items:
             self._show_highlights(highlights)
-        for g, group in enumerate(groups):
+        self.add_groups(groups)
+        if self.option_count:
+            self.highlighted = 0
+
+    def add_groups(self, groups: Iterable[PassageGroup]) -> None:
+        """List ``groups`` after those listed (in one call: the list measures its new
+        options once, not once per option)."""
+        options = []
+        for group in groups:
+            g, self._groups = self._groups, self._groups + 1
             head = safe_line(group.title, 100, style="bold")
             head.append(f"  {group.total}", style="dim")
-            self.add_option(Option(head, id=f"doc-{g}"))
+            options.append(Option(head, id=f"doc-{g}"))
             self._targets[f"doc-{g}"] = (
                 group.doc_id,
                 group.passages[0].start if group.passages else 0,
@@ -107,9 +119,8 @@ class PassageList(OptionList):
             for p, passage in enumerate(group.passages):
                 option_id = f"p-{g}-{p}"
                 self._targets[option_id] = (group.doc_id, passage.start)
-                self.add_option(Option(passage_text(passage), id=option_id))
-        if self.option_count:
-            self.highlighted = 0
+                options.append(Option(passage_text(passage), id=option_id))
+        self.add_options(options)
 
     def _show_highlights(self, highlights: Highlights) -> None:
         """A heading (leading to the first), then one line per highlight leading to its place."""
@@ -169,15 +180,24 @@ class PassagesScreen(_PassageScreen):
 
 
 class SearchScreen(_PassageScreen):
-    """Search every document as you type, script-insensitively."""
+    """Search every document as you type, script-insensitively.
 
-    def __init__(
-        self, run: Callable[[str], tuple[list[PassageGroup], str]], query: str = ""
-    ) -> None:
-        """``run(query)`` returns the groups and a one-line summary; it runs in a thread."""
+    The results come in pages (:func:`kbtui.session.searching.search_pages`): the
+    first screenful is listed at once, the totals count up as the rest are found,
+    and their rows are listed as the user scrolls towards them (a common word has
+    30,000 rows, which the list would measure on the UI thread all at once).
+    """
+
+    ROWS_AHEAD = 200
+    """Rows listed beyond the highlighted or last visible one."""
+
+    def __init__(self, run: Callable[[str], Iterator[SearchPage]], query: str = "") -> None:
+        """``run(query)`` gives the pages; it runs in a thread."""
         super().__init__()
         self._run = run
         self._query = query
+        self._pending: deque[PassageGroup] = deque()
+        """Groups found and not yet listed (see :meth:`_fill`)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="passages") as box:
@@ -188,6 +208,7 @@ class SearchScreen(_PassageScreen):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+        self.watch(self.query_one(PassageList), "scroll_y", self._fill)
         if self._query:
             self._search(self._query)
 
@@ -199,15 +220,48 @@ class SearchScreen(_PassageScreen):
     def _submitted(self) -> None:
         self.query_one(PassageList).focus()
 
+    @on(OptionList.OptionHighlighted, "#passage-list")
+    def _moved(self) -> None:
+        self._fill()
+
     @work(thread=True, exclusive=True, group="search")
     def _search(self, query: str) -> None:
+        worker = get_current_worker()
         if not query.strip():
-            self.app.call_from_thread(self._show, [], "")
+            self.app.call_from_thread(self._show, worker, None, True)
             return
-        groups, summary = self._run(query)
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, groups, summary)
+        first = True
+        for page in self._run(query):
+            if worker.is_cancelled:  # a newer query: stop computing this one
+                return
+            self.app.call_from_thread(self._show, worker, page, first)
+            first = False
 
-    def _show(self, groups: list[PassageGroup], summary: str) -> None:
-        self.query_one(PassageList).show_groups(groups)
-        self.query_one("#passages").border_subtitle = summary
+    def _show(self, worker: Worker[None], page: SearchPage | None, first: bool) -> None:
+        """List a page (the first replaces the list; ``None``: no query, an empty list)
+        and show the totals so far, unless a newer query cancelled the worker that
+        found it (its page may be on its way)."""
+        if worker.is_cancelled:
+            return
+        passages = self.query_one(PassageList)
+        groups = [] if page is None else page.groups
+        if first:
+            self._pending.clear()
+            passages.show_groups(groups)
+        else:
+            self._pending.extend(groups)
+            self._fill()
+        self.query_one("#passages").border_subtitle = "" if page is None else page.summary
+
+    def _fill(self) -> None:
+        """List pending groups until :data:`ROWS_AHEAD` rows are listed beyond the view."""
+        passages = self.query_one(PassageList)
+        seen = max(passages.highlighted or 0, round(passages.scroll_y) + passages.size.height)
+        batch: list[PassageGroup] = []
+        rows = passages.option_count
+        while self._pending and rows < seen + self.ROWS_AHEAD:
+            group = self._pending.popleft()
+            batch.append(group)
+            rows += 1 + len(group.passages)
+        if batch:
+            passages.add_groups(batch)
