@@ -16,8 +16,9 @@ scan would, so the answer never depends on how current the index is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import islice
 
 from kbtui.search.context import context
 from kbtui.search.fts import FullTextIndex
@@ -83,7 +84,7 @@ def _find(text: str, needle: str, label: str | None, limit: int | None) -> list[
 
 def iter_search_index(
     index: FullTextIndex,
-    docs: Sequence[tuple[str, int | None]],
+    docs: Iterable[tuple[str, int | None]],
     load: Loader,
     query: str,
     *,
@@ -103,8 +104,8 @@ def iter_search_index(
         return
     needles = needles_of(queries)
     candidates = index.candidates([needle.folded for needle in needles])
-    if candidates is not None:
-        docs = [item for item in docs if item[1] is None or item[1] in candidates]
+    if candidates is not None:  # lazily: the first page looks at the first documents only
+        docs = (item for item in docs if item[1] is None or item[1] in candidates)
     budget = Budget(max_hits)
     countable = len(needles) == 1 and _countable(needles[0].folded)
     for chunk in _chunks(docs):
@@ -167,9 +168,9 @@ FIRST_CHUNK = 16
 """Documents in the first chunk: a screenful of results, ready at once."""
 
 
-def _chunks(docs: Sequence[tuple[str, int | None]]) -> Iterator[Sequence[tuple[str, int | None]]]:
+def _chunks(docs: Iterable[tuple[str, int | None]]) -> Iterator[list[tuple[str, int | None]]]:
     """``docs`` in chunks that double from :data:`FIRST_CHUNK` to :data:`CHUNK`."""
-    start, size = 0, FIRST_CHUNK
-    while start < len(docs):
-        yield docs[start : start + size]
-        start, size = start + size, min(2 * size, CHUNK)
+    items, size = iter(docs), FIRST_CHUNK
+    while chunk := list(islice(items, size)):
+        yield chunk
+        size = min(2 * size, CHUNK)
