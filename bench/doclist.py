@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import random
 import statistics
 from collections.abc import Callable
-from time import perf_counter
+from functools import wraps
+from time import perf_counter, thread_time
 from typing import Any
 
 from textual.app import App, ComposeResult
@@ -62,79 +64,168 @@ class ListApp(App[None]):
 
 
 class Timer:
-    """Sums the UI thread's time in the wrapped calls (frames and handlers)."""
+    """Sums the UI thread's time in the wrapped calls: wall (``perf_counter``) and CPU
+    (``thread_time``, which the other processes on the machine do not inflate)."""
 
     def __init__(self) -> None:
-        self.total = 0.0
+        self.wall = self.cpu = 0.0
+
+    def reset(self) -> None:
+        self.wall = self.cpu = 0.0
 
     def wrap(self, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(fn)  # Textual counts a watcher's parameters
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started = perf_counter()
+            wall, cpu = perf_counter(), thread_time()
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.total += perf_counter() - started
+                self.wall += perf_counter() - wall
+                self.cpu += thread_time() - cpu
 
         return timed
 
 
-async def run(rows: list[DocRow], keys: int) -> dict[str, list[float]]:
-    """The figures, in seconds."""
-    app, timer = ListApp(), Timer()
-    wrapped = [
-        (Screen, "_on_timer_update"),  # layout, compositor, every render_line
-        (DocumentList, "refresh_rows"),  # a filter keystroke: filter every row
-        (DocLines, "action_cursor"),  # a cursor key
-    ]
-    originals = [getattr(owner, name) for owner, name in wrapped]
-    for (owner, name), original in zip(wrapped, originals, strict=True):
-        setattr(owner, name, timer.wrap(original))
-    figures: dict[str, list[float]] = {"set_rows": [], "first frame": []}
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            doc_list = app.query_one(DocumentList)
-            started = perf_counter()
-            doc_list.set_rows(rows)
-            figures["set_rows"].append(perf_counter() - started)
-            timer.total = 0.0
-            await pilot.pause()
-            figures["first frame"].append(timer.total)
-            doc_list.table.focus()
-            figures["down"] = await presses(pilot, timer, ["down"] * keys)
-            figures["pagedown"] = await presses(pilot, timer, ["pagedown"] * keys)
-            await pilot.press("slash")
-            query = list("安全 模型")
-            typed = [k if k != " " else "space" for k in query] + ["backspace"] * len(query)
-            figures["filter keystroke"] = await presses(pilot, timer, typed)
-    finally:
-        for (owner, name), original in zip(wrapped, originals, strict=True):
+FRAME = [
+    (Screen, "_on_timer_update"),  # layout, compositor, every render_line
+    (DocumentList, "refresh_rows"),  # a filter keystroke, ``r``: filter, sort every row
+    (DocLines, "action_cursor"),  # a cursor key
+]
+"""What a press costs the UI thread: its handlers and the frames it causes."""
+
+KBTUI = [
+    (DocumentList, "refresh_rows"),
+    (DocLines, "action_cursor"),
+    (DocLines, "render_line"),  # inside the frame: kbtui's part of it
+]
+"""kbtui's own part of that: the rest is Textual's."""
+
+
+class Measure:
+    """Times presses: each figure is a list of (wall, CPU, kbtui's wall) in seconds."""
+
+    def __init__(self) -> None:
+        self.pilot: Any = None
+        self.frame, self.kbtui = Timer(), Timer()
+        self.figures: dict[str, list[tuple[float, float, float]]] = {}
+        self._wrapped = [(self.frame, FRAME), (self.kbtui, KBTUI)]
+
+    def __enter__(self) -> Measure:
+        self._originals = [(o, n, getattr(o, n)) for _, names in self._wrapped for o, n in names]
+        for timer, names in self._wrapped:
+            for owner, name in names:
+                setattr(owner, name, timer.wrap(getattr(owner, name)))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for owner, name, original in reversed(self._originals):
             setattr(owner, name, original)
-    return figures
+
+    async def press(self, figure: str, *keys: str) -> None:
+        """Press each key and wait for its frame; each press is one value of ``figure``."""
+        for key in keys:
+            self.frame.reset()
+            self.kbtui.reset()
+            await self.pilot.press(key)
+            await self.pilot.pause()
+            value = (self.frame.wall, self.frame.cpu, self.kbtui.wall)
+            self.figures.setdefault(figure, []).append(value)
 
 
-async def presses(pilot: Any, timer: Timer, keys: list[str]) -> list[float]:
-    """The UI thread's time for each press, frames included."""
-    times = []
-    for key in keys:
-        timer.total = 0.0
-        await pilot.press(key)
-        await pilot.pause()
-        times.append(timer.total)
-    return times
+QUERY = "安全 模型"
+"""Typed into the filter a character at a time, then deleted."""
+
+
+async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, float, float]]]:
+    """The figures, in seconds."""
+    app = ListApp()
+    with Measure() as measure:  # before the screen's refresh timer takes its method
+        async with app.run_test(size=(120, 40)) as pilot:
+            measure.pilot, doc_list = pilot, app.query_one(DocumentList)
+            started, cpu = perf_counter(), thread_time()
+            doc_list.set_rows(rows)
+            filled = (perf_counter() - started, thread_time() - cpu, 0.0)
+            measure.frame.reset()
+            await pilot.pause()
+            frame = measure.frame
+            measure.figures = {"set_rows": [filled], "first frame": [(frame.wall, frame.cpu, 0)]}
+            await indexed(pilot, doc_list)
+            doc_list.table.focus()
+            await measure.press("down", *["down"] * keys)
+            await measure.press("pagedown", *["pagedown"] * keys)
+            await pilot.press("slash")
+            await type_and_delete(measure, QUERY)
+            doc_list.table.focus()
+            await measure.press("sort (r)", *["r"] * 3)
+            await pilot.press("slash")
+            await type_and_delete(measure, QUERY, "after a sort ")
+            doc_list.set_rows(rows)  # the index is made again
+            await measure.press("key, index not ready", "安")
+            assert not doc_list.indexed, "the index was made before the key: measure it again"
+            await indexed(pilot, doc_list)
+            assert "filtering" not in str(doc_list.border_title)
+    return measure.figures
+
+
+async def indexed(pilot: Any, doc_list: DocumentList) -> None:
+    """Wait for the filter's index (made in a worker after the list is painted)."""
+    while not doc_list.indexed:
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def type_and_delete(measure: Measure, query: str, prefix: str = "") -> None:
+    """Type ``query`` and delete it: the first key, the others, backspaces, the last."""
+    keys = [k if k != " " else "space" for k in query]
+    await measure.press(f"{prefix}first key", keys[0])
+    await measure.press(f"{prefix}next keys", *keys[1:])
+    await measure.press(f"{prefix}backspace", *["backspace"] * (len(keys) - 1))
+    await measure.press(f"{prefix}clearing", "backspace")
+
+
+async def profile(rows: list[DocRow], what: str) -> None:
+    """Print pyinstrument's profile of the presses of ``what`` (``cursor`` or ``filter``)."""
+    from pyinstrument import Profiler  # only here: not one of kbtui's dependencies
+
+    app, profiler = ListApp(), Profiler(interval=0.0002, async_mode="disabled")
+    async with app.run_test(size=(120, 40)) as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(rows)
+        await indexed(pilot, doc_list)
+        doc_list.table.focus()
+        keys = ["down"] * 40 if what == "cursor" else [*QUERY.replace(" ", "_"), *["backspace"] * 5]
+        if what != "cursor":
+            await pilot.press("slash")
+        for key in keys:
+            profiler.start()
+            await pilot.press("space" if key == "_" else key)
+            await pilot.pause()
+            profiler.stop()
+    print(profiler.output_text(unicode=True, show_all=False))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=20)
+    parser.add_argument("--profile", choices=["cursor", "filter"], help="pyinstrument instead")
     args = parser.parse_args()
     rows = make_rows(args.rows)
+    gc.freeze()  # as the app does once the scan is done
+    if args.profile:
+        asyncio.run(profile(rows, args.profile))
+        return
     figures = asyncio.run(run(rows, args.keys))
-    print(f"{args.rows:,} rows; ms mean / p95 / max")
+    print(f"{args.rows:,} rows; ms wall mean / p95 / max; CPU mean / max; kbtui's part of the wall")
     for name, values in figures.items():
-        ordered = sorted(v * 1000 for v in values)
-        p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
-        print(f"  {name:18} {statistics.mean(ordered):7.1f} / {p95:7.1f} / {ordered[-1]:7.1f}")
+        wall = sorted(v[0] * 1000 for v in values)
+        cpu = [v[1] * 1000 for v in values]
+        ours = statistics.mean(v[2] * 1000 for v in values)
+        p95 = wall[min(len(wall) - 1, int(len(wall) * 0.95))]
+        print(
+            f"  {name:24} {statistics.mean(wall):7.1f} / {p95:7.1f} / {wall[-1]:7.1f};"
+            f" CPU {statistics.mean(cpu):6.1f} / {max(cpu):6.1f}; kbtui {ours:6.1f}"
+        )
 
 
 if __name__ == "__main__":

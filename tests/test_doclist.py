@@ -1,12 +1,16 @@
-"""The document list's filter search, without an app: it must keep exactly the rows a
-test per row (``DocRow.haystack``) keeps, whatever was typed before."""
+"""The document list's filter and orders, without an app: the filter must keep exactly
+the rows a test per row (``DocRow.haystack``) keeps, whatever was typed before, and
+the orders must be the list's: by folded title, or by date with the undated last."""
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
-from kbtui.session.rows import DocRow
-from kbtui.ui.doclist import _Search
+from kbtui.session.rows import DocRow, OrderedRows, RowIndex, positions_in_order
+from kbtui.settings import SORT_ORDERS
 
 
 def rows() -> list[DocRow]:
@@ -22,29 +26,103 @@ def rows() -> list[DocRow]:
     ]
 
 
-def test_the_search_keeps_the_rows_a_test_per_row_keeps_as_the_query_is_typed() -> None:
+def kept(listed: list[DocRow], words: list[str]) -> list[int]:
+    """What a test per row keeps: the oracle."""
+    return [i for i, row in enumerate(listed) if all(w in row.haystack() for w in words)]
+
+
+def test_the_filter_keeps_the_rows_a_test_per_row_keeps_as_the_query_is_typed() -> None:
     listed = rows()
-    search = _Search(listed)
-    typed = [
-        "創",
-        "創立",
-        "創立 模",
-        "创立 模型",
-        "12",
-        "1",
-        "doc1",
-        "doc12",
-        "ai-s",
-        "12 月",
-        "安全",
-        "安全 研",
-        "安",
-        "",
-        "0",
-        "01",
-    ]
+    search = OrderedRows(RowIndex(listed), "date-desc")  # undated: the order given
+    assert search.rows == listed
+    typed = ["創", "創立", "創立 模", "创立 模型", "12", "1", "doc1", "doc12", "ai-s", "12 月"]
+    typed += ["安全", "安全 研", "安", "", "0", "01", "01 0", "01 01 1", "1"]
     for query in typed:
         words = fold(query).split()
-        want = [i for i, row in enumerate(listed) if all(w in row.haystack() for w in words)]
-        assert (search.matching(words) if words else []) == (want if words else [])
+        assert (search.matching(words) if words else []) == (kept(listed, words) if words else [])
     assert search.matching(["12"]) == [i for i in range(130) if i % 6 == 4 or "12" in f"{i:03}"]
+
+
+def test_a_tag_filter_keeps_the_rows_carrying_the_whole_tag_in_any_script() -> None:
+    listed = [
+        DocRow("a.md", Metadata("A", tags=["訪談", "ai"]), Script.MIXED, [], doc_tags=["政策"]),
+        DocRow("b.md", Metadata("B", tags=["访谈录"]), Script.MIXED, []),
+        DocRow("c.md", Metadata("C"), Script.MIXED, [], doc_tags=["访谈"]),
+    ]
+    search = OrderedRows(RowIndex(listed), "date-asc")
+    assert search.tagged(fold("访谈"), None) == [0, 2]
+    assert search.tagged("政策", [1, 2]) == []
+    assert search.tagged("访", None) == []
+
+
+def test_an_updated_row_is_found_by_its_new_tags_and_keeps_its_place() -> None:
+    listed = rows()
+    index = RowIndex(listed)
+    before = index.order("title")
+    listed[5].doc_tags = ["新標籤"]
+    assert index.changed(listed[5]) and not index.changed(listed[6])
+    index.update(listed[5])
+    assert index.order("title") is before  # same title and date: the order holds
+    assert OrderedRows(index, "date-desc").matching(["新标签"]) == [5]
+
+
+def old_order(listed: list[DocRow], order: str) -> list[DocRow]:
+    """How the list sorted before it had an index (the oracle)."""
+    if order == "title":
+        return sorted(listed, key=lambda r: fold(r.shown_title))
+    undated = [r for r in listed if not r.meta.date]
+    dated = sorted(
+        (r for r in listed if r.meta.date),
+        key=lambda r: r.meta.date or "",
+        reverse=order == "date-desc",
+    )
+    return dated + undated
+
+
+PIECES = [
+    "創立",
+    "创立",
+    "公司",
+    "Anthropic",
+    "ANTHROPIC",
+    "安全",
+    "發展",
+    "发展",
+    "12",
+    "ｆｕｌｌ",
+]
+"""Mixed scripts, cases and widths, so folding decides what matches."""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    titles=st.lists(
+        st.tuples(
+            st.lists(st.sampled_from(PIECES), max_size=4),
+            st.sampled_from([None, "2024-01-01", "2023-05-06", "2024-01-01T08:00"]),
+            st.lists(st.sampled_from(["访谈", "訪談", "AI", "ai"]), max_size=2),
+        ),
+        max_size=25,
+    ),
+    queries=st.lists(
+        st.lists(st.sampled_from([*PIECES, "创", "立 ", "1", "a", "ｆ", "F"]), max_size=3),
+        max_size=8,
+    ),
+)
+def test_filter_and_orders_are_the_old_ones_over_random_rows_and_typing(
+    titles: list[tuple[list[str], str | None, list[str]]], queries: list[list[str]]
+) -> None:
+    listed = [
+        DocRow(f"{i}.md", Metadata(" ".join(words), date=date, tags=tags), Script.MIXED, [])
+        for i, (words, date, tags) in enumerate(titles)
+    ]
+    index = RowIndex(listed)
+    for order in SORT_ORDERS:
+        want = old_order(listed, order)
+        assert [listed[i] for i in positions_in_order(listed, order)] == want
+        search = OrderedRows(index, order)
+        assert search.rows == want
+        for pieces in queries:
+            words = fold("".join(pieces)).split()
+            if words:
+                assert search.matching(words) == kept(search.rows, words)

@@ -7,6 +7,7 @@ show, filter and sort ten thousand documents without touching a file.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kbtui.documents.model import Metadata
@@ -40,3 +41,160 @@ class DocRow:
     def haystack(self) -> str:
         """The folded text the filter searches."""
         return fold(" ".join([self.shown_title, self.id, *self.all_tags]))
+
+
+class RowIndex:
+    """What filtering and sorting every row needs, folded once: each row's
+    :meth:`DocRow.haystack`, its folded title (the title order's key) and its
+    folded tags (``#tag``). Folding is the cost (about 5 µs a row: half a
+    second at 100,000 rows), so the list makes this in a worker after it
+    fills and keeps it while only the order or the filter changes."""
+
+    def __init__(self, rows: Sequence[DocRow]) -> None:
+        self.rows = list(rows)
+        """The rows, in the order given: the positions everything else uses."""
+        self.places = {row.id: i for i, row in enumerate(self.rows)}
+        """Each row's position, by id."""
+        self.dates = [row.meta.date for row in self.rows]
+        self.texts = [row.haystack() for row in self.rows]
+        """Each row's folded title, id and tags, as the filter searches them."""
+        # fold maps each character to one, so a folded part's place in the
+        # folded whole is its place in the whole:
+        self.titles = [t[: len(r.shown_title)] for r, t in zip(self.rows, self.texts, strict=True)]
+        self.tags = [_folded_tags(r, t) for r, t in zip(self.rows, self.texts, strict=True)]
+        self._orders: dict[str, list[int]] = {}
+        self._ordered: dict[str, OrderedRows] = {}
+
+    def order(self, name: str) -> list[int]:
+        """The positions of the rows in the order ``name`` (one of ``SORT_ORDERS``)."""
+        if name not in self._orders:
+            self._orders[name] = positions_in_order(self.rows, name, self.titles)
+        return self._orders[name]
+
+    def ordered(self, name: str) -> OrderedRows:
+        """The rows in the order ``name``, to filter (made once: about 10 ms a
+        100,000 rows, and a sort's 70 ms unless :meth:`prepare` made it)."""
+        if name not in self._ordered:
+            self._ordered[name] = OrderedRows(self, name)
+        return self._ordered[name]
+
+    def prepare(self, names: Sequence[str]) -> RowIndex:
+        """Make the rows in each order of ``names`` now (in the worker), so changing
+        the order later costs no sort."""
+        for name in names:
+            self.ordered(name)
+        return self
+
+    def changed(self, row: DocRow) -> bool:
+        """Whether ``row`` filters differently from its indexed self (a title, id or
+        tag changed), so the index no longer holds for it."""
+        place = self.places.get(row.id)
+        return place is None or row.haystack() != self.texts[place]
+
+    def update(self, row: DocRow) -> None:
+        """Index ``row`` (one of the rows, by id: changed, or a new object for it) again;
+        the orders are made again only if its title or date changed."""
+        place = self.places[row.id]
+        self.rows[place] = row
+        self.texts[place] = text = row.haystack()
+        title = text[: len(row.shown_title)]
+        if (title, row.meta.date) != (self.titles[place], self.dates[place]):
+            self._orders.clear()
+        self._ordered.clear()  # they hold the texts and tags as they were
+        self.titles[place], self.dates[place] = title, row.meta.date
+        self.tags[place] = _folded_tags(row, text)
+
+
+def _folded_tags(row: DocRow, text: str) -> tuple[str, ...]:
+    start = len(row.shown_title) + 1 + len(row.id) + 1
+    tags = []
+    for tag in row.all_tags:
+        tags.append(text[start : start + len(tag)])
+        start += len(tag) + 1
+    return tuple(tags)
+
+
+def positions_in_order(
+    rows: Sequence[DocRow], name: str, titles: Sequence[str] | None = None
+) -> list[int]:
+    """The positions of ``rows`` sorted by ``name``: ``title`` (folded), or by date
+    (``date-desc`` newest first, ``date-asc``) with the undated ones last, in
+    their given order. ``titles`` are the folded titles if they are known."""
+    places = range(len(rows))
+    if name == "title":
+        keys = titles if titles is not None else [fold(r.shown_title) for r in rows]
+        return sorted(places, key=keys.__getitem__)
+    dates = [r.meta.date or "" for r in rows]
+    dated = sorted(
+        (i for i in places if dates[i]), key=dates.__getitem__, reverse=name == "date-desc"
+    )
+    return dated + [i for i in places if not dates[i]]
+
+
+class OrderedRows:
+    """Every row of a :class:`RowIndex` in one order, filtered as the query is typed.
+
+    Positions are places in that order, so what the filter keeps is already
+    in order. What the last queries kept is kept: deleting a character goes
+    back to one of them; a keystroke that only narrows the last query (a
+    longer word, one more word) tests only the rows that query kept; a word
+    holding a character typed alone before (the first key) is looked for
+    only among the rows holding it. Only the first key of a query tests
+    every row (about 7 ms at 100,000).
+    """
+
+    def __init__(self, index: RowIndex, name: str) -> None:
+        order = index.order(name)
+        self.rows = list(map(index.rows.__getitem__, order))
+        """The rows in the order."""
+        self._texts = list(map(index.texts.__getitem__, order))
+        self._tags = list(map(index.tags.__getitem__, order))
+        self._kept: dict[tuple[str, ...], list[int]] = {}  # query -> its positions
+        self._last: tuple[str, ...] = ()
+
+    def matching(self, words: Sequence[str]) -> list[int]:
+        """The positions, in order, of the rows whose text holds every (folded) word.
+        The list is shared: do not change it."""
+        query = tuple(words)
+        found = self._kept.get(query)
+        if found is None:
+            found = self._matching(query)
+            if len(self._kept) >= KEPT_QUERIES:
+                self._kept.clear()
+            self._kept[query] = found
+        self._last = query
+        return found
+
+    def tagged(self, tag: str, among: list[int] | None) -> list[int]:
+        """The positions in ``among`` (None: every row) of the rows tagged ``tag`` (folded)."""
+        tags = self._tags
+        return [i for i in (range(len(tags)) if among is None else among) if tag in tags[i]]
+
+    def _matching(self, query: tuple[str, ...]) -> list[int]:
+        last = self._last
+        kept = self._kept.get(last)
+        if kept is not None and len(query) >= len(last) and all(map(str.__contains__, query, last)):
+            # What the last query kept holds what this one keeps:
+            todo = [w for k, w in enumerate(query) if k >= len(last) or w != last[k]]
+            found: list[int] | None = kept
+        else:
+            todo, found = list(query), None
+        for word in todo:
+            found = self._holding(word, found)
+        return found or []
+
+    def _holding(self, word: str, among: list[int] | None) -> list[int]:
+        if among is None:
+            known = [rows for c in set(word) if (rows := self._kept.get((c,))) is not None]
+            if known:
+                among = min(known, key=len)
+                if len(word) == 1:
+                    return among
+        texts = self._texts
+        if among is None:
+            return [i for i, text in enumerate(texts) if word in text]
+        return [i for i in among if word in texts[i]]
+
+
+KEPT_QUERIES = 32
+"""Queries whose rows :class:`OrderedRows` keeps (then it starts again)."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.style import Style as RichStyle
 from textual import events
 from textual.binding import Binding
 from textual.content import Content
@@ -29,7 +30,7 @@ ROW_LINES = 2
 """Lines per row: the title, then script, date, annotations and tags."""
 
 KEPT_PROMPTS = 1000
-"""Rows whose lines are kept between frames (then the cache starts again)."""
+"""Rows whose painted lines are kept between frames (then the cache starts again)."""
 
 
 class DocLines(ScrollView, can_focus=True):
@@ -68,15 +69,18 @@ class DocLines(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
     ]
 
-    highlighted: reactive[int | None] = reactive(None, always_update=True)
-    """The index of the row under the cursor (None when there are no rows)."""
+    highlighted: reactive[int | None] = reactive(None, always_update=True, repaint=False)
+    """The index of the row under the cursor (None when there are no rows): a move
+    repaints the two rows it concerns, not the screen."""
 
     def __init__(self, prompt: Callable[[DocRow], Content], *, id: str | None = None) -> None:
         """``prompt`` gives a row's two lines: called only for rows being painted."""
         super().__init__(id=id)
         self._prompt = prompt
         self._rows: Sequence[DocRow] = ()
-        self._lines: dict[str, list[Content]] = {}  # a row's lines, by id, while shown
+        self._strips: dict[tuple[str, bool], list[Strip]] = {}  # (id, under the cursor)
+        self._strips_look: tuple[RichStyle, RichStyle, int] | None = None  # they were made in
+        self._looks: tuple[RichStyle, RichStyle, int, int] | None = None  # while painting
 
     @property
     def option_count(self) -> int:
@@ -84,18 +88,25 @@ class DocLines(ScrollView, can_focus=True):
         return len(self._rows)
 
     def show(self, rows: Sequence[DocRow], highlighted: int | None) -> None:
-        """Hold ``rows`` (in order) and put the cursor on row ``highlighted``."""
+        """Hold ``rows`` (in order) and put the cursor on row ``highlighted``.
+
+        Rows painted before are not painted again (a filter that comes back
+        to them): :meth:`forget` after rows change in place.
+        """
         self._rows = rows
-        self._lines.clear()
         self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_LINES)
         self.highlighted = highlighted if rows else None
         self.refresh()
 
-    def replace(self, index: int, row: DocRow) -> None:
-        """Show a changed row at ``index`` (its place in the order is unchanged)."""
-        if isinstance(self._rows, list) and 0 <= index < len(self._rows):
-            self._rows[index] = row
-            self._lines.pop(row.id, None)
+    def forget(self) -> None:
+        """Paint every row anew: rows may have changed in place."""
+        self._strips.clear()
+
+    def replace(self, index: int) -> None:
+        """Paint row ``index`` again: it changed (its place in the order did not)."""
+        if 0 <= index < len(self._rows):
+            for cursor in (False, True):
+                self._strips.pop((self._rows[index].id, cursor), None)
             self._refresh_row(index)
 
     def validate_highlighted(self, value: int | None) -> int | None:
@@ -148,26 +159,50 @@ class DocLines(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._lines.clear()
+        self._strips.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Paint the lines in ``crop``, with the styles, width and scroll found once
+        for all of them (each costs a walk up the DOM)."""
+        self._looks = self._current_looks()
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._looks = None
+
+    def _current_looks(self) -> tuple[RichStyle, RichStyle, int, int]:
+        """The style of a line, of the cursor's, the width and the first line shown."""
+        base = self.rich_style
+        highlighted = base + self.get_component_rich_style("doc-lines--highlighted")
+        return base, highlighted, self.scrollable_content_region.width, self.scroll_offset.y
 
     def render_line(self, y: int) -> Strip:
         """Paint window line ``y``: one of its row's two lines, cut to the width."""
-        width = self.scrollable_content_region.width
-        line = self.scroll_offset.y + y
-        index, part = divmod(line, ROW_LINES)
-        base = self.rich_style
+        base, highlighted, width, top = self._looks or self._current_looks()
+        index, part = divmod(top + y, ROW_LINES)
         if index >= len(self._rows):
             return Strip.blank(width, base)
-        row = self._rows[index]
-        lines = self._lines.get(row.id)
-        if lines is None:
-            if len(self._lines) > KEPT_PROMPTS:
-                self._lines.clear()
-            lines = self._prompt(row).split("\n", allow_blank=True)
-            lines += [Content("")] * (ROW_LINES - len(lines))
-            self._lines[row.id] = lines
-        text = lines[part].truncate(width, ellipsis=True)
-        if index == self.highlighted:  # under the row's own styles, as OptionList's cursor
-            base = base + self.get_component_rich_style("doc-lines--highlighted")
-        segments = text.render_segments(Style.from_rich_style(base))
-        return Strip(segments).extend_cell_length(width, base).simplify()
+        if self._strips_look != (base, highlighted, width):
+            self._strips.clear()
+            self._strips_look = (base, highlighted, width)
+        row, cursor = self._rows[index], index == self.highlighted
+        strips = self._strips.get((row.id, cursor))
+        if strips is None:
+            if len(self._strips) > KEPT_PROMPTS:
+                self._strips.clear()
+            # under the row's own styles, as OptionList's cursor:
+            strips = self._paint(row, highlighted if cursor else base, width)
+            self._strips[row.id, cursor] = strips
+        return strips[part]
+
+    def _paint(self, row: DocRow, style: RichStyle, width: int) -> list[Strip]:
+        """The row's lines in ``style``, cut to ``width``."""
+        lines = self._prompt(row).split("\n", allow_blank=True)
+        lines += [Content("")] * (ROW_LINES - len(lines))
+        strips = []
+        for line in lines[:ROW_LINES]:
+            segments = line.truncate(width, ellipsis=True).render_segments(
+                Style.from_rich_style(style)
+            )
+            strips.append(Strip(segments).extend_cell_length(width, style).simplify())
+        return strips

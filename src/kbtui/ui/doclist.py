@@ -8,8 +8,10 @@ only documents carrying that tag.
 
 from __future__ import annotations
 
-import re
+from bisect import bisect_left
 from collections.abc import Sequence
+from functools import partial
+from typing import overload
 
 from rich.text import Text
 from textual import on
@@ -19,9 +21,11 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from kbtui.scripts.hanzi import Script, fold
-from kbtui.session.rows import DocRow
+from kbtui.session.rows import DocRow, RowIndex, positions_in_order
+from kbtui.settings import SORT_ORDERS
 from kbtui.ui.doclines import DocLines
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.text import safe_line
@@ -92,7 +96,13 @@ class FilterInput(Input):
 
 
 class DocumentList(Vertical):
-    """Filter box above a table of documents."""
+    """Filter box above a table of documents.
+
+    What filtering and sorting every row needs (:class:`RowIndex`: the rows'
+    folded texts) is made in a worker once the list is painted; until it is
+    there a filter typed into a long list waits, the title saying so, and the
+    order is found from the rows themselves.
+    """
 
     sort_index: reactive[int] = reactive(0)
     """Index into :data:`SORTS`."""
@@ -103,9 +113,12 @@ class DocumentList(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: dict[str, DocRow] = {}
-        self._sorted: list[DocRow] | None = None  # every row in the order, until one changes
-        self._search: _Search | None = None  # over ``_sorted``, made at the first filter
-        self._shown: list[DocRow] = []
+        self._version = 0  # counts the changes of ``_rows`` that ``_index`` must follow
+        self._index: RowIndex | None = None
+        self._sorted: list[DocRow] | None = None  # every row in the order, without an index
+        self._shown: Sequence[DocRow] = ()
+        self._shown_from: list[DocRow] = []  # every row in the order ``_shown`` picks from
+        self._shown_at: list[int] | None = None  # the places ``_shown`` picks (None: all)
         self._places: dict[str, int] | None = None  # shown row id -> index, made when asked
 
     def compose(self) -> ComposeResult:
@@ -125,10 +138,15 @@ class DocumentList(Vertical):
             return None
         return self._shown[index].id
 
+    @property
+    def indexed(self) -> bool:
+        """Whether what the filter needs is made (for a long list, a worker makes it)."""
+        return self._index is not None
+
     def set_rows(self, rows: Sequence[DocRow]) -> None:
         """Replace every row (keeps the cursor on the same document)."""
         self._rows = {row.id: row for row in rows}
-        self._sorted = self._search = None
+        self._forget_index()
         self.refresh_rows()
 
     def change_rows(self, rows: Sequence[DocRow], removed: Sequence[str] = ()) -> None:
@@ -138,7 +156,7 @@ class DocumentList(Vertical):
         for doc_id in removed:
             self._rows.pop(doc_id, None)
         self._rows.update((row.id, row) for row in rows)
-        self._sorted = self._search = None
+        self._forget_index()
         if self.current_id in removed and place is not None:
             self.refresh_rows()
             self.table.highlighted = min(place, max(0, len(self._shown) - 1))
@@ -149,26 +167,49 @@ class DocumentList(Vertical):
         """Change one document's row (after an annotation or tag change).
 
         Only that row is redrawn unless a filter is active (a tag change may
-        move the row in or out of it) or the order is by title (a title may
-        have changed): filtering and sorting every row on every highlight
-        would cost a visible pause.
+        move the row in or out of it) or the row is a new object (its title
+        and date, so its place, may have changed): filtering and sorting
+        every row on every highlight would cost a visible pause.
         """
         old = self._rows.get(row.id)
         self._rows[row.id] = row
-        self._search = None  # its tags may have changed
+        if self._index is None:
+            self._forget_index()  # a worker may be indexing the row as it was
+        elif old is not row or self._index.changed(row):
+            self._index.update(row)
         filtered = self.entity_filter is not None or self.query_one(Input).value.strip()
         place = self._place(row.id)
-        same_order = old is not None and (old.meta.date, old.shown_title) == (
-            row.meta.date,
-            row.shown_title,
-        )
-        if place is not None and not filtered and same_order:
-            if self._sorted is not None:
-                self._sorted[place] = row
-            self.table.replace(place, row)
+        if place is not None and old is row and not filtered:
+            self.table.replace(place)
         else:
             self._sorted = None
             self.refresh_rows()
+
+    def _forget_index(self) -> None:
+        """The rows changed: index them again, in a worker once the list is painted
+        (a short list is indexed when a filter first needs it)."""
+        self._version += 1
+        self._index = self._sorted = None
+        if self.is_mounted:
+            self.table.forget()
+        if len(self._rows) > SHORT_LIST:
+            self.call_after_refresh(self._build_index, self._version)
+
+    def _build_index(self, version: int) -> None:
+        if version == self._version and self._index is None:
+            rows = list(self._rows.values())
+            build = partial(_indexed, rows, SORT_ORDERS[self.sort_index])
+            self.run_worker(build, str(version), "doc-index", exclusive=True, thread=True)
+
+    @on(Worker.StateChanged)
+    def _index_built(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group != "doc-index" or event.state != WorkerState.SUCCESS:
+            return
+        if worker.name == str(self._version) and isinstance(worker.result, RowIndex):
+            self._index, self._sorted = worker.result, None
+            if self._filter_words() != ([], []):
+                self.refresh_rows()  # the filter waited for it
 
     def _place(self, doc_id: str) -> int | None:
         """Where ``doc_id`` is in the list as shown (None: filtered out)."""
@@ -194,7 +235,7 @@ class DocumentList(Vertical):
         self.sort_index = (self.sort_index + 1) % len(SORTS)
 
     def watch_sort_index(self) -> None:
-        self._sorted = self._search = None
+        self._sorted = None
         self.refresh_rows()
         self.border_subtitle = f"r: {SORTS[self.sort_index]}"
 
@@ -210,96 +251,117 @@ class DocumentList(Vertical):
     def _filter_submitted(self) -> None:
         self.table.focus()
 
-    def _visible(self) -> list[DocRow]:
-        """The rows the filter keeps, in the order: sorted once, filtered in order."""
+    def _filter_words(self) -> tuple[list[str], list[str]]:
+        """The filter's words and ``#tags`` (without the ``#``), folded."""
         text = self.query_one(Input).value.strip() if self.is_mounted else ""
-        query = fold(text) if text else ""
+        query = fold(text).split() if text else []
+        tags = [w[1:] for w in query if w.startswith("#") and len(w) > 1]
+        return [w for w in query if not (w.startswith("#") and len(w) > 1)], tags
+
+    def _in_order(self) -> list[DocRow]:
+        """Every row in the order: the index's, or sorted from the rows."""
+        order = SORT_ORDERS[self.sort_index]
+        if self._index is not None:
+            return self._index.ordered(order).rows
         if self._sorted is None:
-            self._sorted = _in_order(list(self._rows.values()), SORTS[self.sort_index])
-        rows = self._sorted
-        tags = [w[1:] for w in query.split() if w.startswith("#") and len(w) > 1]
-        words = [w for w in query.split() if not (w.startswith("#") and len(w) > 1)]
-        if words:
-            if self._search is None:
-                self._search = _Search(self._sorted)
-            rows = [rows[i] for i in self._search.matching(words)]
+            rows = list(self._rows.values())
+            self._sorted = [rows[i] for i in positions_in_order(rows, order)]
+        return self._sorted
+
+    def _kept(self, rows: list[DocRow]) -> tuple[list[int] | None, bool]:
+        """The places in ``rows`` the filters keep (None: every row), and whether the
+        text filter waits for the index (a long list's, still being made)."""
+        words, tags = self._filter_words()
+        found: list[int] | None = None
+        waiting = bool(words or tags) and self._index is None
+        if (words or tags) and self._index is not None:
+            ordered = self._index.ordered(SORT_ORDERS[self.sort_index])  # that of ``rows``
+            found = ordered.matching(words) if words else None
+            for tag in tags:
+                found = ordered.tagged(tag, found)
         if self.entity_filter is not None:
-            rows = [r for r in rows if r.id in self.entity_filter[1]]
-        for tag in tags:
-            rows = [r for r in rows if tag in (fold(t) for t in r.all_tags)]
-        return rows if rows is not self._sorted else list(rows)
+            ids, among = self.entity_filter[1], range(len(rows)) if found is None else found
+            found = [i for i in among if rows[i].id in ids]
+        return found, waiting
 
     def refresh_rows(self) -> None:
-        """Rebuild the table from the rows, the filter and the order."""
+        """Show the rows the filters keep, in the order, the cursor on its document."""
         if not self.is_mounted:
             return
-        keep = self.current_id
-        rows = self._visible()
-        place = next((i for i, row in enumerate(rows) if row.id == keep), 0) if keep else 0
-        self._shown, self._places = rows, None
-        self.table.show(rows, place)
-        title = Text(f"Documents {len(rows)}/{len(self._rows)}")
+        short = len(self._rows) <= SHORT_LIST
+        if self._index is None and short and self._filter_words() != ([], []):
+            self._index, self._sorted = RowIndex(list(self._rows.values())), None
+        rows = self._in_order()
+        found, waiting = self._kept(rows)
+        if rows is self._shown_from:  # the same order: the cursor's place in it holds
+            place = _place_in(found, self._cursor_place())
+        else:
+            place = _place_of(rows, found, self.current_id)
+        self._shown = rows if found is None else _Picked(rows, found)
+        self._shown_from, self._shown_at, self._places = rows, found, None
+        self.table.show(self._shown, place)
+        self._retitle(waiting)
+
+    def _cursor_place(self) -> int | None:
+        """The cursor's place in ``_shown_from`` (None: no cursor)."""
+        index = self.table.highlighted
+        if index is None or index >= len(self._shown):
+            return None
+        return index if self._shown_at is None else self._shown_at[index]
+
+    def _retitle(self, waiting: bool) -> None:
+        title = Text(f"Documents {len(self._shown)}/{len(self._rows)}")
+        if waiting:
+            title.append(" · filtering…")
         if self.entity_filter is not None:
             title.append(" · ")
             title.append_text(safe_line(f"{self.entity_filter[0]} (esc: all)", 60))
         self.border_title = title
 
 
-class _Search:
-    """Every row's folded text in one string, each followed by its index, so a
-    filter word is one regular-expression pass in C (``findall`` hands back
-    the indices of the rows that hold it) rather than a test per row. A
-    keystroke that only narrows the last query (a longer word, one more word)
-    looks only among the rows that query kept. Made once the list is painted."""
-
-    def __init__(self, rows: list[DocRow]) -> None:
-        texts = (
-            " ".join([r.shown_title, r.id, *r.all_tags]).translate(_SEPARATORS) + f"\x01{i}\n"
-            for i, r in enumerate(rows)
-        )
-        # Each row's DocRow.haystack, folded at once (fold maps a character to one):
-        self._joined = fold("".join(texts))
-        self._texts = [line.rpartition("\x01")[0] for line in self._joined.split("\n")]
-        self._last: tuple[list[str], list[int]] = ([], [])
-
-    def matching(self, words: list[str]) -> list[int]:
-        """The indices, in order, of the rows whose text holds every word."""
-        words = [word.translate(_SEPARATORS) for word in words]
-        last, kept = self._last
-        narrows = bool(last) and len(words) >= len(last) and words[: len(last) - 1] == last[:-1]
-        if narrows and words[len(last) - 1].startswith(last[-1]):
-            todo, found = words[len(last) - 1 :], kept
-        else:
-            todo, found = words, None
-        for word in todo:
-            found = self._holding(word, found)
-        self._last = (words, found or [])
-        return found or []
-
-    def _holding(self, word: str, among: list[int] | None) -> list[int]:
-        if among is not None and len(among) < len(self._texts) // 2:
-            texts = self._texts
-            return [i for i in among if word in texts[i]]
-        pattern = re.escape(word) + r"[^\x01\n]*\x01(\d+)"  # not in the index digits
-        found = sorted(map(int, re.findall(pattern, self._joined)))
-        return found if among is None else sorted(set(found).intersection(among))
+def _indexed(rows: list[DocRow], order: str) -> RowIndex:
+    """The index of ``rows`` with every order made, the list's own (``order``) first."""
+    return RowIndex(rows).prepare([order, *(name for name in SORT_ORDERS if name != order)])
 
 
-_SEPARATORS = str.maketrans("\x01\n", "  ")
-"""The characters :class:`_Search` keeps for itself, made spaces in the texts."""
+SHORT_LIST = 2000
+"""Rows indexed when a filter first needs them, not in a worker (about 10 ms)."""
 
 
-def _in_order(rows: list[DocRow], order: str) -> list[DocRow]:
-    """``rows`` sorted by title, or by date (either way) with undated ones last."""
-    if order == "title":
-        return sorted(rows, key=lambda r: fold(r.shown_title))
-    undated = [r for r in rows if not r.meta.date]
-    dated = sorted(
-        (r for r in rows if r.meta.date),
-        key=lambda r: r.meta.date or "",
-        reverse=order == "date ↓",
-    )
-    return dated + undated
+class _Picked(Sequence[DocRow]):
+    """The rows at some places of a list, without copying them: a filter that keeps
+    most of 100,000 rows costs no list of them at each keystroke."""
+
+    def __init__(self, rows: list[DocRow], places: list[int]) -> None:
+        self._rows, self._places = rows, places
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @overload
+    def __getitem__(self, index: int) -> DocRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[DocRow]: ...
+    def __getitem__(self, index: int | slice) -> DocRow | Sequence[DocRow]:
+        if isinstance(index, slice):
+            return [self._rows[i] for i in self._places[index]]
+        return self._rows[self._places[index]]
+
+
+def _place_in(found: list[int] | None, place: int | None) -> int:
+    """Where the row at ``place`` is among the ``found`` places (0: not there)."""
+    if place is None or found is None:
+        return place or 0
+    index = bisect_left(found, place)
+    return index if index < len(found) and found[index] == place else 0
+
+
+def _place_of(rows: list[DocRow], found: list[int] | None, doc_id: str | None) -> int:
+    """Where ``doc_id`` is among the ``found`` places of ``rows`` (0: not there)."""
+    if doc_id is None:
+        return 0
+    place = next((i for i, row in enumerate(rows) if row.id == doc_id), None)
+    return 0 if place is None else _place_in(found, place)
 
 
 def _prompt(row: DocRow) -> Content:

@@ -1,0 +1,123 @@
+"""The document list in an app: a long list's filter waits for its index (made in a
+worker) without blocking, then shows what a test per row keeps; the cursor stays on
+its document as the filter narrows, widens and the order changes."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+from textual.app import App, ComposeResult
+
+from kbtui.documents.model import Metadata
+from kbtui.scripts.hanzi import Script, fold
+from kbtui.session.rows import DocRow, RowIndex
+from kbtui.ui import doclist
+from kbtui.ui.doclist import DocumentList
+
+TITLES = ["創立 公司", "创立 模型", "Anthropic 安全", "安全 模型 研究", "12 月", "無題"]
+
+
+def make_rows(count: int) -> list[DocRow]:
+    return [
+        DocRow(
+            f"d/doc{i:05}.md",
+            Metadata(TITLES[i % 6], date=f"20{10 + i % 13}-01-01" if i % 5 else None),
+            Script.MIXED,
+            [],
+        )
+        for i in range(count)
+    ]
+
+
+class ListApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield DocumentList()
+
+
+@pytest.fixture
+def held_index(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """A list of more than 20 rows is indexed by the worker, once the event is set."""
+    monkeypatch.setattr(doclist, "SHORT_LIST", 20)
+    release, made = threading.Event(), doclist._indexed
+
+    def indexed(rows: list[DocRow], order: str) -> RowIndex:
+        release.wait(10)
+        return made(rows, order)
+
+    monkeypatch.setattr(doclist, "_indexed", indexed)
+    yield release
+    release.set()
+
+
+def kept_ids(rows: list[DocRow], query: str) -> list[str]:
+    """What a test per row keeps: the oracle."""
+    words = fold(query).split()
+    return sorted(row.id for row in rows if all(w in row.haystack() for w in words))
+
+
+def shown_ids(doc_list: DocumentList) -> list[str]:
+    table = doc_list.table
+    ids = []
+    for index in range(table.option_count):
+        table.highlighted = index
+        ids.append(doc_list.current_id)
+    return ids
+
+
+async def test_a_long_lists_filter_waits_for_its_index_then_keeps_what_a_test_per_row_keeps(
+    held_index: threading.Event,
+) -> None:
+    rows = make_rows(40)
+    app = ListApp()
+    async with app.run_test() as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(rows)
+        doc_list.table.focus()
+        await pilot.pause()
+        await pilot.press("slash", *"創立")
+        await pilot.pause()
+        assert not doc_list.indexed
+        title = str(doc_list.border_title)
+        assert f"Documents {len(rows)}/{len(rows)}" in title and "filtering…" in title
+        held_index.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert doc_list.indexed and "filtering" not in str(doc_list.border_title)
+        assert sorted(shown_ids(doc_list)) == kept_ids(rows, "創立")
+        doc_list.select(rows[6].id)  # 創立 公司
+        await pilot.pause()
+        await pilot.press("space", *"模型")  # narrows: the cursor's document is gone
+        await pilot.pause()
+        assert doc_list.table.highlighted == 0
+        assert sorted(shown_ids(doc_list)) == kept_ids(rows, "創立 模型")
+        doc_list.table.highlighted = 3
+        kept = doc_list.current_id
+        for _ in range(3):  # back to 創立, then the whole list: the cursor stays
+            await pilot.press("backspace")
+            await pilot.pause()
+            assert doc_list.current_id == kept
+        await pilot.press(*["backspace"] * 2)
+        await pilot.pause()
+        assert doc_list.table.option_count == len(rows) and doc_list.current_id == kept
+
+
+async def test_the_cursor_keeps_its_document_through_a_filter_and_every_order() -> None:
+    rows = make_rows(40)
+    app = ListApp()
+    async with app.run_test() as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(rows)
+        await pilot.press(*"安全")  # the filter box has the focus
+        await pilot.pause()
+        ids = shown_ids(doc_list)
+        assert sorted(ids) == kept_ids(rows, "安全")
+        doc_list.table.highlighted = 5
+        kept = doc_list.current_id
+        for _ in range(3):
+            doc_list.cycle_sort()
+            await pilot.pause()
+            assert doc_list.current_id == kept
+            assert sorted(shown_ids(doc_list)) == sorted(ids)
+            doc_list.select(kept or "")
