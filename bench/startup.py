@@ -2,14 +2,19 @@
 
 Each run is a new Python process (imports included, as a user pays them)
 that starts the app headless and exits as soon as the document list is on
-screen; a bare ``App`` that exits on mount is the yardstick.
+screen; a bare ``App`` that exits on mount is the yardstick. ``--phases`` also
+splits kbtui's warm runs into where the time goes, from process start to the
+list painted (medians; the scan runs in a worker, the other phases on the UI
+thread, so they add up to the whole).
 
-    python bench/startup.py [--corpus DIR] [--runs 5]
+    python bench/startup.py [--corpus DIR] [--runs 5] [--phases]
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
+import itertools
 import os
 import resource
 import statistics
@@ -18,26 +23,61 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 BARE = """
+from textual.app import App
+from textual.widgets import Label
+class Bare(App):
+    def compose(self):
+        yield Label("kbtui")
+    def on_mount(self):
+        self.call_after_refresh(self.exit)
+Bare().run(headless=True)
+"""
+"""The yardstick: a bare app showing one label, exiting once it is painted (as kbtui
+exits once its list is)."""
+
+UNPAINTED = """
 from textual.app import App
 class Bare(App):
     def on_mount(self):
         self.exit()
 Bare().run(headless=True)
 """
+"""The yardstick before 2026-12-02: it exited on mount, before its first frame."""
 
 KBTUI = """
-import sys
+import sys, time
+marks = [("python started", time.time(), time.process_time())]
+def mark(name):
+    marks.append((name, time.time(), time.process_time()))
 from pathlib import Path
 from kbtui.ui.app import make_app
+mark("imports")
 app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]))
+mark("Session.open, App()")
+scan_rows = app.session.scan_rows
+def timed_scan(progress=None):
+    mark("App.run to mount (scan starts)")
+    rows = scan_rows(progress)
+    mark("corpus load (scan cache)")
+    return rows
+app.session.scan_rows = timed_scan
 original = app._scanned
 def scanned(rows):
+    mark("to the UI thread")
     original(rows)
-    app.call_after_refresh(app.exit)
+    mark("list fill")
+    def painted():
+        mark("list painted")
+        app.exit()
+    app.call_after_refresh(painted)
 app._scanned = scanned
 app.run(headless=True)
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "w") as out:
+        out.write(repr(marks))
 """
 
 
@@ -55,10 +95,34 @@ def timed(code: str, *args: str, env: dict[str, str]) -> tuple[float, float]:
     return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
+def phases(spawned: float, marks_file: str) -> dict[str, tuple[float, float]]:
+    """Each phase of one warm run: wall and CPU seconds since the mark before it."""
+    marks = ast.literal_eval(Path(marks_file).read_text())
+    result = {"process start": (marks[0][1] - spawned, marks[0][2])}
+    for (_, wall_before, cpu_before), (name, wall, cpu) in itertools.pairwise(marks):
+        result[name] = (wall - wall_before, cpu - cpu_before)
+    return result
+
+
+def measure(args: argparse.Namespace, tmp: str, env: dict[str, str]) -> dict[str, list[Any]]:
+    """The first run, then the bare apps and kbtui in turn (so a busy moment slows all)."""
+    db, marks_file = f"{tmp}/db.json", f"{tmp}/marks"
+    runs: dict[str, list[Any]] = {"first": [timed(KBTUI, args.corpus, db, env=env)]}
+    for _ in range(args.runs):
+        runs.setdefault("bare", []).append(timed(BARE, env=env))
+        runs.setdefault("unpainted", []).append(timed(UNPAINTED, env=env))
+        spawned = time.time()
+        runs.setdefault("warm", []).append(timed(KBTUI, args.corpus, db, marks_file, env=env))
+        if args.phases:
+            runs.setdefault("phases", []).append(phases(spawned, marks_file))
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1] / "corpus"))
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--phases", action="store_true", help="split kbtui's warm runs")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -68,22 +132,27 @@ def main() -> None:
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         }
-        db = f"{tmp}/db.json"
-        first, _ = timed(KBTUI, args.corpus, db, env=env)
-        bare: list[tuple[float, float]] = []
-        warm: list[tuple[float, float]] = []
-        for _ in range(args.runs):  # side by side, so a busy moment slows both
-            bare.append(timed(BARE, env=env))
-            warm.append(timed(KBTUI, args.corpus, db, env=env))
+        runs = measure(args, tmp, env)
     print(f"corpus: {args.corpus}")
-    bare_ms, warm_ms = (statistics.median(w for w, _ in runs) * 1000 for runs in (bare, warm))
-    bare_cpu, warm_cpu = (statistics.median(c for _, c in runs) * 1000 for runs in (bare, warm))
-    print(f"bare Textual app:        median {bare_ms:6.0f} ms")
-    print(f"kbtui, first run:               {first * 1000:6.0f} ms (no caches)")
-    print(f"kbtui, list on screen:   median {warm_ms:6.0f} ms")
-    print(f"overhead over bare app:  median {warm_ms - bare_ms:6.0f} ms")
-    print(f"CPU, bare Textual app:   median {bare_cpu:6.0f} ms")
-    print(f"CPU, kbtui:              median {warm_cpu:6.0f} ms ({warm_cpu / bare_cpu:.2f}x bare)")
+    wall_ms, cpu_ms = (
+        {k: statistics.median(r[i] for r in v) * 1000 for k, v in runs.items() if k != "phases"}
+        for i in (0, 1)
+    )
+    bare, warm = wall_ms["bare"], wall_ms["warm"]
+    print(f"bare Textual app:        median {bare:6.0f} ms (one label, painted)")
+    print(f"bare app, exit on mount: median {wall_ms['unpainted']:6.0f} ms (the old yardstick)")
+    print(f"kbtui, first run:               {wall_ms['first']:6.0f} ms (no caches)")
+    print(f"kbtui, list on screen:   median {warm:6.0f} ms")
+    print(f"overhead over bare app:  median {warm - bare:6.0f} ms")
+    print(f"CPU, bare Textual app:   median {cpu_ms['bare']:6.0f} ms")
+    print(
+        f"CPU, kbtui:              median {cpu_ms['warm']:6.0f} ms "
+        f"({cpu_ms['warm'] / cpu_ms['bare']:.2f}x bare)"
+    )
+    for name in runs.get("phases", [{}])[0]:
+        wall = statistics.median(run[name][0] for run in runs["phases"]) * 1000
+        cpu = statistics.median(run[name][1] for run in runs["phases"]) * 1000
+        print(f"  phase {name + ':':30} median {wall:6.0f} ms wall, {cpu:6.0f} ms CPU")
 
 
 if __name__ == "__main__":
