@@ -9,9 +9,13 @@ inference). Here because the session is the layer that knows both.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kbtui.annotations.store import Store
 from kbtui.entities.coreference import Correction
-from kbtui.entities.mentions import Mention, MentionIndex
+
+if TYPE_CHECKING:
+    from kbtui.entities.mentions import Mention, MentionIndex
 
 
 def mention_corrections(store: Store) -> list[Correction]:

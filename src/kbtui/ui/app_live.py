@@ -33,7 +33,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kbtui.annotations.errors import DatabaseError
 from kbtui.documents.watching import WatchUnavailable, batches
-from kbtui.entities.mentions import MentionIndex
 from kbtui.session.live import (
     LiveUpdate,
     StoreChange,
@@ -49,6 +48,7 @@ from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
+    from kbtui.entities.mentions import MentionIndex
     from kbtui.ui.screens.notebook import NotebookScreen
 
 CHANGED = "changed on disk: ctrl+r reloads"

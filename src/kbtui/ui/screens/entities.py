@@ -24,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList
 from textual.widgets.option_list import Option
 
-from kbtui.entities.matcher import MIN_KEY_CHARS
 from kbtui.entities.model import (
     Entity,
     Kind,
@@ -267,5 +266,7 @@ class EntityBrowserScreen(Screen[None]):
 
 def selection_name(text: str) -> str | None:
     """The selected text as a name, or ``None`` when it is too short to be matched."""
+    from kbtui.entities.matcher import MIN_KEY_CHARS  # the matcher loads after the first paint
+
     name = clean_name(text)
     return name if len(name_key(name)) >= MIN_KEY_CHARS else None
