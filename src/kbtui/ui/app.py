@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import ProgressBar
 
@@ -29,6 +29,7 @@ from kbtui.session import Session
 from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
+from kbtui.ui.app_help import HelpRoutes
 from kbtui.ui.app_list import ListRoutes
 from kbtui.ui.app_live import LiveRoutes
 from kbtui.ui.app_notebook import NotebookRoutes
@@ -37,17 +38,13 @@ from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.app_words import WordRoutes
 from kbtui.ui.commands import (
     ActionCommands,
-    ActionGroup,
     DocumentCommands,
     EntityCommands,
-    PaletteAction,
     SettingsCommands,
-    keyed_actions,
 )
 from kbtui.ui.doclist import DocOptions, DocumentList
 from kbtui.ui.keybar import KeyBar
-from kbtui.ui.layout_mode import PANE_BINDINGS, LayoutMode
-from kbtui.ui.lookup_panel import LookupPanel
+from kbtui.ui.layout_mode import LayoutMode
 from kbtui.ui.messages import (
     AnnotationsChanged,
     AnnotationsShown,
@@ -77,6 +74,7 @@ def parse_open_target(target: str) -> tuple[str, int | None]:
 
 
 class KbtuiApp(
+    HelpRoutes,
     LiveRoutes,
     EntityRoutes,
     WordRoutes,
@@ -154,8 +152,10 @@ class KbtuiApp(
 
     def _scanned(self, rows: list[DocRow]) -> None:
         # Everything alive now lives as long as the app: keeping it out of the
-        # collector's full passes removes 20-45 ms pauses from keystrokes.
+        # collector's full passes removes 20-45 ms pauses from keystrokes; the
+        # collector, paused by make_app, runs again from here.
         gc.freeze()
+        gc.enable()
         self.query_one("#scan-progress", ProgressBar).display = False
         self.doc_list.set_rows(rows)
         for problem in self.session.corpus.folder_problems:
@@ -319,44 +319,6 @@ class KbtuiApp(
 
     # -- keys, help, settings ----------------------------------------------------
 
-    def palette_actions(self) -> list[PaletteAction]:
-        """Every keyed action the palette offers now: the reader's only with a
-        document open (movement keys and escape mean nothing without a place)."""
-        groups: list[ActionGroup] = [
-            ("", self, [*self.BINDINGS, *PANE_BINDINGS]),
-            ("Document list: ", self.doc_list.table, DocOptions.BINDINGS),
-        ]
-        if self.pane.doc is not None:
-            reader = self.query_one(Reader)
-            groups.append(("", self.pane, DocumentPane.BINDINGS))
-            groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
-        groups.append(("", self, WordRoutes.BINDINGS))
-        if self.pane.lookup_panel.open:
-            groups.append(("Look-up: ", self.pane.lookup_panel, LookupPanel.BINDINGS))
-        return keyed_actions(groups, self.session.settings.keys)
-
-    def action_help(self) -> None:
-        """Show every binding."""
-        from kbtui.ui.screens.entities import EntityList
-        from kbtui.ui.screens.help import HelpScreen, binding_rows
-        from kbtui.ui.screens.review import ReviewScreen
-        from kbtui.ui.screens.suggestions import SuggestionsScreen
-        from kbtui.ui.screens.vocab import VocabScreen
-
-        groups: list[tuple[str, Sequence[BindingType]]] = [
-            ("everywhere", [*self.BINDINGS, *LiveRoutes.BINDINGS, *PANE_BINDINGS]),
-            ("everywhere", [b for b in App.BINDINGS if isinstance(b, Binding)]),
-            ("list", DocOptions.BINDINGS),
-            ("entities", EntityList.BINDINGS),
-            ("reader", DocumentPane.BINDINGS),
-            ("reader", Reader.BINDINGS),
-            ("look-up panel", LookupPanel.BINDINGS),
-            ("word list", [*WordRoutes.BINDINGS, *VocabScreen.BINDINGS]),
-            ("suggested entities", SuggestionsScreen.BINDINGS),
-            ("review queue", [*ReviewRoutes.BINDINGS, *ReviewScreen.BINDINGS]),
-        ]
-        self.push_screen(HelpScreen(binding_rows(groups, self.session.settings.keys)))
-
     def watch_theme(self, theme: str) -> None:
         if self._save_theme_changes and theme != self.session.settings.theme:
             self.session.settings.theme = theme
@@ -376,11 +338,6 @@ class KbtuiApp(
             self.exit(return_code=1, message=message)
 
 
-def _is_select(binding: BindingType) -> bool:
-    """The reader binding that starts or ends a selection (the others move the cursor)."""
-    return isinstance(binding, Binding) and binding.action == "toggle_selection"
-
-
 def make_app(
     corpus_root: Path, db_path: Path, *, open_target: str | None = None
 ) -> tuple[KbtuiApp, list[str]]:
@@ -389,7 +346,17 @@ def make_app(
     Returns the App and warnings to show once it runs (a broken settings
     file, which is kept and not overwritten). Raises the core's errors for a
     bad corpus or database; the CLI turns them into one line.
+
+    The garbage collector pauses from here to the list's first fill
+    (:meth:`KbtuiApp._scanned`): start-up makes some hundred thousand objects
+    that live as long as the app, and collecting among them took a seventh of
+    the start-up's CPU time.
     """
-    session = Session.open(corpus_root, db_path)
-    warnings = session.open_all()
-    return KbtuiApp(session, open_target=open_target), warnings
+    gc.disable()
+    try:
+        session = Session.open(corpus_root, db_path)
+        warnings = session.open_all()
+        return KbtuiApp(session, open_target=open_target), warnings
+    except BaseException:
+        gc.enable()
+        raise
