@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from kbtui.documents import corpus as corpus_module
+from kbtui.documents import reading as reading_module
 from kbtui.documents.corpus import Corpus, CorpusError, DocumentNotFound, Entry
 from kbtui.documents.decoding import BINARY, EMPTY
-from kbtui.documents.model import Document
+from kbtui.documents.model import ROW_FIELDS, Document
 from kbtui.locations import bundled_corpus
 from kbtui.scripts.hanzi import Script
 
@@ -32,7 +33,7 @@ def root(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the files the corpus actually reads."""
     seen: list[str] = []
-    real = corpus_module._read
+    real = corpus_module.read_document
 
     def counting(
         path: Path, doc_id: str, entity_lists: tuple[str, ...]
@@ -40,7 +41,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(doc_id)
         return real(path, doc_id, entity_lists)
 
-    monkeypatch.setattr(corpus_module, "_read", counting)
+    monkeypatch.setattr(corpus_module, "read_document", counting)
     return seen
 
 
@@ -125,7 +126,7 @@ def test_bad_files_are_entries_with_problems(tmp_path: Path) -> None:
 
 
 def test_too_large_file_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(corpus_module, "MAX_FILE_BYTES", 1024 * 1024)
+    monkeypatch.setattr(reading_module, "MAX_FILE_BYTES", 1024 * 1024)
     (tmp_path / "huge.txt").write_bytes(b"x" * (2 * 1024 * 1024))
     (entry,) = Corpus(tmp_path).scan()
     assert entry.problems == ("too large: 2 MB (limit 1 MB)",)
@@ -138,7 +139,7 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(corpus_module, "open", refuse, raising=False)
+    monkeypatch.setattr(reading_module, "open", refuse, raising=False)
     (entry,) = Corpus(tmp_path).scan()
     assert entry.problems == ("unreadable: permission denied",)
     assert entry.meta.title == "secret"
@@ -320,6 +321,37 @@ def test_corrupt_cache_is_ignored_and_rebuilt(
     reads.clear()
     Corpus(root).scan()
     assert reads == []
+
+
+def test_a_row_of_the_wrong_shape_is_read_again(root: Path, reads: list[str]) -> None:
+    corpus = Corpus(root)
+    corpus.scan()
+    data = json.loads(corpus.cache_path.read_text(encoding="utf-8"))
+    title = ROW_FIELDS.index("title")
+    broken = {SAMPLE_IDS[0]: title, SAMPLE_IDS[1]: ROW_FIELDS.index("tags")}
+    for doc_id, field in broken.items():
+        data["entries"][doc_id][field] = 7  # a title, a tag list that is a number
+    data["entries"][SAMPLE_IDS[2]].append("one field too many")
+    corpus.cache_path.write_text(json.dumps(data), encoding="utf-8")
+    reads.clear()
+    entries = by_id(Corpus(root).scan())
+    assert sorted(reads) == SAMPLE_IDS[:3]
+    assert isinstance(entries[SAMPLE_IDS[0]].meta.title, str)
+
+
+def test_an_entry_from_the_cache_is_the_entry_read(root: Path, reads: list[str]) -> None:
+    read = Corpus(root).scan()
+    reads.clear()
+    cached = Corpus(root).scan()
+    assert reads == []
+    assert cached == read
+    assert [e.meta for e in cached] == [e.meta for e in read]
+    shown = [(e.title, list(e.tags), e.date, e.source_url, e.author) for e in cached]
+    meta = [e.meta for e in read]
+    assert shown == [(m.title, m.tags, m.date, m.source_url, m.author) for m in meta]
+    assert [(e.path, e.mtime, e.script, e.problems) for e in cached] == [
+        (e.path, e.mtime, e.script, e.problems) for e in read
+    ]
 
 
 def test_cache_nested_too_deeply_for_json_is_ignored(root: Path, reads: list[str]) -> None:

@@ -14,7 +14,7 @@ import pytest
 from kbtui.annotations.model import AnchorState, Annotation
 from kbtui.documents.cache import EntryCache
 from kbtui.documents.corpus import Corpus
-from kbtui.documents.model import source_hash
+from kbtui.documents.model import ROW_FIELDS, source_hash
 from kbtui.documents.watching import Batch, PathFilter, WatchUnavailable, batches
 from kbtui.entities.mentions import MentionIndex
 from kbtui.search.tier import CorpusIndex
@@ -183,10 +183,9 @@ def test_refresh_reads_only_the_changed_files(corpus_dir: Path) -> None:
     corpus.save_cache()
     records = cache.read()
     assert set(records) == set(now)
-    assert records["new.md"]["title"] == "新文件"
-    assert (
-        records["003_0b861dc1db151f35.txt"]["title"] == now["003_0b861dc1db151f35.txt"].meta.title
-    )
+    title = ROW_FIELDS.index("title")
+    assert records["new.md"][title] == "新文件"
+    assert records["003_0b861dc1db151f35.txt"][title] == now["003_0b861dc1db151f35.txt"].meta.title
 
 
 def test_refresh_before_a_scan_does_nothing(corpus_dir: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from helpers import DOC_001
 
+from kbtui.documents.model import Entry
 from kbtui.scripts.chains import Backend
 from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import Variant
@@ -96,7 +97,8 @@ def test_a_documents_locale_is_the_users_then_the_frontmatters_then_detected(
     assert converted("ja.md", "東京會議") == "東京會議"  # Japanese: no Chinese views
     session.set_default_script(Variant.SIMPLIFIED)
     assert session.title_in_default_script(entries["hant.md"]).startswith("软体与资讯")
-    japanese = replace(entries["ja.md"], meta=replace(entries["ja.md"].meta, title="東京會議"))
+    ja = entries["ja.md"]
+    japanese = Entry(ja.id, ja.path, ja.row, replace(ja.meta, title="東京會議"))
     assert session.title_in_default_script(japanese) == "東京會議"
     session.close()
 

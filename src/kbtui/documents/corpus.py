@@ -24,22 +24,19 @@ from pathlib import Path, PurePosixPath
 
 from kbtui.documents.cache import EntryCache, Record, entry_record, fresh_entry
 from kbtui.documents.decoding import decode
-from kbtui.documents.metadata import STANDARD_ENTITY_LISTS, describe, title_from_file_name
-from kbtui.documents.model import Document, Entry, Metadata
+from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
+from kbtui.documents.model import Document, Entry
 from kbtui.documents.progress import Cancel, Progress, Reporter
+from kbtui.documents.reading import MAX_FILE_BYTES, entry_of, read_document
 from kbtui.documents.walk import (
     EXTENSIONS,
     OUTSIDE,
     Found,
     inside,
-    unreadable_reason,
     walk,
 )
 
 __all__ = ["Corpus", "CorpusError", "DocumentNotFound", "Entry"]
-
-MAX_FILE_BYTES = 64 * 1024 * 1024
-"""Files larger than this are listed with a problem instead of being read."""
 
 LOADED_DOCUMENTS = 8
 """How many loaded documents :meth:`Corpus.load` keeps in memory."""
@@ -58,108 +55,6 @@ class DocumentNotFound(CorpusError, KeyError):
 
     def __str__(self) -> str:
         return Exception.__str__(self)
-
-
-def _read(
-    path: Path, doc_id: str, entity_lists: Sequence[str]
-) -> tuple[Document, os.stat_result | None]:
-    """The document and the file status it was read under (``None`` if unknown)."""
-    try:
-        st = os.stat(path)
-        data = _read_bytes(path, st)
-    except _Unreadable as error:
-        return _unreadable(path, doc_id, [str(error)], st), st
-    except OSError as error:
-        return _unreadable(path, doc_id, [unreadable_reason(error)]), None
-    decoded = decode(data)
-    if not decoded.text:
-        problems = [decoded.problem] if decoded.problem else []
-        return _unreadable(path, doc_id, problems, st, decoded.encoding), st
-    described = describe(decoded.text, PurePosixPath(doc_id).name, entity_lists)
-    doc = Document(
-        id=doc_id,
-        path=path,
-        source=decoded.text,
-        meta=described.meta,
-        script=described.script,
-        body_start=described.body_start,
-        problems=([decoded.problem] if decoded.problem else []) + described.problems,
-        encoding=decoded.encoding,
-        size=st.st_size,
-        mtime=st.st_mtime_ns / 1e9,
-    )
-    return doc, st
-
-
-class _Unreadable(Exception):
-    """The file exists but is not read: not a regular file, or too large."""
-
-
-def _read_bytes(path: Path, st: os.stat_result) -> bytes:
-    """The whole file, refusing special files and files over the limit.
-
-    Special files are refused before opening, because opening a FIFO blocks
-    forever; the read is capped in case the file grew since ``st``.
-    """
-    if not stat.S_ISREG(st.st_mode):
-        raise _Unreadable("unreadable: not a regular file")
-    if st.st_size > MAX_FILE_BYTES:
-        raise _Unreadable(_too_large(st.st_size))
-    try:  # without blocking, should a pipe have taken the file's place since ``st``
-        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb") as file:
-            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
-                raise _Unreadable("unreadable: not a regular file")
-            data = file.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise _Unreadable(unreadable_reason(error)) from error
-    if len(data) > MAX_FILE_BYTES:
-        raise _Unreadable(_too_large(len(data)))
-    return data
-
-
-def _too_large(size: int) -> str:
-    return f"too large: {_megabytes(size)} (limit {_megabytes(MAX_FILE_BYTES)})"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.0f} MB"
-
-
-def _unreadable(
-    path: Path,
-    doc_id: str,
-    problems: list[str],
-    st: os.stat_result | None = None,
-    encoding: str | None = None,
-) -> Document:
-    """A document with no text, titled by its file name."""
-    meta = Metadata(title=title_from_file_name(doc_id), title_inferred=True)
-    return Document(
-        id=doc_id,
-        path=path,
-        source="",
-        meta=meta,
-        problems=problems,
-        encoding=encoding,
-        size=st.st_size if st else 0,
-        mtime=st.st_mtime_ns / 1e9 if st else 0.0,
-    )
-
-
-def _entry(doc: Document, st: os.stat_result | None) -> Entry:
-    return Entry(
-        id=doc.id,
-        path=doc.path,
-        meta=doc.meta,
-        script=doc.script,
-        problems=tuple(doc.problems),
-        encoding=doc.encoding,
-        size=doc.size,
-        mtime=doc.mtime,
-        mtime_ns=st.st_mtime_ns if st else 0,
-        chars=len(doc.source),
-        body_start=doc.body_start,
-    )
 
 
 class Corpus:
@@ -307,13 +202,13 @@ class Corpus:
         if not os.path.lexists(path) or os.path.isdir(path):
             return None
         try:
-            return Found(doc_id, path, os.stat(path))
+            return Found(doc_id, str(path), os.stat(path))
         except OSError:
-            return Found(doc_id, path, None)
+            return Found(doc_id, str(path), None)
 
     def _read_entry(self, item: Found) -> Entry:
-        doc, st = _read(item.path, item.id, self.entity_lists)
-        return _entry(doc, st)
+        doc, st = read_document(Path(item.path), item.id, self.entity_lists)
+        return entry_of(doc, st)
 
     def load(self, doc_id: str) -> Document:
         """The full document, from a small in-memory cache when it has not changed.
@@ -338,7 +233,7 @@ class Corpus:
             if hit is not None and key is not None and hit[0] == key:
                 self._docs.move_to_end(doc_id)
                 return hit[1]
-        doc, st = _read(path, doc_id, self.entity_lists)
+        doc, st = read_document(path, doc_id, self.entity_lists)
         if st is not None:
             self._remember(doc_id, (st.st_size, st.st_mtime_ns), doc)
         return doc

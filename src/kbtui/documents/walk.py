@@ -13,11 +13,14 @@ whether it then reads a file or takes it from the cache.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
+from typing import NamedTuple
 
 EXTENSIONS = frozenset({".md", ".markdown", ".txt"})
 """File name endings (any case) that make a file a document."""
+
+_ENDINGS = tuple(EXTENSIONS)
 
 NOT_UTF8 = "name is not valid UTF-8 (rename it to read it)"
 """The problem of a file or folder whose name kbtui cannot use as an id."""
@@ -37,12 +40,16 @@ def inside(root: Path, path: str | os.PathLike[str]) -> bool:
     return os.path.commonpath([str(root), real]) == str(root)
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
-    """A document file found by the walk, with its status (``None``: stat failed)."""
+class Found(NamedTuple):
+    """A document file found by the walk, with its status (``None``: stat failed).
+
+    The path stays the string the walk made: a :class:`~pathlib.Path` for each
+    of 100,000 files cost more than their ``stat``, and most are never opened
+    (a tuple, not a frozen dataclass, for the same reason).
+    """
 
     id: str
-    path: Path
+    path: str
     stat: os.stat_result | None
 
 
@@ -51,7 +58,7 @@ def walk(root: Path) -> tuple[list[Found], list[str]]:
     folders that could not be read, names and links that were skipped."""
     found: list[Found] = []
     problems: list[str] = []
-    stack = [(root, "")]
+    stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
         try:
@@ -61,21 +68,22 @@ def walk(root: Path) -> tuple[list[Found], list[str]]:
             problems.append(f"{prefix or '.'}: {unreadable_reason(error)}")
             continue
         for item in items:
-            if item.name.startswith("."):
+            name = item.name
+            if name.startswith("."):
                 continue
-            doc_id = prefix + item.name
             is_folder = _is_folder(item)
-            if not is_folder and os.path.splitext(item.name)[1].lower() not in EXTENSIONS:
+            if not is_folder and not name.lower().endswith(_ENDINGS):
                 continue
-            if not _is_utf8(item.name):
-                problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
+            doc_id = prefix + name
+            if not name.isascii() and not _is_utf8(name):
+                problems.append(f"{prefix}{_shown_name(name)}: {NOT_UTF8}")
             elif is_folder:
-                stack.append((folder / item.name, doc_id + "/"))
+                stack.append((item.path, doc_id + "/"))
             elif item.is_symlink() and not inside(root, item.path):
                 problems.append(f"{doc_id}: {OUTSIDE}")
             else:
-                found.append(Found(doc_id, folder / item.name, _stat(item)))
-    found.sort(key=lambda f: f.id)
+                found.append(Found(doc_id, item.path, _stat(item)))
+    found.sort(key=itemgetter(0))
     problems.sort()
     return found, problems
 
