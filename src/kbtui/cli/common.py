@@ -10,7 +10,9 @@ import argparse
 import json
 import re
 import sys
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from itertools import repeat
+from typing import TYPE_CHECKING, Any
 
 from kbtui.locations import corpus_path, database_path
 
@@ -57,8 +59,93 @@ raw, and a terminal then acts on them (U+202E reverses what follows on the line)
 
 def print_json(data: object) -> None:
     """``data`` as indented UTF-8 JSON on standard output (:func:`escape_invisible`)."""
-    sys.stdout.write(escape_invisible(json.dumps(data, ensure_ascii=False, indent=2)))
+    sys.stdout.write(escape_invisible(json_text(data)))
     sys.stdout.write("\n")
+
+
+INDENT = "  "
+"""What each level of :func:`json_text` is indented by."""
+
+_FLAT = json.JSONEncoder(ensure_ascii=False).encode
+"""A scalar as JSON, by the C encoder (the same text as the indenting encoder's)."""
+
+_STRING = json.encoder.encode_basestring
+"""A string as JSON (``ensure_ascii=False``), in C where the C accelerator exists."""
+
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: _STRING,
+    int: int.__repr__,
+    float: _FLAT,
+    bool: lambda flag: "true" if flag else "false",
+    type(None): lambda _: "null",
+}
+"""How a value of exactly this type is written (a subclass takes the longer way)."""
+
+_STRING_KEYS = frozenset({str}).issuperset
+"""Whether the types of a dict's keys are all ``str`` (else ``json`` writes the dict)."""
+
+
+def json_text(data: object) -> str:
+    """``json.dumps(data, ensure_ascii=False, indent=2)``, the same text, faster.
+
+    With ``indent`` the standard library encodes in pure Python: 30 µs per
+    record of ``list --json``, most of its time at 10,000 documents. Here
+    only the containers are walked in Python; every string and number is
+    encoded in C. Whatever is not plain JSON data (a key that is no string,
+    an object ``json`` refuses) is left to ``json.dumps`` itself, as is a
+    structure that holds itself (it says so rather than recursing forever).
+    """
+    parts: list[str] = []
+    try:
+        _encode(data, "\n", parts)
+    except RecursionError:
+        return json.dumps(data, ensure_ascii=False, indent=len(INDENT))
+    return "".join(parts)
+
+
+def _encode(value: object, newline: str, parts: list[str]) -> None:
+    """Append ``value`` as JSON to ``parts``; ``newline`` starts a line at its level."""
+    scalar = _SCALARS.get(type(value))
+    if scalar is not None:
+        parts.append(scalar(value))
+    elif isinstance(value, str):
+        parts.append(_STRING(value))
+    elif isinstance(value, (list, tuple)):
+        _encode_items(value, "[", "]", newline, parts)
+    elif isinstance(value, dict) and _STRING_KEYS(map(type, value)):
+        _encode_items(value, "{", "}", newline, parts)
+    elif isinstance(value, (int, float)):  # bool is an int
+        parts.append(_FLAT(value))
+    else:
+        text = json.dumps(value, ensure_ascii=False, indent=len(INDENT))
+        parts.append(text.replace("\n", newline))  # a string holds no raw newline
+
+
+def _encode_items(
+    items: list[object] | tuple[object, ...] | dict[str, object],
+    opening: str,
+    closing: str,
+    newline: str,
+    parts: list[str],
+) -> None:
+    """A list's items or a dict's pairs, one a line, one level deeper than ``newline``."""
+    if not items:
+        parts.append(opening + closing)
+        return
+    inner = newline + INDENT
+    separator = opening + inner
+    pairs = items.items() if isinstance(items, dict) else zip(repeat(None), items)
+    for key, value in pairs:
+        if key is not None:
+            separator += _STRING(key) + ": "
+        scalar = _SCALARS.get(type(value))  # _encode's first case, without the call
+        if scalar is not None:
+            parts.append(separator + scalar(value))
+        else:
+            parts.append(separator)
+            _encode(value, inner, parts)
+        separator = "," + inner
+    parts.append(newline + closing)
 
 
 def escape_invisible(json_text: str) -> str:
