@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from test_cli import DOC_000, annotate, run
 
 from kbtui.annotations.store import Store
+from kbtui.cli import listing
 from kbtui.cli.listing import fit
 
 DOC_003 = "003_0b861dc1db151f35.txt"
@@ -76,3 +77,20 @@ def test_an_empty_query_is_a_usage_error(
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith(f"kbtui: {argv[0]}: ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "plain ascii",
+        "中文标题：Anthropic 的诞生",
+        "ｆｕｌｌｗｉｄｔｈ　全角",
+        "e\u0301 combining, \u200b zero width, \u00ad soft hyphen",
+        "family 👨\u200d👩\u200d👧 joined, ❤\ufe0f selected, 🇨🇳 flag",
+        "control \x07 bell \x9b c1 \t tab",
+        "한국어 日本語 ｶﾀｶﾅ",
+    ],
+)
+def test_cells_are_measured_as_rich_measures_them(text: str) -> None:
+    assert listing._cell_len(text) == cell_len(text)
