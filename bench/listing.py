@@ -1,0 +1,82 @@
+"""``kbtui list`` and ``kbtui search`` warm, beside a walk+stat of the same corpus.
+
+    python bench/listing.py CORPUS [--cache DIR] [--runs 5] [--search QUERY]
+
+Every figure is a new process, as a user starts it, and is given as the
+median wall time and the median CPU time (user + system, from the child's
+resource usage): the machine is shared, and CPU time says what kbtui itself
+spent where wall time also counts the others. The runs alternate between
+the commands, so a busy moment hurts them alike. The first run of each fills
+the caches (the corpus cache, and with ``--search`` the full-text index);
+``--cache`` is the cache folder to use (``KBTUI_CACHE_DIR``), a fresh one
+under the temporary folder by default. A warm 100,000-document cache takes
+minutes to build, so pass a copy of one that exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WALK = """
+import os, sys
+for folder, _, files in os.walk(sys.argv[1]):
+    for name in files:
+        os.stat(os.path.join(folder, name))
+"""
+
+
+def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU seconds of one run of ``argv``, output discarded."""
+    started = time.perf_counter()
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if status:
+        raise RuntimeError(f"{' '.join(argv)} exited with status {status}")
+    return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time each command ``--runs`` times and print ``name: wall W ms, cpu C ms`` lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--cache", type=Path, help="the cache folder (default: a new one)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--search", help="also time kbtui search QUERY")
+    args = parser.parse_args(argv)
+    scratch = Path(tempfile.mkdtemp(prefix="kbtui-listing-"))
+    env = {**os.environ, "KBTUI_CACHE_DIR": str(args.cache or scratch / "cache")}
+    env.update(KBTUI_DATA_DIR=str(scratch / "data"), KBTUI_CONFIG_DIR=str(scratch / "config"))
+    kbtui = [sys.executable, "-m", "kbtui", "--corpus", str(args.corpus)]
+    kbtui += ["--db", str(scratch / "list.json")]
+    commands = {
+        "walk + stat floor": [sys.executable, "-c", WALK, str(args.corpus)],
+        "kbtui list --json, warm": [*kbtui, "list", "--json"],
+        "kbtui list, warm": [*kbtui, "list"],
+    }
+    if args.search:
+        commands[f"kbtui search {args.search!r}, warm"] = [*kbtui, "search", args.search]
+    for command in commands.values():
+        timed(command, env)  # fills the caches
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(args.runs):
+        for name, command in commands.items():
+            runs[name].append(timed(command, env))
+    floor = statistics.median(wall for wall, _ in runs["walk + stat floor"])
+    for name, times in runs.items():
+        wall = statistics.median(w for w, _ in times)
+        cpu = statistics.median(c for _, c in times)
+        print(
+            f"{name}: wall {wall * 1000:.0f} ms, cpu {cpu * 1000:.0f} ms, {wall / floor:.1f}x floor"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
