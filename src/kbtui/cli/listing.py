@@ -142,13 +142,14 @@ _CHAR_CELLS = _CharCells()
 
 
 def _cell_len(text: str) -> int:
-    """``rich.cells.cell_len(text)``, the same figure in a fifth of the time.
+    """``rich.cells.cell_len(text)``, the same figure in under a third of the time.
 
     Rich measures a string that is not all single-cell characters one
-    character at a time through three calls each: 45 µs a row of Chinese
-    titles, most of ``kbtui list`` at 100,000 documents. Here printable ASCII
-    is its length and other text a sum of remembered widths; only text with
-    a joiner or a variation selector, where characters combine, is left to
+    character at a time through three calls each: 13 µs a cell against 3.6 µs
+    this way, over the cells of ``kbtui list`` at 10,000 documents; at 100,000
+    documents it was most of the table. Printable ASCII is its
+    length and other text a sum of remembered widths; only text with a
+    joiner or a variation selector, where characters combine, is left to
     Rich's own rules.
     """
     if text.isascii() and text.isprintable():
