@@ -1,9 +1,10 @@
 """Start-up imports only what the first frame needs (issue 12).
 
 Export's templates, fuzzy re-anchoring, YAML, word segmentation, the full-text
-index, the browser, the note editor's TextArea and the mention matcher (built
-after the first paint) load on first use: each costs
-milliseconds to tens of them that a user pays on every launch otherwise. A
+index, the browser, the note editor's TextArea, the mention matcher (built
+after the first paint) and the passages and search screens load on first use:
+each costs milliseconds to tens of them that a user pays on every launch
+otherwise. A
 module that imports one of them at its top fails here, in a fresh interpreter
 (this one has imported everything).
 """
@@ -27,6 +28,7 @@ DEFERRED = (
     "importlib.metadata",
     "textual.widgets._text_area",
     "kbtui.entities.matcher",
+    "kbtui.ui.screens.passages",
 )
 
 

@@ -31,7 +31,6 @@ from kbtui.ui.messages import FilterByEntity, OpenDocument, SaveEntity, ShowEnti
 from kbtui.ui.naming import mention_index
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.screens.entities import EntityBrowserScreen
-from kbtui.ui.screens.passages import PassagesScreen
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
@@ -165,6 +164,8 @@ class EntityRoutes(App[None]):
         if not found.groups and not (mine and mine.items):
             self.notify(f"No other passage names {found.name}", markup=False)
             return
+        from kbtui.ui.screens.passages import PassagesScreen  # not needed at start-up
+
         title = escape(one_line(found.title, 300))  # a name may hold "["
         self.push_screen(PassagesScreen(title, found.groups, mine), self._passage_chosen)
 
