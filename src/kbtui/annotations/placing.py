@@ -53,30 +53,39 @@ class Placing:
     def place(
         self, doc_id: str, stored: list[Annotation], source: str, text_hash: str
     ) -> list[Annotation]:
-        """``stored`` (annotations of ``doc_id``) placed in ``source``, in their order.
+        """``stored`` (annotations of ``doc_id``) placed in ``source``, in no set order.
 
         An annotation whose stored text hash is ``text_hash`` and whose quote is at its
         offsets is taken as it is (no search: :func:`anchor`'s first rule); the others
         are searched for, and what moved is recorded (:meth:`_record`). An orphan is not
         searched for again in the same text by this process.
         """
-        stored = self._with_pending(doc_id, stored)
-        settled = [a for a in stored if self._orphaned_at.get(a.id) == text_hash]
-        annotations = [a for a in stored if self._orphaned_at.get(a.id) != text_hash]
+        ready, settled, annotations = [], [], []
+        size, orphaned_at = len(source), self._orphaned_at
+        for a in self._with_pending(doc_id, stored):
+            if (
+                a.text_hash == text_hash
+                and a.anchor != AnchorState.ORPHAN
+                and a.end <= size
+                and source[a.start : a.end] == a.quote
+            ):
+                ready.append(a)  # anchor()'s first rule, inline: a document's 146,000
+            elif orphaned_at.get(a.id) == text_hash:
+                settled.append(a)
+            else:
+                annotations.append(a)
         results = anchor_all(annotations, source, text_hash=text_hash)
         anchored = [
             placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
         ]
-        self._orphaned_at.update(
-            (a.id, text_hash) for a in anchored if a.anchor == AnchorState.ORPHAN
-        )
+        orphaned_at.update((a.id, text_hash) for a in anchored if a.anchor == AnchorState.ORPHAN)
         changed = [
             (old, new)
             for new, old in zip(anchored, annotations, strict=True)
-            if new is not old and new != old  # most are unchanged: ``placed`` returned them
+            if new is not old and new != old
         ]
         self._record(doc_id, changed)
-        return anchored + settled
+        return ready + anchored + settled
 
     def _with_pending(self, doc_id: str, stored: list[Annotation]) -> list[Annotation]:
         """``stored`` with the new places not yet written put in, where the stored

@@ -83,7 +83,7 @@ def annotation_of(record: Mapping[str, Any], where: Path) -> Annotation:
     if the record is malformed.
     """
     try:
-        return Annotation.from_record(dict(record))
+        return Annotation.from_record(record)
     except (TypeError, ValueError, KeyError) as exc:
         what = record.get("id", "?")
         raise unreadable(where, f"has a malformed annotation {what!r} ({exc})") from exc

@@ -135,13 +135,14 @@ class Store:
 
     # -- annotations -----------------------------------------------------------
 
-    @serialised
     def annotations_for(self, doc_id: str) -> list[Annotation]:
-        """The document's annotations as stored, by position."""
-        found = sorted(
-            map(self._data.annotation, self._data.records(doc_id).values()), key=_position
-        )
-        self._versions.saw(found)
+        """The document's annotations as stored, by position (the store held only to take
+        the records, never changed in place: the UI must not wait while 146,000 are made)."""
+        with self._hold():
+            records = list(self._data.records(doc_id).values())
+        found = sorted(map(self._data.annotation, records), key=_position)
+        with self._hold():
+            self._versions.saw(found)
         return found
 
     def anchored_annotations(

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import replace
+from operator import attrgetter
 from typing import Any
 
 from kbtui.annotations.model import Annotation
@@ -50,9 +51,14 @@ class StaleAnnotation(ValueError):
     """A change made to a copy of an annotation that another process changed meanwhile."""
 
 
+_GET = attrgetter(*FIELDS)
+_TAGS = FIELDS.index("tags")
+
+
 def fields_of(a: Annotation) -> Fields:
     """``a``'s :data:`FIELDS`, tags as a tuple (the caller may change the list in place)."""
-    return tuple(tuple(a.tags) if name == "tags" else getattr(a, name) for name in FIELDS)
+    values: Fields = _GET(a)
+    return (*values[:_TAGS], tuple(values[_TAGS]), *values[_TAGS + 1 :])
 
 
 class Versions:

@@ -27,6 +27,7 @@ from kbtui.ui.looking import LookupActions
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import ExportAnnotations
 from kbtui.ui.naming import EntityActions
+from kbtui.ui.pane_base import Highlight, overlays
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
@@ -80,8 +81,9 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         # Re-anchoring after an edit can take a while on a big document: do it here.
         annotations = review_queue(self.session).reanchor(doc.id, doc.source)
         reading = self._reading(doc, annotations)
+        drawn = overlays(annotations)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._loaded, doc, reading, annotations, source_offset)
+            self.app.call_from_thread(self._loaded, doc, reading, annotations, drawn, source_offset)
             if self.session.offers_views(doc):  # build converters now: the first `s` is quick
                 prepare(self.session.locale_of(doc), backend=self.session.backend)
 
@@ -90,6 +92,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         doc: Document,
         reading: TextView,
         annotations: list[Annotation],
+        drawn: list[Highlight],
         source_offset: int | None,
     ) -> None:
         state = self.store.doc_state(doc.id)
@@ -105,7 +108,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         offset = source_offset if source_offset is not None else state.position
         self._matches, self._match_index = [], None
         self._show_variant(offset)
-        self.refresh_annotations(annotations)
+        self.refresh_annotations(annotations, drawn)
         self.refresh_mentions()
         for problem in doc.problems:
             self.app.notify(f"{doc.id}: {problem}", severity="warning", markup=False)

@@ -13,7 +13,8 @@ given, and the rest of the screen only by messages.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from typing import overload
 
 from rich.cells import cell_len
 from textual.containers import Vertical
@@ -21,7 +22,7 @@ from textual.timer import Timer
 
 from kbtui.annotations.busy import DatabaseBusy, lock_wait
 from kbtui.annotations.errors import DatabaseError
-from kbtui.annotations.model import Annotation, Kind
+from kbtui.annotations.model import Annotation, Colour, Kind
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
 from kbtui.scripts.chains import view_label
@@ -177,26 +178,31 @@ class PaneBase(Vertical):
             return None
         return self.doc.id, self.reader.cursor_source
 
-    def refresh_annotations(self, annotations: list[Annotation] | None = None) -> None:
-        """Redraw highlights, sidebar and list row from ``annotations`` (else the store's)."""
+    def refresh_annotations(
+        self,
+        annotations: list[Annotation] | None = None,
+        highlights: list[Highlight] | None = None,
+    ) -> None:
+        """Redraw highlights, sidebar and list row from ``annotations`` (else the store's),
+        with their :func:`highlights` if a worker made them already."""
         if self.doc is None:
             return
         doc = self.doc
         if annotations is None:
             annotations = self.store.anchored_annotations(doc.id, doc.source)
         self.annotations = annotations
-        self.reader.set_highlights(
-            (a.start, a.end, _overlay_style(a)) for a in self.annotations if a.placed
-        )
+        self.reader.set_highlights(highlights if highlights is not None else overlays(annotations))
         self._post_annotations()
         self.post_message(AnnotationsChanged(doc.id))
 
     def _post_annotations(self) -> None:
-        """Tell the sidebar what the reader shows (quotes in the view's script)."""
+        """Tell the sidebar what the reader shows (quotes in the view's script, each worked
+        out when the sidebar lists it: it lists 1,000 of a document's 146,000)."""
         if self.doc is not None:
             tags = list(self.store.doc_state(self.doc.id).tags)
-            quotes = [self._shown_quote(a) for a in self.annotations]
-            self.post_message(AnnotationsShown(self.doc, tags, list(self.annotations), quotes))
+            annotations = list(self.annotations)
+            quotes = ShownQuotes(annotations, self._shown_quote)
+            self.post_message(AnnotationsShown(self.doc, tags, annotations, quotes))
 
     def _shown_quote(self, annotation: Annotation) -> str:
         """The annotation's text as the current view shows it (its script, no markup)."""
@@ -246,13 +252,58 @@ class PaneBase(Vertical):
         return selection
 
 
-def _overlay_style(annotation: Annotation) -> str:
-    """The reader's overlay key for an annotation (colour, underline or bookmark)."""
-    if annotation.kind == Kind.UNDERLINE:
-        return f"underline-{annotation.colour.value}"
-    if annotation.kind == Kind.BOOKMARK:
-        return "bookmark"
-    return annotation.colour.value
+Highlight = tuple[int, int, str]
+"""A placed annotation's source range and the reader's overlay key for it."""
+
+_OVERLAYS = {
+    (kind, colour): "bookmark"
+    if kind == Kind.BOOKMARK
+    else f"underline-{colour.value}"
+    if kind == Kind.UNDERLINE
+    else colour.value
+    for kind in Kind
+    for colour in Colour
+}
+"""The reader's overlay key (colour, underline or bookmark) by kind and colour."""
+
+
+def overlays(annotations: Iterable[Annotation]) -> list[Highlight]:
+    """What the reader draws for ``annotations``: the placed ones' ranges and keys, in
+    their order (a worker makes them for a document's 146,000, not the UI thread).
+
+    Of ranges repeated with the same key only the last is kept, where it was: drawn
+    again, a layer changes nothing the last one does not (each later layer overrides),
+    and the reader paints a character once per layer on it (146,000 highlights over a
+    page put 1,300 on each character)."""
+    drawn: dict[Highlight, None] = {}
+    for a in annotations:
+        if a.placed:
+            highlight = (a.start, a.end, _OVERLAYS[a.kind, a.colour])
+            drawn.pop(highlight, None)
+            drawn[highlight] = None
+    return list(drawn)
+
+
+class ShownQuotes(Sequence[str]):
+    """Annotations' quotes as the view shows them, each worked out when asked for."""
+
+    def __init__(self, annotations: Sequence[Annotation], quote: Callable[[Annotation], str]):
+        self._annotations = annotations
+        self._quote = quote
+
+    def __len__(self) -> int:
+        return len(self._annotations)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._quote(a) for a in self._annotations[index]]
+        return self._quote(self._annotations[index])
 
 
 def line_at(text: str, offset: int) -> str:

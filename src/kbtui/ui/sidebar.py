@@ -118,14 +118,15 @@ class Sidebar(Vertical):
         quotes: Sequence[str],
         index: MentionIndex | None = None,
     ) -> None:
-        """List annotations (reading order first, then orphans); ``quotes`` as shown,
-        under each the entities it is about in ``index`` (none before there is one)."""
+        """List annotations (reading order first, then orphans); ``quotes`` as shown
+        (only those of the rows listed are read: :data:`MAX_ROWS`), under each the
+        entities it is about in ``index`` (none before there is one)."""
+        if len(quotes) != len(annotations):
+            raise ValueError(f"{len(annotations)} annotations but {len(quotes)} quotes")
         options = self.query_one("#annotation-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
-        rows = list(zip(annotations, quotes, strict=True))
-        placed = [row for row in rows if not _orphan(row[0])][:MAX_ROWS]
-        orphans = [row for row in rows if _orphan(row[0])][: MAX_ROWS - len(placed)]
+        placed, orphans = _rows(annotations, quotes)
         names = iter(_entity_names(index, [a for a, _quote in placed + orphans]))
         shown: list[Option | None] = [
             Option(annotation_prompt(a, quote, next(names)), id=a.id) for a, quote in placed
@@ -133,15 +134,17 @@ class Sidebar(Vertical):
         if orphans:
             shown += [None, Option(Text("Orphans (text changed)", style="bold red"), disabled=True)]
             shown += [Option(annotation_prompt(a, q, next(names)), id=a.id) for a, q in orphans]
-        if len(rows) > MAX_ROWS:
-            more = f"… and {len(rows) - MAX_ROWS:,} more: the notebook (ctrl+n) lists them all"
+        if len(annotations) > MAX_ROWS:
+            more = (
+                f"… and {len(annotations) - MAX_ROWS:,} more: the notebook (ctrl+n) lists them all"
+            )
             shown.append(Option(Text(more, style="dim"), disabled=True))
         options.add_options(shown)  # one by one, each re-measured the list
         count = len(annotations)
         options.border_title = f"Annotations {count}" if count else "No annotations yet"
         if highlighted is not None and highlighted < options.option_count:
             options.highlighted = highlighted
-        self._annotations = {a.id: a for a in annotations}
+        self._annotations = {a.id: a for a, _quote in placed + orphans}
 
     @on(OptionList.OptionSelected, "#annotation-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -157,6 +160,22 @@ def _entity_names(index: MentionIndex | None, annotations: list[Annotation]) -> 
     from kbtui.session.annotation_entities import entity_names
 
     return entity_names(index, annotations)
+
+
+def _rows(
+    annotations: Sequence[Annotation], quotes: Sequence[str]
+) -> tuple[list[tuple[Annotation, str]], list[tuple[Annotation, str]]]:
+    """The placed annotations and then the orphans the sidebar lists (:data:`MAX_ROWS` in
+    all), with their quotes: only those quotes are read."""
+    placed: list[int] = []
+    orphans: list[int] = []
+    for i, a in enumerate(annotations):
+        (orphans if a.anchor == AnchorState.ORPHAN else placed).append(i)
+    placed = placed[:MAX_ROWS]
+    orphans = orphans[: MAX_ROWS - len(placed)]
+    return [(annotations[i], quotes[i]) for i in placed], [
+        (annotations[i], quotes[i]) for i in orphans
+    ]
 
 
 def _orphan(annotation: Annotation) -> bool:
