@@ -111,3 +111,46 @@ def test_prepare_wraps_a_screenful_around_an_offset() -> None:
     row = layout.row_of(offset)
     for near in range(row - 20, row + 21):
         assert layout.exact[layout.index.locate(near)[0]]
+
+
+def measured(layout: TextLayout) -> list[int]:
+    """Every segment's height after the background pass and its settle."""
+    heights: array[int] = array("q")
+    while len(heights) < layout.segments:
+        layout.measure(heights, perf_counter() + 1, perf_counter)
+    layout.settle(heights, 0)
+    return [layout.index.height(i) for i in range(layout.segments)]
+
+
+def test_a_new_view_adopts_the_heights_of_the_text_it_shares() -> None:
+    line = "一二三四五六七八九十，" * 50
+    old = TextLayout("\n".join([line] * 6), width=12)
+    measured(old)
+    changed = [line] * 2 + ["新" * 30] + [line] * 3  # the third line converted
+    new = TextLayout("\n".join(changed), width=12)
+    new.adopt(old)
+    assert list(new.exact) == [1, 1, 0, 1, 1, 1]
+    assert [new.index.height(i) for i in (0, 1, 3, 4, 5)] == [exact_rows(new)[0]] * 5
+    assert measured(new) == exact_rows(new)
+    other = TextLayout(new.text, width=13)
+    other.adopt(new)  # another width: nothing is known
+    assert not any(other.exact)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.text(st.sampled_from("中文 ab，「"), max_size=60), min_size=1, max_size=8),
+    st.integers(0, 7),
+    st.text(st.sampled_from("中文 ab，「\n"), max_size=30),
+    st.integers(2, 30),
+)
+def test_adopted_heights_are_exact(lines: list[str], at: int, new_line: str, width: int) -> None:
+    old = TextLayout("\n".join(lines), width=width)
+    measured(old)
+    changed = [*lines[:at], new_line, *lines[at + 1 :]]
+    new = TextLayout("\n".join(changed), width=width)
+    new.adopt(old)
+    assert [new.index.height(i) for i in range(new.segments) if new.exact[i]] == [
+        rows for rows, known in zip(exact_rows(new), new.exact, strict=True) if known
+    ]
+    assert measured(new) == exact_rows(new)

@@ -62,6 +62,44 @@ class TextLayout:
         self.exact = bytearray(len(self._lengths))
         self._cache.clear()
 
+    def adopt(self, old: TextLayout) -> None:
+        """Take the exact heights ``old`` knows for segments of the same text.
+
+        A script switch first shows a view converted around the cursor only
+        (a 50 MB line's 20,000 characters), then the whole one; the segments
+        before and after the converted part are the old view's, so their rows
+        need not be counted again. Matched from both ends: a conversion that
+        changed the length shifts the offsets after it, not the text.
+        """
+        if old.width != self.width:
+            return
+        shared = min(self.segments, old.segments)
+        found = self._matching(old, range(shared), 0, 0)
+        left = shared - len(found)  # segments not matched from the start
+        found += self._matching(old, range(-1, -left - 1, -1), len(self.text), len(old.text))
+        self.index.set_many((i % self.segments, rows) for i, rows in found)
+        for i, _rows in found:
+            self.exact[i] = 1
+
+    def _matching(
+        self, old: TextLayout, order: range, end: int, old_end: int
+    ) -> list[tuple[int, int]]:
+        """``(segment, rows)`` for the segments in ``order`` (indexes of both layouts)
+        up to the first that is not exact in ``old`` or holds other text at the same
+        place, its offsets counted from ``end`` here and ``old_end`` there."""
+        found = []
+        for i in order:
+            start, stop = self.starts[i], self.ends[i]
+            if (
+                not old.exact[i]
+                or old.starts[i] - old_end != start - end
+                or old.ends[i] - old_end != stop - end
+                or old.text[old.starts[i] : old.ends[i]] != self.text[start:stop]
+            ):
+                break
+            found.append((i, old.index.height(i)))
+        return found
+
     @property
     def segments(self) -> int:
         """Number of segments."""
@@ -248,7 +286,12 @@ class TextLayout:
         text, width = self.text, self.width
         starts, ends, count = self.starts, self.ends, len(self.starts)
         seg = len(heights)
+        index, exact = self.index, self.exact
         while seg < count:
+            if exact[seg]:  # adopted, or wrapped for the window: known
+                heights.append(index.height(seg))
+                seg += 1
+                continue
             # a segment is a short line or at most MAX_SEGMENT characters (well under a
             # millisecond), so the clock is read after each: a 50 MB line's segments are
             # many costly ones in a row, and a batch of them held the event loop for ~100 ms

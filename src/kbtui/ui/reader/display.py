@@ -71,6 +71,8 @@ class TextDisplay(ScrollView):
         super().__init__(name=name, id=id, classes=classes)
         self._view = view or TextView.plain("")
         self._layout = TextLayout(self._view.text, on_correct=self._on_correct)
+        self._previous: TextLayout | None = None
+        """The last view's layout, until the new one is laid out (:meth:`TextLayout.adopt`)."""
         self._painter = RowPainter(self._style, self._view, self._layout)
         self._style_cache: dict[str, Style] = {}
         self._colours = dict(colours or {})
@@ -111,6 +113,7 @@ class TextDisplay(ScrollView):
     def _load(self, view: TextView, cursor: int) -> None:
         """Take a new view: its layout (not wrapped yet), its painter and the cursor."""
         self._view = view
+        self._previous = self._layout
         self._layout = TextLayout(view.text, on_correct=self._on_correct)
         self._painter.load(view, self._layout)
         self._anchor = None
@@ -144,6 +147,9 @@ class TextDisplay(ScrollView):
         self._pending = False
         self._generation += 1
         self._layout.rewrap(self._wrap_width())
+        if self._previous is not None:  # a new view: what it shares with the last is known
+            self._layout.adopt(self._previous)
+            self._previous = None
         self._painter.clear()
         self._scroll_shift = 0
         self._size_stale = True
