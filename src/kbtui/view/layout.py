@@ -19,10 +19,12 @@ No Textual here: the layout is tested, and benchmarked, without a terminal.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
 from operator import sub
+from typing import TypeVar
 
 from kbtui.view.rows import RowIndex, cells_per_char, estimate_rows
 from kbtui.view.wrap import LineLayout, layout_line, row_count, split_segments
@@ -32,6 +34,31 @@ CACHE_SIZE = 1024
 
 Correction = Callable[[int, int], None]
 """Called with a segment and its height change when an estimate is corrected."""
+
+
+T = TypeVar("T")
+
+
+def shared(a: Sequence[T], b: Sequence[T], *, backwards: bool = False) -> int:
+    """Length of the longest common prefix (or suffix) of two strings or lists.
+
+    Halves compared by C-level slice equality: the slices copied add up to
+    about the length of the shorter one, against a Python step per item.
+    """
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if backwards:
+            same = a[len(a) - mid : len(a) - lo] == b[len(b) - mid : len(b) - lo]
+        else:
+            same = a[lo:mid] == b[lo:mid]
+        lo, hi = (mid, hi) if same else (lo, mid - 1)
+    return lo
+
+
+def _from(offsets: list[int], end: int) -> list[int]:
+    """``offsets`` counted from ``end`` (negative), in C-level maps."""
+    return list(map(sub, offsets, repeat(end)))
 
 
 class TextLayout:
@@ -68,37 +95,41 @@ class TextLayout:
         A script switch first shows a view converted around the cursor only
         (a 50 MB line's 20,000 characters), then the whole one; the segments
         before and after the converted part are the old view's, so their rows
-        need not be counted again. Matched from both ends: a conversion that
-        changed the length shifts the offsets after it, not the text.
+        need not be counted again. Matched from both ends (a conversion that
+        changed the length shifts the offsets after it, not the text), by
+        C-level comparisons of halves: a few milliseconds for 5 MB.
         """
         if old.width != self.width:
             return
-        shared = min(self.segments, old.segments)
-        found = self._matching(old, range(shared), 0, 0)
-        left = shared - len(found)  # segments not matched from the start
-        found += self._matching(old, range(-1, -left - 1, -1), len(self.text), len(old.text))
-        self.index.set_many((i % self.segments, rows) for i, rows in found)
-        for i, _rows in found:
-            self.exact[i] = 1
+        n, m = self.segments, old.segments
+        text = shared(self.text, old.text)
+        head = min(
+            bisect_right(self.ends, text),
+            shared(self.starts, old.starts),
+            shared(self.ends, old.ends),
+        )
+        self._take(old, 0, 0, head)
+        size, old_size = len(self.text), len(old.text)
+        text = shared(self.text, old.text, backwards=True)
+        tail = min(
+            min(n, m) - head,
+            n - bisect_left(self.starts, size - text),
+            shared(_from(self.starts, size), _from(old.starts, old_size), backwards=True),
+            shared(_from(self.ends, size), _from(old.ends, old_size), backwards=True),
+        )
+        self._take(old, n - tail, m - tail, tail)
 
-    def _matching(
-        self, old: TextLayout, order: range, end: int, old_end: int
-    ) -> list[tuple[int, int]]:
-        """``(segment, rows)`` for the segments in ``order`` (indexes of both layouts)
-        up to the first that is not exact in ``old`` or holds other text at the same
-        place, its offsets counted from ``end`` here and ``old_end`` there."""
-        found = []
-        for i in order:
-            start, stop = self.starts[i], self.ends[i]
-            if (
-                not old.exact[i]
-                or old.starts[i] - old_end != start - end
-                or old.ends[i] - old_end != stop - end
-                or old.text[old.starts[i] : old.ends[i]] != self.text[start:stop]
-            ):
-                break
-            found.append((i, old.index.height(i)))
-        return found
+    def _take(self, old: TextLayout, first: int, old_first: int, count: int) -> None:
+        """Heights of ``count`` segments from ``old``'s ``old_first`` on, where they are exact."""
+        known = old.exact[old_first : old_first + count]
+        if known.count(0) == 0:  # the usual case: the old view's pass had finished
+            self.index.copy(old.index, first, old_first, count)
+            self.exact[first : first + count] = known
+            return
+        pairs = [(first + k, old.index.height(old_first + k)) for k in range(count) if known[k]]
+        self.index.set_many(pairs)
+        for i, _rows in pairs:
+            self.exact[i] = 1
 
     @property
     def segments(self) -> int:

@@ -103,6 +103,19 @@ class RowIndex:
         if changed:
             self._rebuild_totals()
 
+    def copy(self, other: RowIndex, first: int, other_first: int, count: int) -> None:
+        """Take ``count`` heights from ``other``'s ``other_first`` on, from ``first`` on.
+
+        One slice copy, and the sums of only the blocks it touches made again.
+        """
+        if count <= 0:
+            return
+        heights, size = self._heights, self.BLOCK
+        heights[first : first + count] = other._heights[other_first : other_first + count]
+        for block in range(first // size, (first + count - 1) // size + 1):
+            self._block_sums[block] = sum(heights[block * size : (block + 1) * size])
+        self._rebuild_totals()
+
     def start(self, i: int) -> int:
         """First row of segment ``i``."""
         block, first = divmod(i, self.BLOCK)
