@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -21,7 +22,6 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import ProgressBar
 
 from kbtui.annotations.busy import lock_wait
 from kbtui.annotations.errors import DatabaseError
@@ -63,6 +63,10 @@ from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.exchange.pipeline import PlannedExport
+
+
+SHOW_PROGRESS_AFTER = 0.3
+"""Seconds a scan runs before its progress shows: a warm start is done sooner."""
 
 
 def parse_open_target(target: str) -> tuple[str, int | None]:
@@ -124,7 +128,6 @@ class KbtuiApp(
             yield DocumentList(id="doc-list").set_class(self.compact, "-shown", update=False)
             yield DocumentPane(self.session, id="pane")
             yield Sidebar(id="sidebar")
-        yield ProgressBar(id="scan-progress", show_eta=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -141,11 +144,13 @@ class KbtuiApp(
 
     @work(thread=True, exclusive=True, group="scan")
     def _scan(self) -> None:
-        """Index the corpus off the UI thread, showing progress on the first run."""
-        bar = self.query_one("#scan-progress", ProgressBar)
+        """Index the corpus off the UI thread, showing progress if it takes a while (a
+        first run, a big corpus)."""
+        started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
-            self.call_from_thread(bar.update, total=total, progress=done)
+            if done < total and time.monotonic() - started >= SHOW_PROGRESS_AFTER:
+                self.call_from_thread(self.show_progress, done, total)
 
         rows = self.session.scan_rows(progress)
         self.call_from_thread(self._scanned, rows)
@@ -156,7 +161,7 @@ class KbtuiApp(
         # collector, paused by make_app, runs again from here.
         gc.freeze()
         gc.enable()
-        self.query_one("#scan-progress", ProgressBar).display = False
+        self.hide_progress()
         self.doc_list.set_rows(rows)
         for problem in self.session.corpus.folder_problems:
             self.notify(problem, title="Not listed", severity="warning", markup=False)

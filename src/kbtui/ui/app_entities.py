@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from textual import on, work
 from textual.app import App
 from textual.markup import escape
-from textual.widgets import ProgressBar
 from textual.worker import Worker, get_current_worker
 
 from kbtui.documents.model import Document
@@ -27,6 +26,7 @@ from kbtui.session import Session
 from kbtui.session.entities import entity_rows
 from kbtui.session.passages import EntityPassages, Target
 from kbtui.ui.doclist import DocumentList
+from kbtui.ui.keybar import KeyBar
 from kbtui.ui.messages import FilterByEntity, OpenDocument, SaveEntity, ShowEntity
 from kbtui.ui.naming import mention_index
 from kbtui.ui.pane import DocumentPane
@@ -103,14 +103,31 @@ class EntityRoutes(App[None]):
     def _index_progress(self, done: int, total: int) -> None:
         """Show the progress bar only for a build that takes a while (not a cached start)."""
         if done < total:
-            bar = self.query_one("#scan-progress", ProgressBar)
-            bar.display = True
-            bar.update(total=total, progress=done)
+            self.show_progress(done, total)
+
+    def show_progress(self, done: int, total: int) -> None:
+        """Show ``done`` of ``total`` at the bottom of the main screen. The bar is mounted
+        the first time: most starts never show one, and it is three widgets and a timer
+        that the first frame would style and paint."""
+        from textual.widgets import ProgressBar
+
+        main = self.screen_stack[0]
+        bar = next(iter(main.query("#scan-progress").results(ProgressBar)), None)
+        if bar is None:
+            bar = ProgressBar(id="scan-progress", show_eta=False)
+            main.mount(bar, before=main.query_one(KeyBar))
+        bar.display = True
+        bar.update(total=total, progress=done)
+
+    def hide_progress(self) -> None:
+        """Hide the progress bar, if one was shown."""
+        for bar in self.screen_stack[0].query("#scan-progress"):
+            bar.display = False
 
     def _entities_ready(self, index: MentionIndex, problems: list[str], done: str | None) -> None:
         first = self.session.mention_index is None
         self.session.mention_index = index
-        self.query_one("#scan-progress", ProgressBar).display = False
+        self.hide_progress()
         self.pane.refresh_mentions()
         self.pane.refresh_annotations(self.pane.annotations)  # the sidebar's entity lines
         for screen in self.screen_stack:
