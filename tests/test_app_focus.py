@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import DOC_000, DOC_004, SIZE, build, open_doc, settle
+from helpers import DOC_000, DOC_004, SIZE, build, open_doc, settle, wait_for
 
 from kbtui.annotations.model import Annotation
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.ui.screens.entities import EntityBrowserScreen, EntityList
 
 
 async def test_back_after_an_entity_filter_focuses_the_reader_and_slash_finds(
@@ -28,7 +29,14 @@ async def test_back_after_an_entity_filter_focuses_the_reader_and_slash_finds(
         await open_doc(app, pilot, DOC_004)
         await open_doc(app, pilot, DOC_000)
         await pilot.press("M")
-        await pilot.pause()
+        await wait_for(  # the index is built after the first paint: on a busy machine, later
+            pilot,
+            lambda: (
+                isinstance(app.screen, EntityBrowserScreen)
+                and app.screen.query_one(EntityList).option_count
+            ),
+            "the entity browser's rows",
+        )
         await pilot.press("tab", "f")
         await settle(app, pilot)
         assert app.doc_list.entity_filter is not None
@@ -72,7 +80,14 @@ async def test_escape_in_the_list_clears_both_its_filters(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("M")
-        await pilot.pause()
+        await wait_for(  # the index is built after the first paint: on a busy machine, later
+            pilot,
+            lambda: (
+                isinstance(app.screen, EntityBrowserScreen)
+                and app.screen.query_one(EntityList).option_count
+            ),
+            "the entity browser's rows",
+        )
         await pilot.press("tab", "f")
         await settle(app, pilot)
         assert app.doc_list.entity_filter is not None
