@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import kbtui.entities.indexing as indexing_module
 import kbtui.entities.matcher as mentions_module
-import kbtui.entities.mentions as index_module
 import kbtui.entities.variants as variants_module
 from kbtui.documents.model import Document, Metadata
 from kbtui.entities.entities_file import load_entities_file
@@ -157,7 +157,7 @@ def test_build_in_batches_equals_one_document_at_a_time(
 ) -> None:
     texts = {f"{n:02d}.md": text for n, text in enumerate(_generated(50))}
     stamps = [DocStamp(doc_id, len(text), 1.0) for doc_id, text in texts.items()]
-    monkeypatch.setattr(index_module, "BATCH_DOCS", 3)  # 17 batches, the last short
+    monkeypatch.setattr(indexing_module, "BATCH_DOCS", 3)  # 17 batches, the last short
     built = MentionIndex.build(registry, stamps, texts.__getitem__)
     alone = MentionIndex.from_documents(registry, texts.items())
     for doc_id in texts:

@@ -25,33 +25,21 @@ and ``kbtui mentions`` show, with context lines, :mod:`kbtui.entities.passages`.
 from __future__ import annotations
 
 import hashlib
-import os
-import time
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
 
 from kbtui.documents.model import Document
 from kbtui.entities.cache import DocHits, read_cache, write_cache
 from kbtui.entities.coreference import Correction, by_document, mention_contexts, resolve
+from kbtui.entities.indexing import WORKERS, Progress, in_batches
 from kbtui.entities.matcher import Matcher
 from kbtui.entities.model import Entity
 from kbtui.entities.registry import EntityRegistry
-
-PROGRESS_EVERY = 0.1
-"""Seconds between progress reports while the index builds."""
-
-WORKERS = max(1, min(4, os.cpu_count() or 1))
-"""Threads that read and match documents: documents are independent, and the
-matcher's Rust pass lets go of the GIL (reading and decoding partly do)."""
-
-BATCH_DOCS = 64
-"""Documents matched per task at most (fewer when a thread would get under eight)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +124,12 @@ class MentionIndex:
         """Index the documents ``stamps`` lists, reading only those the cache
         does not already hold for the same size and mtime.
 
-        Meant for a worker thread: ``progress(done, total)`` is called every
-        :data:`PROGRESS_EVERY` seconds and at the end; when ``cancelled()``
-        turns true the work done so far is cached and :class:`IndexCancelled`
-        raised. A document that cannot be loaded is indexed as empty.
+        Meant for a worker thread: documents are matched on a thread pool
+        (:mod:`kbtui.entities.indexing`), ``progress(done, total)`` is called
+        every :data:`~kbtui.entities.indexing.PROGRESS_EVERY` seconds and at the
+        end; when ``cancelled()`` turns true the work done so far is cached and
+        :class:`IndexCancelled` raised. A document that cannot be loaded is
+        indexed as empty.
         """
         index = cls(registry)
         key = index._cache_key()
@@ -148,9 +138,9 @@ class MentionIndex:
         if stale:  # a warm start builds no automaton (150 ms)
             index.matcher.prepare()
         changed = False
-        reporter = _Progress(progress, len(stamps))
+        reporter = Progress(progress, len(stamps))
         with ThreadPoolExecutor(WORKERS) as pool:
-            matched = index._matched(pool, stale, load)
+            matched = in_batches(pool, stale, lambda s: index._doc_hits(s, safe_load(load, s.id)))
             for done, stamp in enumerate(stamps):
                 if cancelled is not None and cancelled():
                     pool.shutdown(wait=False, cancel_futures=True)
@@ -166,20 +156,6 @@ class MentionIndex:
         reporter.finish()
         index._save(cache_file, changed or len(cached) != len(index._docs))
         return index
-
-    def _matched(
-        self, pool: ThreadPoolExecutor, stamps: list[DocStamp], load: Loader
-    ) -> Iterator[DocHits]:
-        """The hits of ``stamps``, in order, matched on ``pool`` a batch of
-        documents per task: a task each cost ~10 µs of CPU in the pool's locks
-        and futures and a hand-over of the GIL (~5% of a build)."""
-        size = max(1, min(BATCH_DOCS, len(stamps) // (8 * WORKERS)))
-        batches = [stamps[at : at + size] for at in range(0, len(stamps), size)]
-
-        def match(batch: list[DocStamp]) -> list[DocHits]:
-            return [self._doc_hits(stamp, safe_load(load, stamp.id)) for stamp in batch]
-
-        return chain.from_iterable(pool.map(match, batches))
 
     @classmethod
     def from_documents(
@@ -378,22 +354,3 @@ def safe_load(load: Loader, doc_id: str) -> str | Document:
         return load(doc_id)
     except (OSError, UnicodeError, ValueError, LookupError):
         return ""
-
-
-class _Progress:
-    """Calls back at most every :data:`PROGRESS_EVERY` seconds."""
-
-    def __init__(self, callback: Callable[[int, int], None] | None, total: int) -> None:
-        self.callback, self.total = callback, total
-        self.next_at = time.monotonic() + PROGRESS_EVERY
-        self.done = 0
-
-    def tick(self, done: int) -> None:
-        self.done = done
-        if self.callback is not None and time.monotonic() >= self.next_at:
-            self.callback(done, self.total)
-            self.next_at = time.monotonic() + PROGRESS_EVERY
-
-    def finish(self) -> None:
-        if self.callback is not None:
-            self.callback(self.done, self.total)
