@@ -18,6 +18,12 @@ Figures (DESIGN.md / issue 5 targets):
 - the plain (fold the whole text) matcher, for comparison;
 - search over the corpus held in memory: must stay under 1 s;
 - search reading every file from disk, for comparison.
+
+``--phases`` first prints where a build's CPU goes, one thread, best of
+--repeats: reading, decoding, lower-casing, the Rust automaton (its call
+UTF-8 encodes the text and builds a table of every byte's character offset,
+both under the GIL, before the GIL-free pass), the per-hit Python loop, the
+coreference contexts, the cache write.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from kbtui.entities.cache import write_cache
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.matcher import Matcher
 from kbtui.entities.mentions import DocStamp, MentionIndex
@@ -163,6 +170,56 @@ def build_against_read(
     return index
 
 
+def best_cpu(action: Callable[[], object], repeats: int) -> float:
+    """The least CPU time of ``repeats`` runs of ``action`` (the least disturbed one)."""
+    return min(measured(action)[1] for _ in range(repeats))
+
+
+def phases(registry: EntityRegistry, paths: list[Path], repeats: int) -> None:
+    """Where one thread's CPU goes in a build, phase by phase (each phase alone,
+    best of ``repeats``; a phase given as a difference is the line above it
+    minus the lines it includes)."""
+    index = MentionIndex(registry)
+    matcher = index.matcher
+    matcher.prepare()
+    automaton = matcher._variants.fast  # the fast path's Rust automaton
+    assert automaton is not None
+    raw = [path.read_bytes() for path in paths]
+    texts = [data.decode("utf-8", "replace") for data in raw]
+    lowered = [text.lower() for text in texts]
+    stamps = [DocStamp(str(n), 0, 0.0) for n in range(len(texts))]
+    figures = {
+        "read": best_cpu(lambda: [path.read_bytes() for path in paths], repeats),
+        "decode": best_cpu(lambda: [data.decode("utf-8", "replace") for data in raw], repeats),
+        "lower": best_cpu(lambda: [text.lower() for text in texts], repeats),
+        "utf-8 encode (inside the automaton's call)": best_cpu(
+            lambda: [text.encode("utf-8", "replace") for text in lowered], repeats
+        ),
+        "automaton call": best_cpu(
+            lambda: [automaton.find_matches_as_indexes(text) for text in lowered], repeats
+        ),
+        "scan (lower, automaton, per-hit loop, slow paths)": best_cpu(
+            lambda: [matcher.scan(text) for text in texts], repeats
+        ),
+        "document hits (scan and coreference contexts)": best_cpu(
+            lambda: [index._doc_hits(s, t) for s, t in zip(stamps, texts, strict=True)], repeats
+        ),
+    }
+    index._docs = {s.id: index._doc_hits(s, t) for s, t in zip(stamps, texts, strict=True)}
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder) / "mentions.json"
+        figures["cache write"] = best_cpu(
+            lambda: write_cache(cache, index._cache_key(), index._docs), repeats
+        )
+    scan = figures["scan (lower, automaton, per-hit loop, slow paths)"]
+    loop = scan - figures["lower"] - figures["automaton call"]
+    figures["  per-hit loop and slow paths (scan - lower - automaton)"] = loop
+    doc_hits = figures["document hits (scan and coreference contexts)"]
+    figures["  coreference contexts (document hits - scan)"] = doc_hits - scan
+    for label, seconds in figures.items():
+        print(f"phase: {label:<58} cpu {seconds:6.3f} s")
+
+
 def matching(matcher: Matcher, texts: list[str], megabytes: float) -> None:
     """The matcher alone over texts in memory, the fast way and the plain way."""
     match_time, _ = timed(
@@ -193,6 +250,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--size-mb", type=float, default=100.0)
     parser.add_argument("--repeats", type=int, default=3, help="runs of read and build (3)")
+    parser.add_argument("--phases", action="store_true", help="first, where the CPU goes")
     args = parser.parse_args()
     root = args.corpus or Path(tempfile.gettempdir()) / f"kbtui-bench-{args.files}-{args.size_mb:g}"
     if args.corpus is None and not root.exists():
@@ -213,6 +271,8 @@ def main() -> None:
         lambda: EntityRegistry.for_corpus(load_entities_file(bundled_corpus())),
     )
     assert isinstance(registry, EntityRegistry)
+    if args.phases:
+        phases(registry, [paths[s.id] for s in stamps], max(1, args.repeats))
     matcher = Matcher.from_registry(registry)
     timed("automaton (once per registry)", lambda: matcher.scan("warm up"))
     cache_file = Path(os.environ["KBTUI_CACHE_DIR"]) / "mentions-bench.json"

@@ -146,6 +146,25 @@ def test_a_name_spelled_with_a_trigger_keeps_the_trigger_search() -> None:
     assert [small.keys[i] for _, _, i in small.find("ας ab")] == ["ας", "ab"]
 
 
+def test_letters_lower_casing_changes_are_matched_lower_cased() -> None:
+    # É, Cyrillic capitals and the Kelvin sign (a word character once lower-cased)
+    small = Matcher({"éclair": "e", "дарио": "d", "ab": "ab"})
+    assert small._variants.finds_triggers is True  # the fast way, not folding
+    text = "ÉCLAIR和ДАРИО, ab\u212a ab"
+    assert [text[start:end] for start, end, _ in small.find(text)] == ["ÉCLAIR", "ДАРИО", "ab"]
+    assert small.find(text) == small.find_folded(text)
+
+
+def test_hits_after_wide_characters_are_in_characters(matcher: Matcher) -> None:
+    text = "达里奥·阿莫代伊 (Dario Amodei) 😀 用Claude写"  # 3-, 2- and 4-byte characters
+    assert _named(matcher, text) == [
+        ("达里奥·阿莫代伊", "dario amodei"),
+        ("Dario Amodei", "dario amodei"),
+        ("Claude", "claude"),
+    ]
+    assert matcher.find(text) == matcher.find_folded(text)
+
+
 def test_lone_surrogate_text_is_matched_the_slow_way(matcher: Matcher) -> None:
     text = "用Claude写\ud800達里奧·阿莫代伊說"
     assert matcher.find(text) == matcher.find_folded(text)
@@ -165,7 +184,7 @@ def test_build_in_batches_equals_one_document_at_a_time(
 
 
 _KEYS = ["ab", "abc", "b c", "bc", "达里", "达里奥", "里奥·x", "c-1", "奥a"]
-_ALPHABET = "abcABCＡ 1-·・达達里裏奥奧xé\u2003ς"
+_ALPHABET = "abcABCＡ 1-·・达達里裏奥奧xéÉ\u2003ςΣ\u212a"
 
 
 def _oracle(keys: list[str], text: str) -> list[tuple[int, int, str]]:
