@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rich.cells import cell_len
+from rich.cells import cell_len, chop_cells
 from test_cli import DOC_000, annotate, run
 
 from kbtui.annotations.store import Store
@@ -52,6 +52,20 @@ def test_fit_cuts_on_a_cell_boundary() -> None:
     assert fit("访谈整理", 5) == "访谈…"
     assert fit("访谈整理", 8) == "访谈整理"
     assert fit("abc", 1) == "…" and fit("abc", 0) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ai-safety, large-language-models",
+        "访谈, AI 安全, 大模型",
+        "e\u0301\u0301 combining",
+        "👨\u200d👩 x",
+    ],
+)
+def test_fit_cuts_where_rich_cuts(text: str) -> None:
+    for width in range(2, cell_len(text)):
+        assert fit(text, width) == chop_cells(text, width - 1)[0] + "…"
 
 
 def test_list_json_tags_are_the_frontmatter_and_the_users(

@@ -11,7 +11,9 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import accumulate
 from typing import TYPE_CHECKING
 
 from kbtui.cli.common import print_json, session_of
@@ -163,11 +165,20 @@ def _cell_len(text: str) -> int:
 
 def fit(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` cells, ending in "…" when cut (a wide
-    character that would straddle the edge goes whole)."""
-    from rich.cells import chop_cells
+    character that would straddle the edge goes whole).
 
+    Where every character takes a cell or two and none combines, the cut is
+    found from the remembered widths; otherwise Rich's ``chop_cells`` finds
+    it (it measures each character again: 20,000 long tag lists at 100,000
+    documents took a quarter of a second).
+    """
     if _cell_len(text) <= width:
         return text
     if width < 2:
         return "…"[:width]
-    return chop_cells(text, width - 1)[0] + "…"
+    cells = list(map(_CHAR_CELLS.__getitem__, text))
+    if 0 in cells or "\u200d" in text or "\ufe0f" in text:
+        from rich.cells import chop_cells
+
+        return chop_cells(text, width - 1)[0] + "…"
+    return text[: bisect_right(list(accumulate(cells)), width - 1)] + "…"
