@@ -144,13 +144,12 @@ class Corpus:
                 for item in found:
                     if cancel is not None and cancel():
                         break
-                    entry = fresh_entry(cached.get(item.id), item.id, item.path, item.stat)
+                    doc_id, path, st = item
+                    entry = fresh_entry(cached.get(doc_id), doc_id, path, st)
                     if entry is None:
                         entry = self._read_entry(item)
-                        records[entry.id] = entry_record(entry)
-                    else:
-                        records[entry.id] = cached[entry.id]
-                    fresh[entry.id] = entry
+                    records[doc_id] = entry_record(entry)  # the cached row itself, if fresh
+                    fresh[doc_id] = entry
                     report(len(fresh))
                     yield entry
                 else:
