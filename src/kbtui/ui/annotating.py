@@ -90,12 +90,12 @@ class AnnotationActions(PaneBase):
         if not self.write(lambda: self.store.add(annotation), f"The new {annotation.kind}"):
             return None
         self.reader.clear_selection()
-        self.refresh_annotations()
+        self.refresh_changed(annotation.id)
         return annotation
 
     def _changed(self, annotation: Annotation) -> bool:
         saved = self.write(lambda: self.store.update(annotation), f"The {annotation.kind}")
-        self.refresh_annotations()  # the store's version, should the change have failed
+        self.refresh_changed(annotation.id)  # the store's version, should the change have failed
         return saved
 
     def action_highlight(self) -> None:
@@ -182,7 +182,7 @@ class AnnotationActions(PaneBase):
                 annotation.tags = tags
                 self._changed(annotation)
             elif self.write(lambda: self.store.set_doc_tags(doc_id, tags), "The tags"):
-                self.refresh_annotations()
+                self.refresh_changed()
 
         dialog = LineInputScreen(title, ", ".join(current), hint=hint, suggestions=known)
         self.app.push_screen(dialog, entered)
@@ -194,7 +194,7 @@ class AnnotationActions(PaneBase):
             self.app.notify("No annotation at the cursor")
             return
         if self.write(lambda: self.store.delete(annotation.id), "The deletion"):
-            self.refresh_annotations()
+            self.refresh_changed(annotation.id)
             self.app.notify("Annotation deleted (u to undo)")
 
     def action_undo(self) -> None:
@@ -218,7 +218,7 @@ class AnnotationActions(PaneBase):
             if annotation.kind == Kind.BOOKMARK and annotation.start == cursor:
                 removal = partial(self.store.delete, annotation.id)
                 if self.write(removal, "The bookmark's removal"):
-                    self.refresh_annotations()
+                    self.refresh_changed(annotation.id)
                 return
         line_end = self.doc.source.find("\n", cursor)
         end = min(len(self.doc.source), cursor + 40 if line_end < 0 else line_end)

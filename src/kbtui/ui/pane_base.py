@@ -195,6 +195,17 @@ class PaneBase(Vertical):
         self._post_annotations()
         self.post_message(AnnotationsChanged(doc.id))
 
+    def refresh_changed(self, *ids: str) -> None:
+        """Redraw after this pane changed the annotations with these ids (added, edited,
+        deleted): only they are read from the store and placed again, not the document's
+        other annotations (146,000 took seconds, on the UI thread, at every key)."""
+        if self.doc is None:
+            return
+        changed = set(ids)
+        fresh = self.store.anchored_annotations(self.doc.id, self.doc.source, only=changed)
+        kept = [a for a in self.annotations if a.id not in changed]
+        self.refresh_annotations(sorted([*kept, *fresh], key=lambda a: (a.start, a.end)))
+
     def _post_annotations(self) -> None:
         """Tell the sidebar what the reader shows (quotes in the view's script, each worked
         out when the sidebar lists it: it lists 1,000 of a document's 146,000)."""
