@@ -8,9 +8,9 @@ resource usage): the machine is shared, and CPU time says what kbtui itself
 spent where wall time also counts the others. The runs alternate between
 the commands, so a busy moment hurts them alike. The first run of each fills
 the caches (the corpus cache, and with ``--search`` the full-text index);
-``--cache`` is the cache folder to use (``KBTUI_CACHE_DIR``), a fresh one
-under the temporary folder by default. A warm 100,000-document cache takes
-minutes to build, so pass a copy of one that exists.
+``--cache`` is the cache folder to use (``KBTUI_CACHE_DIR``), by default a
+fresh one under the temporary folder, removed after. A warm 100,000-document
+cache takes minutes to build, so pass a copy of one that exists.
 """
 
 from __future__ import annotations
@@ -42,15 +42,8 @@ def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return time.perf_counter() - started, usage.ru_utime + usage.ru_stime
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Time each command ``--runs`` times and print ``name: wall W ms, cpu C ms`` lines."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", type=Path)
-    parser.add_argument("--cache", type=Path, help="the cache folder (default: a new one)")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--search", help="also time kbtui search QUERY")
-    args = parser.parse_args(argv)
-    scratch = Path(tempfile.mkdtemp(prefix="kbtui-listing-"))
+def measure(args: argparse.Namespace, scratch: Path) -> dict[str, list[tuple[float, float]]]:
+    """Each command's (wall, CPU) runs, alternating, after one run of each fills the caches."""
     env = {**os.environ, "KBTUI_CACHE_DIR": str(args.cache or scratch / "cache")}
     env.update(KBTUI_DATA_DIR=str(scratch / "data"), KBTUI_CONFIG_DIR=str(scratch / "config"))
     kbtui = [sys.executable, "-m", "kbtui", "--corpus", str(args.corpus)]
@@ -68,13 +61,25 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.runs):
         for name, command in commands.items():
             runs[name].append(timed(command, env))
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Time each command ``--runs`` times and print ``name: wall W ms, cpu C ms`` lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--cache", type=Path, help="the cache folder (default: a new one)")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--search", help="also time kbtui search QUERY")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="kbtui-listing-") as folder:
+        runs = measure(args, Path(folder))
     floor = statistics.median(wall for wall, _ in runs["walk + stat floor"])
     for name, times in runs.items():
         wall = statistics.median(w for w, _ in times)
         cpu = statistics.median(c for _, c in times)
-        print(
-            f"{name}: wall {wall * 1000:.0f} ms, cpu {cpu * 1000:.0f} ms, {wall / floor:.1f}x floor"
-        )
+        ratio = f"{wall / floor:.1f}x floor"
+        print(f"{name}: wall {wall * 1000:.0f} ms, cpu {cpu * 1000:.0f} ms, {ratio}")
     return 0
 
 
