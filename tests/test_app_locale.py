@@ -20,6 +20,7 @@ from kbtui.scripts.chains import Backend
 from kbtui.scripts.locales import Locale
 from kbtui.scripts.views import Variant
 from kbtui.ui.app import KbtuiApp
+from kbtui.ui.pane import DocumentPane
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.passages import SearchScreen
 
@@ -135,3 +136,25 @@ async def test_search_and_find_reach_the_other_regions_words(tmp_path: Path) -> 
         await pilot.pause()
         offset = app.query_one(Reader).cursor_source
         assert app.pane.doc is not None and app.pane.doc.source[offset : offset + 2] == "軟體"
+
+
+async def test_the_conversion_worker_is_not_described_by_its_texts(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual describes a worker by its arguments' reprs unless told: the document's
+    and the view's whole texts, ~0.9 s of the UI thread for a 50 MB line."""
+    described: list[str] = []
+    run_worker = DocumentPane.run_worker
+
+    def spy(self: DocumentPane, work: object, *args: object, **kwargs: object) -> object:
+        if kwargs.get("group") == "convert":
+            described.append(str(kwargs.get("description")))
+        return run_worker(self, work, *args, **kwargs)
+
+    monkeypatch.setattr(DocumentPane, "run_worker", spy)
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_004)
+        await pilot.press("s")
+        await settle(app, pilot)
+    assert described and max(map(len, described)) < 100
