@@ -118,7 +118,7 @@ class DocumentList(Vertical):
         self._sorted: list[DocRow] | None = None  # every row in the order, without an index
         self._shown: Sequence[DocRow] = ()
         self._shown_from: list[DocRow] = []  # every row in the order ``_shown`` picks from
-        self._shown_at: list[int] | None = None  # the places ``_shown`` picks (None: all)
+        self._shown_at: Sequence[int] | None = None  # the places ``_shown`` picks (None: all)
         self._places: dict[str, int] | None = None  # shown row id -> index, made when asked
 
     def compose(self) -> ComposeResult:
@@ -208,8 +208,7 @@ class DocumentList(Vertical):
             return
         if worker.name == str(self._version) and isinstance(worker.result, RowIndex):
             self._index, self._sorted = worker.result, None
-            if self._filter_words() != ([], []):
-                self.refresh_rows()  # the filter waited for it
+            self.refresh_rows()  # the filter may have waited; the rows are the index's now
 
     def _place(self, doc_id: str) -> int | None:
         """Where ``doc_id`` is in the list as shown (None: filtered out)."""
@@ -268,11 +267,11 @@ class DocumentList(Vertical):
             self._sorted = [rows[i] for i in positions_in_order(rows, order)]
         return self._sorted
 
-    def _kept(self, rows: list[DocRow]) -> tuple[list[int] | None, bool]:
+    def _kept(self, rows: list[DocRow]) -> tuple[Sequence[int] | None, bool]:
         """The places in ``rows`` the filters keep (None: every row), and whether the
         text filter waits for the index (a long list's, still being made)."""
         words, tags = self._filter_words()
-        found: list[int] | None = None
+        found: Sequence[int] | None = None
         waiting = bool(words or tags) and self._index is None
         if (words or tags) and self._index is not None:
             ordered = self._index.ordered(SORT_ORDERS[self.sort_index])  # that of ``rows``
@@ -320,8 +319,11 @@ class DocumentList(Vertical):
 
 
 def _indexed(rows: list[DocRow], order: str) -> RowIndex:
-    """The index of ``rows`` with every order made, the list's own (``order``) first."""
-    return RowIndex(rows).prepare([order, *(name for name in SORT_ORDERS if name != order)])
+    """The index of ``rows`` with every order sorted, and in the list's own
+    (``order``) the rows holding each character, so no keystroke tests every row."""
+    index = RowIndex(rows).prepare([order, *(name for name in SORT_ORDERS if name != order)])
+    index.ordered(order).index_characters()
+    return index
 
 
 SHORT_LIST = 2000
@@ -332,7 +334,7 @@ class _Picked(Sequence[DocRow]):
     """The rows at some places of a list, without copying them: a filter that keeps
     most of 100,000 rows costs no list of them at each keystroke."""
 
-    def __init__(self, rows: list[DocRow], places: list[int]) -> None:
+    def __init__(self, rows: list[DocRow], places: Sequence[int]) -> None:
         self._rows, self._places = rows, places
 
     def __len__(self) -> int:
@@ -348,7 +350,7 @@ class _Picked(Sequence[DocRow]):
         return self._rows[self._places[index]]
 
 
-def _place_in(found: list[int] | None, place: int | None) -> int:
+def _place_in(found: Sequence[int] | None, place: int | None) -> int:
     """Where the row at ``place`` is among the ``found`` places (0: not there)."""
     if place is None or found is None:
         return place or 0
@@ -356,7 +358,7 @@ def _place_in(found: list[int] | None, place: int | None) -> int:
     return index if index < len(found) and found[index] == place else 0
 
 
-def _place_of(rows: list[DocRow], found: list[int] | None, doc_id: str | None) -> int:
+def _place_of(rows: list[DocRow], found: Sequence[int] | None, doc_id: str | None) -> int:
     """Where ``doc_id`` is among the ``found`` places of ``rows`` (0: not there)."""
     if doc_id is None:
         return 0
