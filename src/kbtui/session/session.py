@@ -213,7 +213,11 @@ class Session:
 
     def scan_rows(self, progress: Progress | None = None) -> list[DocRow]:
         """Scan the corpus and make every list row (slow on a first scan: a worker's job)."""
-        return [self.row_for(entry) for entry in self.corpus.scan(progress=progress)]
+        from kbtui.annotations.batch import checked_once
+
+        entries = self.corpus.scan(progress=progress)
+        with checked_once(self.store):  # 10,000 rows: 40,000 stats of the database files
+            return [self.row_for(entry) for entry in entries]
 
     def row_for(self, entry: Entry) -> DocRow:
         """The list row of a scanned document."""
