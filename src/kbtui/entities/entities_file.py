@@ -13,13 +13,18 @@ came from.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kbtui.atomic import atomic_write_bytes
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
-from kbtui.entities.model import EntityRecord
+from kbtui.entities.model import EntityRecord, parse_kind
 from kbtui.entities.names import as_name
+from kbtui.locations import corpus_cache_file
 
 ENTITIES_FILE = "entities.yaml"
 """The curated entity list at a corpus root."""
@@ -47,7 +52,37 @@ def load_entities_file(corpus_root: Path) -> EntitiesFile:
         return EntitiesFile()
     except (OSError, UnicodeDecodeError) as error:
         return EntitiesFile(problems=[f"{ENTITIES_FILE}: cannot read: {error}"])
-    return parse_entities_yaml(text)
+    key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    cache = corpus_cache_file("entities-file", corpus_root)
+    found = _cached(cache, key)
+    if found is None:
+        found = parse_entities_yaml(text)
+        _keep(cache, key, found)
+    return found
+
+
+def _cached(cache: Path, key: str) -> EntitiesFile | None:
+    """What ``entities.yaml`` with this content hash declared, as last parsed: start-up
+    then neither imports nor runs the YAML parser (~50 ms, most of opening a session)."""
+    try:
+        data = json.loads(cache.read_bytes())
+        if data["key"] != key:
+            return None
+        records = [EntityRecord(n, parse_kind(k), tuple(a)) for n, k, a in data["entities"]]
+        return EntitiesFile(tuple(data["entity_lists"]), records, list(data["problems"]))
+    except (OSError, ValueError, KeyError, TypeError):  # none yet, another kbtui's, damaged
+        return None
+
+
+def _keep(cache: Path, key: str, found: EntitiesFile) -> None:
+    """Remember what ``found`` declared: only names, kinds and problems, which are bounded
+    whatever the YAML did with aliases (its raw data is never written)."""
+    entities = [[r.name, r.kind.value, list(r.aliases)] for r in found.entities]
+    data = {"key": key, "entity_lists": list(found.entity_lists), "entities": entities}
+    data["problems"] = found.problems
+    with contextlib.suppress(OSError):  # a cache: the next start parses again
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(cache, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def parse_entities_yaml(text: str) -> EntitiesFile:
