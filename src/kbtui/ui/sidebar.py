@@ -166,12 +166,14 @@ def _rows(
     annotations: Sequence[Annotation], quotes: Sequence[str]
 ) -> tuple[list[tuple[Annotation, str]], list[tuple[Annotation, str]]]:
     """The placed annotations and then the orphans the sidebar lists (:data:`MAX_ROWS` in
-    all), with their quotes: only those quotes are read."""
+    all), with their quotes: only those quotes are read, and no more annotations than
+    it takes to fill the list."""
     placed: list[int] = []
     orphans: list[int] = []
     for i, a in enumerate(annotations):
         (orphans if a.anchor == AnchorState.ORPHAN else placed).append(i)
-    placed = placed[:MAX_ROWS]
+        if len(placed) == MAX_ROWS:  # the list is full before any orphan: look no further
+            break
     orphans = orphans[: MAX_ROWS - len(placed)]
     return [(annotations[i], quotes[i]) for i in placed], [
         (annotations[i], quotes[i]) for i in orphans
