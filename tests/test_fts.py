@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -21,10 +22,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kbtui.documents.corpus import Corpus
+from kbtui.search import chars
 from kbtui.search.fts import FullTextIndex, IndexedText, SearchIndexError, default_index_file
 from kbtui.search.indexed import FIRST_CHUNK
 from kbtui.search.scan import DocumentHits, search
-from kbtui.search.tier import INDEX_FROM_DOCS, CorpusIndex, Tier, chosen_tier, wants_index
+from kbtui.search.tier import (
+    INDEX_FROM_DOCS,
+    CorpusIndex,
+    Tier,
+    chosen_tier,
+    stamp_of,
+    wants_index,
+)
 from kbtui.session.knowledge import searchable_texts
 from kbtui.session.searching import FIRST_PAGE, Searching, search_pages
 
@@ -382,3 +391,52 @@ def test_the_cli_prints_each_document_as_it_is_found(
     for doc_id, out in printed:
         assert out.startswith(f"{doc_id}  (")
     assert "matches in" in capsys.readouterr().err
+
+
+def test_a_rare_character_has_only_its_documents_as_candidates(tmp_path: Path) -> None:
+    index, texts = _many(tmp_path)
+    _write(index.corpus.root, "rare.txt", "只有这里有龘字。\n")
+    index.corpus.scan()
+    assert index.sync()
+    texts = list(searchable_texts(index.corpus))
+    (rare,) = index.index.held([("rare.txt", stamp_of(index.corpus.get("rare.txt")))])
+    assert index.index.candidates(["龘"]) == {rare}
+    assert index.index.candidates(["龘字"]) == {rare}
+    assert len(index.index.candidates(["安"]) or ()) == len(texts) - 1  # not rare.txt
+    assert index.index.candidates([" ,"]) is None  # no character FTS5 keeps as a token
+    for query in ("龘", "安", "安全", "龘字", "A"):
+        _same(index, texts, query, 5)
+
+
+def test_an_older_file_gets_its_characters_indexed_by_the_sync(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file made before the character table is filled a batch at a time; documents
+    changed and removed half-way are taken out of it only once they were put in."""
+    index, _ = _many(tmp_path, 12)
+    path = index.index.path
+    index.index.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE chars")
+        conn.execute("DELETE FROM meta WHERE key LIKE 'chars_%'")
+    older = CorpusIndex(index.corpus, FullTextIndex.open(path))
+    assert not older.index.chars_complete
+    assert older.index.candidates(["安"]) is None  # every document, as before
+    monkeypatch.setattr(chars, "FILL_BATCH", 4)
+    older.index.fill_chars()  # rows 1-4 filled, 5-12 not yet
+    root = older.corpus.root
+    for name in ("d001.txt", "d009.txt"):
+        _write(root, name, "改过了，没有那个词\n")
+        os.utime(root / name, ns=(5, 5))
+    (root / "d002.txt").unlink()
+    (root / "d010.txt").unlink()
+    older.corpus.scan()
+    assert older.sync()
+    assert older.index.chars_complete
+    texts = list(searchable_texts(older.corpus))
+    for query in ("安", "改", "词", "安全"):
+        _same(older, texts, query, None)
+    assert len(older.index.candidates(["安"]) or ()) == len(texts) - 2
+    older.index.close()
+    with sqlite3.connect(path) as conn:  # a contentless row deleted with other tokens breaks it
+        conn.execute("INSERT INTO chars(chars) VALUES ('integrity-check')")

@@ -39,6 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from kbtui.locations import corpus_cache_file
+from kbtui.search import chars
+from kbtui.search.chars import CharIndex
 from kbtui.search.scan import fold_table
 
 INDEX_VERSION = 1
@@ -102,6 +104,7 @@ class FullTextIndex:
         self._stamps: dict[str, Stamp] = {}
         self._rowids: dict[str, int] = {}
         self._load_rows()
+        self._chars = CharIndex(conn)
         self.generation = 0
         """Counts the writes: what a caller computed from :meth:`held` is stale once it moves."""
 
@@ -132,7 +135,7 @@ class FullTextIndex:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + chars.SCHEMA)
             if not _check(conn):
                 raise sqlite3.DatabaseError("another version or fold")
             return cls(path, conn)
@@ -188,33 +191,62 @@ class FullTextIndex:
                     conn.execute(
                         "INSERT INTO body(rowid, text) VALUES (?, ?)", (rowid, text.folded)
                     )
+                    self._chars.insert(rowid, text.folded)
                     self._stamps[text.doc_id], self._rowids[text.doc_id] = text.stamp, rowid
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
                 self._load_rows()
+                self._chars = CharIndex(conn)
                 raise
             finally:
                 self.generation += 1
 
+    @property
+    def chars_complete(self) -> bool:
+        """Whether queries shorter than a trigram have candidates (:mod:`.chars`)."""
+        return self._chars.complete
+
+    def fill_chars(self) -> None:
+        """Fill the next batch of an older file's character table (:mod:`.chars`)."""
+        with self._lock, self._guard():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                self._chars.fill()
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                self._chars = CharIndex(self._conn)
+                raise
+
     def _remove(self, doc_id: str) -> None:
         row = self._conn.execute("SELECT id FROM docs WHERE doc = ?", (doc_id,)).fetchone()
         if row is not None:
+            self._chars.remove(row[0])
             self._conn.execute("DELETE FROM body WHERE rowid = ?", row)
             self._conn.execute("DELETE FROM docs WHERE id = ?", row)
         self._stamps.pop(doc_id, None)
         self._rowids.pop(doc_id, None)
 
     def candidates(self, needles: Sequence[str]) -> set[int] | None:
-        """The rows of the documents that may hold one of the folded ``needles``; ``None``: any may
-        (a needle shorter than a trigram, or holding a NUL, which FTS5's query syntax
-        cannot quote: the index cannot look those up)."""
-        if not needles or any(len(needle) < TRIGRAM or "\x00" in needle for needle in needles):
+        """The rows of the documents that may hold one of the folded ``needles``: by their
+        trigrams, or by their characters when shorter (:mod:`.chars`). ``None``: any may
+        (a needle holding a NUL, which FTS5's query syntax cannot quote, or a short one
+        before the characters are indexed: the index cannot look those up)."""
+        if not needles or any("\x00" in needle for needle in needles):
             return None
-        match = " OR ".join(f"({_all_trigrams(needle)})" for needle in needles)
+        found: set[int] = set()
         with self._lock, self._guard():
-            rows = self._conn.execute("SELECT rowid FROM body WHERE body MATCH ?", (match,))
-            return {rowid for (rowid,) in rows}
+            for needle in needles:
+                if len(needle) >= TRIGRAM:
+                    query = "SELECT rowid FROM body WHERE body MATCH ?"
+                    rows = self._conn.execute(query, (_all_trigrams(needle),))
+                    found.update(rowid for (rowid,) in rows)
+                elif (held := self._chars.rows(needle)) is not None:
+                    found |= held
+                else:
+                    return None
+        return found
 
     def folded(self, rowids: Sequence[int]) -> dict[int, str]:
         """The stored folded text of each of the rows ``rowids`` (:meth:`held`)."""

@@ -114,9 +114,16 @@ class CorpusIndex:
     def sync(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
     ) -> bool:
-        """Bring the index up to the corpus's last scan; False when ``cancelled`` stopped it."""
+        """Bring the index up to the corpus's last scan (and an older file's character
+        table up to its texts); False when ``cancelled`` stopped it."""
         changed, removed = self.stale()
-        return self.update(changed, removed, progress=progress, cancelled=cancelled)
+        if not self.update(changed, removed, progress=progress, cancelled=cancelled):
+            return False
+        while not self.index.chars_complete:
+            if cancelled is not None and cancelled():
+                return False
+            self.index.fill_chars()
+        return True
 
     def update(
         self,
