@@ -127,6 +127,8 @@ def built_index(root: Path) -> CorpusIndex:
     print(f"{kind}: {took:.2f} s for {len(changed)} documents")
     size = sum(p.stat().st_size for p in index.index.path.parent.glob(index.index.path.name + "*"))
     print(f"index file: {size / 2**20:.1f} MB ({size / 2**20 / megabytes:.2f}x the corpus)")
+    if not index.index.chars_complete:
+        print(f"characters of an older index filled: {timed(index.fill_chars):.1f} s")
     print(f"index warm sync: {timed(index.sync) * 1000:.0f} ms")
     return index
 

@@ -430,13 +430,20 @@ def test_an_older_file_gets_its_characters_indexed_by_the_sync(
         os.utime(root / name, ns=(5, 5))
     (root / "d002.txt").unlink()
     (root / "d010.txt").unlink()
+    (root / "d011.txt").unlink()  # the last row: documents written next get such numbers
+    _write(root, "new.txt", "新来的，安\n")
     older.corpus.scan()
     assert older.sync()
+    assert not older.index.chars_complete  # the index answers meanwhile
+    _same(older, list(searchable_texts(older.corpus)), "安", 3)
+    assert older.fill_chars()
     assert older.index.chars_complete
     texts = list(searchable_texts(older.corpus))
-    for query in ("安", "改", "词", "安全"):
+    for query in ("安", "改", "词", "安全", "新"):
         _same(older, texts, query, None)
     assert len(older.index.candidates(["安"]) or ()) == len(texts) - 2
+    (rewritten,) = older.index.held([("d001.txt", stamp_of(older.corpus.get("d001.txt")))])
+    assert rewritten is not None and rewritten <= 12  # a number the filling had still to reach
     older.index.close()
-    with sqlite3.connect(path) as conn:  # a contentless row deleted with other tokens breaks it
+    with sqlite3.connect(path) as conn:  # and the table's structure is sound
         conn.execute("INSERT INTO chars(chars) VALUES ('integrity-check')")

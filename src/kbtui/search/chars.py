@@ -71,13 +71,16 @@ class CharIndex:
         return self._done >= self._start
 
     def _held(self, rowid: int) -> bool:
+        """Whether the row's characters are in the table (or go there when written):
+        always, but for the rows the filling has still to reach."""
         return rowid > self._start or rowid <= self._done
 
     def insert(self, rowid: int, folded: str) -> None:
-        """Add a document written now (its row is newer than any the filling reads)."""
-        self._conn.execute(
-            "INSERT INTO chars(rowid, text) VALUES (?, ?)", (rowid, row_text(folded))
-        )
+        """Add a document written now. A row the filling has still to reach is left to
+        it: SQLite gives a new row the number of the last one deleted, which may be one."""
+        if self._held(rowid):
+            insert = "INSERT INTO chars(rowid, text) VALUES (?, ?)"
+            self._conn.execute(insert, (rowid, row_text(folded)))
 
     def remove(self, rowid: int) -> None:
         """Take a document out, before its stored text is deleted."""

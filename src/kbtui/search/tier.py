@@ -114,11 +114,14 @@ class CorpusIndex:
     def sync(
         self, progress: Progress | None = None, cancelled: Callable[[], bool] | None = None
     ) -> bool:
-        """Bring the index up to the corpus's last scan (and an older file's character
-        table up to its texts); False when ``cancelled`` stopped it."""
+        """Bring the index up to the corpus's last scan; False when ``cancelled`` stopped it."""
         changed, removed = self.stale()
-        if not self.update(changed, removed, progress=progress, cancelled=cancelled):
-            return False
+        return self.update(changed, removed, progress=progress, cancelled=cancelled)
+
+    def fill_chars(self, cancelled: Callable[[], bool] | None = None) -> bool:
+        """Fill an older file's character table from its stored texts (:mod:`.chars`;
+        at once for a file made since); False when ``cancelled`` stopped it. The index
+        answers meanwhile, with every document a candidate for a short query."""
         while not self.index.chars_complete:
             if cancelled is not None and cancelled():
                 return False

@@ -129,14 +129,16 @@ class Searching:
             self._drop(exc)
 
     def _build(self, progress: Progress | None = None) -> None:
+        """Open and sync the index, then (it answering already) fill an older file's
+        character table, which short queries need for their candidates."""
         try:
             index = self._index or CorpusIndex.open(self.corpus)
             self._index = index
             index.sync(progress)
+            self._ready = True
+            index.fill_chars()
         except SearchIndexError as exc:
             self._drop(exc)
-        else:
-            self._ready = True
 
     def _drop(self, exc: SearchIndexError) -> None:
         """Forget a failed index (its file is deleted): the scan answers, and the next
