@@ -142,7 +142,7 @@ class KbtuiApp(
 
     # -- the document list -----------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="scan")
+    @work(thread=True, exclusive=True, group="scan", description="scan")
     def _scan(self) -> None:
         """Index the corpus off the UI thread, showing progress if it takes a while (a
         first run, a big corpus)."""
@@ -198,7 +198,7 @@ class KbtuiApp(
         self._retitle()
         self.notify(f"Conversion: {message.backend.value}", markup=False)
 
-    @work(thread=True, exclusive=True, group="retitle")
+    @work(thread=True, exclusive=True, group="retitle", description="retitle")
     def _retitle(self) -> None:
         rows = self.session.retitle(self.doc_list.rows())
         self.call_from_thread(self.doc_list.set_rows, rows)

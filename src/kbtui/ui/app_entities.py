@@ -71,7 +71,7 @@ class EntityRoutes(App[None]):
         user = self.session.user_records()
         self._index_entities(user, self.session.mention_index, self.pane.doc, done)
 
-    @work(thread=True, exclusive=True, group="entities")
+    @work(thread=True, exclusive=True, group="entities", description="index entities")
     def _index_entities(
         self,
         user: list[EntityRecord],
@@ -159,7 +159,7 @@ class EntityRoutes(App[None]):
         if index is not None and message.entity_id in index.registry:
             self._entity_passages(index, message.entity_id, message.exclude, self.pane.variant)
 
-    @work(thread=True, exclusive=True, group="passages")
+    @work(thread=True, exclusive=True, group="passages", description="entity passages")
     def _entity_passages(
         self,
         index: MentionIndex,

@@ -146,7 +146,7 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         if isinstance(self.screen, NotebookScreen):
             self._renew_notebook(self.screen)
 
-    @work(thread=True, exclusive=True, group="live-notebook")
+    @work(thread=True, exclusive=True, group="live-notebook", description="renew notebook")
     def _renew_notebook(self, screen: NotebookScreen) -> None:
         """Give the open notebook every annotation again (read off the UI thread)."""
         worker = get_current_worker()
@@ -224,7 +224,7 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
         self.notify("Rescanning the corpus…", timeout=2)
         self._rescan(self.session.mention_index)
 
-    @work(thread=True, exclusive=True, group="live-rescan")
+    @work(thread=True, exclusive=True, group="live-rescan", description="rescan")
     def _rescan(self, base: MentionIndex | None) -> None:
         worker = get_current_worker()
         update = rescan(self.session, base)

@@ -62,13 +62,13 @@ class ReviewRoutes(App[None]):
 
         return review_queue(self.session)
 
-    @work(thread=True, exclusive=True, group="review")
+    @work(thread=True, exclusive=True, group="review", description="count review")
     def _count_review(self, then_open: bool = False) -> None:
         """Re-anchor every annotated document and count the queue (``then_open``: show it)."""
         self.review_queue.refresh()
         self.call_from_thread(self._counted, then_open)
 
-    @work(thread=True, group="review-document")
+    @work(thread=True, group="review-document", description="refresh review")
     def refresh_review(self, doc_id: str) -> None:
         """Look at one document again (its file changed on disk) and count the queue.
 

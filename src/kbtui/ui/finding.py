@@ -45,7 +45,7 @@ class FindActions(PaneBase):
         self._prepare_search()
         self.app.push_screen(FindBox("Find in document", self._find_query), entered)
 
-    @work(thread=True, exclusive=True, group="prepare-search")
+    @work(thread=True, exclusive=True, group="prepare-search", description="prepare search")
     def _prepare_search(self) -> None:
         """Load the search tables while the query is typed: the find runs on this thread."""
         self.session.prepare_search()
@@ -59,7 +59,7 @@ class FindActions(PaneBase):
             return
         self._found(self.reading, query, self.session.aids.find(self.reading.text, query))
 
-    @work(thread=True, exclusive=True, group="find")
+    @work(thread=True, exclusive=True, group="find", description="find in worker")
     def _find_in_worker(self, reading: TextView, query: str) -> None:
         found = self.session.aids.find(reading.text, query)
         self.app.call_from_thread(self._found, reading, query, found)

@@ -70,7 +70,7 @@ class LookupActions(PaneBase):
         self.lookup_panel.show_notice("Loading the dictionary…")
         self._load_dictionary()
 
-    @work(thread=True, exclusive=True, group="dictionary")
+    @work(thread=True, exclusive=True, group="dictionary", description="load dictionary")
     def _load_dictionary(self) -> None:
         import sqlite3  # its error only; the app's start-up does not load sqlite3
 

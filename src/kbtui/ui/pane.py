@@ -69,7 +69,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         self.save_position()
         self._load(doc_id, source_offset)
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", description="load")
     def _load(self, doc_id: str, source_offset: int | None) -> None:
         try:
             doc = self.session.corpus.load(doc_id)

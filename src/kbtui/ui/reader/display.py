@@ -174,7 +174,7 @@ class TextDisplay(ScrollView):
             shift, self._scroll_shift = self._scroll_shift, 0
             self.scroll_to(y=self.scroll_offset.y + shift, animate=False, force=True)
 
-    @work(exclusive=True, group="reader-refine")
+    @work(exclusive=True, group="reader-refine", description="refine")
     async def _refine(self) -> None:
         """Wrap every line exactly, a few milliseconds at a time, in the background.
 

@@ -290,12 +290,26 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         self.busy = True
         self._plan(request)
 
-    @work(thread=True, exclusive=True, group="export", name="plan", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export",
+        name="plan",
+        exit_on_error=False,
+        description="plan",
+    )
     def _plan(self, request: ExportRequest) -> PlannedExport:
         """Collect and render off the UI thread; nothing is written here."""
         return self._plan_export(request)
 
-    @work(thread=True, exclusive=True, group="export", name="write", exit_on_error=False)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="export",
+        name="write",
+        exit_on_error=False,
+        description="write",
+    )
     def _write(self, planned: PlannedExport, force: bool) -> PlannedExport:
         """Write the planned files (``force``: the user agreed to overwrite)."""
         write_plan(planned.plan, force=force)

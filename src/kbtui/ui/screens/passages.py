@@ -224,7 +224,7 @@ class SearchScreen(_PassageScreen):
     def _moved(self) -> None:
         self._fill()
 
-    @work(thread=True, exclusive=True, group="search")
+    @work(thread=True, exclusive=True, group="search", description="search")
     def _search(self, query: str) -> None:
         worker = get_current_worker()
         if not query.strip():

@@ -144,7 +144,7 @@ class SuggestionsScreen(Screen[None]):
         """Whether the list is found against the App's latest index (for tests)."""
         return self.ready and not self._finding and self._index is self._session.mention_index
 
-    @work(thread=True, exclusive=True, group="suggestions")
+    @work(thread=True, exclusive=True, group="suggestions", description="find")
     def _find(self) -> None:
         """Cut and gather the corpus off the UI thread (seconds on a first pass)."""
         from kbtui.entities.suggestions_scan import SegmenterMissing
