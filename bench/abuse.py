@@ -21,10 +21,10 @@ thread's; the workers' threads are not profiled). With ``--import-mb`` it
 writes a JSON backup of that many MB of highlights and times, each in its
 own process (wall, CPU, peak memory): importing it into an empty database,
 importing one more annotation into that, ``kbtui list`` and the app opening
-the document and quitting. Timings are printed, never asserted: the machine
-is shared, so compare runs of two trees side by side, e.g.
-``PYTHONPATH=OLD/src python bench/abuse.py; PYTHONPATH=NEW/src python
-bench/abuse.py``.
+the document (until its first screen), recolouring one annotation and
+quitting. Timings are printed, never asserted: the machine is shared, so
+compare runs of two trees side by side, e.g. ``PYTHONPATH=OLD/src python
+bench/abuse.py; PYTHONPATH=NEW/src python bench/abuse.py``.
 """
 
 from __future__ import annotations
@@ -196,16 +196,33 @@ def big_import(tmp: Path, size_mb: float) -> None:
     kbtui("export", "--format", "json", "--out", str(one), db=tmp / "one-db.json")
     kbtui("import", str(one), db=db)
     kbtui("list", db=db)
-    script = (
-        "import asyncio, sys; from pathlib import Path; from kbtui.ui.app import make_app\n"
-        "app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]), open_target=sys.argv[3])\n"
-        "async def go():\n"
-        "    async with app.run_test(size=(120, 40)) as pilot:\n"
-        "        while not app.pane.annotations: await asyncio.sleep(0.01)\n"
-        "        await pilot.press('q')\n"
-        "asyncio.run(go())\n"
-    )
-    child("the app: open the document, quit", script, [str(CORPUS), str(db), DOC])
+    child("the app: open, recolour, quit", APP_STEPS, [str(CORPUS), str(db), DOC])
+
+
+APP_STEPS = """import asyncio, sys, time
+from pathlib import Path
+from kbtui.ui.app import make_app
+def step(what, wall, cpu):
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"    {what:<32} {wall * 1000:9.1f} ms wall {cpu * 1000:9.1f} ms CPU", file=sys.stderr)
+    return time.perf_counter(), time.process_time()
+app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]), open_target=sys.argv[3])
+async def go():
+    clock = time.perf_counter(), time.process_time()
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not app.pane.annotations: await asyncio.sleep(0.01)
+        await pilot.pause()
+        clock = step("first screen (from the start)", *clock)
+        await app.workers.wait_for_complete(); await pilot.pause()
+        app.pane.reader.move_to_source(100); await pilot.pause()
+        clock = time.perf_counter(), time.process_time()
+        await pilot.press("c"); await pilot.pause()
+        clock = step("c: one recoloured, redrawn", *clock)
+        await pilot.press("q")
+    step("q: quit", *clock)
+asyncio.run(go())
+"""
+"""The app's part of ``--import-mb``, in a child: each step's figures (its ``stderr``)."""
 
 
 def make_store(db: Path, count: int) -> None:
