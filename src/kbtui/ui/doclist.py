@@ -294,6 +294,9 @@ class DocumentList(Vertical):
         found, waiting = self._kept(rows)
         if rows is self._shown_from:  # the same order: the cursor's place in it holds
             place = _place_in(found, self._cursor_place())
+        elif self._index is not None and (doc_id := self.current_id) is not None:
+            ordered = self._index.ordered(SORT_ORDERS[self.sort_index])
+            place = _place_in(found, ordered.position(doc_id))
         else:
             place = _place_of(rows, found, self.current_id)
         self._shown = rows if found is None else _Picked(rows, found)
