@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +23,7 @@ from helpers import (
     wait_for,
     wait_for_palette_choice,
 )
+from textual.css.query import NoMatches
 from textual.pilot import Pilot
 from textual.widgets import DataTable, OptionList
 
@@ -254,3 +256,28 @@ async def test_the_open_notebook_shows_another_process_adding(corpus: Path, tmp_
         with Store.open(db) as other:
             other.add(Annotation(DOC_003, 0, 1, "x", note="from elsewhere"))
             await _until(pilot, lambda: table.row_count == 1, "the notebook", lambda: _touch(db))
+            # and the list under the notebook counted it
+            assert (row := app.doc_list.row(DOC_003)) is not None and row.annotations == 1
+
+
+async def test_a_change_shown_while_the_app_closes_is_dropped(corpus: Path, tmp_path: Path) -> None:
+    """The watcher hands a change to the UI thread just as the app tears its screens
+    down: the callback's NoMatches came back into the watcher thread as a traceback."""
+    app = build(corpus, tmp_path)
+    errors: list[BaseException] = []
+
+    def gone() -> None:
+        raise NoMatches("the app's screens are gone")
+
+    def watcher() -> None:
+        try:
+            app._to_ui(threading.Event(), gone)
+        except BaseException as error:  # what the watcher thread would have died of
+            errors.append(error)
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        thread = threading.Thread(target=watcher)
+        thread.start()
+        await wait_for(pilot, lambda: not thread.is_alive(), "the watcher's hand-over")
+    assert errors == []

@@ -155,7 +155,9 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
     def _to_ui(self, stop: threading.Event, callback: Callable[..., object], *args: Any) -> None:
         """Run ``callback`` on the UI thread, unless the app is closing."""
         if not stop.is_set():
-            with contextlib.suppress(RuntimeError):  # the app closed meanwhile
+            # The app closed meanwhile (RuntimeError), or is closing: its screens are gone
+            # when the callback runs, and call_from_thread raises its NoMatches here.
+            with contextlib.suppress(RuntimeError, NoMatches):
                 self.call_from_thread(callback, *args)
 
     def _not_watching(self, reason: str) -> None:
