@@ -108,3 +108,15 @@ def test_an_empty_query_is_a_usage_error(
 )
 def test_cells_are_measured_as_rich_measures_them(text: str) -> None:
     assert listing._cell_len(text) == cell_len(text)
+
+
+def test_a_documents_problems_follow_its_title(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bad.md").write_text("---\ntitle: [unclosed\n---\n正文\n", encoding="utf-8")
+    code, out, _ = run(capsys, "list", "--corpus", str(corpus), "--db", str(tmp_path / "kb.json"))
+    assert code == 0
+    [line] = [line for line in out.splitlines() if line.startswith("bad.md")]
+    assert "⚠ frontmatter: YAML error" in line

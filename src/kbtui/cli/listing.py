@@ -117,7 +117,7 @@ def _cells(record: dict[str, object]) -> list[str]:
     tags = record["tags"]
     problems = record["problems"]
     title = one_line(str(record["title"]))
-    if isinstance(problems, list) and problems:
+    if isinstance(problems, list | tuple) and problems:
         title += one_line(f"  ⚠ {'; '.join(map(str, problems))}")
     return [
         one_line(str(record["id"])),
