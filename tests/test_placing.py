@@ -2,7 +2,8 @@
 
 A read that finds a document changed re-anchors its annotations and wants to store the new
 places; with the lock held elsewhere (a hung writer, a long rewrite) it answers at once from
-memory, writes nothing, and the places are stored by a later write (or on close).
+memory, writes nothing, and the places are stored by a later write (or on close). A read
+that finds another process wrote answers with what it holds rather than wait to catch up.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from filelock import FileLock
 
+import kbtui.annotations.storage
 from kbtui.annotations.model import AnchorState
 from kbtui.annotations.store import Store
 from tests.test_store import SOURCE, make
@@ -87,3 +90,22 @@ def test_an_edit_made_meanwhile_wins_over_a_kept_place(tmp_path: Path) -> None:
         now = reader.get(a.id)
     assert now is not None and now.note == "changed"  # in the same second as the place, too
     assert now.prefix != moved.prefix and now.anchor == AnchorState.EXACT
+
+
+def test_a_read_answers_from_memory_while_another_process_holds_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(kbtui.annotations.storage, "READ_LOCK_WAIT", 0.1)
+    db = tmp_path / "kb.json"
+    store = Store.open(db)
+    first = store.add(make(0, 5))
+    with Store.open(db) as other:  # another process writes, then holds the lock (hung)
+        second = other.add(make(20, 30))
+    with held(db):
+        began = time.monotonic()
+        assert store.annotations_for("a.md") == [first]  # as it was after a commit
+        assert store.count("a.md") == 1  # not waiting again
+        assert time.monotonic() - began < 1.0
+    time.sleep(0.1)  # reads answer from memory for READ_LOCK_WAIT after one found it held
+    assert [a.id for a in store.annotations_for("a.md")] == [first.id, second.id]
+    store.close()

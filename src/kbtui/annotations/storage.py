@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -56,7 +57,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from kbtui.annotations.busy import DatabaseBusy, lock_timeout
+from kbtui.annotations.busy import DatabaseBusy, lock_timeout, lock_wait
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
@@ -90,6 +91,9 @@ READ_TRIES = 5
 """How often a read-only storage reads the two files again when the main file
 was replaced meanwhile (a writer compacting: it replaces the main file, then
 the journal)."""
+
+READ_LOCK_WAIT = 0.5
+"""Seconds a read waits for the lock to catch up with another process's write."""
 
 LOCK_TIMEOUT = 30.0
 """Seconds to wait for another process's lock before giving up.
@@ -143,6 +147,7 @@ class JournalStorage(Storage):
         self._needs_rewrite = False  # the main file must be rewritten before appending
         self._generation: str | None = None  # of the main file we hold
         self._closed = False
+        self._busy_until = 0.0  # reads answer from memory until then: the lock was held
         self.catch_ups = 0
         """How often this storage has taken in other processes' writes (its own never count)."""
         if not read_only:
@@ -159,10 +164,21 @@ class JournalStorage(Storage):
     # -- TinyDB's interface ----------------------------------------------------
 
     def read(self) -> Tables:
-        """The whole database (kept in memory; reloaded if another process wrote)."""
+        """The whole database (kept in memory; reloaded if another process wrote: under the
+        lock, which a read waits for at most :data:`READ_LOCK_WAIT`, and not again for as
+        long, else it answers with what it holds, as the files were after a commit)."""
         if self._depth == 0 and self._changed_on_disk():
-            with self.transaction():
-                pass
+            if not self._stale and time.monotonic() < self._busy_until:
+                return self._tracker.tables
+            wait = lock_timeout(self._lock_timeout)
+            wait = wait if self._stale else min(wait, READ_LOCK_WAIT)
+            try:
+                with lock_wait(wait), self.transaction():
+                    pass
+            except DatabaseBusy:
+                if self._stale:  # what it holds may be half changed: nothing to answer with
+                    raise
+                self._busy_until = time.monotonic() + READ_LOCK_WAIT
         return self._tracker.tables
 
     def write(self, data: Tables) -> None:
@@ -177,13 +193,9 @@ class JournalStorage(Storage):
             self._pending.extend(ops)
 
     def apply(self, ops: list[list[Any]]) -> None:
-        """Record operations on single records (journal ``p``/``d``), as TinyDB's
-        write would, without one.
-
-        A TinyDB write hands over the whole table, so adding one annotation to
-        a document with 50,000 would copy and compare them all; an operation
-        costs what its record does.
-        """
+        """Record operations on single records (journal ``p``/``d``), as TinyDB's write
+        would, without one (which hands over the whole table: adding one annotation to
+        50,000 would copy and compare them all; an operation costs what its record does)."""
         texts = [dumps(op) for op in ops]
         with self.transaction():
             self._tracker.written(texts)
