@@ -9,7 +9,9 @@ unhandled exception, a worker's included, into a traceback and an exit through
 file or an empty database beside the old one; either way the app exits with
 :attr:`RefusedRoutes.reopen_with` set and the CLI opens it again on that file,
 so no half-opened state survives. A busy database (another process holds the
-lock) is only a notice: trying again later may work.
+lock) is only a notice: trying again later may work. The same hook drops a
+worker's ``NoMatches`` once the app is closing (a thread that finished after
+the screens were torn down), which is no error of the user's session.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App
+from textual.css.query import NoMatches
 from textual.worker import WorkerFailed
 
 from kbtui.annotations.busy import DatabaseBusy
@@ -36,6 +39,8 @@ class RefusedRoutes(App[None]):
     def _handle_exception(self, error: Exception) -> None:
         refused = refusal_in(error)
         if refused is None:
+            if not self.is_running and isinstance(_cause(error), NoMatches):
+                return  # a worker that finished as the app closed: its widgets are gone
             super()._handle_exception(error)
         elif isinstance(refused, DatabaseBusy):
             self.notify(one_line(str(refused)), severity="error", timeout=10)
@@ -70,6 +75,10 @@ class RefusedRoutes(App[None]):
 
 def refusal_in(error: BaseException) -> DatabaseError | None:
     """The store's refusal behind ``error`` (a worker's failure wraps it), if it is one."""
-    if isinstance(error, WorkerFailed):
-        error = error.error
-    return error if isinstance(error, DatabaseError) else None
+    cause = _cause(error)
+    return cause if isinstance(cause, DatabaseError) else None
+
+
+def _cause(error: BaseException) -> BaseException:
+    """``error``, or what a failed worker raised."""
+    return error.error if isinstance(error, WorkerFailed) else error
