@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from helpers import DOC_000, DOC_003, SIZE, build, open_doc, settle, wait_for
 from textual.pilot import Pilot
+from textual.widgets import Input
 
 from kbtui.annotations.model import Annotation, Colour
 from kbtui.ui.app import KbtuiApp
@@ -61,7 +62,13 @@ async def read_003(app: KbtuiApp, pilot: Pilot[Any]) -> None:
 
 
 def compare(snap_compare: Snap, app: KbtuiApp, size: tuple[int, int], steps: Steps) -> bool:
-    return snap_compare(app, terminal_size=size, run_before=steps)
+    async def steady(pilot: Pilot[Any]) -> None:
+        await steps(pilot)
+        for field in app.screen.query(Input):  # a blinking cursor is shown or not by the clock
+            field.cursor_blink = False
+        await pilot.pause()
+
+    return snap_compare(app, terminal_size=size, run_before=steady)
 
 
 @pytest.mark.parametrize("size", SIZES)
