@@ -11,6 +11,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeAlias, TypeVar
 
 from kbtui.documents.model import Metadata
@@ -70,9 +71,9 @@ class RowIndex:
         """Each row's folded title, id and tags, as the filter searches them."""
         # fold maps each character to one, so a folded part's place in the
         # folded whole is its place in the whole:
-        pairs = list(zip(self.rows, self.texts, strict=True))
-        self.titles = tuple(text[: len(row.shown_title)] for row, text in pairs)
-        self.tags = tuple(_folded_tags(row, text) for row, text in pairs)
+        rows_texts = partial(zip, self.rows, self.texts, strict=True)  # no list of pairs
+        self.titles = tuple(text[: len(row.shown_title)] for row, text in rows_texts())
+        self.tags = tuple(_folded_tags(row, text) for row, text in rows_texts())
         self._orders: dict[str, Positions] = {}
         self._ordered: dict[str, OrderedRows] = {}
 
@@ -192,11 +193,13 @@ class OrderedRows:
     def index_characters(self) -> None:
         """Find the rows holding each character now (in a worker: about 0.6 s at
         100,000 rows), so that not even a query's first key tests every row."""
-        chars: defaultdict[str, list[int]] = defaultdict(list)
+        # arrays from the start: the collector runs many times while this fills
+        # them (on the UI thread too), and would walk lists of every position
+        chars: defaultdict[str, Positions] = defaultdict(partial(array, "i"))
         for i, text in enumerate(self._texts):
             for char in set(text):
                 chars[char].append(i)
-        self._chars = {char: array("i", rows) for char, rows in chars.items()}
+        self._chars = dict(chars)
         self._every_char = True
 
     def tagged(self, tag: str, among: Sequence[int] | None) -> list[int]:
