@@ -24,7 +24,8 @@ import time
 import traceback
 from pathlib import Path
 
-from suites import BENCH, SUITES, Context, Figure, child_env
+from suites import BENCH, Context, Figure, child_env
+from suites_scale import SUITES
 
 
 def corpus_for(quick: bool) -> Path:

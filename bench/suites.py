@@ -246,18 +246,6 @@ def reader(ctx: Context) -> list[Figure]:
     ]
 
 
-def memory(ctx: Context) -> list[Figure]:
-    """Resident size with the corpus listed and indexed, against its size on disk (the bar
-    is for 10,000 documents: on --quick's 12 MB, Python's own 14 MB outweighs the corpus)."""
-    out = run(ctx, "memory", str(ctx.corpus))
-    ratio = find(r"= ([\d.]+)x the corpus", out)
-    name = "resident size / corpus on disk"
-    return [
-        Figure("resident size, listed and indexed", find(r"resident ([\d.]+) MB", out), "MB"),
-        Figure(name, ratio, "x") if ctx.quick else at_most(name, ratio, "x", 3),
-    ]
-
-
 TOGGLE_ROW = re.compile(
     r"^\s+(\w+)\s+(\S+)\s+([\d.]+)\s+([\d.]+)\s+\|\s+([\d.]+)\s+[\d.]+\s+([\d.]+|–)", re.MULTILINE
 )
@@ -321,75 +309,6 @@ def killed(ctx: Context) -> list[Figure]:
     out = run(ctx, "kill", "--rounds", rounds, "--dir", str(workdir))
     problems = find(r"rounds, (\d+) problems", out)
     return [at_most(f"problems after {rounds} kill rounds", problems, "", 0)]
-
-
-def doclist(ctx: Context) -> list[Figure]:
-    """The document list at 100,000 rows: filling it, a filter keystroke, a cursor key."""
-    rows = "20000" if ctx.quick else "100000"
-    out = run(ctx, "doclist", "--rows", rows, "--keys", "10" if ctx.quick else "20")
-
-    def mean_p95(name: str) -> tuple[float | None, float | None]:
-        pattern = rf"{name}\s+([\d.]+) /\s+([\d.]+) /"
-        return find(pattern, out), find(pattern, out, 2)
-
-    filling, frame = mean_p95("set_rows")[0], mean_p95("first frame")[0]
-    typed, down = mean_p95("filter keystroke"), mean_p95("down")
-    n = f"{int(rows):,} rows"
-    return [
-        Figure(
-            f"list filled, {n} (set_rows + first frame)",
-            filling and frame and filling + frame,
-            "ms",
-        ),
-        at_most(f"filter keystroke, {n}, mean", typed[0], "ms", 16),
-        Figure(f"filter keystroke, {n}, p95 (the first builds the search)", typed[1], "ms"),
-        at_most(f"cursor down, {n}, p95", down[1], "ms", 16),
-    ]
-
-
-def searching(ctx: Context) -> list[Figure]:
-    """The full-text index (bench/fts.py): built, searched warm as the app searches, updated."""
-    cache = str(ctx.scratch / "fts-cache")
-    out = run(ctx, "fts", str(ctx.corpus), "--cache", cache, "--scan-queries", "3")
-    scan = find(r"search \(scan\): p50 ([\d.]+) ms", out)
-    every = find(r"search \(index\): p50 ([\d.]+) ms", out)
-    return [
-        Figure(
-            f"search index build, {ctx.corpus.name}", find(r"index build: ([\d.]+) s", out), "s"
-        ),
-        Figure(
-            "search, warm index, p50 of 50 queries",
-            every,
-            "ms",
-            peer=f"scan {scan:,.0f} ms (p50 of 3)" if scan else "",
-        ),
-        at_most(
-            "search, warm index, queries in <= 100 documents, p50",
-            find(r"search \(index, queries in <= 100 documents\): p50 ([\d.]+) ms", out),
-            "ms",
-            200,
-        ),
-        Figure(
-            "search index update, per changed document", find(r"per document: ([\d.]+)", out), "ms"
-        ),
-    ]
-
-
-SUITES: dict[str, Callable[[Context], list[Figure]]] = {
-    "startup": startup,
-    "load": listing,
-    "doclist": doclist,
-    "index": index,
-    "memory": memory,
-    "search": searching,
-    "annotations": adding,
-    "export": export,
-    "reader": reader,
-    "script_toggle": toggle,
-    "lookup": lookup,
-    "crash": crash,
-    "kill": killed,
-}
 
 
 def child_env(scratch: Path) -> dict[str, str]:
