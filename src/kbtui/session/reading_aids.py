@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Protocol
 from kbtui.lookup.model import LookupResult
 from kbtui.lookup.sentences import sentence_around
 from kbtui.lookup.vocab import VocabEntry
-from kbtui.search.scan import SpanFinder, find_all, with_pinyin
 
 if TYPE_CHECKING:
     from kbtui.annotations.store import Store
     from kbtui.documents.model import Document
     from kbtui.entities.mentions import MentionIndex
     from kbtui.lookup.dictionary import Dictionary, EntityHook
+    from kbtui.search.scan import SpanFinder
     from kbtui.settings import Settings
     from kbtui.view.offsets import OffsetMap
     from kbtui.view.textview import TextView
@@ -159,6 +159,8 @@ class ReadingAids:
 
     def find(self, text: str, query: str) -> list[tuple[int, int, bool]]:
         """Matches of ``query`` in ``text``, script-insensitively, and by pinyin (True)."""
+        from kbtui.search.scan import find_all, with_pinyin  # the first find pays it, not start-up
+
         literal = find_all(text, query)
         finder = self.pinyin_finder(query)
         if finder is None:
