@@ -251,3 +251,20 @@ def test_the_threshold_is_a_setting(tmp_path: Path) -> None:
         path.write_text(f"review_threshold = {bad}\n", encoding="utf-8")
         with pytest.raises(SettingsError, match="review_threshold"):
             load_settings(path)
+
+
+def test_the_first_reanchor_reads_the_annotations_once(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It keeps the stored versions and places them: one read, not two (each built all of
+    a document's annotations, 2 s apiece with 146,000 of them)."""
+    store = session.store
+    reads: list[str] = []
+    real = store.annotations_for
+    monkeypatch.setattr(store, "annotations_for", lambda doc: (reads.append(doc), real(doc))[1])
+    queue = ReviewQueue(session)
+    source = edit_file(session)
+    placed = queue.reanchor(DOC, source)
+    assert reads == [DOC]
+    assert {a.quote for a in placed} >= {EDIT, UNTOUCHED}
+    assert {item.before.quote for item in queue.items()} >= {EDITED, REMOVED}

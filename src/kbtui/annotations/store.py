@@ -12,6 +12,7 @@ import os
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from kbtui.locations import database_path
 
 __all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
 
+_position = attrgetter("start", "end")
 CLOSE_LOCK_WAIT = 1.0
 """Seconds closing waits for the lock to write the new places a read kept."""
 
@@ -115,14 +117,9 @@ class Store:
 
     @serialised
     def reload(self) -> bool:
-        """Catch up now with what other processes wrote; whether they wrote anything.
-
-        Every read catches up by itself; this is for a watcher that saw the files
-        change and must know whether what is on screen is out of date: also when a
-        write of this store took them in first (between the files changing and the
-        watcher asking). This store's own writes do not count, so a watcher that
-        reloads on them never loops.
-        """
+        """Catch up with other processes' writes; whether any came in since the last call
+        (also those a write of this store took in first). For a watcher that saw the files
+        change: this store's own writes do not count, so it never reloads in a loop."""
         self._storage.read()  # catches up by itself
         seen, self._caught_up = self._caught_up, self._storage.catch_ups
         return self._caught_up != seen
@@ -146,18 +143,23 @@ class Store:
         return found
 
     def anchored_annotations(
-        self, doc_id: str, source: str, *, only: Collection[str] | None = None
+        self,
+        doc_id: str,
+        source: str,
+        *,
+        only: Collection[str] | None = None,
+        stored: list[Annotation] | None = None,
     ) -> list[Annotation]:
         """The document's annotations placed in its current ``source``, by position
-        (``only``: just those with these ids, e.g. what an import brought).
+        (``only``: those with these ids; ``stored``: all, as the caller just read them).
 
         Those whose document changed are re-anchored and the outcome is stored, never
         waiting for another process's lock (:mod:`kbtui.annotations.placing`): a placed one
         takes its new offsets, context and text hash; an orphan keeps its offsets and quote.
-        Not undoable; ``updated`` is left alone (the user changed nothing). The search runs
-        without holding the store: call this from a worker thread.
+        Not undoable, ``updated`` left alone. Call it from a worker thread.
         """
-        stored = self.annotations_for(doc_id) if only is None else self._some(doc_id, only)
+        if stored is None:
+            stored = self.annotations_for(doc_id) if only is None else self._some(doc_id, only)
         placed = self._placing.place(doc_id, stored, source, source_hash(source))
         return sorted(placed, key=_position)
 
@@ -394,7 +396,3 @@ class Store:
             yield
             written = self._placing.put_pending() if self._placing.has_pending() else {}
         self._placing.forget(written)
-
-
-def _position(a: Annotation) -> tuple[int, int]:
-    return (a.start, a.end)

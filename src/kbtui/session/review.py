@@ -123,9 +123,10 @@ class ReviewQueue:
         with self._lock:
             first = doc_id not in self._remembered
             self._remembered.add(doc_id)
-        if first:  # later, take() keeps what is placed exactly up to date
-            self._remember(store.annotations_for(doc_id))
-        anchored = store.anchored_annotations(doc_id, source)
+        stored = store.annotations_for(doc_id) if first else None
+        if stored is not None:  # later, take() keeps what is placed exactly up to date
+            self._remember(stored)
+        anchored = store.anchored_annotations(doc_id, source, stored=stored)  # read once
         self.take(doc_id, anchored)
         return anchored
 
