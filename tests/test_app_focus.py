@@ -10,11 +10,14 @@ the focus is back where it was; after any jump the reader has it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import DOC_000, DOC_004, SIZE, build, open_doc, settle, wait_for
+from textual.pilot import Pilot
 
 from kbtui.annotations.model import Annotation
+from kbtui.ui.app import KbtuiApp
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.dialogs import LineInputScreen
@@ -28,17 +31,7 @@ async def test_back_after_an_entity_filter_focuses_the_reader_and_slash_finds(
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(app, pilot, DOC_004)
         await open_doc(app, pilot, DOC_000)
-        await pilot.press("M")
-        await wait_for(  # the index is built after the first paint: on a busy machine, later
-            pilot,
-            lambda: (
-                isinstance(app.screen, EntityBrowserScreen)
-                and app.screen.query_one(EntityList).option_count
-            ),
-            "the entity browser's rows",
-        )
-        await pilot.press("tab", "f")
-        await settle(app, pilot)
+        await _filter_by_the_first_entity(app, pilot)
         assert app.doc_list.entity_filter is not None
         await pilot.press("escape")
         await pilot.pause()
@@ -79,17 +72,7 @@ async def test_escape_in_the_list_clears_both_its_filters(
     app = build(sample_corpus, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await pilot.press("M")
-        await wait_for(  # the index is built after the first paint: on a busy machine, later
-            pilot,
-            lambda: (
-                isinstance(app.screen, EntityBrowserScreen)
-                and app.screen.query_one(EntityList).option_count
-            ),
-            "the entity browser's rows",
-        )
-        await pilot.press("tab", "f")
-        await settle(app, pilot)
+        await _filter_by_the_first_entity(app, pilot)
         assert app.doc_list.entity_filter is not None
         await pilot.press("slash", *"Hertz", "enter")
         await settle(app, pilot)
@@ -199,3 +182,18 @@ async def test_after_a_jump_from_the_list_the_reader_has_the_focus(
         assert app.screen is main and app.pane.doc is not None
         assert isinstance(app.focused, Reader)
         assert not app.doc_list.display  # the list's overlay hid as the focus left it
+
+
+async def _filter_by_the_first_entity(app: KbtuiApp, pilot: Pilot[Any]) -> None:
+    """``M``, then ``tab`` and ``f`` on its first entity: the list shows its documents."""
+    await pilot.press("M")
+    await wait_for(  # the index is built after the first paint: on a busy machine, later
+        pilot,
+        lambda: (
+            isinstance(app.screen, EntityBrowserScreen)
+            and app.screen.query_one(EntityList).option_count
+        ),
+        "the entity browser's rows",
+    )
+    await pilot.press("tab", "f")
+    await settle(app, pilot)
