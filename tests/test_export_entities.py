@@ -31,7 +31,7 @@ from kbtui.exchange.entity_pages import plan_pages
 from kbtui.exchange.markdown import ExportItem, Scope, render_markdown
 from kbtui.exchange.mdsafe import escape_block
 from kbtui.exchange.pipeline import about_entity
-from kbtui.exchange.wikilinks import WikiLinker, protected_spans
+from kbtui.exchange.wikilinks import LinkStyle, WikiLinker, link, protected_spans
 
 NAMES = ["Anthropic", "达里奥·阿莫代伊", "Dario Amodei", "`", "[[", "]]", "](", "<", ">", "|"]
 
@@ -130,15 +130,33 @@ def test_unknown_and_shared_names_are_refused(index: MentionIndex) -> None:
 
 @pytest.mark.parametrize("name", ["Anthropic.md", "Chris Olah.md"])
 def test_golden_entity_pages(index: MentionIndex, name: str) -> None:
-    assert_golden(f"entity-pages/{name}", pages(index, wikilinks=True)[name])
+    assert_golden(f"entity-pages/{name}", pages(index, wikilinks=LinkStyle.OBSIDIAN)[name])
 
 
 def test_every_wiki_link_resolves_to_a_file_of_the_folder(index: MentionIndex) -> None:
-    written = pages(index, wikilinks=True)
+    written = pages(index, wikilinks=LinkStyle.OBSIDIAN)
     stems = {name.removesuffix(".md") for name in written}
     links = [(name, target) for name, text in written.items() for target in WIKILINK.findall(text)]
     assert len(links) > 100
     assert [(name, t) for name, t in links if t not in stems] == []
+
+
+def test_logseq_links_read_the_name_as_written(index: MentionIndex) -> None:
+    obsidian = pages(index, wikilinks=LinkStyle.OBSIDIAN)
+    logseq = pages(index, wikilinks=LinkStyle.LOGSEQ)
+    assert obsidian.keys() == logseq.keys()
+    aliased = re.compile(r"\[\[([^\]|]+)\|([^\]]*)\]\]")
+    for name, text in obsidian.items():
+        assert logseq[name] == aliased.sub(r"[\2]([[\1]])", text), name
+    assert not any(aliased.search(text) for text in logseq.values())
+    assert any("[达里奥·阿莫代伊]([[Dario Amodei]])" in text for text in logseq.values())
+
+
+def test_a_link_names_its_page_alone_when_the_text_is_the_page() -> None:
+    for style in LinkStyle:
+        assert link("Anthropic", "Anthropic", style) == "[[Anthropic]]"
+    assert link("Dario Amodei", "达里奥", LinkStyle.LOGSEQ) == "[达里奥]([[Dario Amodei]])"
+    assert link("Dario Amodei", "达里奥", LinkStyle.OBSIDIAN) == "[[Dario Amodei|达里奥]]"
 
 
 def test_front_matter_is_yaml_with_aliases(index: MentionIndex) -> None:
@@ -161,7 +179,7 @@ def test_an_entity_page_never_takes_a_notes_name(index: MentionIndex) -> None:
     doc = listed[0].document
     titled = replace(doc, meta=Metadata(title="Anthropic"))
     listed[0] = ExportItem(titled, listed[0].annotations)
-    planned = dict(plan_pages(listed, index, options(), titles(), wikilinks=True))
+    planned = dict(plan_pages(listed, index, options(), titles(), wikilinks=LinkStyle.OBSIDIAN))
     assert "Anthropic.md" in planned and "Anthropic (2).md" in planned
     assert "# Anthropic\n" in planned["Anthropic (2).md"]
     assert "- [[Anthropic]] (14)" in planned["Anthropic (2).md"]  # the note, not the page
@@ -266,6 +284,13 @@ def test_cli_errors_are_one_line(
     assert (code, out, err.count("\n")) == (status, "", 1) and message in err
 
 
+def test_cli_names_the_link_styles(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    argv = ["--by", "entity", "--wikilinks", "roam", "--out", f"{tmp_path}/x/"]
+    code, out, err = run(capsys, "export", "--db", str(tmp_path / "db.json"), *argv)
+    assert (code, out) == (2, "") and "'obsidian', 'logseq'" in err.splitlines()[-1]
+    assert not (tmp_path / "x").exists()
+
+
 def test_cli_writes_pages_whose_links_resolve(
     capsys: pytest.CaptureFixture[str], sample_corpus: Path, tmp_path: Path
 ) -> None:
@@ -280,3 +305,6 @@ def test_cli_writes_pages_whose_links_resolve(
     assert "> [[Dario Amodei|达里奥·阿莫代伊]]" in page and "with [[Jensen Huang]]" in page
     for path in out.iterdir():
         assert set(WIKILINK.findall(path.read_text("utf-8"))) <= stems, path.name
+    code, _, _ = run(capsys, *argv[:-2], "logseq", "--out", f"{out}-logseq/", "--force")
+    page = (tmp_path / "vault-logseq" / "Jensen Huang.md").read_text("utf-8")
+    assert code == 0 and "> [达里奥·阿莫代伊]([[Dario Amodei]])" in page

@@ -89,7 +89,12 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
         "--by", choices=("entity",), help="with --out DIR/: a page per entity beside the notes"
     )
     export.add_argument(
-        "--wikilinks", action="store_true", help="with --by entity: link names in quotes, notes"
+        "--wikilinks",
+        nargs="?",
+        const="obsidian",
+        choices=("obsidian", "logseq"),
+        metavar="STYLE",
+        help="with --by entity: link names in quotes, notes (obsidian or logseq's links)",
     )
     export.add_argument("--template", metavar="FILE", help="a Jinja2 template of your own")
     export.add_argument("--force", action="store_true", help="overwrite existing files")

@@ -55,6 +55,7 @@ def _export_request(args: argparse.Namespace) -> ExportRequest:
     from kbtui.exchange.markdown import Scope, load_template
     from kbtui.exchange.paths import Layout, is_folder
     from kbtui.exchange.pipeline import ExportRequest
+    from kbtui.exchange.wikilinks import LinkStyle
 
     if args.format == "json":
         layout = Layout.JSON
@@ -64,9 +65,8 @@ def _export_request(args: argparse.Namespace) -> ExportRequest:
     template = load_template(Path(args.template)) if args.template else None
     scope = Scope(doc_id=args.doc, tag=args.tag, entity=args.entity)
     by_entity = args.by == "entity"
-    return ExportRequest(
-        scope, layout, args.script, args.out or None, template, by_entity, args.wikilinks
-    )
+    links = LinkStyle(args.wikilinks) if args.wikilinks else None
+    return ExportRequest(scope, layout, args.script, args.out or None, template, by_entity, links)
 
 
 def _check_by_entity(args: argparse.Namespace, layout: Layout) -> None:

@@ -42,7 +42,7 @@ from kbtui.exchange.markdown import (
     select,
 )
 from kbtui.exchange.mdsafe import blockquote, code_span, escape_inline, yaml_scalar
-from kbtui.exchange.wikilinks import WikiLinker, link
+from kbtui.exchange.wikilinks import LinkStyle, WikiLinker, link
 
 SUFFIX = ".md"
 
@@ -66,13 +66,14 @@ def plan_pages(
     options: MarkdownOptions,
     titles: Mapping[str, str],
     *,
-    wikilinks: bool = False,
+    wikilinks: LinkStyle | None = None,
     only: Entity | None = None,
 ) -> list[tuple[str, str]]:
     """Every ``(file name, Markdown)`` of an export by entity: the document notes, then the pages.
 
     ``titles`` names the documents without a note; ``only`` keeps one entity's
-    page (``--entity NAME``); ``wikilinks`` links the names in quotes and notes.
+    page (``--entity NAME``); ``wikilinks`` links the names in quotes and notes, in
+    that tool's form.
     """
     chosen = select(items, options.scope)
     notes = [name.removesuffix(SUFFIX) for name in note_names(chosen, options)]
@@ -80,8 +81,8 @@ def plan_pages(
     entities = [only] if only is not None else _entities(chosen, index, about)
     names = unique_filenames([*notes, *(e.name for e in entities)], suffix=SUFFIX)[len(notes) :]
     stems = {e.id: n.removesuffix(SUFFIX) for e, n in zip(entities, names, strict=True)}
-    if wikilinks:
-        options = replace(options, links=WikiLinker(index.matcher, stems))
+    if wikilinks is not None:
+        options = replace(options, links=WikiLinker(index.matcher, stems, wikilinks))
     contexts = [build_context([item], options) for item in chosen]
     views = [context.documents[0] for context in contexts]
     note_of = {view.id: stem for view, stem in zip(views, notes, strict=True)}

@@ -45,6 +45,7 @@ from kbtui.exchange.markdown import (
 )
 from kbtui.exchange.paths import Layout
 from kbtui.exchange.w3c import ImportResult, dumps, loads, word_to_w3c
+from kbtui.exchange.wikilinks import LinkStyle
 from kbtui.locations import bundled_corpus
 from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.views import Variant, text_converter
@@ -170,8 +171,9 @@ class ExportRequest:
     """A user's template (:func:`kbtui.exchange.markdown.load_template`); ``None``: the default."""
     by_entity: bool = False
     """With :attr:`Layout.PER_DOCUMENT`: a page per entity beside the document notes."""
-    wikilinks: bool = False
-    """With :attr:`by_entity`: entity names in quotes and notes link to their pages."""
+    wikilinks: LinkStyle | None = None
+    """With :attr:`by_entity`: entity names in quotes and notes link to their pages, in
+    this notes tool's form; ``None``: no links."""
 
     @property
     def needs_index(self) -> bool:

@@ -13,14 +13,18 @@ it would change what the text means:
 * never around text a link cannot hold (``[ ] | # ^`` or a line break: the
   link would end early), nor after a backslash that escaping put there or
   the ``#`` of a tag;
-* the target is the page's file name without ``.md`` (what Obsidian
-  resolves); the text as written is kept after ``|`` when it differs.
+* the target is the page's file name without ``.md`` (what both notes
+  tools resolve); the text as written is kept when it differs, in the
+  form the chosen tool reads (:class:`LinkStyle`): Obsidian's
+  ``[[page|text]]``, Logseq's ``[text]([[page]])`` (Logseq takes
+  ``[[page|text]]`` for a link to a page called "page|text").
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from enum import StrEnum
 
 from kbtui.entities.matcher import Matcher
 
@@ -38,6 +42,14 @@ _PROTECTED = re.compile(
     re.VERBOSE | re.MULTILINE | re.DOTALL,
 )
 
+
+class LinkStyle(StrEnum):
+    """The notes tool whose links an export writes (``--wikilinks STYLE``)."""
+
+    OBSIDIAN = "obsidian"
+    LOGSEQ = "logseq"
+
+
 _UNLINKABLE = re.compile(r"[\[\]|#^\\\n]")
 
 
@@ -53,9 +65,12 @@ class WikiLinker:
     an entity without a page (an ambiguous name, say) stay text.
     """
 
-    def __init__(self, matcher: Matcher, pages: Mapping[str, str]) -> None:
+    def __init__(
+        self, matcher: Matcher, pages: Mapping[str, str], style: LinkStyle = LinkStyle.OBSIDIAN
+    ) -> None:
         self.matcher = matcher
         self.pages = dict(pages)
+        self.style = style
 
     def __call__(self, text: str) -> str:
         """``text`` with its entity names linked."""
@@ -70,15 +85,20 @@ class WikiLinker:
                 continue
             if start and text[start - 1] in "\\#":  # an escape, or a #tag
                 continue
-            out += [text[at:start], link(page, written)]
+            out += [text[at:start], link(page, written, self.style)]
             at = end
         out.append(text[at:])
         return "".join(out)
 
 
-def link(page: str, written: str) -> str:
-    """``[[page]]``, or ``[[page|written]]`` when the text names it otherwise."""
-    return f"[[{page}]]" if written == page else f"[[{page}|{written}]]"
+def link(page: str, written: str, style: LinkStyle = LinkStyle.OBSIDIAN) -> str:
+    """``[[page]]``, or a link to ``page`` that reads ``written`` when the text names
+    it otherwise (in ``style``'s form)."""
+    if written == page:
+        return f"[[{page}]]"
+    if style is LinkStyle.LOGSEQ:
+        return f"[{written}]([[{page}]])"
+    return f"[[{page}|{written}]]"
 
 
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
