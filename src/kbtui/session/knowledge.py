@@ -22,12 +22,6 @@ from kbtui.entities.registry import EntityRegistry
 from kbtui.search.scan import body_only
 
 
-def user_records(store: Store) -> list[EntityRecord]:
-    """The user's entity records, oldest first (a later one wins); unusable ones skipped."""
-    records = (EntityRecord.from_dict(data) for data in store.list_user_entities())
-    return [record for record in records if record is not None]
-
-
 def save_record(store: Store, record: EntityRecord) -> None:
     """Keep one edit (a new entity, an alias, a rename, a merge) as a user record."""
     store.save_user_entity(record.name, str(record.kind), record.aliases)

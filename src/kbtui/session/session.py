@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
+from kbtui.entities.model import EntityRecord
 from kbtui.scripts.chains import Backend, offers_chinese_views, parse_backend
 from kbtui.scripts.locales import Locale, locale_for, parse_locale
 from kbtui.scripts.views import ConversionError, Variant, text_converter
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from kbtui.annotations.store import Store
     from kbtui.documents.model import Document
     from kbtui.entities.mentions import MentionIndex
-    from kbtui.entities.model import EntityRecord
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
     from kbtui.search.scan import DocumentHits, SearchResult
     from kbtui.session.reading_aids import ReadingAids
@@ -306,10 +306,10 @@ class Session:
     # -- entities ------------------------------------------------------------------
 
     def user_records(self) -> list[EntityRecord]:
-        """The user's entity records (read them on the thread that owns the store)."""
-        from kbtui.session.knowledge import user_records
-
-        return user_records(self.store)
+        """The user's entity records, oldest first (a later one wins), unusable ones skipped:
+        light, as the app reads them on its UI thread (the index's modules load in its worker)."""
+        records = (EntityRecord.from_dict(data) for data in self.store.list_user_entities())
+        return [record for record in records if record is not None]
 
     def save_entity(self, record: EntityRecord) -> None:
         """Keep one entity edit as a user record (the index is built again by the caller)."""
