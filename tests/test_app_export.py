@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from helpers import DOC_000, DOC_003, SIZE, build, open_doc, settle
+from textual.widgets import RadioSet, Select
 
 from kbtui.annotations.model import Annotation
 from kbtui.annotations.store import Store
@@ -162,7 +164,7 @@ async def test_json_of_all_documents_is_valid_w3c_json(
         screen = await open_export(app, pilot)
         await type_path(pilot, "out/mine.md")
         await pilot.press("shift+tab", "shift+tab", "shift+tab", "down")  # scope: all documents
-        await pilot.press("tab", "down", "down")  # layout: JSON
+        await pilot.press("tab", "down", "down", "down")  # layout: JSON
         assert screen.query_one("#export-path").value == "out/mine.json"
         assert screen.query_one("#export-script").disabled
         await pilot.press("enter")
@@ -204,6 +206,30 @@ async def test_tag_scope_one_file_per_document(
     assert QUOTE_000 in text and QUOTE_003 in text and "#company" not in text
     assert notes == [(f"Exported 2 annotations in 2 files to {folder}/", "information")]
     assert app.session.settings.export_path == "by-doc/"
+
+
+async def test_a_page_per_entity_with_logseq_links_and_remembered(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    annotate(sample_corpus, tmp_path / "db.json", DOC_000, "达里奥·阿莫代伊")
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_export(app, pilot)
+        assert screen.query_one("#export-links").disabled
+        await pilot.press("down", "tab", "down", "down")  # all documents; a page per entity
+        assert not screen.query_one("#export-links").disabled
+        await pilot.press("tab", "enter", "down", "enter")  # links: Logseq's
+        await pilot.press("tab", "tab", "ctrl+u", *"vault", "enter")
+        await settle(app, pilot)
+        assert not isinstance(app.screen, ExportScreen)
+        page = (tmp_path / "vault" / "Dario Amodei.md").read_text(encoding="utf-8")
+        assert "[达里奥·阿莫代伊]([[Dario Amodei]])" in page
+        assert "|" not in "".join(re.findall(r"\[\[[^\]]*\]\]", page))
+        assert load_settings().export_entity_pages == "logseq"
+        again = await open_export(app, pilot)
+        assert again.query_one("#export-layout", RadioSet).pressed_button.id == "entities"
+        assert again.query_one("#export-links", Select).value == "logseq"
+        assert again.query_one("#export-path").value == "vault/"
 
 
 async def test_a_failed_write_is_one_error_line_and_the_form_stays(

@@ -33,6 +33,10 @@ SCRIPTS = ("original", "simplified", "traditional", "taiwan", "hongkong")
 SORT_ORDERS = ("date-desc", "date-asc", "title")
 """The document list's orders, newest first by default (the list's ``r`` cycles them)."""
 
+ENTITY_PAGES = ("", "obsidian", "logseq", "none")
+"""The export dialog's remembered links of a page per entity ("": its last export was
+not by entity; the values of ``kbtui.ui.screens.export.LINKS``)."""
+
 CONVERSIONS = ("opencc", "opencc-python-reimplemented")
 """Whose conversion the views show (:class:`kbtui.scripts.chains.Backend`'s values; the
 settings sit below the scripts, so they name them rather than import them)."""
@@ -70,6 +74,9 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     export_path: str = ""
     """Where the export dialog wrote last ("" until the first export)."""
+    export_entity_pages: str = ENTITY_PAGES[0]
+    """How the dialog's last export by entity linked names ("obsidian", "logseq",
+    "none"); "" when its last export was not by entity."""
     zhuyin: bool = False
     """Show zhuyin beside pinyin in the look-up panel (Taiwan readers learn by it)."""
     pinyin_search: bool = True
@@ -120,6 +127,7 @@ def _from_mapping(raw: dict[str, object], path: Path) -> Settings:
     settings.colours.update(_colours(raw.get("colours", {}), path))
     settings.keys = _str_table(raw.get("keys", {}), "keys", path)
     settings.export_path = _str(raw.get("export_path", ""), "export_path", path)
+    settings.export_entity_pages = _one_of(raw, "export_entity_pages", ENTITY_PAGES, path)
     settings.zhuyin = _bool(raw.get("zhuyin", settings.zhuyin), "zhuyin", path)
     settings.pinyin_search = _bool(raw.get("pinyin_search", True), "pinyin_search", path)
     settings.sort = _one_of(raw, "sort", SORT_ORDERS, path)

@@ -302,6 +302,7 @@ class KbtuiApp(
             path=settings.export_path,
             folder=default_folder(),
             entities=self.marked_entities(),
+            entity_pages=settings.export_entity_pages,
         )
         self.push_screen(screen, self._exported)
 
@@ -310,7 +311,10 @@ class KbtuiApp(
         if planned is None:
             return
         self.notify(one_line(planned.summary(), 400), markup=False)
-        self.session.settings.export_path = planned.request.path or ""
+        request = planned.request
+        self.session.settings.export_path = request.path or ""
+        links = request.wikilinks.value if request.wikilinks else "none"
+        self.session.settings.export_entity_pages = links if request.by_entity else ""
         self._save_settings()
 
     def _save_settings(self, change: Callable[[], object] | None = None) -> None:

@@ -24,10 +24,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Select
+from textual.widgets import Button, Input, Label, RadioSet, Select
 from textual.worker import Worker, WorkerState
 
 from kbtui.exchange.filenames import write_plan
@@ -40,16 +39,23 @@ from kbtui.exchange.paths import (
     split_path,
 )
 from kbtui.exchange.pipeline import ExportRequest, PlannedExport, plural
+from kbtui.exchange.wikilinks import LinkStyle
 from kbtui.scripts.views import ConversionError, Variant
+from kbtui.ui.screens.choices import Choice, ChoiceSet
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
 
 _HINTS = {
-    Layout.FILE: "A Markdown file (.md)",
-    Layout.PER_DOCUMENT: "A folder: one Markdown file per document, named after its title",
-    Layout.JSON: "A JSON file (W3C Web Annotation; the script does not apply)",
+    "file": "A Markdown file (.md)",
+    "folder": "A folder: one Markdown file per document, named after its title",
+    "entities": "A folder: a file per document, and a page per entity they name",
+    "json": "A JSON file (W3C Web Annotation; the script does not apply)",
 }
+"""What each layout choice writes, by the choice's id."""
+
+LINKS = [("Obsidian links", "obsidian"), ("Logseq links", "logseq"), ("No links", "none")]
+"""How the pages of an export by entity link names (the setting's values)."""
 
 EXPORT_ERRORS = (TemplateError, ConversionError, OSError, ValueError)
 """What an export may raise for reasons the user can act on (FileExistsError
@@ -67,41 +73,6 @@ def error_line(error: BaseException) -> str:
 
 
 # -- the dialog -----------------------------------------------------------------
-
-
-class Choice(RadioButton):
-    """A choice drawn ``(•)`` when chosen and ``( )`` when not, in colour as well
-    (``app.tcss``): Textual's ``▐●▌`` differ only in the dot's colour, which many
-    themes and terminals make hard to tell apart."""
-
-    @property
-    def _button(self) -> Content:
-        mark = "•" if self.value else " "
-        return Content.assemble("(", (mark, self.get_visual_style("toggle--button")), ")")
-
-
-class ChoiceSet(RadioSet, inherit_bindings=False):
-    """A RadioSet whose arrows choose at once, leaving ``enter`` to the dialog.
-
-    Textual's RadioSet moves a highlight with the arrows and needs
-    ``enter``/``space`` to choose; in a form that is one key too many, and
-    ``enter`` should export, as in every kbtui dialog.
-    """
-
-    BINDINGS = [
-        Binding("down,right", "choose(1)", "Next", show=False),
-        Binding("up,left", "choose(-1)", "Previous", show=False),
-    ]
-
-    def action_choose(self, step: int) -> None:
-        """Press the next enabled button ``step`` away, wrapping around."""
-        buttons = list(self.query(RadioButton))
-        start = self.pressed_index
-        for offset in range(1, len(buttons) + 1):
-            button = buttons[(start + step * offset) % len(buttons)]
-            if not button.disabled:
-                button.value = True
-                return
 
 
 class ExportScreen(ModalScreen[PlannedExport | None]):
@@ -129,11 +100,13 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         path: str,
         folder: str,
         entities: Sequence[tuple[str, int]] = (),
+        entity_pages: str = "",
     ) -> None:
         """``document`` is the open one (id, title); ``path`` is the remembered one ("" for
         none) and ``folder`` where to suggest files without it (:func:`default_folder`);
         ``entities`` are those annotations are about, with how many
-        (:func:`kbtui.session.annotation_entities.marked_entities`)."""
+        (:func:`kbtui.session.annotation_entities.marked_entities`); ``entity_pages`` is
+        the remembered links of a page per entity (:data:`LINKS`; "": not chosen last)."""
         super().__init__()
         self._plan_export = plan
         self._document = document
@@ -141,6 +114,7 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         self._entities = list(entities)
         self._script = script if script in {v.value for v in Variant} else Variant.ORIGINAL.value
         self._path = path
+        self._entity_pages = entity_pages
         self._fallback = folder
         self._writing = False
         self._file_name: str | None = None
@@ -148,6 +122,7 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
 
     def compose(self) -> ComposeResult:
         layout = layout_for(self._path)
+        choice = self._first_choice(layout)
         with Vertical(classes="dialog export") as box:
             box.border_title = "Export annotations"
             box.border_subtitle = "tab next field · enter export · escape cancel"
@@ -158,13 +133,17 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
                 with Vertical(classes="column"):
                     yield Label("Layout", classes="heading")
                     with ChoiceSet(id="export-layout"):
-                        yield Choice("One file", value=layout is Layout.FILE, id="file")
-                        yield Choice(
-                            "One file per document",
-                            value=layout is Layout.PER_DOCUMENT,
-                            id="folder",
-                        )
-                        yield Choice("JSON (W3C)", value=layout is Layout.JSON, id="json")
+                        yield Choice("One file", value=choice == "file", id="file")
+                        yield Choice("One file per document", value=choice == "folder", id="folder")
+                        yield Choice("A page per entity", value=choice == "entities", id="entities")
+                        yield Choice("JSON (W3C)", value=choice == "json", id="json")
+                    yield Select(
+                        LINKS,
+                        value=self._entity_pages or LINKS[0][1],
+                        allow_blank=False,
+                        disabled=choice != "entities",
+                        id="export-links",
+                    )
                     yield Select(
                         [(v.display_name, v.value) for v in Variant],
                         value=self._script,
@@ -173,11 +152,18 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
                     )
             yield Label("Path", classes="heading")
             yield Input(path_for(layout, self._path, self._fallback), id="export-path")
-            yield Label(_HINTS[layout], id="export-hint", classes="detail")
+            yield Label(_HINTS[choice], id="export-hint", classes="detail")
             with Horizontal(classes="buttons"):
                 yield Label("", id="export-status")
                 yield Button("Export (enter)", variant="primary", id="export-run")
                 yield Button("Cancel (escape)", id="export-cancel")
+
+    def _first_choice(self, layout: Layout) -> str:
+        """The layout choice the form opens with: the remembered path's, or a page per
+        entity when that is what the folder was written with last."""
+        if layout is Layout.PER_DOCUMENT and self._entity_pages in {v for _, v in LINKS}:
+            return "entities"
+        return {Layout.FILE: "file", Layout.PER_DOCUMENT: "folder", Layout.JSON: "json"}[layout]
 
     def _scope_fields(self) -> ComposeResult:
         with ChoiceSet(id="export-scope"):
@@ -215,8 +201,16 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
 
     @property
     def chosen_layout(self) -> Layout:
-        """The layout chosen in the form."""
-        return Layout(self._choice("#export-layout") or Layout.FILE)
+        """The layout chosen in the form (a page per entity is a folder's)."""
+        choice = self._choice("#export-layout") or Layout.FILE
+        return Layout.PER_DOCUMENT if choice == "entities" else Layout(choice)
+
+    def _links(self) -> tuple[bool, LinkStyle | None]:
+        """Whether the form asks for a page per entity, and how its names link."""
+        if self._choice("#export-layout") != "entities":
+            return False, None
+        links = str(self.query_one("#export-links", Select).value)
+        return True, None if links == "none" else LinkStyle(links)
 
     def form_request(self) -> ExportRequest | str:
         """The request the form describes, or why it is not complete."""
@@ -242,7 +236,8 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         if self.chosen_layout is Layout.PER_DOCUMENT:
             path = os.path.join(path, "")  # remembered as a folder, unmistakably
         script = str(self.query_one("#export-script", Select).value)
-        return ExportRequest(scope, self.chosen_layout, script, path)
+        by_entity, links = self._links()
+        return ExportRequest(scope, self.chosen_layout, script, path, None, by_entity, links)
 
     # -- reacting to the form ---------------------------------------------------
 
@@ -261,8 +256,9 @@ class ExportScreen(ModalScreen[PlannedExport | None]):
         self._file_name = split_path(path.value)[1] or self._file_name
         path.value = path_for(layout, path.value, self._fallback, self._file_name)
         path.cursor_position = len(path.value)
-        self.query_one("#export-hint", Label).update(_HINTS[layout])
+        self.query_one("#export-hint", Label).update(_HINTS[self._choice("#export-layout")])
         self.query_one("#export-script", Select).disabled = layout is Layout.JSON
+        self.query_one("#export-links", Select).disabled = not self._links()[0]
 
     def watch_busy(self, busy: bool) -> None:
         self.query_one("#export-form").disabled = busy
