@@ -110,6 +110,31 @@ def test_edits_within_one_second_are_told_apart(
     assert (stored.note, stored.tags) == ("theirs", ["mine"])
 
 
+def test_a_newer_version_read_within_the_same_second_is_not_taken_for_the_copys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app's database watcher reads the other window's note (stamped in the second the
+    editor's copy was): the copy still started from the older one, so its note is refused."""
+    stamp = "2030-01-01T00:00:00+00:00"
+    monkeypatch.setattr("kbtui.annotations.store.now_iso", lambda: stamp)
+    first = Store.open(tmp_path / "db.json")
+    first.add(Annotation(DOC, 0, 3, "abc", note="first", updated=stamp))
+    second = Store.open(tmp_path / "db.json")
+    [mine], [theirs] = first.annotations_for(DOC), second.annotations_for(DOC)
+    second.update(replace(theirs, note="theirs"))
+    assert first.reload()
+    [shown] = first.annotations_for(DOC)  # the newer one, as the watcher hands it to the pane
+    assert (shown.note, shown.updated) == ("theirs", mine.updated)
+    mine.note = "mine"
+    with pytest.raises(StaleAnnotation, match="its note differs"):
+        first.update(mine)
+    assert first.get(mine.id) == second.get(mine.id)
+    assert first.update(mine).note == "mine"  # saved again: the user was told, and insists
+    shown.colour = Colour.BLUE  # the pane's copy of the version now stored
+    stored = first.update(shown)
+    assert (stored.note, stored.colour) == ("mine", Colour.BLUE)
+
+
 def test_an_import_without_modified_never_beats_a_local_edit(tmp_path: Path) -> None:
     store = Store.open(tmp_path / "db.json")
     a = store.add(Annotation(DOC, 0, 3, "abc", note="old", created="2020-01-01T00:00:00+00:00"))

@@ -83,6 +83,10 @@ class Annotation:
     updated: str = field(default_factory=now_iso)
     anchor: AnchorState = AnchorState.EXACT
     score: float | None = None
+    handed_out: tuple[Any, ...] | None = field(default=None, init=False, repr=False, compare=False)
+    """This copy's fields as a store handed it out (:mod:`kbtui.annotations.versions`): what
+    its changes are measured against, even when another version was stamped in the same
+    second. Never stored; ``replace()`` makes a copy without it."""
 
     @property
     def placed(self) -> bool:
@@ -149,7 +153,7 @@ def _member(enum: type[_E], value: Any) -> _E:
     return cast(_E, found) if found is not None else enum(value)
 
 
-_FIELD_NAMES = tuple(f.name for f in fields(Annotation))
+_FIELD_NAMES = tuple(f.name for f in fields(Annotation) if f.init)  # what a record holds
 """The record's keys, in the dataclass's order (worked out once, not per record)."""
 _KNOWN = frozenset(_FIELD_NAMES)
 

@@ -2,10 +2,11 @@
 
 The app keeps its own copies of a document's annotations and changes them
 in place (``c``, ``a``, ``t``); another kbtui process may have changed the
-same annotation meanwhile. The store remembers each version it handed out
-(by id and ``updated`` time, a few fields per annotation: :class:`Versions`),
-so when a copy comes back it knows what the copy started from, and a
-three-way merge keeps both sides: the fields this process changed take its
+same annotation meanwhile. Each copy the store hands out carries its fields
+as they were (``Annotation.handed_out``), and the store remembers each
+version by id and ``updated`` time for copies made with ``replace()``
+(:class:`Versions`), so when a copy comes back it knows what the copy started
+from, and a three-way merge keeps both sides: the fields this process changed take its
 values, the others the stored ones. Only when both changed the same field
 differently, or the copy's starting point is unknown, is the change refused
 (:class:`StaleAnnotation`, a ``ValueError``: the app says so and shows the
@@ -15,7 +16,9 @@ saved by saving it again). A delete is refused likewise when the annotation
 changed since it was handed out, once.
 
 ``updated`` has whole seconds, so two processes may stamp the same time;
-a version is therefore its fields as well as its time.
+a version is therefore its fields as well as its time, and a copy's own
+record of where it started wins over the store's by id and time (which a
+newer version read in the same second, or a re-anchoring, replaces).
 """
 
 from __future__ import annotations
@@ -72,7 +75,7 @@ class Versions:
     def saw(self, annotations: Iterable[Annotation]) -> None:
         """Remember ``annotations`` as handed out (or just written) in this form."""
         for a in annotations:
-            self._seen[a.id, a.updated] = fields_of(a)
+            a.handed_out = self._seen[a.id, a.updated] = fields_of(a)
             self._latest[a.id] = a.updated
 
     def merged(self, mine: Annotation, current: Annotation) -> Annotation:
@@ -85,7 +88,7 @@ class Versions:
         """
         theirs = fields_of(current)
         insists = self._refused.pop(mine.id, None) == (current.updated, theirs)
-        base = self._seen.get((mine.id, mine.updated))
+        base = mine.handed_out or self._seen.get((mine.id, mine.updated))
         if base is None:
             if current.updated == mine.updated or insists:
                 return mine
