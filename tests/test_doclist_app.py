@@ -121,3 +121,34 @@ async def test_the_cursor_keeps_its_document_through_a_filter_and_every_order() 
             assert doc_list.current_id == kept
             assert sorted(shown_ids(doc_list)) == sorted(ids)
             doc_list.select(kept or "")
+
+
+class BorderedListApp(App[None]):
+    CSS = "DocumentList { border: round red; height: 16; }"
+
+    def compose(self) -> ComposeResult:
+        yield DocumentList()
+
+
+async def test_what_a_keystroke_repaints_is_what_repainting_everything_paints() -> None:
+    """A filter keystroke repaints only the rows of the window that changed and the
+    title's line: the screen is then what a repaint of the whole list shows."""
+    rows = make_rows(40)
+    app = BorderedListApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.query_one(doclist.FilterInput).cursor_blink = False
+        doc_list.set_rows(rows)
+        await pilot.pause()
+        # narrows (the top rows stay, then go), down to rows that fit (the scrollbar
+        # goes), to none; then widens back, a different word, and the whole list:
+        keys = [*"安全", "space", *"模型", "space", "x", *["backspace"] * 7, *"12", "backspace"]
+        for key in [*keys, "backspace"]:
+            await pilot.press(key)
+            await pilot.pause()
+            painted = app.export_screenshot()
+            doc_list.refresh()
+            doc_list.table.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == painted, key
+        assert doc_list.table.option_count == len(rows)

@@ -19,7 +19,7 @@ from textual import events
 from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Region, Size
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.style import Style
@@ -69,6 +69,11 @@ class DocLines(ScrollView, can_focus=True):
         Binding("end", "last", "Last", show=False),
     ]
 
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False, repaint=False)
+    """A new length lays out and repaints nothing: :meth:`show` asks for a layout only
+    when the scrollbar comes or goes, and repaints the rows that changed (Widget's
+    laid the screen out and repainted every line at each filter keystroke)."""
+
     highlighted: reactive[int | None] = reactive(None, always_update=True, repaint=False)
     """The index of the row under the cursor (None when there are no rows): a move
     repaints the two rows it concerns, not the screen."""
@@ -91,16 +96,44 @@ class DocLines(ScrollView, can_focus=True):
         """Hold ``rows`` (in order) and put the cursor on row ``highlighted``.
 
         Rows painted before are not painted again (a filter that comes back
-        to them): :meth:`forget` after rows change in place.
+        to them), and only the lines of the window whose row changed are
+        repainted: :meth:`forget` after rows change in place.
         """
+        shown, top = self._rows, self.scroll_offset.y
         self._rows = rows
-        self.virtual_size = Size(self.scrollable_content_region.width, len(rows) * ROW_LINES)
+        self._set_height(len(rows) * ROW_LINES)
         self.highlighted = highlighted if rows else None
-        self.refresh()
+        if self.scroll_offset.y == top:  # a scroll repaints the window itself
+            self._refresh_changed(shown, top)
+
+    def _set_height(self, lines: int) -> None:
+        """Make the list ``lines`` lines long, laying the screen out again only if
+        the scrollbar comes or goes (which changes the width)."""
+        size = Size(self.scrollable_content_region.width, lines)
+        if size == self.virtual_size:
+            return
+        bar = self.show_vertical_scrollbar
+        self.virtual_size = size
+        if bar != (lines > self.container_size.height):
+            self.refresh(layout=True)
+            return
+        if bar:
+            self.vertical_scrollbar.window_virtual_size = lines
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    def _refresh_changed(self, shown: Sequence[DocRow], top: int) -> None:
+        """Repaint the rows in the window that are not the rows ``shown`` there before."""
+        first = top // ROW_LINES
+        for index in range(first, first + self.size.height // ROW_LINES + 2):
+            before = shown[index] if index < len(shown) else None
+            after = self._rows[index] if index < len(self._rows) else None
+            if before is not after:
+                self._refresh_row(index)
 
     def forget(self) -> None:
         """Paint every row anew: rows may have changed in place."""
         self._strips.clear()
+        self.refresh()
 
     def replace(self, index: int) -> None:
         """Paint row ``index`` again: it changed (its place in the order did not)."""

@@ -11,35 +11,25 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from functools import partial
-from typing import overload
+from typing import Self, overload
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.content import Content
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from kbtui.scripts.hanzi import Script, fold
+from kbtui.scripts.hanzi import fold
 from kbtui.session.rows import DocRow, RowIndex, positions_in_order
 from kbtui.settings import SORT_ORDERS
 from kbtui.ui.doclines import DocLines
+from kbtui.ui.docprompt import prompt
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.text import safe_line
-from kbtui.view.sanitize import one_line
-
-SCRIPT_BADGES = {
-    Script.SIMPLIFIED: ("简", "green"),
-    Script.TRADITIONAL: ("繁", "cyan"),
-    Script.MIXED: ("混", "magenta"),
-    Script.NONE: ("–", "dim"),
-    Script.JAPANESE: ("日", "yellow"),
-}
-"""How each detected script is shown: one character and a colour."""
 
 SORTS = ("date ↓", "date ↑", "title")
 """The orders the list cycles through with ``r``."""
@@ -56,7 +46,7 @@ class DocOptions(DocLines):
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(_prompt, id=id)
+        super().__init__(prompt, id=id)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``escape`` is offered only while an entity or a text filters the list."""
@@ -127,6 +117,8 @@ class DocumentList(Vertical):
         self._shown_from: list[DocRow] = []  # every row in the order ``_shown`` picks from
         self._shown_at: Sequence[int] | None = None  # the places ``_shown`` picks (None: all)
         self._places: dict[str, int] | None = None  # shown row id -> index, made when asked
+        self._title: Text | None = None
+        self._retitling = False  # the title is being set: see refresh
 
     def compose(self) -> ComposeResult:
         yield FilterInput(placeholder="Filter (title, tag, #tag)…", id="doc-filter")
@@ -325,7 +317,23 @@ class DocumentList(Vertical):
         if self.entity_filter is not None:
             title.append(" · ")
             title.append_text(safe_line(f"{self.entity_filter[0]} (esc: all)", 60))
-        self.border_title = title
+        if title != self._title:
+            self._title, self._retitling = title, True
+            try:
+                self.border_title = title
+            finally:
+                self._retitling = False
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        """A new title repaints the top line (the border it is on), not the whole list:
+        Textual's title repaints the widget, so each filter keystroke painted every
+        line of the list twice, and its lines and the filter box's once more."""
+        if self._retitling and not regions:
+            gutter = self.content_offset
+            regions = (Region(-gutter.x, -gutter.y, self.outer_size.width, 1),)
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
 
 def _indexed(rows: list[DocRow], order: str) -> RowIndex:
@@ -374,22 +382,3 @@ def _place_of(rows: list[DocRow], found: Sequence[int] | None, doc_id: str | Non
         return 0
     place = next((i for i, row in enumerate(rows) if row.id == doc_id), None)
     return 0 if place is None else _place_in(found, place)
-
-
-def _prompt(row: DocRow) -> Content:
-    """Two lines: the title, then script, date, annotation count and tags.
-
-    Built as Textual ``Content`` from plain strings (never parsed as markup),
-    only for the rows being painted.
-    """
-    badge, colour = SCRIPT_BADGES[row.script]
-    parts: list[str | tuple[str, str]] = []
-    if row.problems:
-        parts.append(("⚠ ", "bold red"))
-    parts += [one_line(row.shown_title, 200), "\n", (badge, f"bold {colour}")]
-    parts.append((f" {(row.meta.date or 'no date')[:10]}", "dim"))
-    if row.annotations:
-        parts.append((f"  ✎{row.annotations}", "bold"))
-    if row.all_tags:
-        parts.append(("  " + one_line(" ".join(f"#{t}" for t in row.all_tags)), "dim"))
-    return Content.assemble(*parts)
