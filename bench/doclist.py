@@ -16,8 +16,11 @@ press's time is the handler plus Textual's screen refreshes it causes
 is shown as wall and CPU time (``thread_time``, which other processes on
 the machine inflate less) and kbtui's own part of the wall time (filtering,
 sorting, painting rows): the rest is Textual's. ``--profile`` prints
-pyinstrument's profile of the presses instead. The bar (DESIGN.md's for the
-reader) is 16 ms a keystroke.
+pyinstrument's profile of the presses instead; ``--split`` prints the CPU
+time of each kind of key split into Textual's parts (layout, compositor,
+line rendering, output) and kbtui's (matching, row building, painting rows),
+with bench/framesplit.py. The bar (DESIGN.md's for the reader) is 16 ms a
+keystroke.
 """
 
 from __future__ import annotations
@@ -32,12 +35,16 @@ from functools import wraps
 from time import perf_counter, thread_time
 from typing import Any
 
+from framesplit import Split, table
 from textual.app import App, ComposeResult
 from textual.screen import Screen
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
+from textual.widgets import Input
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script
-from kbtui.session.rows import DocRow
+from kbtui.session.rows import DocRow, OrderedRows
 from kbtui.ui.doclines import DocLines
 from kbtui.ui.doclist import DocumentList
 
@@ -140,6 +147,9 @@ class Measure:
 QUERY = "安全 模型"
 """Typed into the filter a character at a time, then deleted."""
 
+QUERIES = [QUERY, "研究 政策", "公司 發展", "Claude 访谈", "计算 人工"]
+"""Typed and deleted by ``--split``."""
+
 
 async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, float, float]]]:
     """The figures, in seconds."""
@@ -212,16 +222,75 @@ async def profile(rows: list[DocRow], what: str) -> None:
     print(profiler.output_text(unicode=True, show_all=False))
 
 
+PARTS = [
+    (Screen, "_on_timer_update", "textual: frame, rest"),
+    (Screen, "_refresh_layout", "textual: layout"),
+    (Screen, "_compositor_refresh", "textual: compositor"),
+    (ScrollBar, "render_lines", "textual: scrollbar lines"),  # before Widget's is wrapped
+    (Widget, "render_lines", "textual: render_lines"),
+    (Widget, "scroll_to_region", "textual: scroll"),
+    (App, "_display", "textual: output"),
+    (Input, "render_line", "textual: Input lines"),
+    (Input, "_watch_value", "textual: Input value"),
+    (DocumentList, "refresh_rows", "kbtui: refresh_rows, rest"),
+    (OrderedRows, "matching", "kbtui: matching"),
+    (DocLines, "show", "kbtui: show"),
+    (DocLines, "render_lines", "kbtui: render_lines"),
+    (DocLines, "render_line", "kbtui: render_line"),
+    (DocLines, "_paint", "kbtui: row building"),
+]
+"""What ``--split`` times apart (bench/framesplit.py)."""
+
+
+async def split(rows: list[DocRow], keys: int) -> None:
+    """Print the CPU time of each kind of key, split into Textual's parts and kbtui's."""
+    figures: dict[str, list[dict[str, float]]] = {}
+
+    async def press(figure: str, *presses: str) -> None:
+        for key in presses:
+            parts.reset()
+            cpu = thread_time()
+            await pilot.press(key)
+            await pilot.pause()
+            times = dict(parts.times, total=thread_time() - cpu)
+            times["other"] = times["total"] - sum(parts.times.values())
+            figures.setdefault(figure, []).append(times)
+
+    app = ListApp()
+    with Split(PARTS) as parts:
+        async with app.run_test(size=(120, 40)) as pilot:
+            doc_list = app.query_one(DocumentList)
+            doc_list.set_rows(rows)
+            await indexed(pilot, doc_list)
+            doc_list.table.focus()
+            await press("unbound", *["x"] * keys)
+            await press("down", *["down"] * keys)
+            await press("pagedown", *["pagedown"] * keys)
+            await pilot.press("slash")
+            for query in QUERIES:  # not one query again: the list keeps what queries kept
+                keys_ = [k if k != " " else "space" for k in query]
+                await press("first key", keys_[0])
+                await press("next keys", *keys_[1:])
+                await press("backspace", *["backspace"] * (len(keys_) - 1))
+                await press("clearing", "backspace")
+    print(f"{len(rows):,} rows")
+    print(table(figures, list(dict.fromkeys(label for *_, label in PARTS))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--keys", type=int, default=20)
     parser.add_argument("--profile", choices=["cursor", "filter"], help="pyinstrument instead")
+    parser.add_argument("--split", action="store_true", help="Textual's and kbtui's parts")
     args = parser.parse_args()
     rows = make_rows(args.rows)
     gc.freeze()  # as the app does once the scan is done
     if args.profile:
         asyncio.run(profile(rows, args.profile))
+        return
+    if args.split:
+        asyncio.run(split(rows, args.keys))
         return
     figures = asyncio.run(run(rows, args.keys))
     typing = ("first key", "next keys", "backspace", "clearing")

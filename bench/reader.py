@@ -18,6 +18,10 @@ keystroke costs before Textual's frame pacing (at most 60 frames a second).
 ``cpu`` is the same work in the UI thread's CPU time (``time.thread_time``):
 on a machine shared with other processes, wall time also counts the time the
 thread waited for a core, which says more about the machine than the reader.
+
+``--split`` prints instead each key's CPU time split into Textual's parts
+(layout, compositor, line rendering, scrollbar, output) and the reader's
+(its actions, ``render_line``, painting rows), with bench/framesplit.py.
 """
 
 from __future__ import annotations
@@ -31,11 +35,17 @@ from pathlib import Path
 from time import perf_counter, thread_time
 from typing import Any
 
+from framesplit import Split, table
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar
+from textual.widget import Widget
 
 from kbtui.ui.reader import Reader
+from kbtui.ui.reader.display import TextDisplay
+from kbtui.ui.reader.painting import RowPainter
 from kbtui.view.textview import TextView
 from kbtui.view.wrap import layout_line, row_count, split_segments
 
@@ -193,13 +203,58 @@ async def run(megabytes: float, count: int, width: int, height: int) -> None:
         report("pagedown", await measure(pilot, "pagedown", count))
 
 
+PARTS = [
+    (Screen, "_on_timer_update", "textual: frame, rest"),
+    (Screen, "_refresh_layout", "textual: layout"),
+    (Screen, "_compositor_refresh", "textual: compositor"),
+    (ScrollBar, "render_lines", "textual: scrollbar lines"),  # before Widget's is wrapped
+    (Widget, "render_lines", "textual: render_lines"),
+    (ScrollView, "scroll_to", "textual: scroll"),
+    (App, "_display", "textual: output"),
+    *((TimedReader, n, "kbtui: action") for n in dir(Reader) if n.startswith("action_")),
+    (TextDisplay, "render_line", "kbtui: render_line"),
+    (RowPainter, "row", "kbtui: painting rows"),
+    (RowPainter, "live", "kbtui: painting rows"),
+]
+"""What ``--split`` times apart (bench/framesplit.py)."""
+
+
+async def split(megabytes: float, count: int, width: int, height: int) -> None:
+    """Print each key's CPU time split into Textual's parts and the reader's."""
+    figures: dict[str, list[dict[str, float]]] = {}
+    view = TextView.plain(build_text(megabytes))
+    with Split(PARTS) as parts:
+        app = BenchApp()
+        async with app.run_test(size=(width, height)) as pilot:
+            reader = app.query_one(Reader)
+            reader.focus()
+            reader.show(view, cursor_source=len(view.text) // 2)
+            while not all(reader._layout.exact):
+                await asyncio.sleep(0.005)
+            for key in ["x", *KEYS]:
+                for _ in range(count):
+                    parts.reset()
+                    cpu = thread_time()
+                    await pilot.press(key)
+                    await pilot.pause()
+                    times = dict(parts.times, total=thread_time() - cpu)
+                    times["other"] = times["total"] - sum(parts.times.values())
+                    figures.setdefault("unbound" if key == "x" else key, []).append(times)
+    print(f"{megabytes} MB, {width}x{height}, the cursor from the middle")
+    print(table(figures, list(dict.fromkeys(label for *_, label in PARTS))))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=5.0, help="document size in MB")
     parser.add_argument("--keys", type=int, default=30, help="presses per key")
     parser.add_argument("--width", type=int, default=120, help="terminal columns")
     parser.add_argument("--height", type=int, default=40, help="terminal rows")
+    parser.add_argument("--split", action="store_true", help="Textual's and kbtui's parts")
     args = parser.parse_args()
+    if args.split:
+        asyncio.run(split(args.mb, args.keys, args.width, args.height))
+        return
     asyncio.run(run(args.mb, args.keys, args.width, args.height))
 
 
