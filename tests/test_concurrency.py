@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from helpers import DOC_001, SIZE, build, open_doc, settle
+from test_app_live import _shown_note, _touch, _until
 
 from kbtui.annotations import storage
 from kbtui.annotations.journal import Journal
@@ -210,33 +211,44 @@ async def test_the_apps_recolour_keeps_a_note_written_meanwhile(
 
 
 async def test_the_apps_note_over_a_newer_one_is_refused_once_then_saved(
-    sample_corpus: Path, tmp_path: Path
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    app = build(sample_corpus, tmp_path)
+    """The other window's note is stamped in the second the editor's copy was, and the
+    database watcher shows it in the pane before ``ctrl+s`` (CI's runs met both)."""
+    stamp = "2030-01-01T00:00:00+00:00"
+    monkeypatch.setattr("kbtui.annotations.store.now_iso", lambda: stamp)
+    app, db = build(sample_corpus, tmp_path), tmp_path / "db.json"
     source = (sample_corpus / DOC_001).read_text(encoding="utf-8")
     start = source.index("Anthropic")
-    a = app.session.store.add(Annotation.from_source(DOC_001, source, start, start + 9))
+    mark = Annotation.from_source(DOC_001, source, start, start + 9, updated=stamp)
+    a = app.session.store.add(mark)
     async with app.run_test(size=SIZE) as pilot:
         await open_doc(app, pilot, DOC_001)
         app.pane.reader.move_to_source(start + 1)
         await pilot.pause()
-        await pilot.press("a")  # the editor opens first: the database watcher may show the
-        await pilot.pause()  # other window's note in the pane, never in the open editor
+        await pilot.press("a")
+        await pilot.pause()
         assert isinstance(app.screen, NoteEditorScreen)
-        other = Store.open(tmp_path / "db.json")
+        other = Store.open(db)
         theirs = other.get(a.id)
         assert theirs is not None
         other.update(replace(theirs, note="typed in another window"))
+        await _until(
+            pilot,
+            lambda: _shown_note(app, a.id) == "typed in another window",
+            "the pane to show the other window's note",
+            lambda: _touch(db),
+        )
         await pilot.press(*"mine", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, NoteEditorScreen)  # refused: the note stays in its editor
         assert any("another kbtui" in str(n.message) for n in app._notifications)
-        kept = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+        kept = Store.open(db, read_only=True).get(a.id)
         assert kept is not None and kept.note == "typed in another window"
         await pilot.press("ctrl+s")  # told, and saving again
         await pilot.pause()
         assert not isinstance(app.screen, NoteEditorScreen)
-        stored = Store.open(tmp_path / "db.json", read_only=True).get(a.id)
+        stored = Store.open(db, read_only=True).get(a.id)
         assert stored is not None and stored.note == "mine"
 
 
