@@ -198,7 +198,10 @@ class DocumentList(Vertical):
         if version == self._version and self._index is None:
             rows = list(self._rows.values())
             build = partial(_indexed, rows, SORT_ORDERS[self.sort_index])
-            self.run_worker(build, str(version), "doc-index", exclusive=True, thread=True)
+            # described, or Textual describes the worker by repr(): of every row, on this thread
+            self.run_worker(
+                build, str(version), "doc-index", "index the rows", exclusive=True, thread=True
+            )
 
     @on(Worker.StateChanged)
     def _index_built(self, event: Worker.StateChanged) -> None:
