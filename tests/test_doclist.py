@@ -135,3 +135,33 @@ def test_filter_and_orders_are_the_old_ones_over_random_rows_and_typing(
             if words:
                 assert list(search.matching(words)) == list(indexed.matching(words))
                 assert list(search.matching(words)) == kept(search.rows, words)
+
+
+MIXED = "創立创立公司安全模型研究無題无题12月aAbB-# "
+"""Characters of the titles and queries below: traditional and simplified pairs
+(folded alike), digits, letters in both cases, and the id's and tags' punctuation."""
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    titles=st.lists(st.text(MIXED, max_size=8), min_size=1, max_size=40),
+    queries=st.lists(st.text(MIXED, max_size=6), min_size=1, max_size=12),
+    index_first=st.booleans(),
+)
+def test_any_sequence_of_queries_keeps_what_a_test_per_row_keeps(
+    titles: list[str], queries: list[str], index_first: bool
+) -> None:
+    """Whatever the order of the queries (each narrowing from what the ones before
+    kept, from the rows holding a character, or by a set of them), each keeps
+    exactly what a test per row keeps."""
+    listed = [
+        DocRow(f"{i}.md", Metadata(t, tags=["Ab"] if i % 3 else []), Script.MIXED, [])
+        for i, t in enumerate(titles)
+    ]
+    search = OrderedRows(RowIndex(listed), "date-asc")  # undated: the order given
+    if index_first:
+        search.index_characters()
+    for query in queries:
+        words = fold(query).split()
+        if words:
+            assert list(search.matching(words)) == kept(listed, words), words
