@@ -1,19 +1,17 @@
 """The Session: one open corpus with its store, settings, entities and history.
 
-Everything the command line and the app do with a corpus that is not drawing
-a screen: the list's rows, a search, the mention index and the passages of
-an entity, saving an entity edit, planning an export. The app's widgets and
-workers call it; ``kbtui`` calls it from each command. It never imports
-Textual, and opens only what a caller uses: ``kbtui show`` never opens the
+Everything the command line and the app do with a corpus that is not drawing a screen: the
+list's rows, a search, the mention index and the passages of an entity, saving an entity edit,
+planning an export. The app's widgets and workers call it; ``kbtui`` calls it from each command.
+It never imports Textual, and opens only what a caller uses: ``kbtui show`` never opens the
 store, ``kbtui list`` never reads the settings.
 
 Thread-safety is the core's: the app calls the row, search and passage
 methods from worker threads while the UI thread uses the store.
 
-The store, the entity index and the export pipeline are imported by the
-methods that use them: ``kbtui show`` needs none of them, and loading the
-store's database code, the entity matcher and Jinja2 first would add about
-a third to its start-up.
+The store, the entity index and the export pipeline are imported by the methods that use them:
+``kbtui show`` needs none of them, and loading the store's database code, the entity matcher and
+Jinja2 first would add about a third to its start-up.
 """
 
 from __future__ import annotations
@@ -123,14 +121,16 @@ class Session:
         return cls(corpus, entities_file, db_path, read_only=read_only)
 
     def open_all(self) -> list[str]:
-        """Open the store and read the settings now, as the app needs both from its
-        first frame; returns :attr:`warnings`."""
+        """Open the store and read the settings now (the app's first frame needs both)."""
         _ = self.store, self.settings
         return self.warnings
 
     @property
     def store(self) -> Store:
-        """The annotation store, opened on first use."""
+        """The annotation store, opened on first use (only the opening takes the lock:
+        the list's rows ask for the store twice a document)."""
+        if (store := self._store) is not None:
+            return store
         from kbtui.annotations.store import Store
 
         with self._lock:
