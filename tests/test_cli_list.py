@@ -4,6 +4,7 @@ empty queries as usage errors (issue 16)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,10 @@ from rich.cells import cell_len, chop_cells
 from test_cli import DOC_000, annotate, run
 
 from kbtui.annotations.store import Store
-from kbtui.cli import listing
+from kbtui.cli import listed, listing
 from kbtui.cli.listing import fit
+from kbtui.documents.model import ROW_FIELDS
+from kbtui.view.sanitize import UNSAFE_RANGES, one_line
 
 DOC_003 = "003_0b861dc1db151f35.txt"
 
@@ -120,3 +123,95 @@ def test_a_documents_problems_follow_its_title(
     assert code == 0
     [line] = [line for line in out.splitlines() if line.startswith("bad.md")]
     assert "⚠ frontmatter: YAML error" in line
+
+
+ONE_LINE_CASES = [
+    "",
+    " ",
+    "plain",
+    "two  spaces",
+    " lead",
+    "trail ",
+    "ｆｕｌｌｗｉｄｔｈ\u3000全角",
+    "tab\there",
+    "new\nline",
+    "\u202eevil\u202c",
+    "c1 \x85\x9b[31m",
+    "esc \x1b[2J",
+    "sur \ud800 rogate",
+    "joint \uffff x",
+    "joint \uffff",
+    "\uffff lead",
+]
+
+
+@pytest.mark.parametrize("case", range(len(ONE_LINE_CASES)))
+def test_one_lines_are_one_line_of_each(case: int) -> None:
+    texts = ["clean", *ONE_LINE_CASES[case:], "中文 标题"]
+    assert listed.one_lines(texts) == [one_line(text) for text in texts]
+    assert listed.one_lines(["clean", "中文 标题"]) == ["clean", "中文 标题"]
+
+
+def test_what_one_lines_looks_for_is_what_one_line_replaces() -> None:
+    unsafe = {chr(c) for low, high in UNSAFE_RANGES for c in range(low, high + 1)}
+    up_to_3000 = map(chr, range(0x3001))
+    looked_for = {c for c in up_to_3000 if listed._NOT_KEPT.match(c)}
+    assert looked_for == {c for c in map(chr, range(0x3001)) if c in unsafe or c.isspace()} - {" "}
+    assert not any(chr(c).isspace() for c in range(0x3001, 0x110000, 7))
+
+
+def listed_columns(rows: list[list[object]], counts: list[int]) -> listed.Columns:
+    """Columns of ``rows``, of any shape (as a cache file may hold), as ``doc0.md``..."""
+    return listed.Columns([f"doc{i}.md" for i in range(len(rows))], rows, counts)
+
+
+def row(
+    title: str, tags: Sequence[object], problems: Sequence[object], **fields: object
+) -> list[object]:
+    values: dict[str, object] = dict.fromkeys(ROW_FIELDS)
+    values.update(size=1, mtime_ns=2, chars=3, body_start=0, script="simplified", entities={})
+    values.update(
+        title=title, tags=list(tags), problems=list(problems), title_inferred=False, **fields
+    )
+    return list(values.values())
+
+
+HOSTILE_ROWS = [
+    row("标题", ["访谈", "AI", "访谈"], [], date="2024-01-02", source_url="https://x.org/"),
+    row('\u202eevil\u202c \x85\x9b[31m \x1b[2J \u2028 "\\', ["\u202e", "t\u3000x"], ["bad"]),
+    row("", [], [], author="作者", encoding="gb18030"),
+]
+
+
+@pytest.mark.parametrize("rows", [HOSTILE_ROWS, HOSTILE_ROWS[:1], []])
+def test_list_json_is_the_standard_indented_text(rows: list[list[object]]) -> None:
+    columns = listed_columns(rows, list(range(len(rows))))
+    records = listed.records(columns)
+    assert listed.columns_json(columns) == json.dumps(records, ensure_ascii=False, indent=2)
+    assert [r["tags"] for r in records][:1] in ([], [["访谈", "AI"]])
+
+
+def test_list_json_of_a_row_holding_no_strings_is_still_the_standard_text() -> None:
+    columns = listed_columns([*HOSTILE_ROWS, row("t", [1, None, "x"], [2])], [0, 0, 0, 0])
+    text = listed.columns_json(columns)
+    assert text == json.dumps(listed.records(columns), ensure_ascii=False, indent=2)
+    assert json.loads(text)[-1]["tags"] == [1, None, "x"]
+
+
+@pytest.mark.parametrize("width", [None, 200, 100, 81, 60, 3])
+def test_table_lines_are_aligned_in_cells_and_cut_to_the_width(width: int | None) -> None:
+    tags = ["这是一个非常非常长的标签名字用来测试截断", "👨\u200d👩 x", "e\u0301\u0301"]
+    rows = [*HOSTILE_ROWS, row("family 👨\u200d👩\u200d👧 ❤\ufe0f " * 3, tags, [])]
+    lines = listing.table_lines(listed_columns(rows, [0, 12, 3, 100]), width)
+    heading, *body = lines
+    if width is None:
+        assert heading.split() == list(listing.HEADINGS)
+        titled = [line for i, line in enumerate(lines) if i != 3]  # the third row has no title
+        title_at = {cell_len(line) - cell_len(line.split("  ")[-1]) for line in titled}
+        assert title_at == {cell_len(heading) - len("TITLE")}  # the titles start in one column
+        assert body[1].endswith('\ufffdevil\ufffd \ufffd\ufffd[31m \u241b[2J \ufffd "\\⚠ bad')
+        assert body[2].split()[3:] == ["-", "3", "3"]  # no tags, 3 annotations, 3 characters
+    else:
+        assert all(cell_len(line) <= width for line in lines)
+        whole = listing.table_lines(listed_columns(rows, [0, 12, 3, 100]), None)
+        assert lines == [fit(line, width) for line in whole]

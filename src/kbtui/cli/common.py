@@ -59,7 +59,12 @@ raw, and a terminal then acts on them (U+202E reverses what follows on the line)
 
 def print_json(data: object) -> None:
     """``data`` as indented UTF-8 JSON on standard output (:func:`escape_invisible`)."""
-    sys.stdout.write(escape_invisible(json_text(data)))
+    write_json_text(json_text(data))
+
+
+def write_json_text(text: str) -> None:
+    """JSON ``text`` on standard output, :func:`escape_invisible` and on a line of its own."""
+    sys.stdout.write(escape_invisible(text))
     sys.stdout.write("\n")
 
 

@@ -19,12 +19,15 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from operator import is_, itemgetter
 from pathlib import Path
+from typing import TypeGuard
 
 from kbtui.atomic import atomic_write_text
 from kbtui.documents.model import Entry, Row, valid_row
+from kbtui.documents.walk import Found
 from kbtui.locations import cache_dir
 
 logger = logging.getLogger(__name__)
@@ -47,15 +50,28 @@ def fresh_entry(
     """The entry over its cache record, if the file has not changed since
     (the same size and modification time) and the record is well formed;
     None means it must be read."""
+    return Entry(doc_id, path, record) if _holds(record, st) else None
+
+
+def fresh_entries(cached: dict[str, Record], found: Sequence[Found]) -> list[Entry | None]:
+    """:func:`fresh_entry` of each file found, from its record in ``cached``: one pass
+    (the per-file calls of a loop that also read files were half a warm scan)."""
+    records = map(cached.get, map(itemgetter(0), found))
+    return [
+        Entry(doc_id, path, record) if _holds(record, st) else None
+        for (doc_id, path, st), record in zip(found, records, strict=True)
+    ]
+
+
+def _holds(record: Record | None, st: os.stat_result | None) -> TypeGuard[Record]:
+    """Whether ``record`` is well formed and of the file as ``st`` finds it now."""
     if record is None or st is None or not valid_row(record):
-        return None
-    if record[0] != st.st_size or record[1] != st.st_mtime_ns:
-        return None
-    return Entry(doc_id, path, record)
+        return False
+    return bool(record[0] == st.st_size and record[1] == st.st_mtime_ns)
 
 
 @contextmanager
-def _long_lived() -> Iterator[None]:
+def long_lived() -> Iterator[None]:
     """What is made meanwhile lives as long as the corpus: no cyclic garbage collection
     while it is made, and none of its objects looked at by later collections.
 
@@ -92,7 +108,7 @@ class EntryCache:
     def read(self) -> dict[str, Record]:
         """Cached records by id; an absent, stale or corrupt cache gives none."""
         try:
-            with open(self.path, "rb") as file, _long_lived():
+            with open(self.path, "rb") as file, long_lived():
                 data = json.load(file)
         except FileNotFoundError:
             return {}
@@ -116,7 +132,7 @@ class EntryCache:
         if not complete:
             records = {**cached, **records}
         unchanged = records.keys() == cached.keys() and all(
-            records[doc_id] is cached[doc_id] for doc_id in records
+            map(is_, records.values(), map(cached.__getitem__, records))
         )
         if not unchanged:
             self._write(records)

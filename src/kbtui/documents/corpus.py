@@ -20,9 +20,17 @@ import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path, PurePosixPath
 
-from kbtui.documents.cache import EntryCache, Record, entry_record, fresh_entry
+from kbtui.documents.cache import (
+    EntryCache,
+    Record,
+    entry_record,
+    fresh_entries,
+    fresh_entry,
+    long_lived,
+)
 from kbtui.documents.decoding import decode
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
 from kbtui.documents.model import Document, Entry
@@ -134,32 +142,31 @@ class Corpus:
         thread; it holds the scan lock until it is exhausted or closed.
         """
         with self._scan_lock:
-            found, self.folder_problems = walk(self.root)
-            cached = self._cache.read() if self.use_cache else {}
-            records: dict[str, Record] = {}
-            fresh: dict[str, Entry] = {}
+            with long_lived():  # the entries, and what the walk made to find them
+                found, self.folder_problems = walk(self.root)
+                cached = self._cache.read() if self.use_cache else {}
+                ready = fresh_entries(cached, found)
+            entries: list[Entry] = []
             report = Reporter(progress, len(found))
             complete = False
             try:
-                for item in found:
+                for item, entry in zip(found, ready, strict=True):
                     if cancel is not None and cancel():
                         break
-                    doc_id, path, st = item
-                    entry = fresh_entry(cached.get(doc_id), doc_id, path, st)
-                    if entry is None:
-                        entry = self._read_entry(item)
-                    records[doc_id] = entry_record(entry)  # the cached row itself, if fresh
-                    fresh[doc_id] = entry
-                    report(len(fresh))
-                    yield entry
+                    entries.append(self._read_entry(item) if entry is None else entry)
+                    report(len(entries))
+                    yield entries[-1]
                 else:
                     complete = True
             finally:
+                ids = list(map(itemgetter(0), found[: len(entries)]))
+                records = dict(zip(ids, map(entry_record, entries), strict=True))
                 if complete:
-                    self._entries, self._records = fresh, records
+                    self._entries = dict(zip(ids, entries, strict=True))
+                    self._records = records
                 if self.use_cache:
-                    self._cache.save(cached, records, complete)
-                report.done(len(fresh))
+                    self._cache.save(cached, records, complete)  # a fresh entry's row is cached
+                report.done(len(entries))
 
     def refresh(self, doc_ids: Iterable[str]) -> tuple[list[Entry], list[str]]:
         """Read again only these documents (the watcher saw their files change): a
