@@ -70,6 +70,23 @@ async def test_the_taiwan_view_of_002_keeps_its_words(sample_corpus: Path, tmp_p
         assert "擴展政策" in app.pane.view.text
 
 
+async def test_the_title_follows_the_script_of_the_body(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_doc(app, pilot, DOC_004)
+        assert str(app.pane.border_title).startswith("炮轟黃仁勛,決裂奧特曼")
+        await pilot.press("s")  # simplified
+        await settle(app, pilot)
+        assert "炮轰黄仁勋" in app.pane.view.text
+        assert str(app.pane.border_title).startswith("炮轰黄仁勋,决裂奥特曼")
+        await pilot.press("s")  # the original again (its script is traditional)
+        await settle(app, pilot)
+        assert app.pane.variant is Variant.ORIGINAL
+        assert str(app.pane.border_title).startswith("炮轟黃仁勛,決裂奧特曼")
+
+
 @pytest.mark.parametrize("key", ["s", "S"])
 async def test_a_japanese_document_offers_no_chinese_views(tmp_path: Path, key: str) -> None:
     corpus = tmp_path / "corpus"

@@ -27,7 +27,7 @@ from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
 from kbtui.scripts.chains import view_label
 from kbtui.scripts.locales import Locale
-from kbtui.scripts.views import ConversionCache, Variant
+from kbtui.scripts.views import ConversionCache, ConversionError, Variant, text_converter
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
 from kbtui.ui.reader import Reader
@@ -232,8 +232,17 @@ class PaneBase(Vertical):
     def _update_titles(self) -> None:
         if self.doc is None:
             return
-        self.border_title = safe_line(self.doc.meta.title, 200)
+        self.border_title = safe_line(self._shown_title(self.doc.meta.title), 200)
         self._update_subtitle()
+
+    def _shown_title(self, title: str) -> str:
+        """The title in the view's script, as the body is (as written if it cannot be)."""
+        if self.variant is Variant.ORIGINAL:
+            return title
+        try:
+            return text_converter(self.variant, self.source, self.session.backend)(title)
+        except ConversionError:
+            return title
 
     def _update_subtitle(self) -> None:
         """The conversion shown (``Taiwan · s2twp``), the source locale (else the script),
