@@ -16,6 +16,7 @@ from kbtui.entities.coreference import (
     FLAG_BITS,
     KIN,
     PLURAL_AFTER,
+    PLURAL_WORDS,
     RELEVANT,
     Correction,
     _plural_cues,
@@ -125,11 +126,14 @@ def test_a_relative_is_no_antecedent(registry: EntityRegistry) -> None:
 def test_contexts_carry_paragraph_and_flags() -> None:
     text = "父亲Riccardo Amodei\n\n两人说Amodei兄妹"
     at = text.rindex("Amodei")
-    spans = [(2, 17), (at, at + 6)]
-    first, second = mention_contexts(text, spans, [True, True])
+    mentions = [(0, 2, 17), (1, at, at + 6)]
+    first, second = mention_contexts(text, 2, mentions)
     assert first == RELEVANT | KIN  # paragraph 0
     assert second >> FLAG_BITS == text.index("两") and second & CUE_BEFORE and second & PLURAL_AFTER
-    assert mention_contexts(text, spans, [False, True])[0] == 0  # only relevant ones
+    assert mention_contexts(text, 2, mentions[1:])[0] == 0  # only relevant ones
+    assert mention_contexts(text, 2, mentions, lowered=text.lower()) == mention_contexts(
+        text, 2, mentions
+    )
 
 
 def test_paragraphs_end_at_blank_lines_and_sentence_ends() -> None:
@@ -137,6 +141,46 @@ def test_paragraphs_end_at_blank_lines_and_sentence_ends() -> None:
     assert paragraph_start(text, text.index("wrapped")) == 0
     assert paragraph_start(text, text.index("Next")) == text.index("Next")
     assert paragraph_start(text, text.index("Third")) == text.index("  Third")
+
+
+def _paragraph_start_alone(text: str, offset: int) -> int:
+    """The paragraph start by looking back from ``offset`` to the text's start."""
+    for newline in range(min(offset, len(text)) - 1, -1, -1):
+        if text[newline] == "\n":
+            before = text[:newline].rstrip(" \t\u3000\r")
+            if not before or before[-1] in "。！？!?.…」』”\"'\n":
+                return newline + 1
+    return 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(" \t\r\n。a.", max_size=40), st.lists(st.integers(0, 40), max_size=6))
+def test_paragraphs_asked_in_order_equal_paragraphs_asked_alone(
+    text: str, offsets: list[int]
+) -> None:
+    since = known = 0
+    for offset in sorted(min(o, len(text)) for o in offsets):
+        known = paragraph_start(text, offset, since, known)
+        assert known == _paragraph_start_alone(text, offset) == paragraph_start(text, offset)
+        since = offset
+
+
+_WORDS = ["兄妹", "两人", "siblings", "the pair", "俩"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from([*_WORDS, "x", " ", "達", "😀", "\ud800", "é", "人"]), max_size=12))
+def test_plural_cues_are_every_bounded_occurrence(parts: list[str]) -> None:
+    text = "".join(parts)
+    expected = sorted(
+        at
+        for word in PLURAL_WORDS
+        for at in range(len(text))
+        if text.startswith(word, at)
+        and (not word.isascii() or not (at and text[at - 1].isalnum()))
+        and (not word.isascii() or not text[at + len(word) : at + len(word) + 1].isalnum())
+    )
+    assert _plural_cues(text, []) == expected
 
 
 mention_ids = st.sampled_from([DARIO, DANIELA, RICCARDO, SHARED, "?other", "anthropic"])

@@ -110,26 +110,26 @@ _BLANKS = " \t\u3000\r"
 
 def mention_contexts(
     text: str,
-    spans: Sequence[tuple[int, int]],
-    relevant: Sequence[bool],
+    count: int,
+    mentions: Iterable[tuple[int, int, int]],
     plural_names: Iterable[str] = (),
+    lowered: str | None = None,
 ) -> array[int]:
-    """One context per mention ``(start, end)`` of ``text``, in order: its
-    paragraph (the offset where it starts) and the flags :data:`KIN`,
+    """One context per mention of ``text`` (``count`` of them), in order:
+    its paragraph (the offset where it starts) and the flags :data:`KIN`,
     :data:`PLURAL_AFTER`, :data:`CUE_BEFORE` (see the module docstring).
 
-    Only ``relevant`` mentions (shared names and their candidates) get one,
-    the others ``0``: resolving looks at no other, and this runs as documents
-    are matched, where every mention's regular expressions would cost as much
-    as matching. ``CUE_BEFORE`` is then about the text since the previous
-    relevant mention.
+    Only the ``mentions`` given, ``(number, start, end)`` in order, get one
+    (the relevant ones: shared names and their candidates), the others ``0``:
+    resolving looks at no other, and this runs as documents are matched,
+    where every mention's regular expressions would cost as much as
+    matching. ``CUE_BEFORE`` is then about the text since the previous
+    relevant mention. ``lowered`` is ``text.lower()`` if the caller has it.
     """
-    cues = _plural_cues(text, plural_names)
-    contexts = array("i", bytes(4 * len(spans)))
-    previous_end = 0
-    for n, (start, end) in enumerate(spans):
-        if not relevant[n]:
-            continue
+    cues = _plural_cues(text, plural_names, lowered)
+    contexts = array("i", bytes(4 * count))
+    previous_start = previous_end = paragraph = 0
+    for n, start, end in mentions:
         flags = RELEVANT
         if KINSHIP.search(text, max(0, start - KIN_BEFORE_CHARS), start):
             flags |= KIN
@@ -138,38 +138,35 @@ def mention_contexts(
         i = bisect_left(cues, previous_end)
         if i < len(cues) and cues[i] < start:
             flags |= CUE_BEFORE
-        contexts[n] = paragraph_start(text, start) << FLAG_BITS | flags
-        previous_end = end
+        paragraph = paragraph_start(text, start, previous_start, paragraph)
+        contexts[n] = paragraph << FLAG_BITS | flags
+        previous_start, previous_end = start, end
     return contexts
 
 
-def paragraph_start(text: str, offset: int) -> int:
+def paragraph_start(text: str, offset: int, since: int = 0, known: int = 0) -> int:
     """Where the paragraph holding ``offset`` starts: after a blank line, or
     after a line break that follows a sentence end (a hard-wrapped line is
-    not a paragraph of its own)."""
+    not a paragraph of its own). ``known`` is the answer for offset
+    ``since``, an earlier one: only the line breaks between are looked at,
+    so a document's mentions, asked in order, cost one pass back over it."""
     at = offset
-    while (newline := text.rfind("\n", 0, at)) >= 0:
+    while (newline := text.rfind("\n", since, at)) >= 0:
         last = newline - 1
         while last >= 0 and text[last] in _BLANKS:
             last -= 1
         if last < 0 or text[last] in SENTENCE_ENDS or text[last] == "\n":
             return min(newline + 1, MAX_PARAGRAPH)
         at = newline
-    return 0
+    return known
 
 
-def _plural_cues(text: str, plural_names: Iterable[str]) -> list[int]:
+def _plural_cues(text: str, plural_names: Iterable[str], lowered: str | None = None) -> list[int]:
     """Where :data:`PLURAL_WORDS` and ``plural_names`` occur in ``text``, in order."""
     # İ (U+0130) is the one letter whose lower case is two characters: offsets would move
-    lowered = text.replace("\u0130", "i").lower()
-    found = []
-    try:
-        matches = _plural_automaton().find_matches_as_indexes(lowered, overlapping=True)
-    except UnicodeEncodeError:  # a lone surrogate: not UTF-8, so not for Rust
-        matches = [(0, m.start(), m.end()) for m in _plural_pattern().finditer(lowered)]
-    for _, start, end in matches:
-        if _bounded(lowered, start, end):
-            found.append(start)
+    if lowered is None or "\u0130" in text:
+        lowered = text.replace("\u0130", "i").lower()
+    found = [start for start, end in _plural_words(lowered) if _bounded(lowered, start, end)]
     for name in plural_names:
         at = lowered.find(name)
         while at >= 0:
@@ -177,6 +174,24 @@ def _plural_cues(text: str, plural_names: Iterable[str]) -> list[int]:
                 found.append(at)
             at = lowered.find(name, at + 1)
     return sorted(found)
+
+
+def _plural_words(lowered: str) -> list[tuple[int, int]]:
+    """Every occurrence of :data:`PLURAL_WORDS` in ``lowered``, overlapping
+    ones too, as character offsets. Matched as UTF-8 bytes (for a text,
+    ahocorasick-rs makes a table of every byte's character offset: twice
+    the time of the pass), the few hits' byte offsets then counted in
+    characters; a lone surrogate passes as its three bytes, never a word's."""
+    data = lowered.encode("utf-8", "surrogatepass")
+    found = _plural_automaton().find_matches_as_indexes(data, overlapping=True)
+    if len(data) == len(lowered):
+        return [(start, end) for _, start, end in found]
+    chars, at, spans = 0, 0, []
+    for start, word in sorted((start, word) for word, start, _ in found):
+        chars += len(data[at:start].decode("utf-8", "surrogatepass"))
+        at = start
+        spans.append((chars, chars + len(PLURAL_WORDS[word])))
+    return spans
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
@@ -189,13 +204,9 @@ def _bounded(text: str, start: int, end: int) -> bool:
 
 
 @cache
-def _plural_automaton() -> ahocorasick_rs.AhoCorasick:
-    return ahocorasick_rs.AhoCorasick(list(PLURAL_WORDS))
-
-
-@cache
-def _plural_pattern() -> re.Pattern[str]:
-    return re.compile("|".join(map(re.escape, PLURAL_WORDS)))
+def _plural_automaton() -> ahocorasick_rs.BytesAhoCorasick:
+    words = [word.encode("utf-8") for word in PLURAL_WORDS]
+    return ahocorasick_rs.BytesAhoCorasick(words, implementation=ahocorasick_rs.Implementation.DFA)
 
 
 def resolve(

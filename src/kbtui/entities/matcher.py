@@ -90,10 +90,11 @@ class Matcher:
             digest.update(key.encode("utf-8", "surrogatepass") + b"\n")
         return digest.hexdigest()[:24]
 
-    def scan(self, text: str) -> array[int]:
+    def scan(self, text: str, lowered: str | None = None) -> array[int]:
         """Every mention in ``text`` as flat ``(last, key index)`` pairs, in
         order, where ``last`` is the offset of its last character (its start
         is ``last + 1 - lengths[key index]``). The index stores this form.
+        ``lowered`` is ``text.lower()`` when the caller has it already.
 
         The automaton's own leftmost-longest search is the answer unless a
         hit lacks a word boundary (``Claude`` in ``Claudette``); then every
@@ -101,7 +102,7 @@ class Matcher:
         """
         if not self.keys:
             return array("i")
-        lowered, variants = text.lower(), self._variants
+        lowered, variants = text.lower() if lowered is None else lowered, self._variants
         if variants.automaton is not None and len(lowered) == len(text):
             found = variants.longest(lowered)
             if isinstance(found, array):

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from itertools import compress, count
 from pathlib import Path
 
 from kbtui.documents.model import Document
@@ -202,14 +203,14 @@ class MentionIndex:
 
     def _doc_hits(self, stamp: DocStamp, source: str | Document) -> DocHits:
         text, offset = _body(source)
-        hits = self.matcher.scan(text)
-        contexts = array("i")
-        if not self._shared_keys.isdisjoint(hits[1::2]):
-            lengths, relevant = self.matcher.lengths, self._coref_keys
-            pairs = list(zip(hits[0::2], hits[1::2], strict=True))
-            spans = [(last + 1 - lengths[k], last + 1) for last, k in pairs]
-            flags = [relevant[k] for _, k in pairs]
-            contexts = mention_contexts(text, spans, flags, self._plural_names)
+        lowered = text.lower()
+        hits = self.matcher.scan(text, lowered)
+        keys, contexts = hits[1::2], array("i")
+        if not self._shared_keys.isdisjoint(keys):
+            lengths, lasts = self.matcher.lengths, hits[0::2]
+            numbers = compress(count(), map(self._coref_keys.__getitem__, keys))
+            relevant = ((n, lasts[n] + 1 - lengths[keys[n]], lasts[n] + 1) for n in numbers)
+            contexts = mention_contexts(text, len(keys), relevant, self._plural_names, lowered)
         if offset:
             hits[0::2] = array("i", (last + offset for last in hits[0::2]))
         return DocHits(stamp.size, stamp.mtime, hits, contexts)
@@ -264,8 +265,8 @@ class MentionIndex:
     def _entity_counts(self, doc_id: str, entry: DocHits) -> Counter[str]:
         """How often a document names each entity, shared names resolved."""
         ids, counts = self.matcher.entity_ids, Counter[str]()
-        for key, count in Counter(entry.hits[1::2]).items():
-            counts[ids[key]] += count
+        for key, times in Counter(entry.hits[1::2]).items():
+            counts[ids[key]] += times
         for mention in self._resolutions(doc_id, entry).values():
             counts[mention.shared or ""] -= 1
             counts[mention.entity_id] += 1

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import re
 from array import array
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, IntEnum
 from functools import cache
-from itertools import chain, product
+from itertools import accumulate, chain, product
+from typing import NamedTuple
 
 import ahocorasick
 import ahocorasick_rs
@@ -34,9 +36,6 @@ MAX_VARIANTS = 4096
 DFA_MAX_SPELLINGS = 20_000
 """Up to this many spellings the Rust automaton is a DFA (faster, and about
 3 KB a spelling); more, and it is the default NFA, which stays small."""
-
-TRIGGER = -1
-"""The key index of a trigger character's pattern in the Rust automaton."""
 
 _SPACE_VARIANTS = frozenset(" \u00a0\u3000")
 """The spaces a name's space may be written as without making a text slow:
@@ -64,6 +63,26 @@ class Miss(Enum):
     UNCOVERED = "the variants do not cover the text: fold it"
 
 
+class Edge(IntEnum):
+    """Which word boundaries a key needs; the Rust automaton's patterns are
+    in this order, so one comparison of a pattern number tells."""
+
+    NONE = 0
+    BOTH = 1
+    LEFT = 2
+    RIGHT = 3
+
+
+class Bounds(NamedTuple):
+    """Where each :class:`Edge` of the Rust automaton's patterns ends (the
+    pattern numbers from ``right`` on are trigger characters)."""
+
+    none: int = 0
+    both: int = 0
+    left: int = 0
+    right: int = 0
+
+
 @dataclass(slots=True)
 class Variants:
     """The automaton of every spelling of every key, over lower-cased text.
@@ -78,12 +97,11 @@ class Variants:
     astral_triggers: frozenset[str]
     fast: ahocorasick_rs.AhoCorasick | None = None
     """The same spellings, leftmost-longest, in ahocorasick-rs."""
-    key_of: array[int] = field(default_factory=lambda: array("i"))
-    """The key index of each of :attr:`fast`'s patterns (:data:`TRIGGER` for a trigger)."""
-    left_of: list[bool] = field(default_factory=list)
-    """Whether each of :attr:`fast`'s patterns needs a word boundary before it."""
-    right_of: list[bool] = field(default_factory=list)
-    """Whether each of :attr:`fast`'s patterns needs a word boundary after it."""
+    key_of: list[int] = field(default_factory=list)
+    """The key index of each of :attr:`fast`'s spellings (a list: its items
+    are ready ints, where an array would make one per hit)."""
+    bounds: Bounds = field(default_factory=Bounds)
+    """Which of :attr:`fast`'s patterns need which boundary, or are triggers."""
     finds_triggers: bool = False
     """Whether :attr:`fast` holds the BMP triggers as patterns (none of the
     spellings holds one, so a match never hides one)."""
@@ -102,8 +120,10 @@ class Variants:
         Rust: it is folded too).
 
         One loop checks the boundaries and builds the pairs: a corpus has
-        about twenty hits per thousand characters, and this loop is most of
-        the Python an index build runs."""
+        about twenty hits per thousand characters (three in four of a Latin
+        name, which needs its boundaries checked), and this loop is most of
+        the Python an index build runs, so each hit costs one comparison of
+        its pattern number (:class:`Edge`) and at most two look-ups."""
         if self.fast is None or holds_astral(lowered, self.astral_triggers):
             return Miss.UNCOVERED
         if not self.finds_triggers and self.triggers.search(lowered):
@@ -112,19 +132,21 @@ class Variants:
             found = self.fast.find_matches_as_indexes(lowered)
         except UnicodeEncodeError:
             return Miss.UNCOVERED
-        key_of, left, right, size = self.key_of, self.left_of, self.right_of, len(lowered)
+        none, both, left, right = self.bounds
+        key_of, words = self.key_of, WORD_CHARS
+        padded = lowered + " "  # [start - 1] at 0 and [end] at the end read no word character
         flat: list[int] = []
         append = flat.append
         for pattern, start, end in found:
-            key = key_of[pattern]
-            if (left[pattern] and start and lowered[start - 1] in WORD_CHARS) or (
-                right[pattern] and end < size and lowered[end] in WORD_CHARS
-            ):
-                return Miss.UNCOVERED if self.triggered(lowered) else Miss.UNBOUNDED
-            if key == TRIGGER:
-                return Miss.UNCOVERED
+            if pattern >= none:
+                if pattern >= right:
+                    return Miss.UNCOVERED  # a trigger
+                if (pattern < left and padded[start - 1] in words) or (
+                    (pattern < both or pattern >= left) and padded[end] in words
+                ):
+                    return Miss.UNCOVERED if self.triggered(lowered) else Miss.UNBOUNDED
             append(end - 1)
-            append(key)
+            append(key_of[pattern])
         return array("i", flat)
 
     @classmethod
@@ -143,25 +165,33 @@ class Variants:
         if not spellings:
             return cls(automaton, triggers, astral)
         finds = not any(ch in bmp for spelling in spellings for ch in spelling)
-        patterns = {**spellings, **dict.fromkeys(bmp, TRIGGER)} if finds else spellings
-        fast = _fast_automaton(patterns, keys)
+        fast = _fast_automaton(spellings, sorted(bmp) if finds else [], keys)
         return cls(automaton, triggers, astral, *fast, finds_triggers=finds)
 
 
 def _fast_automaton(
-    patterns: Mapping[str, int], keys: Sequence[str]
-) -> tuple[ahocorasick_rs.AhoCorasick, array[int], list[bool], list[bool]]:
-    """The Rust automaton of ``patterns`` (spelling to key index), and the
-    key index and boundary needs of each of its patterns. A DFA when it
-    stays small: it runs twice as fast as the default NFA here (8,000
-    spellings: 85 ms to build, 25 MB)."""
+    spellings: Mapping[str, int], triggers: Sequence[str], keys: Sequence[str]
+) -> tuple[ahocorasick_rs.AhoCorasick, list[int], Bounds]:
+    """The Rust automaton of ``spellings`` (spelling to key index) then
+    ``triggers``, the key index of each spelling, and where each
+    :class:`Edge` ends. A DFA when it stays small: it runs twice as fast as
+    the default NFA here (8,000 spellings: 85 ms to build, 25 MB)."""
+    edges = {spelling: _edge(keys[index]) for spelling, index in spellings.items()}
+    ordered = sorted(spellings, key=edges.__getitem__)
+    patterns = [*ordered, *triggers]
     kind = ahocorasick_rs.MatchKind.LeftmostLongest
     dfa = ahocorasick_rs.Implementation.DFA if len(patterns) <= DFA_MAX_SPELLINGS else None
-    fast = ahocorasick_rs.AhoCorasick(list(patterns), matchkind=kind, implementation=dfa)
-    key_of = array("i", patterns.values())
-    left = [index != TRIGGER and is_word_char(keys[index][0]) for index in key_of]
-    right = [index != TRIGGER and is_word_char(keys[index][-1]) for index in key_of]
-    return fast, key_of, left, right
+    fast = ahocorasick_rs.AhoCorasick(patterns, matchkind=kind, implementation=dfa)
+    counts = Counter(edges.values())
+    bounds = Bounds(*accumulate(counts[edge] for edge in Edge))
+    return fast, [spellings[spelling] for spelling in ordered], bounds
+
+
+def _edge(key: str) -> Edge:
+    left, right = is_word_char(key[0]), is_word_char(key[-1])
+    if left and right:
+        return Edge.BOTH
+    return Edge.LEFT if left else Edge.RIGHT if right else Edge.NONE
 
 
 @cache
