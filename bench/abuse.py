@@ -200,6 +200,7 @@ def big_import(tmp: Path, size_mb: float) -> None:
 
 
 APP_STEPS = """import asyncio, sys, time
+started = time.perf_counter()  # the first screen is timed from here, the store's opening in it
 from pathlib import Path
 from kbtui.ui.app import make_app
 def step(what, wall, cpu):
@@ -208,7 +209,7 @@ def step(what, wall, cpu):
     return time.perf_counter(), time.process_time()
 app, _ = make_app(Path(sys.argv[1]), Path(sys.argv[2]), open_target=sys.argv[3])
 async def go():
-    clock = time.perf_counter(), time.process_time()
+    clock = started, 0.0  # CPU time: the process's, from its start
     async with app.run_test(size=(120, 40)) as pilot:
         while not app.pane.annotations: await asyncio.sleep(0.01)
         await pilot.pause()

@@ -55,6 +55,15 @@ class ChangeTracker:
         """What TinyDB reads and mutates; between writes, exactly what is on disk."""
         self._shadow: Tables = {}  # on-disk copies of the tables TinyDB may change in place
         self._known: dict[str, dict[str, Any]] = dict(tables)  # table dicts as last handed out
+        self._changes: dict[str, int] = {}  # table name -> how many operations changed it
+
+    def changes(self, name: str) -> int:
+        """How many operations changed table ``name`` since these tables were read."""
+        return self._changes.get(name, 0)
+
+    def _count(self, ops: list[list[Any]]) -> None:
+        for op in ops:
+            self._changes[op[1]] = self._changes.get(op[1], 0) + 1
 
     def diff(self, data: Tables) -> list[str]:
         """The operations (as JSON) that turn what is on disk into ``data``.
@@ -86,16 +95,20 @@ class ChangeTracker:
     def written(self, ops: list[str]) -> None:
         """Take the operations of a write (from :meth:`diff`) as on disk now."""
         for text in ops:
-            apply_ops(self.tables, [json.loads(text)])
+            op = json.loads(text)
+            apply_ops(self.tables, [op])
             apply_ops(self._shadow, [json.loads(text)], only_present=True)
+            self._count([op])
         self._known = dict(self.tables)
 
     def replay(self, payloads: list[str]) -> None:
         """Apply journal lines another process wrote (``ValueError`` and co. if malformed)."""
         for payload in payloads:
-            apply_ops(self.tables, json.loads(payload)["ops"])
+            ops = json.loads(payload)["ops"]
+            apply_ops(self.tables, ops)
             if self._shadow:
                 apply_ops(self._shadow, json.loads(payload)["ops"], only_present=True)
+            self._count(ops)
         self._known = dict(self.tables)
 
     def _keep_copy(self, name: str, table: dict[str, Any]) -> None:

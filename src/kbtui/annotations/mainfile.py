@@ -14,8 +14,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from kbtui.annotations.bulk import collector_paused
 from kbtui.annotations.errors import DatabaseError, unreadable
-from kbtui.annotations.files import Tables, loads
+from kbtui.annotations.files import Tables, dumps, loads
+from kbtui.annotations.journal import JOURNAL_FORMAT
 
 STORAGE_TABLE = "_storage"
 """The main file's private table:
@@ -68,12 +70,23 @@ def read_main(path: Path) -> MainFile | None:
     if not raw.strip():
         return None
     try:
-        tables = _check_shape(loads(raw.decode("utf-8")), path)
+        with collector_paused():
+            tables = _check_shape(loads(raw.decode("utf-8")), path)
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise unreadable(path, f"is not valid JSON ({exc})") from exc
     private = tables.pop(STORAGE_TABLE, None) or {}
     mine = private.get("1") or {}
     return MainFile(tables, _text(mine.get("generation")), _text(mine.get("previous")))
+
+
+def main_bytes(tables: Tables, generation: str, previous: str | None) -> bytes:
+    """The main file holding ``tables`` as generation ``generation``, which replaces
+    ``previous``."""
+    body = dict(tables)
+    body[STORAGE_TABLE] = {
+        "1": {"generation": generation, "previous": previous, "journal": JOURNAL_FORMAT}
+    }
+    return dumps(body).encode("utf-8")
 
 
 def _text(value: object) -> str | None:

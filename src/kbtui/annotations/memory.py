@@ -29,6 +29,11 @@ class MemoryStorage(Storage):
         self._memory: Tables | None = None
         self._thread_lock = threading.RLock()
         self.catch_ups = 0  # nothing else writes it (as JournalStorage.catch_ups counts)
+        self._writes = 0
+
+    def table_version(self, name: str) -> int:
+        """Changes with every write (of any table: nothing here says which one changed)."""
+        return self._writes
 
     def read(self) -> Tables | None:
         """The database as last written (``None`` before the first write)."""
@@ -37,12 +42,14 @@ class MemoryStorage(Storage):
     def write(self, data: Tables) -> None:
         """Keep ``data`` (itself, not a copy, as TinyDB's MemoryStorage does)."""
         self._memory = data
+        self._writes += 1
 
     def apply(self, ops: list[list[Any]]) -> None:
         """Apply operations on single records, like the journal storage's."""
         if self._memory is None:
             self._memory = {}
         apply_ops(self._memory, ops)
+        self._writes += 1
 
     def hold(self) -> AbstractContextManager[Any]:
         """Keep other threads out (reentrant)."""

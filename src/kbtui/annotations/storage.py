@@ -61,14 +61,8 @@ from kbtui.annotations.busy import DatabaseBusy, lock_timeout, lock_wait
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
-from kbtui.annotations.journal import JOURNAL_FORMAT, Journal, header, scan_journal
-from kbtui.annotations.mainfile import (
-    STORAGE_TABLE,
-    MainFile,
-    check_journal,
-    check_regular,
-    read_main,
-)
+from kbtui.annotations.journal import Journal, header, scan_journal
+from kbtui.annotations.mainfile import MainFile, check_journal, check_regular, main_bytes, read_main
 from kbtui.atomic import atomic_write_bytes
 
 __all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
@@ -147,6 +141,7 @@ class JournalStorage(Storage):
         self._needs_rewrite = False  # the main file must be rewritten before appending
         self._generation: str | None = None  # of the main file we hold
         self._closed = False
+        self._loads = 0  # how often everything was read from disk
         self._busy_until = 0.0  # reads answer from memory until then: the lock was held
         self.catch_ups = 0
         """How often this storage has taken in other processes' writes (its own never count)."""
@@ -191,6 +186,11 @@ class JournalStorage(Storage):
         with self.transaction():
             self._tracker.written(ops)
             self._pending.extend(ops)
+
+    def table_version(self, name: str) -> tuple[int, int]:
+        """Changes whenever table ``name`` may have (a write, another process's, a reload):
+        what was made from the table stands while it is the same."""
+        return self._loads, self._tracker.changes(name)
 
     def apply(self, ops: list[list[Any]]) -> None:
         """Record operations on single records (journal ``p``/``d``), as TinyDB's write
@@ -331,6 +331,7 @@ class JournalStorage(Storage):
         main, journal, main_key = self._read_both()
         generation = main.generation if main is not None else None
         self._tracker = ChangeTracker(main.tables if main is not None else {})
+        self._loads += 1
         self._main_key = main_key
         first = self._journal.generation(journal)
         check_journal(main, first, journal, self._journal.header_end, self._journal.path)
@@ -383,13 +384,10 @@ class JournalStorage(Storage):
         if self.read_only:
             raise DatabaseError(self.path, "is open read-only")
         generation = uuid.uuid4().hex
-        body = dict(self._tracker.tables)  # between writes, exactly what is on disk
-        body[STORAGE_TABLE] = {
-            "1": {"generation": generation, "previous": self._generation, "journal": JOURNAL_FORMAT}
-        }
         first = header(generation)
+        body = main_bytes(self._tracker.tables, generation, self._generation)  # as on disk
         try:
-            atomic_write_bytes(self.path, dumps(body).encode("utf-8"))
+            atomic_write_bytes(self.path, body)
             atomic_write_bytes(self._journal.path, first)
         except OSError as exc:
             raise DatabaseError(self.path, f"cannot be written: {exc.strerror}") from exc

@@ -24,6 +24,7 @@ from kbtui.annotations.memory import MemoryStorage
 from kbtui.annotations.merging import ImportCounts, merge_into
 from kbtui.annotations.model import Annotation, now_iso
 from kbtui.annotations.placing import Placing
+from kbtui.annotations.reading import DocumentReading
 from kbtui.annotations.records import DocState, clean_tags, entity_record, strings
 from kbtui.annotations.relocation import Relocation
 from kbtui.annotations.schema import DOCS, ENTITIES, migrated, schema_version
@@ -71,6 +72,9 @@ class Store:
         """The user's corrections of shared names (:mod:`kbtui.annotations.corrections`)."""
         self._versions = Versions()  # what was handed out, for compare-and-set
         self._placing = Placing(self._data, self._hold, self._storage.transaction, self._versions)
+        self._reading = DocumentReading(
+            self._data, self._storage.table_version, self._hold, self._versions
+        )
 
     @classmethod
     def open(
@@ -133,14 +137,9 @@ class Store:
     # -- annotations -----------------------------------------------------------
 
     def annotations_for(self, doc_id: str) -> list[Annotation]:
-        """The document's annotations as stored, by position (the store held only to take
-        the records, never changed in place: the UI must not wait while 146,000 are made)."""
-        with self._hold():
-            records = list(self._data.records(doc_id).values())
-        found = sorted(map(self._data.annotation, records), key=_position)
-        with self._hold():
-            self._versions.saw(found)
-        return found
+        """The document's annotations as stored, by position (made once for each state of
+        its table: :mod:`kbtui.annotations.reading`)."""
+        return self._reading.annotations_for(doc_id)
 
     def anchored_annotations(
         self,
