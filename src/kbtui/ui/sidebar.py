@@ -31,6 +31,10 @@ if TYPE_CHECKING:
 MAX_ROWS = 1000
 """The most annotations the sidebar lists: a Textual option list measures every row
 (146,000 in one document took 86 s); the notebook lists them all."""
+ROWS_AT_ONCE = 100
+"""Rows listed in one go: the first go before the screen is painted, each further one
+after the paint before (1,000 rows took 1.3 s of the UI thread, the first screen's
+longest wait, though 40 show)."""
 QUOTE_CHARS = 60
 """How much of a quote the sidebar shows."""
 
@@ -88,12 +92,17 @@ def annotation_prompt(annotation: Annotation, quote: str, entities: Sequence[str
     return Group(*parts)
 
 
+Row = tuple[Annotation, str] | Option | None
+"""A row of the annotation list: an annotation and its quote, a heading, a separator."""
+
+
 class Sidebar(Vertical):
     """Metadata on top, annotations below."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._annotations: dict[str, Annotation] = {}
+        self._listing = 0  # which call of show_annotations the rows being added are of
 
     def compose(self) -> ComposeResult:
         yield Static(id="meta")
@@ -120,31 +129,51 @@ class Sidebar(Vertical):
     ) -> None:
         """List annotations (reading order first, then orphans); ``quotes`` as shown
         (only those of the rows listed are read: :data:`MAX_ROWS`), under each the
-        entities it is about in ``index`` (none before there is one)."""
+        entities it is about in ``index`` (none before there is one). The first
+        :data:`ROWS_AT_ONCE` rows are listed now, the others after the screen is painted."""
         if len(quotes) != len(annotations):
             raise ValueError(f"{len(annotations)} annotations but {len(quotes)} quotes")
         options = self.query_one("#annotation-list", OptionList)
         highlighted = options.highlighted
         options.clear_options()
         placed, orphans = _rows(annotations, quotes)
-        names = iter(_entity_names(index, [a for a, _quote in placed + orphans]))
-        shown: list[Option | None] = [
-            Option(annotation_prompt(a, quote, next(names)), id=a.id) for a, quote in placed
-        ]
+        rows: list[Row] = [*placed]
         if orphans:
-            shown += [None, Option(Text("Orphans (text changed)", style="bold red"), disabled=True)]
-            shown += [Option(annotation_prompt(a, q, next(names)), id=a.id) for a, q in orphans]
+            rows += [None, Option(Text("Orphans (text changed)", style="bold red"), disabled=True)]
+            rows += orphans
         if len(annotations) > MAX_ROWS:
             more = (
                 f"… and {len(annotations) - MAX_ROWS:,} more: the notebook (ctrl+n) lists them all"
             )
-            shown.append(Option(Text(more, style="dim"), disabled=True))
-        options.add_options(shown)  # one by one, each re-measured the list
+            rows.append(Option(Text(more, style="dim"), disabled=True))
         count = len(annotations)
         options.border_title = f"Annotations {count}" if count else "No annotations yet"
-        if highlighted is not None and highlighted < options.option_count:
-            options.highlighted = highlighted
         self._annotations = {a.id: a for a, _quote in placed + orphans}
+        self._listing += 1
+        self._add_rows(self._listing, rows, index, highlighted)
+
+    def _add_rows(
+        self, listing: int, rows: list[Row], index: MentionIndex | None, highlighted: int | None
+    ) -> None:
+        """Add the next :data:`ROWS_AT_ONCE` of ``rows`` to the list, and the rest after the
+        next paint, unless a newer listing replaced this one (``highlighted``: the row to
+        highlight again once it is there)."""
+        if listing != self._listing:
+            return
+        options = self.query_one("#annotation-list", OptionList)
+        batch, rest = rows[:ROWS_AT_ONCE], rows[ROWS_AT_ONCE:]
+        names = iter(_entity_names(index, [row[0] for row in batch if isinstance(row, tuple)]))
+        before = options.option_count
+        options.add_options(  # at once: one by one, each re-measured the list
+            Option(annotation_prompt(*row, next(names)), id=row[0].id)
+            if isinstance(row, tuple)
+            else row
+            for row in batch
+        )
+        if highlighted is not None and before <= highlighted < options.option_count:
+            options.highlighted = highlighted
+        if rest:
+            self.call_after_refresh(self._add_rows, listing, rest, index, highlighted)
 
     @on(OptionList.OptionSelected, "#annotation-list")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
