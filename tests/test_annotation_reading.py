@@ -64,13 +64,16 @@ def test_a_malformed_record_is_refused(change: dict[str, object]) -> None:
 
 
 def test_the_collector_is_paused_in_the_block_and_as_it_was_after() -> None:
-    assert gc.isenabled()
+    was = gc.isenabled()
+    gc.enable()  # another test's command may have left it off
     with collector_paused():
         assert not gc.isenabled()
         with collector_paused():
             assert not gc.isenabled()
         assert not gc.isenabled()  # the inner block found it off, and left it so
     assert gc.isenabled()
+    if not was:
+        gc.disable()
 
 
 def test_annotations_are_made_once_while_their_table_is_unchanged(tmp_path: Path) -> None:
