@@ -14,14 +14,20 @@ The katakana middle dot ``・`` (U+30FB) and the prolonged sound mark ``ー``
 from __future__ import annotations
 
 import re
+from functools import cache
 
 KANA = re.compile(
     "[\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fd-\u30ff\u31f0-\u31ff\uff66-\uff6f\uff71-\uff9d]"
 )
 """Hiragana and katakana letters (full and half width), without ``・`` and ``ー``."""
 
-HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
-"""CJK ideographs (the unified blocks and the compatibility ideographs)."""
+
+@cache
+def _han() -> re.Pattern[str]:
+    """CJK ideographs (the unified blocks and the compatibility ideographs): compiled at
+    first use: the astral range makes it cost ~10 ms of CPU, at start-up else."""
+    return re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
 
 SENTENCE_END = "\n。！？!?"
 """Where a run ends: every one is a separator of both converters, so a cut
@@ -37,7 +43,7 @@ def count_kana(text: str) -> int:
 
 def count_han(text: str) -> int:
     """How many CJK ideographs ``text`` holds."""
-    return len(HAN.findall(text))
+    return len(_han().findall(text))
 
 
 def japanese_runs(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
