@@ -86,6 +86,7 @@ class DocLines(ScrollView, can_focus=True):
         self._strips: dict[tuple[str, bool], list[Strip]] = {}  # (id, under the cursor)
         self._strips_look: tuple[RichStyle, RichStyle, int] | None = None  # they were made in
         self._looks: tuple[RichStyle, RichStyle, int, int] | None = None  # while painting
+        self._under: dict[RichStyle, Style] = {}  # a line's style, as Content paints under
 
     @property
     def option_count(self) -> int:
@@ -229,13 +230,14 @@ class DocLines(ScrollView, can_focus=True):
         return strips[part]
 
     def _paint(self, row: DocRow, style: RichStyle, width: int) -> list[Strip]:
-        """The row's lines in ``style``, cut to ``width``."""
+        """The row's lines in ``style``, cut (or padded) to ``width``."""
+        under = self._under.get(style)
+        if under is None:
+            under = self._under[style] = Style.from_rich_style(style)
         lines = self._prompt(row).split("\n", allow_blank=True)
-        lines += [Content("")] * (ROW_LINES - len(lines))
         strips = []
         for line in lines[:ROW_LINES]:
-            segments = line.truncate(width, ellipsis=True).render_segments(
-                Style.from_rich_style(style)
-            )
-            strips.append(Strip(segments).extend_cell_length(width, style).simplify())
+            segments = line.truncate(width, ellipsis=True, pad=True).render_segments(under)
+            strips.append(Strip(segments, width).simplify())
+        strips += [Strip.blank(width, style)] * (ROW_LINES - len(strips))
         return strips
