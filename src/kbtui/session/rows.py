@@ -209,31 +209,40 @@ class OrderedRows:
         return [i for i in (range(len(tags)) if among is None else among) if tag in tags[i]]
 
     def _matching(self, query: tuple[str, ...]) -> Positions:
-        found, todo = self._smallest_superset(query)
-        for word in todo:
+        found, todo = self._cheapest_superset(query)
+        for word in sorted(todo, key=self._by_set, reverse=True):  # the cheap ones first
             found = self._holding(word, found)
         return found if isinstance(found, array) else array("i", found or ())
 
-    def _smallest_superset(self, query: tuple[str, ...]) -> tuple[Sequence[int] | None, list[str]]:
-        """The fewest rows known to hold every row ``query`` keeps (None: every row),
-        and the words they are not known to hold: what a kept query found, if each
-        of its words is in one of ``query``'s (the last query, as one more key
-        narrows it), or the rows holding one of the query's characters."""
-        best: Sequence[int] | None = None
-        todo = list(query)
+    def _cheapest_superset(self, query: tuple[str, ...]) -> tuple[Sequence[int] | None, list[str]]:
+        """Rows known to hold every row ``query`` keeps (None: every row), and the
+        words they are not known to hold: what a kept query found, if each of its
+        words is in one of ``query``'s (the last query, as one more key narrows
+        it), or the rows holding one of the query's characters; of these, those
+        the words left cost least to look for among (a row and a word, a text to
+        test, or a look-up in a set: :meth:`_holding`)."""
+        options: list[tuple[Sequence[int], list[str]]] = []
         for kept_query, kept in self._kept.items():
-            if (best is None or len(kept) < len(best)) and all(
-                any(k in word for word in query) for k in kept_query
-            ):
-                best, todo = kept, [w for w in query if w not in kept_query]
+            if all(any(k in word for word in query) for k in kept_query):
+                options.append((kept, [w for w in query if w not in kept_query]))
         for char in set("".join(query)):
             holding = self._chars.get(char)
-            if holding is None:
-                if self._every_char:
-                    return (), []  # a character no row holds
-            elif best is None or len(holding) < len(best):
-                best, todo = holding, [w for w in query if w != char]
-        return best, todo
+            if holding is not None:
+                options.append((holding, [w for w in query if w != char]))
+            elif self._every_char:
+                return (), []  # a character no row holds
+        if not options:
+            return None, list(query)
+
+        def cost(option: tuple[Sequence[int], list[str]]) -> tuple[float, int]:
+            rows, todo = option
+            return len(rows) * sum(SET_COST if self._by_set(w) else 1 for w in todo), len(rows)
+
+        return min(options, key=cost)
+
+    def _by_set(self, word: str) -> bool:
+        """Whether ``word`` is looked for by a set of the rows holding it (see _holding)."""
+        return len(word) == 1 and word in self._chars
 
     def _holding(self, word: str, among: Sequence[int] | None) -> Sequence[int]:
         texts = self._texts
@@ -276,3 +285,7 @@ SET_FILTER = 8
 """A new word of one character is looked for among the rows a query kept by a set
 of the rows holding it, unless they are this many times as many: making the set
 costs about a tenth of testing a row's text, a row."""
+
+SET_COST = 0.3
+"""Looking a row up in such a set, against testing its text (measured: 1.45 ms
+against 6.0 for 30,000 rows)."""
