@@ -150,11 +150,8 @@ class _Padded:
         cells = _cell_lens(column)
         widest = WIDEST.get(heading)
         if widest is not None and max(cells) > widest:
-            cut = {
-                value: fit(value, widest)
-                for value, n in zip(column, cells, strict=True)
-                if n > widest
-            }
+            long = {value for value, n in zip(column, cells, strict=True) if n > widest}
+            cut = {value: fit(value, widest) for value in long}
             column = list(map(cut.get, column, column))
             cells = _cell_lens(column)
         self.width = max(cells)

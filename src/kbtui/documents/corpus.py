@@ -31,7 +31,6 @@ from kbtui.documents.cache import (
     fresh_entry,
     long_lived,
 )
-from kbtui.documents.decoding import decode
 from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
 from kbtui.documents.model import Document, Entry
 from kbtui.documents.progress import Cancel, Progress, Reporter
@@ -264,6 +263,8 @@ class Corpus:
             return self.load(doc_id)
         if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_size > MAX_FILE_BYTES:
             return self.load(doc_id)
+        from kbtui.documents.decoding import decode  # not on a warm scan's way
+
         text = decode(entry.path.read_bytes()).text
         return Document(
             id=doc_id,

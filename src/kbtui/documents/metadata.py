@@ -18,10 +18,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, detect_script
-from kbtui.view.clipping import Clipping, is_key_value, recognise
+
+if TYPE_CHECKING:
+    from kbtui.view.clipping import Clipping
 
 STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
 """Frontmatter keys that always hold entity names."""
@@ -96,10 +99,12 @@ def describe(text: str, name: str, entity_lists: Sequence[str] = ()) -> Describe
 
     ``name`` is the file name, the title of last resort. ``entity_lists``
     names frontmatter keys holding entity names beyond the standard three.
-    The YAML parser is imported here: a warm start reads metadata from the
-    cache and never needs it.
+    The YAML parser and the clipping's recogniser (with the reading view it
+    builds on) are imported here: a warm start reads metadata from the
+    cache and never needs them.
     """
     from kbtui.documents.frontmatter import parse_frontmatter
+    from kbtui.view.clipping import recognise
 
     fm = parse_frontmatter(text)
     body = text[fm.body_start :]
@@ -308,6 +313,8 @@ def _content_lines(head: list[str]) -> list[str]:
     """
     junk = [_is_junk(line) for line in head]
     menu = [junk[i] or _is_short(line) for i, line in enumerate(head)]
+    from kbtui.view.clipping import is_key_value
+
     content = []
     for i, line in enumerate(head):
         near_menu = (i > 0 and menu[i - 1]) or (i + 1 < len(head) and menu[i + 1])

@@ -14,7 +14,6 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-from kbtui.documents.decoding import decode
 from kbtui.documents.metadata import describe, title_from_file_name
 from kbtui.documents.model import Document, Entry, Metadata
 from kbtui.documents.walk import unreadable_reason
@@ -26,7 +25,12 @@ MAX_FILE_BYTES = 64 * 1024 * 1024
 def read_document(
     path: Path, doc_id: str, entity_lists: Sequence[str]
 ) -> tuple[Document, os.stat_result | None]:
-    """The document and the file status it was read under (``None`` if unknown)."""
+    """The document and the file status it was read under (``None`` if unknown).
+
+    The decoder (and its encoding detection) is imported here: a warm scan reads no file.
+    """
+    from kbtui.documents.decoding import decode
+
     try:
         st = os.stat(path)
         data = _read_bytes(path, st)

@@ -13,9 +13,11 @@ whether it then reads a file or takes it from the cache.
 from __future__ import annotations
 
 import os
-from operator import itemgetter
+from collections.abc import Callable
+from functools import partial
+from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 EXTENSIONS = frozenset({".md", ".markdown", ".txt"})
 """File name endings (any case) that make a file a document."""
@@ -55,7 +57,12 @@ class Found(NamedTuple):
 
 def walk(root: Path) -> tuple[list[Found], list[str]]:
     """Every document file under ``root`` (resolved) sorted by id, and the problems:
-    folders that could not be read, names and links that were skipped."""
+    folders that could not be read, names and links that were skipped.
+
+    A folder's entries are taken a kind at a time (their names, which are folders,
+    their status), each in one ``map`` over the folder: a walk of 100,000 files
+    spent as long in its own steps per file as in the system's ``stat``.
+    """
     found: list[Found] = []
     problems: list[str] = []
     stack = [(str(root), "")]
@@ -63,29 +70,75 @@ def walk(root: Path) -> tuple[list[Found], list[str]]:
         folder, prefix = stack.pop()
         try:
             with os.scandir(folder) as listing:
-                items = list(listing)
+                items = [item for item in listing if not item.name.startswith(".")]
         except OSError as error:
             problems.append(f"{prefix or '.'}: {unreadable_reason(error)}")
             continue
-        for item in items:
-            name = item.name
-            if name.startswith("."):
-                continue
-            is_folder = _is_folder(item)
-            if not is_folder and not name.lower().endswith(_ENDINGS):
-                continue
-            doc_id = prefix + name
-            if not name.isascii() and not _is_utf8(name):
-                problems.append(f"{prefix}{_shown_name(name)}: {NOT_UTF8}")
-            elif is_folder:
-                stack.append((item.path, doc_id + "/"))
-            elif item.is_symlink() and not inside(root, item.path):
-                problems.append(f"{doc_id}: {OUTSIDE}")
-            else:
-                found.append(Found(doc_id, item.path, _stat(item)))
+        folders = _each(_IS_FOLDER, items, _is_folder)
+        files = [
+            item
+            for item, is_folder in zip(items, folders, strict=True)
+            if not is_folder and item.name.lower().endswith(_ENDINGS)
+        ]
+        found += _documents(root, prefix, _named(prefix, files, problems), problems)
+        subfolders = [item for item, is_folder in zip(items, folders, strict=True) if is_folder]
+        for item in _named(prefix, subfolders, problems):
+            stack.append((item.path, f"{prefix}{item.name}/"))
     found.sort(key=itemgetter(0))
     problems.sort()
     return found, problems
+
+
+_NAME = attrgetter("name")
+_PATH = attrgetter("path")
+_IS_FOLDER = partial(os.DirEntry.is_dir, follow_symlinks=False)
+_FOUND = partial(tuple.__new__, Found)
+"""A :class:`Found` from an ``(id, path, stat)`` tuple, in C (its class's ``__new__`` is Python)."""
+
+T = TypeVar("T")
+
+
+def _each(
+    method: Callable[[os.DirEntry[str]], T],
+    items: list[os.DirEntry[str]],
+    careful: Callable[[os.DirEntry[str]], T],
+) -> list[T]:
+    """``method`` of each item, in one ``map``; if one fails, ``careful`` of each."""
+    try:
+        return list(map(method, items))
+    except OSError:
+        return list(map(careful, items))
+
+
+def _named(
+    prefix: str, items: list[os.DirEntry[str]], problems: list[str]
+) -> list[os.DirEntry[str]]:
+    """``items`` but those whose names are not valid UTF-8, which become problems."""
+    if "".join(map(_NAME, items)).isascii():
+        return items
+    usable = []
+    for item in items:
+        if item.name.isascii() or _is_utf8(item.name):
+            usable.append(item)
+        else:
+            problems.append(f"{prefix}{_shown_name(item.name)}: {NOT_UTF8}")
+    return usable
+
+
+def _documents(
+    root: Path, prefix: str, files: list[os.DirEntry[str]], problems: list[str]
+) -> list[Found]:
+    """The document files of one folder with their status, but links out of the corpus
+    (which become problems)."""
+    if any(map(os.DirEntry.is_symlink, files)):
+        outside = [item.is_symlink() and not inside(root, item.path) for item in files]
+        problems += [
+            f"{prefix}{item.name}: {OUTSIDE}" for item, o in zip(files, outside, strict=True) if o
+        ]
+        files = [item for item, out in zip(files, outside, strict=True) if not out]
+    ids = map(prefix.__add__, map(_NAME, files))
+    stats = _each(os.DirEntry.stat, files, _stat)
+    return list(map(_FOUND, zip(ids, map(_PATH, files), stats, strict=True)))
 
 
 def unreadable_reason(error: OSError) -> str:
