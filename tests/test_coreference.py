@@ -226,6 +226,10 @@ def test_corrections_beat_inference_for_one_mention_or_the_document(
     assert [m.entity_id for m in every.mentions_in("doc") if m.shared] == [RICCARDO, RICCARDO]
     assert dict(every.documents_for(RICCARDO)) == {"doc": 2}
     assert index.mentions_in("doc")[2].entity_id == DARIO  # the old index is unchanged
+    for each in (index, one, every):
+        for entity_id in (DARIO, DANIELA, RICCARDO, SHARED, "anthropic", "nobody"):
+            named = [m for m in each.mentions_in("doc") if m.entity_id == entity_id]
+            assert each.passages(entity_id, "doc") == named
 
 
 def test_a_correction_to_a_name_no_longer_shared_is_ignored(registry: EntityRegistry) -> None:

@@ -204,6 +204,10 @@ def test_index_lookups(registry: EntityRegistry, corpus_texts: dict[str, str]) -
     assert stats["dario amodei"].documents == 5 and stats["elena engel"].documents == 1
     passages = index.passages("anthropic", doc)
     assert len(passages) == counts[doc]
+    for doc_id in corpus_texts:  # the resolved shared names too (004 names three Amodeis)
+        for entity in registry.entities:
+            named = [m for m in index.mentions_in(doc_id) if m.entity_id == entity.id]
+            assert index.passages(entity.id, doc_id) == named
     assert index.mention_at(doc, passages[0].start - 1) is None or passages[0].start == 0
     report = entity_mentions(
         index, "anthropic", corpus_texts.__getitem__, exclude=(doc, passages[0].start)

@@ -312,8 +312,21 @@ class MentionIndex:
         return list(self._entity_docs().get(entity_id, {}).items())
 
     def passages(self, entity_id: str, doc_id: str) -> list[Mention]:
-        """The mentions of an entity in one document."""
-        return [m for m in self.mentions_in(doc_id) if m.entity_id == entity_id]
+        """The mentions of an entity in one document, in order.
+
+        Picked from the hits by their key (a C-level pass) before any
+        :class:`Mention` is made: a document names many entities, and
+        making them all to keep one's cost ``kbtui mentions ENTITY`` more
+        than a second over the 100 MB bench corpus."""
+        entry = self._docs.get(doc_id)
+        if entry is None:
+            return []
+        resolved = self._resolutions(doc_id, entry)
+        named = [self.matcher.entity_ids[k] == entity_id for k in range(len(self.matcher.keys))]
+        plain = compress(count(), map(named.__getitem__, entry.hits[1::2]))
+        chosen = [i for i in plain if i not in resolved]
+        chosen += [i for i, mention in resolved.items() if mention.entity_id == entity_id]
+        return [resolved.get(i) or self._mention(entry.hits, i) for i in sorted(chosen)]
 
     def stats(self) -> dict[str, EntityStats]:
         """For every entity of the registry, how many documents and mentions name it."""
