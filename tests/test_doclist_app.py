@@ -4,6 +4,7 @@ its document as the filter narrows, widens and the order changes."""
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 
@@ -152,3 +153,28 @@ async def test_what_a_keystroke_repaints_is_what_repainting_everything_paints() 
             await pilot.pause()
             assert app.export_screenshot() == painted, key
         assert doc_list.table.option_count == len(rows)
+
+
+async def test_a_row_changed_while_a_filter_is_on_is_painted_anew() -> None:
+    """An annotation added to a shown document, the row changed in place or replaced,
+    shows its new count though a filter keeps the list (the row's painted lines are
+    kept by document)."""
+    rows = make_rows(40)
+    app = BorderedListApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(rows)
+        await pilot.press(*"安全")
+        await pilot.pause()
+        first = doc_list.row(doc_list.current_id or "")
+        assert first is not None and "✎7" not in app.export_screenshot()
+        first.annotations = 7
+        doc_list.update_row(first)
+        await pilot.pause()
+        assert "✎7" in app.export_screenshot()
+        doc_list.table.action_cursor(1)
+        second = doc_list.row(doc_list.current_id or "")
+        assert second is not None
+        doc_list.update_row(dataclasses.replace(second, annotations=9))
+        await pilot.pause()
+        assert "✎9" in app.export_screenshot()

@@ -183,6 +183,8 @@ class DocumentList(Vertical):
         else:
             self._sorted = None
             self.refresh_rows()
+            if (place := self._place(row.id)) is not None:
+                self.table.replace(place)  # its painted lines are kept by document
 
     def _forget_index(self) -> None:
         """The rows changed: index them again, in a worker once the list is painted
