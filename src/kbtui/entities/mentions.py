@@ -267,7 +267,10 @@ class MentionIndex:
         ids, counts = self.matcher.entity_ids, Counter[str]()
         for key, times in Counter(entry.hits[1::2]).items():
             counts[ids[key]] += times
-        for mention in self._resolutions(doc_id, entry).values():
+        resolved = self._resolutions(doc_id, entry)
+        if not resolved:
+            return counts  # every count at least 1: nothing to drop
+        for mention in resolved.values():
             counts[mention.shared or ""] -= 1
             counts[mention.entity_id] += 1
         return +counts  # without the shared names resolved every time
