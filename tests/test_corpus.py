@@ -423,6 +423,37 @@ def test_cancel_returns_a_prefix_and_keeps_the_work(root: Path, reads: list[str]
     assert corpus.scanned
 
 
+def test_a_warm_scan_reads_only_what_changed_and_yields_the_rest_in_order(
+    root: Path, reads: list[str]
+) -> None:
+    first = Corpus(root).scan()
+    for doc_id in (SAMPLE_IDS[1], SAMPLE_IDS[-1]):
+        (root / doc_id).write_text("changed\n", encoding="utf-8")
+    reads.clear()
+    polls: list[int] = []
+
+    def poll() -> bool:
+        polls.append(len(reads))
+        return False
+
+    again = list(Corpus(root).iter_scan(cancel=poll))
+    assert reads == [SAMPLE_IDS[1], SAMPLE_IDS[-1]]
+    assert [e.id for e in again] == [e.id for e in first] == SAMPLE_IDS
+    assert [e.title for e in again if e.id in reads] == ["changed", "changed"]
+    assert [e == f for e, f in zip(again, first, strict=True)].count(False) == 2
+    assert polls[:3] == [0, 0, 1]  # before the cache's run, before each read
+
+
+def test_cancel_in_a_warm_scan_stops_before_the_next_read(root: Path, reads: list[str]) -> None:
+    Corpus(root).scan()
+    (root / SAMPLE_IDS[2]).write_text("changed\n", encoding="utf-8")
+    reads.clear()
+    corpus = Corpus(root)
+    entries = corpus.scan(cancel=lambda: len(reads) >= 1)
+    assert [e.id for e in entries] == SAMPLE_IDS[:3] and reads == [SAMPLE_IDS[2]]
+    assert not corpus.scanned
+
+
 def test_closing_iter_scan_early_keeps_the_work(root: Path, reads: list[str]) -> None:
     corpus = Corpus(root)
     scan = corpus.iter_scan()

@@ -22,6 +22,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from operator import itemgetter
 from pathlib import Path, PurePosixPath
+from typing import cast
 
 from kbtui.documents.cache import (
     EntryCache,
@@ -135,7 +136,8 @@ class Corpus:
     def iter_scan(
         self, progress: Progress | None = None, cancel: Cancel | None = None
     ) -> Iterator[Entry]:
-        """Yield entries in id order as they are ready (see :meth:`scan`).
+        """Yield entries in id order as they are ready (see :meth:`scan`): each run of
+        them the cache holds at once, then the next file read.
 
         Closing the iterator early counts as cancelling. Consume it in one
         thread; it holds the scan lock until it is exhausted or closed.
@@ -147,14 +149,20 @@ class Corpus:
                 ready = fresh_entries(cached, found)
             entries: list[Entry] = []
             report = Reporter(progress, len(found))
+            unread = [entry is None for entry in ready]
             complete = False
             try:
-                for item, entry in zip(found, ready, strict=True):
+                while len(entries) < len(found):
                     if cancel is not None and cancel():
                         break
-                    entries.append(self._read_entry(item) if entry is None else entry)
+                    done = len(entries)
+                    cached_to = _index(unread, True, done)  # the cache's run up to the next read
+                    if cached_to > done:
+                        entries += cast("list[Entry]", ready[done:cached_to])  # none is None
+                    else:
+                        entries.append(self._read_entry(found[done]))
                     report(len(entries))
-                    yield entries[-1]
+                    yield from entries[done:]
                 else:
                     complete = True
             finally:
@@ -299,3 +307,11 @@ class Corpus:
         if not inside(self.root, path):
             raise DocumentNotFound(f"{doc_id}: {OUTSIDE}")
         return path
+
+
+def _index(items: list[bool], value: bool, start: int) -> int:
+    """Where ``value`` is next in ``items`` from ``start`` (found in C), else their length."""
+    try:
+        return items.index(value, start)
+    except ValueError:
+        return len(items)

@@ -16,7 +16,8 @@ Progress = Callable[[int, int], None]
 """``progress(done, total)``: called from the scanning thread."""
 
 Cancel = Callable[[], bool]
-"""``cancel()``: polled before each file; returning true stops the scan."""
+"""``cancel()``: polled before each file read, and before each run of entries the cache
+holds (a run costs microseconds an entry); returning true stops the scan."""
 
 
 class Reporter:
