@@ -96,9 +96,9 @@ def table_lines(columns: Columns, width: int | None) -> list[str]:
     cells = _table_cells(columns)
     padded = [_Padded(cells[name], name) for name in HEADINGS[:-1]]
     titles = cells[HEADINGS[-1]]
-    lines = list(
-        map(str.rstrip, map("  ".join, zip(*(p.values for p in padded), titles, strict=True)))
-    )
+    line = "  ".join([*(p.spec for p in padded), "%s"]).__mod__
+    rows = zip(*(p.values for p in padded), titles, strict=True)
+    lines = list(map(str.rstrip, map(line, rows)))
     if width is None:
         return lines
     before = sum(p.width + 2 for p in padded)  # each line's cells before its title
@@ -138,25 +138,40 @@ def _table_cells(columns: Columns) -> dict[str, list[str]]:
 class _Padded:
     """A column's values cut to :data:`WIDEST` and padded to the widest, in cells.
 
-    The pads are ``str.ljust``'s (``rjust``'s for numbers) to a length of the
-    widest cells less each value's cells beyond its length, so every value is
-    padded in C; only values too wide for their column are looked at one by one.
+    A column of printable ASCII is padded by the line's format (``%-12s``,
+    ``%5s`` for numbers), where a character is a cell. Others are padded
+    here by ``str.ljust`` (``rjust``) to a length of the widest cells less
+    each value's cells beyond its length, so every value is padded in C;
+    only values too wide for their column are looked at one by one.
     """
 
     values: list[str]
     width: int
+    spec: str
+    """The column's part of the line's format."""
 
     def __init__(self, column: list[str], heading: str) -> None:
-        cells = _cell_lens(column)
+        plain = _plain(column)
+        cells = list(map(len, column)) if plain else _cell_lens(column)
         widest = WIDEST.get(heading)
         if widest is not None and max(cells) > widest:
             long = {value for value, n in zip(column, cells, strict=True) if n > widest}
             cut = {value: fit(value, widest) for value in long}
-            column = list(map(cut.get, column, column))
+            column, plain = list(map(cut.get, column, column)), False
             cells = _cell_lens(column)
         self.width = max(cells)
+        if plain:
+            self.values, self.spec = column, f"%{'' if heading in RIGHT else '-'}{self.width}s"
+            return
         lengths = map(sub, repeat(self.width), map(sub, cells, map(len, column)))
         self.values = list(map(str.rjust if heading in RIGHT else str.ljust, column, lengths))
+        self.spec = "%s"
+
+
+def _plain(texts: Sequence[str]) -> bool:
+    """Whether ``texts`` are all printable ASCII (a cell a character), in one pass."""
+    joined = "".join(texts)
+    return joined.isascii() and joined.isprintable()
 
 
 def _cell_lens(texts: Sequence[str]) -> list[int]:
@@ -164,8 +179,7 @@ def _cell_lens(texts: Sequence[str]) -> list[int]:
     in one pass over the whole column); otherwise each distinct value is measured
     once, since a column's values repeat (20,000 documents with one long tag list).
     """
-    joined = "".join(texts)
-    if joined.isascii() and joined.isprintable():
+    if _plain(texts):
         return list(map(len, texts))
     cells = {text: _cell_len(text) for text in set(texts)}
     return list(map(cells.__getitem__, texts))
