@@ -23,7 +23,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from operator import is_, itemgetter
 from pathlib import Path
-from typing import TypeGuard
 
 from kbtui.atomic import atomic_write_text
 from kbtui.documents.model import Entry, Row, valid_row
@@ -50,7 +49,8 @@ def fresh_entry(
     """The entry over its cache record, if the file has not changed since
     (the same size and modification time) and the record is well formed;
     None means it must be read."""
-    return Entry(doc_id, path, record) if _holds(record, st) else None
+    cached = {} if record is None else {doc_id: record}
+    return fresh_entries(cached, [Found(doc_id, str(path), st)])[0]
 
 
 def fresh_entries(cached: dict[str, Record], found: Sequence[Found]) -> list[Entry | None]:
@@ -58,16 +58,14 @@ def fresh_entries(cached: dict[str, Record], found: Sequence[Found]) -> list[Ent
     (the per-file calls of a loop that also read files were half a warm scan)."""
     records = map(cached.get, map(itemgetter(0), found))
     return [
-        Entry(doc_id, path, record) if _holds(record, st) else None
+        Entry(doc_id, path, record)
+        if st is not None
+        and valid_row(record)
+        and record[0] == st.st_size
+        and record[1] == st.st_mtime_ns
+        else None
         for (doc_id, path, st), record in zip(found, records, strict=True)
     ]
-
-
-def _holds(record: Record | None, st: os.stat_result | None) -> TypeGuard[Record]:
-    """Whether ``record`` is well formed and of the file as ``st`` finds it now."""
-    if record is None or st is None or not valid_row(record):
-        return False
-    return bool(record[0] == st.st_size and record[1] == st.st_mtime_ns)
 
 
 @contextmanager

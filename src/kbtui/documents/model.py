@@ -15,7 +15,7 @@ import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from kbtui.scripts.hanzi import Script
 
@@ -130,7 +130,7 @@ _SCRIPTS = {script.value: script for script in Script}
 """Each script by its value: 0.04 µs a look-up here, 1.3 µs a call of ``Script(value)``."""
 
 
-def valid_row(row: object) -> bool:
+def valid_row(row: object) -> TypeGuard[Row]:
     """Whether ``row`` has the shape of a :data:`Row` (a cache file holds what it holds)."""
     return type(row) is list and tuple(map(type, row)) in _ROW_SHAPES and row[5] in _SCRIPTS
 
