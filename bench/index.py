@@ -16,6 +16,9 @@ Figures (DESIGN.md / issue 5 targets):
   CPU (on a shared machine the CPU ratio is the steadier);
 - index build, cache warm: a second start (nothing read but the cache);
 - the plain (fold the whole text) matcher, for comparison;
+- the passages of one entity with their context lines, what
+  ``kbtui mentions ENTITY`` prints (no target yet; most of it is the
+  context lines);
 - search over the corpus held in memory: must stay under 1 s;
 - search reading every file from disk, for comparison.
 
@@ -43,6 +46,7 @@ from kbtui.entities.cache import write_cache
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.matcher import Matcher
 from kbtui.entities.mentions import DocStamp, MentionIndex
+from kbtui.entities.passages import EntityMentions, entity_mentions
 from kbtui.entities.registry import EntityRegistry
 from kbtui.locations import bundled_corpus
 from kbtui.search.scan import SearchResult, fold_table, search
@@ -284,6 +288,12 @@ def main() -> None:
     timed("  of which: stat every file", lambda: stamps_of(root))
     matching(matcher, texts, megabytes)
     timed("entity stats (M: all entities, counts)", index.stats)
+    _, found = timed(
+        "passages of Dario Amodei, with context lines",
+        lambda: entity_mentions(index, "dario amodei", read),
+    )
+    assert isinstance(found, EntityMentions)
+    print(f"  {found.count} passages in {len(found.documents)} documents (kbtui mentions ENTITY)")
     searching(stamps, texts, read)
 
 
