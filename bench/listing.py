@@ -1,6 +1,6 @@
 """``kbtui list`` and ``kbtui search`` warm, beside a walk+stat of the same corpus.
 
-    python bench/listing.py CORPUS [--cache DIR] [--runs 5] [--search QUERY]
+    python bench/listing.py CORPUS [--cache DIR] [--runs 5] [--search QUERY] [--phases]
 
 Every figure is a new process, as a user starts it, and is given as the
 median wall time and the median CPU time (user + system, from the child's
@@ -11,6 +11,8 @@ the caches (the corpus cache, and with ``--search`` the full-text index);
 ``--cache`` is the cache folder to use (``KBTUI_CACHE_DIR``), by default a
 fresh one under the temporary folder, removed after. A warm 100,000-document
 cache takes minutes to build, so pass a copy of one that exists.
+``--phases`` also prints where ``kbtui list`` spends its CPU, phase by phase, in
+a new process (the median of ``--runs``): what to look at when it is slow.
 """
 
 from __future__ import annotations
@@ -23,6 +25,41 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+PHASES = """
+import gc, sys, time
+marks = [("start", time.process_time())]
+def mark(name): marks.append((name, time.process_time()))
+gc.disable()  # as kbtui list runs
+from kbtui.cli import dispatch
+from kbtui.cli.listed import columns_json
+from kbtui.cli.listing import columns_of, table_lines
+from kbtui.documents import cache, walk
+from kbtui.session.session import Session
+mark("imports")
+session = Session.open(sys.argv[1], __import__("pathlib").Path(sys.argv[2]), read_only=True)
+corpus = session.corpus
+mark("Session.open")
+found, _ = walk.walk(corpus.root)
+mark("walk + stat")
+cached = corpus._cache.read()
+mark("cache read + decode")
+cache.fresh_entries(cached, found)
+mark("entries from the cache")
+del found, cached
+entries = corpus.scan()
+mark("the whole scan again")
+store = session.store
+mark("store (import, open)")
+columns = columns_of(entries, store)
+mark("columns (store counts, tags)")
+lines = table_lines(columns, None)
+mark("table")
+text = columns_json(columns)
+mark("JSON")
+for (_, before), (name, after) in zip(marks, marks[1:]):
+    print(f"{name}\t{(after - before) * 1000:.1f}")
+"""
 
 WALK = """
 import os, sys
@@ -64,6 +101,21 @@ def measure(args: argparse.Namespace, scratch: Path) -> dict[str, list[tuple[flo
     return runs
 
 
+def print_phases(args: argparse.Namespace, scratch: Path) -> None:
+    """``phase: cpu C ms`` for each phase of ``kbtui list``, the median of ``--runs`` processes."""
+    env = {**os.environ, "KBTUI_CACHE_DIR": str(args.cache or scratch / "cache")}
+    env.update(KBTUI_DATA_DIR=str(scratch / "data"), KBTUI_CONFIG_DIR=str(scratch / "config"))
+    argv = [sys.executable, "-c", PHASES, str(args.corpus), str(scratch / "list.json")]
+    phases: dict[str, list[float]] = {}
+    for _ in range(args.runs):
+        out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+        for line in out.splitlines():
+            name, cpu = line.split("\t")
+            phases.setdefault(name, []).append(float(cpu))
+    for name, cpus in phases.items():
+        print(f"  list phase {name}: cpu {statistics.median(cpus):.0f} ms")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Time each command ``--runs`` times and print ``name: wall W ms, cpu C ms`` lines."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -71,16 +123,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="the cache folder (default: a new one)")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--search", help="also time kbtui search QUERY")
+    parser.add_argument("--phases", action="store_true", help="CPU of each phase of kbtui list")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="kbtui-listing-") as folder:
         runs = measure(args, Path(folder))
+        print_runs(runs)
+        if args.phases:
+            print_phases(args, Path(folder))
+    return 0
+
+
+def print_runs(runs: dict[str, list[tuple[float, float]]]) -> None:
+    """``name: wall W ms, cpu C ms, R x floor`` for each command, medians."""
     floor = statistics.median(wall for wall, _ in runs["walk + stat floor"])
     for name, times in runs.items():
         wall = statistics.median(w for w, _ in times)
         cpu = statistics.median(c for _, c in times)
         ratio = f"{wall / floor:.1f}x floor"
         print(f"{name}: wall {wall * 1000:.0f} ms, cpu {cpu * 1000:.0f} ms, {ratio}")
-    return 0
 
 
 if __name__ == "__main__":
