@@ -13,32 +13,75 @@ TinyDB changes tables (see :class:`LiveTables`), not on files.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, ItemsView, ValuesView
+from typing import Any, cast
 
 from kbtui.annotations.files import Tables, dumps
 from kbtui.annotations.journal import apply_ops
+from kbtui.annotations.unread import Unread
 
 _MISSING = object()
 
 
-class LiveTables(dict[str, dict[str, Any]]):
+class LiveTables(dict[str, Any]):
     """The tables handed to TinyDB.
 
     TinyDB reads a table with ``[]`` before it changes any of its records in
     place (``Table._update_table``), so that is when the storage keeps a
     private copy of the table as it is on disk, to tell later what changed.
     Plain reads through ``get`` cost nothing.
+
+    A table may be held undecoded (:class:`~kbtui.annotations.unread.Unread`):
+    ``[]``, ``get``, ``items`` and ``values`` decode it first, so whoever reads a
+    table gets a dict; :meth:`unread` and :meth:`stored` see what is held.
     """
 
-    def __init__(self, tables: Tables, on_access: Callable[[str, dict[str, Any]], None]) -> None:
+    def __init__(
+        self,
+        tables: Tables,
+        on_access: Callable[[str, dict[str, Any]], None],
+        on_decode: Callable[[str, Unread, dict[str, Any]], None],
+    ) -> None:
         super().__init__(tables)
         self._on_access = on_access
+        self._on_decode = on_decode
 
     def __getitem__(self, name: str) -> dict[str, Any]:
-        table = super().__getitem__(name)
+        table = self._decoded(name, super().__getitem__(name))
         self._on_access(name, table)
         return table
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """The table ``name`` (decoded), else ``default``."""
+        return self._decoded(name, super().__getitem__(name)) if name in self else default
+
+    def items(self) -> ItemsView[str, dict[str, Any]]:  # type: ignore[override]  # dict's is exact
+        """Every table, decoded."""
+        for name in list(self):
+            self.get(name)
+        return super().items()
+
+    def values(self) -> ValuesView[dict[str, Any]]:  # type: ignore[override]  # as items()
+        """Every table, decoded."""
+        self.items()
+        return super().values()
+
+    def unread(self, name: str) -> Unread | None:
+        """Table ``name`` if it is held undecoded."""
+        table = super().get(name)
+        return table if isinstance(table, Unread) else None
+
+    def stored(self) -> dict[str, Any]:
+        """The tables as held, an undecoded one as its :class:`Unread` (to write them)."""
+        return dict.copy(self)
+
+    def _decoded(self, name: str, table: Any) -> dict[str, Any]:
+        if not isinstance(table, Unread):
+            return cast(dict[str, Any], table)
+        decoded = table.table()
+        super().__setitem__(name, decoded)
+        self._on_decode(name, table, decoded)
+        return decoded
 
 
 class ChangeTracker:
@@ -51,10 +94,10 @@ class ChangeTracker:
     """
 
     def __init__(self, tables: Tables) -> None:
-        self.tables = LiveTables(tables, self._keep_copy)
+        self.tables = LiveTables(tables, self._keep_copy, self._decoded)
         """What TinyDB reads and mutates; between writes, exactly what is on disk."""
         self._shadow: Tables = {}  # on-disk copies of the tables TinyDB may change in place
-        self._known: dict[str, dict[str, Any]] = dict(tables)  # table dicts as last handed out
+        self._known: dict[str, Any] = dict(tables)  # table dicts (or Unread) as last handed out
         self._changes: dict[str, int] = {}  # table name -> how many operations changed it
 
     def changes(self, name: str) -> int:
@@ -75,11 +118,13 @@ class ChangeTracker:
         is as on disk.
         """
         ops: list[list[Any]] = []
-        for name, table in data.items():
+        for name, table in dict.items(data):  # as held: an unread table was not changed
             before = self._known.get(name)
             if before is table:
                 continue
             old = self._shadow.get(name, before)
+            if isinstance(old, Unread):
+                old = old.table()
             if old is None:
                 ops.append(["t", name])
                 old = {}
@@ -99,7 +144,7 @@ class ChangeTracker:
             apply_ops(self.tables, [op])
             apply_ops(self._shadow, [json.loads(text)], only_present=True)
             self._count([op])
-        self._known = dict(self.tables)
+        self._known = self.tables.stored()
 
     def replay(self, payloads: list[str]) -> None:
         """Apply journal lines another process wrote (``ValueError`` and co. if malformed)."""
@@ -109,7 +154,12 @@ class ChangeTracker:
             if self._shadow:
                 apply_ops(self._shadow, json.loads(payload)["ops"], only_present=True)
             self._count(ops)
-        self._known = dict(self.tables)
+        self._known = self.tables.stored()
+
+    def _decoded(self, name: str, unread: Unread, table: dict[str, Any]) -> None:
+        """A table was decoded: it is the one handed out, as on disk."""
+        if self._known.get(name) is unread:
+            self._known[name] = table
 
     def _keep_copy(self, name: str, table: dict[str, Any]) -> None:
         """Before TinyDB may change a table in place, keep a copy of it (once)."""

@@ -26,6 +26,7 @@ from typing import Any
 
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key
+from kbtui.annotations.unread import Unread
 
 JOURNAL_FORMAT = 1
 """Version of the journal line format, written in each journal's first line."""
@@ -91,7 +92,10 @@ def apply_ops(tables: Tables, ops: list[list[Any]], *, only_present: bool = Fals
         kind, name = op[0], op[1]
         if only_present and name not in tables:
             continue
-        if kind == "p":
+        unread = dict.get(tables, name)  # as held: an unread table keeps it for later
+        if kind in ("p", "d") and isinstance(unread, Unread):
+            unread.ops.append(_checked(op))
+        elif kind == "p":
             tables.setdefault(name, {})[op[2]] = op[3]
         elif kind == "d":
             tables.get(name, {}).pop(op[2], None)
@@ -101,6 +105,14 @@ def apply_ops(tables: Tables, ops: list[list[Any]], *, only_present: bool = Fals
             tables.pop(name, None)
         else:
             raise ValueError(f"unknown operation {kind!r}")
+
+
+def _checked(op: list[Any]) -> list[Any]:
+    """A record operation kept for an unread table, refused now if it could not be
+    applied later (``ValueError``)."""
+    if len(op) < (4 if op[0] == "p" else 3) or not isinstance(op[2], str):
+        raise ValueError(f"malformed operation {dumps(op)[:60]}")
+    return op
 
 
 # -- the file --------------------------------------------------------------------

@@ -16,12 +16,10 @@ from pathlib import Path
 
 from kbtui.annotations.bulk import collector_paused
 from kbtui.annotations.errors import DatabaseError, unreadable
-from kbtui.annotations.files import Tables, dumps, loads
+from kbtui.annotations.files import Tables, loads
 from kbtui.annotations.journal import JOURNAL_FORMAT
-
-STORAGE_TABLE = "_storage"
-"""The main file's private table:
-``{"1": {"generation": ..., "previous": ..., "journal": 1}}``."""
+from kbtui.annotations.layout import STORAGE_TABLE, main_bytes, split_main
+from kbtui.annotations.unread import Unread
 
 
 def check_regular(path: Path) -> None:
@@ -53,13 +51,17 @@ class MainFile:
     """Changes with every rewrite (``None``: written by another program)."""
     previous: str | None
     """The generation this one replaced: a journal naming it was folded in."""
+    lines: bool
+    """Laid out one table per line (:mod:`~kbtui.annotations.layout`), else as one."""
 
 
-def read_main(path: Path) -> MainFile | None:
+def read_main(path: Path, *, lazy: bool = False) -> MainFile | None:
     """The main file; ``None`` when there is none yet, or it is empty.
 
     An empty file counts as an empty database (TinyDB's convention, and
     what ``touch`` makes); a damaged one raises :class:`DatabaseError`.
+    ``lazy``: long tables of a file laid out by :mod:`~kbtui.annotations.layout`
+    stay :class:`~kbtui.annotations.unread.Unread` in :attr:`MainFile.tables`.
     """
     try:
         raw = path.read_bytes()
@@ -67,8 +69,14 @@ def read_main(path: Path) -> MainFile | None:
         return None
     except OSError as exc:
         raise DatabaseError(path, f"cannot be read: {exc.strerror}") from exc
-    if not raw.strip():
+    if not raw or (raw[:1].isspace() and not raw.strip()):  # a copy only of a blank start
         return None
+    split = split_main(raw, path)
+    if split is not None:
+        mine, tables = split
+        if not lazy:
+            tables = {n: t.table() if isinstance(t, Unread) else t for n, t in tables.items()}
+        return MainFile(tables, _text(mine.get("generation")), _text(mine.get("previous")), True)
     try:
         with collector_paused():
             tables = _check_shape(loads(raw.decode("utf-8")), path)
@@ -76,17 +84,14 @@ def read_main(path: Path) -> MainFile | None:
         raise unreadable(path, f"is not valid JSON ({exc})") from exc
     private = tables.pop(STORAGE_TABLE, None) or {}
     mine = private.get("1") or {}
-    return MainFile(tables, _text(mine.get("generation")), _text(mine.get("previous")))
+    return MainFile(tables, _text(mine.get("generation")), _text(mine.get("previous")), False)
 
 
-def main_bytes(tables: Tables, generation: str, previous: str | None) -> bytes:
-    """The main file holding ``tables`` as generation ``generation``, which replaces
-    ``previous``."""
-    body = dict(tables)
-    body[STORAGE_TABLE] = {
-        "1": {"generation": generation, "previous": previous, "journal": JOURNAL_FORMAT}
-    }
-    return dumps(body).encode("utf-8")
+def new_main(tables: Tables, generation: str, previous: str | None) -> bytes:
+    """The main file holding ``tables`` (some may be unread) as generation ``generation``,
+    which replaces ``previous``."""
+    private = {"generation": generation, "previous": previous, "journal": JOURNAL_FORMAT}
+    return main_bytes(tables, private)
 
 
 def _text(value: object) -> str | None:

@@ -34,14 +34,15 @@ def merge_into(data: StoreTables, annotations: Iterable[Annotation]) -> ImportCo
     """Merge ``annotations`` into ``data`` by id (the caller holds a transaction)."""
     incoming = {a.id: a for a in annotations}  # the last of a repeated id wins
     added = updated = unchanged = 0
-    where = data.index()
+    where = data.locations(incoming.keys())
     writes: dict[str, list[Annotation]] = {}
     for a in incoming.values():
         doc_id = where.get(a.id)
-        if doc_id is None:
+        stored = data.record(doc_id, a.id) if doc_id is not None else None
+        if doc_id is None or stored is None:
             added += 1
             a = a if a.updated else replace(a, updated=a.created)
-        elif keeps(data.annotation(data.records(doc_id)[a.id]), a):
+        elif keeps(data.annotation(stored), a):
             unchanged += 1
             continue
         else:

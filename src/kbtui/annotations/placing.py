@@ -131,8 +131,8 @@ class Placing:
         with self._hold():
             taken = {doc_id: dict(found) for doc_id, found in self._pending.items()}
         for doc_id, found in taken.items():
-            stored = self._data.records(doc_id)
-            same = [new for key, (was, new) in found.items() if stored.get(key) == was]
+            record = self._data.record
+            same = [new for key, (was, new) in found.items() if record(doc_id, key) == was]
             self._data.put_many(doc_id, same)
             self._versions.saw(same)
         return taken

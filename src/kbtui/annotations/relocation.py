@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kbtui.annotations.records import DocState, clean_tags
-from kbtui.annotations.schema import ANNOTATIONS, DOCS, VOCAB
+from kbtui.annotations.schema import DOCS, VOCAB
 from kbtui.annotations.tables import StoreTables
 from kbtui.annotations.words import Locking
 
@@ -75,9 +75,9 @@ class Relocation:
 
     def _documents(self) -> dict[str, DocumentRecords]:
         found: dict[str, dict[str, Any]] = {}
-        for name, table in self._data.annotation_tables():
-            if table:
-                found.setdefault(name[len(ANNOTATIONS) :], {})["annotations"] = len(table)
+        for doc_id in self._data.annotated():
+            if count := self._data.count(doc_id):
+                found.setdefault(doc_id, {})["annotations"] = count
         for doc_id in self._data.read_table(DOCS):
             found.setdefault(doc_id, {})["state"] = True
         for record in self._data.read_table(VOCAB).values():

@@ -22,7 +22,8 @@ from pathlib import Path
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.files import Tables, dumps, loads
 from kbtui.annotations.journal import Journal, apply_ops, scan_journal
-from kbtui.annotations.mainfile import STORAGE_TABLE, check_regular, read_main
+from kbtui.annotations.layout import STORAGE_TABLE
+from kbtui.annotations.mainfile import check_regular, read_main
 from kbtui.annotations.records import annotation_of
 from kbtui.annotations.schema import ANNOTATIONS
 from kbtui.atomic import atomic_write_bytes

@@ -12,9 +12,10 @@ On disk, for a database ``kbtui.json``:
     The main file: an ordinary TinyDB JSON document ``{table: {id: record}}``
     that plain ``TinyDB("kbtui.json")`` can read. It is only ever *replaced*,
     atomically (temporary file, fsync, rename, fsync of the folder: see
-    :mod:`kbtui.atomic`), never written in place. One extra table,
-    ``_storage``, holds its *generation*, a random id that changes with
-    every rewrite.
+    :mod:`kbtui.atomic`), never written in place, one table per line: a long
+    table is kept as its text until asked for (:mod:`kbtui.annotations.layout`).
+    One extra table, ``_storage``, holds its *generation*, a random id that
+    changes with every rewrite, and the index of its lines.
 ``kbtui.json.journal``
     What changed since the main file was written, one checksummed, fsynced
     line per committed transaction (:mod:`kbtui.annotations.journal`).
@@ -62,7 +63,7 @@ from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
 from kbtui.annotations.journal import Journal, header, scan_journal
-from kbtui.annotations.mainfile import MainFile, check_journal, check_regular, main_bytes, read_main
+from kbtui.annotations.mainfile import MainFile, check_journal, check_regular, new_main, read_main
 from kbtui.atomic import atomic_write_bytes
 
 __all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
@@ -79,12 +80,12 @@ CLOSE_REWRITE_BYTES = 16 * 1024 * 1024
 """Main file size above which closing leaves the journal as it is: rewriting 80 MB
 (146,000 annotations) took seconds, which quitting the app or importing one
 annotation must not wait for; the journal is folded in when it passes
-:data:`DEFAULT_COMPACT_BYTES`, as between writes."""
+:data:`DEFAULT_COMPACT_BYTES`, as between writes. A main file written whole on one
+line (by an older kbtui) is rewritten once, by line, so later opens need not decode it."""
 
 READ_TRIES = 5
-"""How often a read-only storage reads the two files again when the main file
-was replaced meanwhile (a writer compacting: it replaces the main file, then
-the journal)."""
+"""How often a read-only storage reads the two files again when the main file was
+replaced meanwhile (a writer compacting: it replaces the main file, then the journal)."""
 
 READ_LOCK_WAIT = 0.5
 """Seconds a read waits for the lock to catch up with another process's write."""
@@ -94,8 +95,7 @@ LOCK_TIMEOUT = 30.0
 
 The lock is held for milliseconds (a rewrite of a very large database: about
 a second); a process killed while holding it releases it with its file
-descriptors, so a long wait means a process that hangs.
-"""
+descriptors, so a long wait means a process that hangs."""
 
 
 class JournalStorage(Storage):
@@ -142,6 +142,7 @@ class JournalStorage(Storage):
         self._generation: str | None = None  # of the main file we hold
         self._closed = False
         self._loads = 0  # how often everything was read from disk
+        self._lines = True  # the main file is laid out one table per line (layout.py)
         self._busy_until = 0.0  # reads answer from memory until then: the lock was held
         self.catch_ups = 0
         """How often this storage has taken in other processes' writes (its own never count)."""
@@ -203,15 +204,15 @@ class JournalStorage(Storage):
 
     def close(self) -> None:
         """Fold the journal into the main file, so it stands alone after a clean exit,
-        unless the main file is over :data:`CLOSE_REWRITE_BYTES` (the next open replays
-        the journal instead, as it would after a kill)."""
+        unless the main file is over :data:`CLOSE_REWRITE_BYTES` and laid out by line
+        (the next open replays the journal instead, as it would after a kill)."""
         if self._closed or self.read_only:
             self._closed = True
             return
         try:
             with self.transaction():
                 small = self._main_key is None or self._main_key.size <= CLOSE_REWRITE_BYTES
-                if self._journal.has_writes and small:
+                if self._journal.has_writes and (small or not self._lines):
                     self._compact()
         finally:
             self._closed = True
@@ -337,6 +338,7 @@ class JournalStorage(Storage):
         check_journal(main, first, journal, self._journal.header_end, self._journal.path)
         self._needs_rewrite = main is None or generation is None or first != generation
         self._generation = generation
+        self._lines = main is not None and main.lines
         if self._needs_rewrite:
             # A new database, one written by another program, or a journal left
             # from before the last rewrite (already folded in): the first write
@@ -359,7 +361,7 @@ class JournalStorage(Storage):
         """
         for _ in range(READ_TRIES):
             key = file_key(self.path)
-            main = read_main(self.path)
+            main = read_main(self.path, lazy=True)
             journal = self._journal.read()
             if not self.read_only or file_key(self.path) == key:
                 break
@@ -385,7 +387,7 @@ class JournalStorage(Storage):
             raise DatabaseError(self.path, "is open read-only")
         generation = uuid.uuid4().hex
         first = header(generation)
-        body = main_bytes(self._tracker.tables, generation, self._generation)  # as on disk
+        body = new_main(self._tracker.tables.stored(), generation, self._generation)
         try:
             atomic_write_bytes(self.path, body)
             atomic_write_bytes(self._journal.path, first)
@@ -395,3 +397,4 @@ class JournalStorage(Storage):
         self._journal.restarted(first)
         self._needs_rewrite = False
         self._generation = generation
+        self._lines = True

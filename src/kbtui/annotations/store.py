@@ -165,8 +165,8 @@ class Store:
     @serialised
     def _some(self, doc_id: str, ids: Collection[str]) -> list[Annotation]:
         """Those of the document's annotations that have these ids, as stored."""
-        records = self._data.records(doc_id)
-        found = [self._data.annotation(records[key]) for key in ids if key in records]
+        records = [self._data.record(doc_id, key) for key in ids]
+        found = [self._data.annotation(record) for record in records if record is not None]
         self._versions.saw(found)
         return found
 
@@ -184,7 +184,7 @@ class Store:
     @serialised
     def count(self, doc_id: str) -> int:
         """How many annotations the document has."""
-        return len(self._data.records(doc_id))
+        return self._data.count(doc_id)
 
     @serialised
     def get(self, annotation_id: str) -> Annotation | None:

@@ -18,13 +18,14 @@ document ids), and :func:`_id` is the one place that hands them to TinyDB.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
+from kbtui.annotations.changes import LiveTables
 from kbtui.annotations.files import Tables
 from kbtui.annotations.limits import check_annotation, check_tags
 from kbtui.annotations.memory import MemoryStorage
@@ -32,6 +33,7 @@ from kbtui.annotations.model import Annotation
 from kbtui.annotations.records import annotation_of
 from kbtui.annotations.schema import ANNOTATIONS, DOCS, ENTITIES
 from kbtui.annotations.storage import JournalStorage
+from kbtui.annotations.unread import TEXT_LOOKUPS
 
 
 class StringTable(Table):
@@ -82,6 +84,27 @@ class StoreTables:
         """The stored annotation records of one document, by id."""
         return self.read_table(ANNOTATIONS + doc_id)
 
+    def record(self, doc_id: str, annotation_id: str) -> dict[str, Any] | None:
+        """One stored annotation record (``None``: not in that document's table), read
+        without decoding the table where that can be told from its text."""
+        name = ANNOTATIONS + doc_id
+        tables = self.read()
+        unread = tables.unread(name) if isinstance(tables, LiveTables) else None
+        if unread is not None:
+            known, found = unread.lookup(annotation_id)
+            if known:
+                return found
+        record: dict[str, Any] | None = self.read_table(name).get(annotation_id)
+        return record
+
+    def count(self, doc_id: str) -> int:
+        """How many annotations the document has (an unread table's index says)."""
+        tables = self.read()
+        name = ANNOTATIONS + doc_id
+        unread = tables.unread(name) if isinstance(tables, LiveTables) else None
+        size = unread.size() if unread is not None else None
+        return size if size is not None else len(self.read_table(name))
+
     def annotation_tables(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every document's annotation table, with its name."""
         for name, table in self.read().items():
@@ -94,10 +117,10 @@ class StoreTables:
 
     def locate(self, annotation_id: str) -> tuple[str, dict[str, Any]] | None:
         """The document id and record of an annotation, by a scan of the tables."""
-        for name, table in self.annotation_tables():
-            record = table.get(annotation_id)
+        for doc_id in self.annotated():
+            record = self.record(doc_id, annotation_id)
             if record is not None:
-                return name[len(ANNOTATIONS) :], record
+                return doc_id, record
         return None
 
     def require(self, annotation_id: str) -> Annotation:
@@ -107,27 +130,44 @@ class StoreTables:
             raise KeyError(annotation_id)
         return self.annotation(found[1])
 
-    def index(self) -> dict[str, str]:
-        """Annotation id -> document id, for every annotation."""
-        return {
-            key: name[len(ANNOTATIONS) :]
-            for name, table in self.annotation_tables()
-            for key in table
-        }
+    def locations(self, ids: Collection[str]) -> dict[str, str]:
+        """Annotation id -> document id, for those of ``ids`` that are stored: each
+        table is looked up by id or scanned, whichever is less work (an unread one is
+        looked up in its text for a few ids, else decoded)."""
+        found: dict[str, str] = {}
+        tables = self.read()
+        for doc_id in self.annotated():
+            name = ANNOTATIONS + doc_id
+            unread = tables.unread(name) if isinstance(tables, LiveTables) else None
+            if unread is not None and len(ids) <= TEXT_LOOKUPS:
+                looked = [(key, *unread.lookup(key)) for key in ids]
+                if all(known for _key, known, _record in looked):
+                    found.update((key, doc_id) for key, _known, record in looked if record)
+                    continue
+            table = self.read_table(name)
+            if len(ids) < len(table):
+                found.update((key, doc_id) for key in ids if key in table)
+            else:
+                found.update((key, doc_id) for key in table if key in ids)
+        return found
+
+    def annotated(self) -> list[str]:
+        """The ids of the documents with an annotation table (no table decoded)."""
+        return [name[len(ANNOTATIONS) :] for name in self.read() if name.startswith(ANNOTATIONS)]
 
     def insert(self, annotation: Annotation) -> None:
         """Store a new annotation in its document's table (``ValueError`` if its id is
         there, or it is over the limits of :mod:`kbtui.annotations.limits`)."""
         check_annotation(annotation)
         name = ANNOTATIONS + annotation.doc_id
-        if annotation.id in self.read_table(name):
+        if self.record(annotation.doc_id, annotation.id) is not None:
             raise ValueError(f"Document with ID {annotation.id!r} already exists")
         self._apply(name, [["p", name, annotation.id, annotation.to_record()]])
 
     def remove(self, doc_id: str, annotation_id: str) -> None:
         """Delete an annotation from a document's table."""
         name = ANNOTATIONS + doc_id
-        if annotation_id in self.read_table(name):
+        if self.record(doc_id, annotation_id) is not None:
             self._apply(name, [["d", name, annotation_id]])
 
     def put_many(self, doc_id: str, annotations: list[Annotation]) -> None:

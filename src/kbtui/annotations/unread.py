@@ -1,0 +1,94 @@
+"""A table of the main file kept as its JSON text until something reads it.
+
+The main file holds one table per line (:mod:`kbtui.annotations.mainfile`), each
+line checksummed, so a table's text can be kept without decoding it: a document with
+146,000 annotations is three quarters of a second of ``json.loads`` and 400 MB of
+dicts that opening another document, or importing one annotation, has no use for.
+An :class:`Unread` stands in the storage's tables for such a table. Operations the
+journal or a write brings for it wait in :attr:`Unread.ops` and are applied when it
+is decoded; meanwhile :meth:`Unread.lookup` can often say, from the text and those
+operations alone, whether it holds a record, and :meth:`Unread.size` how many.
+
+Apart from the storage because it is the one place that knows a table may not be
+a dict yet; :class:`~kbtui.annotations.changes.LiveTables` decodes one whenever it
+is reached as a dict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from kbtui.annotations.bulk import collector_paused
+from kbtui.annotations.errors import unreadable
+from kbtui.annotations.files import dumps, loads
+
+TEXT_LOOKUPS = 16
+"""Up to this many keys are looked for in a table's text (each search about 30 ms in
+80 MB) before it is decoded instead (about a second)."""
+
+Lookup = tuple[bool, dict[str, Any] | None]
+"""Whether the answer is known without decoding, and the record (``None``: none)."""
+
+
+class Unread:
+    """One table's JSON text as the main file holds it, and what changed it since."""
+
+    __slots__ = ("count", "name", "ops", "text", "where")
+
+    def __init__(self, name: str, text: bytes, count: int, where: Path) -> None:
+        self.name = name
+        self.text = text
+        """The table's JSON object, as written (UTF-8)."""
+        self.count = count
+        """How many records the text holds (the main file's index says)."""
+        self.ops: list[list[Any]] = []
+        """Journal operations on single records (``p``, ``d``) to apply after decoding."""
+        self.where = where
+        """The main file, for messages."""
+
+    def table(self) -> dict[str, Any]:
+        """The table: its text decoded (:class:`DatabaseError` if it is not a table of
+        records), with :attr:`ops` applied."""
+        try:
+            with collector_paused():
+                table = loads(self.text.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+            raise unreadable(self.where, f"is not valid JSON ({exc})") from exc
+        if not isinstance(table, dict) or not all(isinstance(r, dict) for r in table.values()):
+            raise unreadable(self.where, f"is not a kbtui database (table {self.name!r})")
+        for op in self.ops:
+            if op[0] == "p":
+                table[op[2]] = op[3]
+            else:
+                table.pop(op[2], None)
+        return table
+
+    def lookup(self, key: str) -> Lookup:
+        """The record under ``key`` if that is known without decoding: from the latest
+        operation on it, or because its key is nowhere in the text (a key is written
+        as ``dumps(key)`` followed by a colon; a quote inside a string is escaped, so
+        no text can look like it)."""
+        for op in reversed(self.ops):
+            if op[2] == key:
+                return True, op[3] if op[0] == "p" else None
+        if (dumps(key) + ":").encode("utf-8") not in self.text:
+            return True, None
+        return False, None
+
+    def size(self) -> int | None:
+        """How many records the table holds, if known without decoding: the index's count
+        and the operations since on keys the text lacks (a few: each is a search)."""
+        now = {op[2]: op[0] == "p" for op in self.ops}  # key -> there after the last one
+        if len(now) > TEXT_LOOKUPS:
+            return None
+        count = self.count
+        for key, there in now.items():
+            if (dumps(key) + ":").encode("utf-8") in self.text:
+                return None  # most likely replaced or deleted; only decoding tells
+            count += there
+        return count
+
+    def line(self) -> bytes | None:
+        """The table's text as written, if nothing changed it since (else ``None``)."""
+        return None if self.ops else self.text
