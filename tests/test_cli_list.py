@@ -3,6 +3,7 @@ empty queries as usage errors (issue 16)."""
 
 from __future__ import annotations
 
+import gc
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -215,3 +216,12 @@ def test_table_lines_are_aligned_in_cells_and_cut_to_the_width(width: int | None
         assert all(cell_len(line) <= width for line in lines)
         whole = listing.table_lines(listed_columns(rows, [0, 12, 3, 100]), None)
         assert lines == [fit(line, width) for line in whole]
+
+
+def test_listing_leaves_the_collector_as_it_found_it(capsys: pytest.CaptureFixture[str]) -> None:
+    # the command turns cyclic collection off while it lists (nothing it makes is a
+    # cycle); in a process that goes on (the tests', the app's) it must come back on
+    assert gc.isenabled()
+    for argv in (["list"], ["list", "--json"]):
+        code, _, _ = run(capsys, *argv)
+        assert code == 0 and gc.isenabled()

@@ -15,7 +15,6 @@ work left is what varies by document (a title to clean, a cell to cut).
 from __future__ import annotations
 
 import argparse
-import gc
 import shutil
 import sys
 from bisect import bisect_right
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from kbtui.cli.common import session_of
 from kbtui.cli.listed import HEADINGS, RIGHT, WIDEST, Columns, one_lines, print_columns_json
+from kbtui.documents.cache import long_lived
 
 if TYPE_CHECKING:
     from kbtui.annotations.store import Store
@@ -44,21 +44,21 @@ def cmd_list(args: argparse.Namespace) -> None:
     if args.missing:
         list_missing(args)
         return
+    session = session_of(args, read_only=True)
     # What the listing makes lives until the command ends and holds no cycle: the
     # collector's passes over it were a tenth of the time at 100,000 documents.
-    gc.disable()
-    session = session_of(args, read_only=True)
-    corpus, store = session.corpus, session.store
-    entries = corpus.scan()
-    for problem in [*corpus.folder_problems, missing_notice(session)]:
-        if problem is not None:
-            print(f"kbtui: {one_line(problem)}", file=sys.stderr)
-    columns = columns_of(entries, store)
-    if args.json:
-        print_columns_json(columns)
-        return
-    lines = table_lines(columns, terminal_width())
-    sys.stdout.write("".join(line + "\n" for line in lines))
+    with long_lived():
+        corpus, store = session.corpus, session.store
+        entries = corpus.scan()
+        for problem in [*corpus.folder_problems, missing_notice(session)]:
+            if problem is not None:
+                print(f"kbtui: {one_line(problem)}", file=sys.stderr)
+        columns = columns_of(entries, store)
+        if args.json:
+            print_columns_json(columns)
+        else:
+            lines = table_lines(columns, terminal_width())
+            sys.stdout.write("".join(line + "\n" for line in lines))
 
 
 def columns_of(entries: Sequence[Entry], store: Store) -> Columns:
