@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import threading
@@ -352,6 +353,22 @@ def test_an_entry_from_the_cache_is_the_entry_read(root: Path, reads: list[str])
     assert [(e.path, e.mtime, e.script, e.problems) for e in cached] == [
         (e.path, e.mtime, e.script, e.problems) for e in read
     ]
+
+
+@pytest.mark.parametrize("oddity", [10**30, "\ud800 a lone surrogate", math.nan])
+def test_a_cache_only_the_standard_decoder_reads_is_still_read(
+    root: Path, reads: list[str], oddity: object
+) -> None:
+    # what a faster decoder refuses (a number past 64 bits, a lone surrogate's escape,
+    # NaN) the standard one takes, as it always did: the cache is still used
+    corpus = Corpus(root)
+    corpus.scan()
+    data = json.loads(corpus.cache_path.read_text(encoding="utf-8"))
+    data["odd"] = oddity
+    corpus.cache_path.write_text(json.dumps(data), encoding="utf-8")
+    reads.clear()
+    assert [e.id for e in Corpus(root).scan()] == SAMPLE_IDS
+    assert reads == []
 
 
 def test_cache_nested_too_deeply_for_json_is_ignored(root: Path, reads: list[str]) -> None:
