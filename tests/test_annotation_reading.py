@@ -10,8 +10,12 @@ another's.
 from __future__ import annotations
 
 import gc
+import threading
+import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,6 +23,7 @@ from kbtui.annotations.bulk import collector_paused
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
 from kbtui.annotations.store import Store
+from kbtui.annotations.tables import StoreTables
 from tests.test_store import make
 
 WRITTEN = make(note="笔记", tags=["a", "b"]).to_record()
@@ -116,3 +121,48 @@ def test_a_malformed_record_still_names_the_file(tmp_path: Path) -> None:
     db.write_text(db.read_text().replace('"start":0', '"start":true'))
     with Store.open(db) as store, pytest.raises(DatabaseError, match=r"kb\.json"):
         store.annotations_for("a.md")
+
+
+def test_two_threads_asking_at_once_share_one_making(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store.open(tmp_path / "kb.json")
+    store.merge_import([make(i, i + 2) for i in range(20)])
+    made: list[str] = []
+    go_on = threading.Event()
+    plain = StoreTables.annotation
+
+    def slowly(self: StoreTables, record: Mapping[str, Any]) -> Annotation:
+        made.append(str(record["id"]))
+        if len(made) == 1:  # the first thread waits here until the second one asked
+            go_on.wait(5)
+        return plain(self, record)
+
+    monkeypatch.setattr(StoreTables, "annotation", slowly)
+    results: dict[str, list[Annotation]] = {}
+    first = threading.Thread(target=lambda: results.update(a=store.annotations_for("a.md")))
+    first.start()
+    while not made:
+        time.sleep(0.001)
+    second = threading.Thread(target=lambda: results.update(b=store.annotations_for("a.md")))
+    second.start()
+    time.sleep(0.05)  # the second one is waiting for the first one's
+    go_on.set()
+    first.join(5)
+    second.join(5)
+    assert len(made) == 20  # made once
+    assert [a.id for a in results["a"]] == [a.id for a in results["b"]]
+    assert all(x is y for x, y in zip(results["a"], results["b"], strict=True))
+    store.close()
+
+
+def test_a_failed_making_is_made_again_by_the_next_asker(tmp_path: Path) -> None:
+    db = tmp_path / "kb.json"
+    with Store.open(db) as store:
+        store.add(make(0, 5))
+        store.compact()
+    db.write_text(db.read_text().replace('"start":0', '"start":true'))
+    with Store.open(db) as store:
+        for _ in range(2):  # refused again, never waiting on the failed one
+            with pytest.raises(DatabaseError):
+                store.annotations_for("a.md")
