@@ -123,7 +123,7 @@ def test_a_documents_problems_follow_its_title(
     code, out, _ = run(capsys, "list", "--corpus", str(corpus), "--db", str(tmp_path / "kb.json"))
     assert code == 0
     [line] = [line for line in out.splitlines() if line.startswith("bad.md")]
-    assert "⚠ frontmatter: YAML error" in line
+    assert "  ⚠ frontmatter: YAML error" in line and "⚠  " not in line
 
 
 ONE_LINE_CASES = [
@@ -208,9 +208,10 @@ def test_table_lines_are_aligned_in_cells_and_cut_to_the_width(width: int | None
     if width is None:
         assert heading.split() == list(listing.HEADINGS)
         titled = [line for i, line in enumerate(lines) if i != 3]  # the third row has no title
-        title_at = {cell_len(line) - cell_len(line.split("  ")[-1]) for line in titled}
+        cells = [line.split("  ⚠")[0] for line in titled]  # a title, then its problems
+        title_at = {cell_len(cell) - cell_len(cell.split("  ")[-1]) for cell in cells}
         assert title_at == {cell_len(heading) - len("TITLE")}  # the titles start in one column
-        assert body[1].endswith('\ufffdevil\ufffd \ufffd\ufffd[31m \u241b[2J \ufffd "\\⚠ bad')
+        assert body[1].endswith('\ufffdevil\ufffd \ufffd\ufffd[31m \u241b[2J \ufffd "\\  ⚠ bad')
         assert body[2].split()[3:] == ["-", "3", "3"]  # no tags, 3 annotations, 3 characters
     else:
         assert all(cell_len(line) <= width for line in lines)

@@ -52,9 +52,12 @@ def session_of(args: argparse.Namespace, *, read_only: bool = False) -> Session:
         raise UserError(str(exc)) from exc
 
 
-_INVISIBLE = re.compile("[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_INVISIBLE = re.compile(
+    "[\u0080-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 """C1 controls, bidi controls and line separators: ``ensure_ascii=False`` leaves them
-raw, and a terminal then acts on them (U+202E reverses what follows on the line)."""
+raw, and a terminal then acts on them (U+202E reverses what follows on the line); and
+lone surrogates (a tampered cache may hold one), which UTF-8 cannot write at all."""
 
 
 def print_json(data: object) -> None:

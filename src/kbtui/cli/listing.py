@@ -118,7 +118,9 @@ def _table_cells(columns: Columns) -> dict[str, list[str]]:
     problems = columns.field("problems")
     if any(problems):
         titles = [
-            title + one_line(f"  ⚠ {'; '.join(map(str, found))}") if found else title
+            f"{title}{'  ' if title else ''}⚠ {one_line('; '.join(map(str, found)))}"
+            if found
+            else title
             for title, found in zip(titles, problems, strict=True)
         ]
     tags = [", ".join(map(str, tags)) if tags else "-" for tags in columns.tags]
