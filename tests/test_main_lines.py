@@ -16,7 +16,6 @@ import pytest
 from tinydb import TinyDB
 
 from kbtui.annotations import layout
-from kbtui.annotations import unread as unread_module
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.files import dumps
 from kbtui.annotations.store import Store
@@ -162,11 +161,3 @@ def test_an_unread_table_decodes_what_kbtuis_reader_does_and_refuses_the_rest() 
     for bad in (b'{"k":{"n":NaN}}', b'{"k":{"n":1e999}}', b'{"k":{"n":"\xff"}}', b'{"k":1}'):
         with pytest.raises(DatabaseError, match=r"kb\.json"):
             Unread("t", bad, 1, Path("kb.json")).table()
-
-
-def test_without_orjson_kbtuis_reader_decodes_alone(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(unread_module, "orjson", None)
-    text = dumps({"k": {"n": "笔记", "s": 0.5}}).encode()
-    assert Unread("t", text, 1, Path("kb.json")).table() == {"k": {"n": "笔记", "s": 0.5}}
-    with pytest.raises(DatabaseError, match="NaN"):
-        Unread("t", b'{"k":{"n":NaN}}', 1, Path("kb.json")).table()

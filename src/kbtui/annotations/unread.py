@@ -13,7 +13,7 @@ Apart from the storage because it is the one place that knows a table may not be
 a dict yet; :class:`~kbtui.annotations.changes.LiveTables` decodes one whenever it
 is reached as a dict.
 
-A table is decoded by orjson (when installed), in half the time of ``json.loads`` (0.6 against
+A table is decoded by orjson, in half the time of ``json.loads`` (0.6 against
 1.2-1.4 s CPU for those 146,000 records). It refuses what kbtui's own reader
 (:func:`~kbtui.annotations.files.loads`) refuses, ``NaN``, ``Infinity``, ``1e999``,
 and a little more (a lone surrogate's escape, a whole number past 64 bits): such a
@@ -23,18 +23,13 @@ text is decoded again by kbtui's reader, which judges it as ever.
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import Any
+
+import orjson
 
 from kbtui.annotations.bulk import collector_paused
 from kbtui.annotations.errors import unreadable
 from kbtui.annotations.files import dumps, loads
-
-orjson: ModuleType | None
-try:
-    import orjson
-except ImportError:  # an install made before it was a dependency: kbtui's reader does it all
-    orjson = None
 
 TEXT_LOOKUPS = 16
 """Up to this many keys are looked for in a table's text (each search about 30 ms in
@@ -113,9 +108,7 @@ class Unread:
 
 
 def _quickly_decoded(text: bytes) -> Any:
-    """``text`` decoded by orjson, or ``None`` if it refuses it or is not installed."""
-    if orjson is None:
-        return None
+    """``text`` decoded by orjson, or ``None`` if it refuses it."""
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError:
