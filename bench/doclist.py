@@ -35,10 +35,9 @@ from functools import wraps
 from time import perf_counter, thread_time
 from typing import Any
 
-from framesplit import Split, table
+from framesplit import Split, table, textual_parts
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.scrollbar import ScrollBar
 from textual.widget import Widget
 from textual.widgets import Input
 
@@ -223,13 +222,7 @@ async def profile(rows: list[DocRow], what: str) -> None:
 
 
 PARTS = [
-    (Screen, "_on_timer_update", "textual: frame, rest"),
-    (Screen, "_refresh_layout", "textual: layout"),
-    (Screen, "_compositor_refresh", "textual: compositor"),
-    (ScrollBar, "render_lines", "textual: scrollbar lines"),  # before Widget's is wrapped
-    (Widget, "render_lines", "textual: render_lines"),
-    (Widget, "scroll_to_region", "textual: scroll"),
-    (App, "_display", "textual: output"),
+    *textual_parts(Widget, "scroll_to_region"),
     (Input, "render_line", "textual: Input lines"),
     (Input, "_watch_value", "textual: Input value"),
     (DocumentList, "refresh_rows", "kbtui: refresh_rows, rest"),

@@ -22,6 +22,25 @@ Part = tuple[type, str, str]
 """A method to time, as (class, method name, the label its time goes to)."""
 
 
+def textual_parts(scroll: type, scroll_method: str) -> list[Part]:
+    """Textual's parts of a frame: the frame's rest, layout, compositor, the scrollbar's and
+    the widgets' lines, ``scroll``'s scrolling method (the bench's widget's), the output."""
+    from textual.app import App
+    from textual.screen import Screen
+    from textual.scrollbar import ScrollBar
+    from textual.widget import Widget
+
+    return [
+        (Screen, "_on_timer_update", "textual: frame, rest"),
+        (Screen, "_refresh_layout", "textual: layout"),
+        (Screen, "_compositor_refresh", "textual: compositor"),
+        (ScrollBar, "render_lines", "textual: scrollbar lines"),  # before Widget's is wrapped
+        (Widget, "render_lines", "textual: render_lines"),
+        (scroll, scroll_method, "textual: scroll"),
+        (App, "_display", "textual: output"),
+    ]
+
+
 class Split:
     """Sums the exclusive CPU time of wrapped methods by label (a context manager:
     the methods are wrapped on their classes inside it, as they were outside it)."""

@@ -35,13 +35,11 @@ from pathlib import Path
 from time import perf_counter, thread_time
 from typing import Any
 
-from framesplit import Split, table
+from framesplit import Split, table, textual_parts
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.scroll_view import ScrollView
-from textual.scrollbar import ScrollBar
-from textual.widget import Widget
 
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.display import TextDisplay
@@ -204,13 +202,7 @@ async def run(megabytes: float, count: int, width: int, height: int) -> None:
 
 
 PARTS = [
-    (Screen, "_on_timer_update", "textual: frame, rest"),
-    (Screen, "_refresh_layout", "textual: layout"),
-    (Screen, "_compositor_refresh", "textual: compositor"),
-    (ScrollBar, "render_lines", "textual: scrollbar lines"),  # before Widget's is wrapped
-    (Widget, "render_lines", "textual: render_lines"),
-    (ScrollView, "scroll_to", "textual: scroll"),
-    (App, "_display", "textual: output"),
+    *textual_parts(ScrollView, "scroll_to"),
     *((TimedReader, n, "kbtui: action") for n in dir(Reader) if n.startswith("action_")),
     (TextDisplay, "render_line", "kbtui: render_line"),
     (RowPainter, "row", "kbtui: painting rows"),
