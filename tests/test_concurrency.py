@@ -95,9 +95,11 @@ def test_a_delete_of_a_changed_annotation_asks_once(tmp_path: Path) -> None:
     assert second.annotations_for(DOC) == []
 
 
-def test_edits_within_one_second_are_told_apart(
+def within_one_second(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[Store, Store, Annotation]:
+    """Two stores on one file, whose every write is stamped in the same second, and this
+    one's copy of the annotation the other has just given the note "theirs"."""
     stamp = "2030-01-01T00:00:00+00:00"
     monkeypatch.setattr("kbtui.annotations.store.now_iso", lambda: stamp)
     first = Store.open(tmp_path / "db.json")
@@ -105,6 +107,13 @@ def test_edits_within_one_second_are_told_apart(
     second = Store.open(tmp_path / "db.json")
     [mine], [theirs] = first.annotations_for(DOC), second.annotations_for(DOC)
     second.update(replace(theirs, note="theirs"))  # the same second: the same ``updated``
+    return first, second, mine
+
+
+def test_edits_within_one_second_are_told_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second, mine = within_one_second(tmp_path, monkeypatch)
     assert second.annotations_for(DOC)[0].updated == mine.updated
     mine.tags = ["mine"]
     stored = first.update(mine)
@@ -116,13 +125,7 @@ def test_a_newer_version_read_within_the_same_second_is_not_taken_for_the_copys(
 ) -> None:
     """The app's database watcher reads the other window's note (stamped in the second the
     editor's copy was): the copy still started from the older one, so its note is refused."""
-    stamp = "2030-01-01T00:00:00+00:00"
-    monkeypatch.setattr("kbtui.annotations.store.now_iso", lambda: stamp)
-    first = Store.open(tmp_path / "db.json")
-    first.add(Annotation(DOC, 0, 3, "abc", note="first", updated=stamp))
-    second = Store.open(tmp_path / "db.json")
-    [mine], [theirs] = first.annotations_for(DOC), second.annotations_for(DOC)
-    second.update(replace(theirs, note="theirs"))
+    first, second, mine = within_one_second(tmp_path, monkeypatch)
     assert first.reload()
     [shown] = first.annotations_for(DOC)  # the newer one, as the watcher hands it to the pane
     assert (shown.note, shown.updated) == ("theirs", mine.updated)
