@@ -113,12 +113,18 @@ def test_a_failed_write_of_a_changed_copy_leaves_the_stored_one(tmp_path: Path) 
     store.close()
 
 
-def test_a_malformed_record_still_names_the_file(tmp_path: Path) -> None:
+def malformed(tmp_path: Path) -> Path:
+    """A database whose one record of ``a.md`` has ``"start": true``."""
     db = tmp_path / "kb.json"
     with Store.open(db) as store:
         store.add(make(0, 5))
         store.compact()
     db.write_text(db.read_text().replace('"start":0', '"start":true'))
+    return db
+
+
+def test_a_malformed_record_still_names_the_file(tmp_path: Path) -> None:
+    db = malformed(tmp_path)
     with Store.open(db) as store, pytest.raises(DatabaseError, match=r"kb\.json"):
         store.annotations_for("a.md")
 
@@ -157,11 +163,7 @@ def test_two_threads_asking_at_once_share_one_making(
 
 
 def test_a_failed_making_is_made_again_by_the_next_asker(tmp_path: Path) -> None:
-    db = tmp_path / "kb.json"
-    with Store.open(db) as store:
-        store.add(make(0, 5))
-        store.compact()
-    db.write_text(db.read_text().replace('"start":0', '"start":true'))
+    db = malformed(tmp_path)
     with Store.open(db) as store:
         for _ in range(2):  # refused again, never waiting on the failed one
             with pytest.raises(DatabaseError):
