@@ -23,7 +23,7 @@ from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
 from kbtui.entities.mentions import MentionIndex
 from kbtui.session.knowledge import build_index, build_registry, doc_stamps, text_loader
-from kbtui.session.session import open_corpus
+from kbtui.session.opening import open_corpus
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.painting import INFERRED, RowPainter

@@ -12,10 +12,12 @@ import pytest
 from rich.cells import cell_len, chop_cells
 from test_cli import DOC_000, annotate, run
 
+from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.store import Store
 from kbtui.cli import listed, listing
 from kbtui.cli.listing import fit
 from kbtui.documents.model import ROW_FIELDS
+from kbtui.session.opening import existing_store
 from kbtui.view.sanitize import UNSAFE_RANGES, one_line
 
 DOC_003 = "003_0b861dc1db151f35.txt"
@@ -226,3 +228,22 @@ def test_listing_leaves_the_collector_as_it_found_it(capsys: pytest.CaptureFixtu
     for argv in (["list"], ["list", "--json"]):
         code, _, _ = run(capsys, *argv)
         assert code == 0 and gc.isenabled()
+
+
+def test_only_an_absent_database_is_left_unopened(tmp_path: Path) -> None:
+    db = tmp_path / "kb.json"
+    assert existing_store(db) is None
+    (tmp_path / "kb.json.journal").write_bytes(b"")  # a journal alone is a database
+    assert isinstance(existing_store(db), Store)
+    (tmp_path / "dangling.json").symlink_to(tmp_path / "nowhere")
+    with pytest.raises(DatabaseError, match="symbolic link"):
+        existing_store(tmp_path / "dangling.json")
+
+
+def test_list_refuses_a_database_that_is_a_folder(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "kb.json").mkdir()
+    code, out, err = run(capsys, "list", "--db", str(tmp_path / "kb.json"))
+    assert (code, out) == (1, "")
+    assert "is not a regular file" in err

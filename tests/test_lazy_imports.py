@@ -52,3 +52,57 @@ def test_the_command_line_defers_them_and_textual() -> None:
 
 def test_the_check_sees_a_module_that_is_loaded() -> None:
     assert loaded_after("kbtui.cli.dispatch", ("json", "argparse")) == ["json", "argparse"]
+
+
+LISTING_DEFERRED = (
+    "kbtui.session.session",
+    "kbtui.annotations",
+    "kbtui.scripts.views",
+    "kbtui.scripts.engine",
+    "kbtui.documents.reading",
+    "kbtui.documents.metadata",
+    "kbtui.cli.app",
+    "kbtui.cli.exchange",
+    "tinydb",
+    "filelock",
+    "platformdirs",
+    "logging",
+    "importlib.resources",
+)
+"""What a warm ``kbtui list`` without a database never needs (issue 12): the Session
+and its script engine, the store, reading files, the other commands, and the
+libraries they bring (~50 ms of every listing's 10,000-document run)."""
+
+LIST = """
+import sys
+from kbtui.cli import main
+names = sys.argv.pop().split()
+try:
+    main(sys.argv[1:])
+finally:
+    print("loaded:", *[name for name in names if name in sys.modules], file=sys.stderr)
+"""
+
+
+def listed_loading(argv: list[str], names: tuple[str, ...]) -> list[str]:
+    """Which of ``names`` a new interpreter holds after running ``kbtui`` with ``argv``."""
+    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", LIST, *argv, " ".join(names)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (loaded,) = (line for line in done.stderr.splitlines() if line.startswith("loaded:"))
+    return loaded.split()[1:]
+
+
+def test_a_warm_listing_imports_only_what_it_uses(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("---\ntitle: 标题\ntags: [x]\n---\n正文。\n", encoding="utf-8")
+    argv = ["--corpus", str(corpus), "--db", str(tmp_path / "none.json"), "list"]
+    assert "kbtui.documents.reading" in listed_loading(argv, LISTING_DEFERRED)  # cold: reads
+    assert listed_loading([*argv, "--json"], LISTING_DEFERRED) == []
+    assert listed_loading(argv, LISTING_DEFERRED) == []

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from kbtui.locations import corpus_path, database_path
 
 if TYPE_CHECKING:
+    from kbtui.documents.corpus import Corpus
+    from kbtui.entities.entities_file import EntitiesFile
     from kbtui.session.session import Session
 
 
@@ -43,11 +45,20 @@ def session_of(args: argparse.Namespace, *, read_only: bool = False) -> Session:
     A command that only reads passes ``read_only``: it then never writes,
     repairs, compacts or locks the database (a damaged one is refused, not mended).
     """
-    from kbtui.documents.corpus import CorpusError
     from kbtui.session.session import Session
 
+    corpus, entities_file = corpus_of(args)
+    return Session(corpus, entities_file, database_path(args.db), read_only=read_only)
+
+
+def corpus_of(args: argparse.Namespace) -> tuple[Corpus, EntitiesFile]:
+    """The corpus of ``--corpus`` and its ``entities.yaml``, without a session
+    (``kbtui list`` needs nothing else: :mod:`kbtui.session.opening`)."""
+    from kbtui.documents.corpus import CorpusError
+    from kbtui.session.opening import open_corpus
+
     try:
-        return Session.open(corpus_path(args.corpus), database_path(args.db), read_only=read_only)
+        return open_corpus(corpus_path(args.corpus))
     except CorpusError as exc:
         raise UserError(str(exc)) from exc
 

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING
 from kbtui.cli.common import UserError, print_json, session_of
 
 if TYPE_CHECKING:
+    from kbtui.annotations.store import Store
+    from kbtui.documents.corpus import Corpus
     from kbtui.session.housekeeping import MissingDocument
-    from kbtui.session.session import Session
 
 
 def add_housekeeping_commands(add: Callable[[str, str], argparse.ArgumentParser]) -> None:
@@ -73,12 +74,12 @@ def _record(m: MissingDocument) -> dict[str, object]:
     }
 
 
-def missing_notice(session: Session) -> str | None:
+def missing_notice(corpus: Corpus, store: Store) -> str | None:
     """What plain ``kbtui list`` says on stderr when records have no file (else ``None``):
     the table lists the corpus, so without it they would pass unseen."""
     from kbtui.session.housekeeping import missing_documents
 
-    missing = missing_documents(session.corpus, session.store, suggest=False)
+    missing = missing_documents(corpus, store, suggest=False)
     if not missing:
         return None
     from kbtui.exchange.pipeline import plural  # with Jinja2: ~90 ms, for this one case

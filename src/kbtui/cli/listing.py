@@ -24,9 +24,10 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import TYPE_CHECKING
 
-from kbtui.cli.common import session_of
+from kbtui.cli.common import corpus_of
 from kbtui.cli.listed import HEADINGS, RIGHT, WIDEST, Columns, one_lines, print_columns_json
 from kbtui.documents.cache import long_lived
+from kbtui.locations import database_path
 
 if TYPE_CHECKING:
     from kbtui.annotations.store import Store
@@ -37,20 +38,26 @@ __all__ = ["HEADINGS", "RIGHT", "WIDEST", "cmd_list", "fit", "table_lines", "ter
 
 def cmd_list(args: argparse.Namespace) -> None:
     """``kbtui list``: one line (or JSON object) per document (``--missing``: per
-    document the database has records for and the corpus lacks)."""
+    document the database has records for and the corpus lacks).
+
+    No session: the corpus, and the store only if its database exists (one
+    that does not keeps nothing to count), as :mod:`kbtui.session.opening` opens them.
+    """
     from kbtui.cli.housekeeping import list_missing, missing_notice
+    from kbtui.session.opening import existing_store
     from kbtui.view.sanitize import one_line
 
     if args.missing:
         list_missing(args)
         return
-    session = session_of(args, read_only=True)
+    corpus, _ = corpus_of(args)
     # What the listing makes lives until the command ends and holds no cycle: the
     # collector's passes over it were a tenth of the time at 100,000 documents.
     with long_lived():
-        corpus, store = session.corpus, session.store
         entries = corpus.scan()
-        for problem in [*corpus.folder_problems, missing_notice(session)]:
+        store = existing_store(database_path(args.db))
+        notice = None if store is None else missing_notice(corpus, store)
+        for problem in [*corpus.folder_problems, notice]:
             if problem is not None:
                 print(f"kbtui: {one_line(problem)}", file=sys.stderr)
         columns = columns_of(entries, store)
@@ -61,8 +68,9 @@ def cmd_list(args: argparse.Namespace) -> None:
             sys.stdout.write("".join(line + "\n" for line in lines))
 
 
-def columns_of(entries: Sequence[Entry], store: Store) -> Columns:
-    """What the listing says of each entry: the scan's row and the store's count and tags.
+def columns_of(entries: Sequence[Entry], store: Store | None) -> Columns:
+    """What the listing says of each entry: the scan's row and the store's count and tags
+    (none without a store).
 
     The store is asked once for every document it keeps something for, not
     once per document: two reads of its tables for each of 100,000 entries
@@ -70,6 +78,8 @@ def columns_of(entries: Sequence[Entry], store: Store) -> Columns:
     """
     ids = [entry.id for entry in entries]
     rows = [entry.row for entry in entries]
+    if store is None:
+        return Columns(ids, rows, [0] * len(ids))
     with store.transaction():
         kept = store.documents.documents()
         users = {doc_id: store.doc_state(doc_id).tags for doc_id, r in kept.items() if r.state}

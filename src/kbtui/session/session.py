@@ -16,7 +16,6 @@ Jinja2 first would add about a third to its start-up.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from kbtui.scripts.locales import Locale, locale_for, parse_locale
 from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
+from kbtui.session.opening import open_corpus
 from kbtui.session.passages import EntityPassages, mention_groups
 from kbtui.session.rows import DocRow
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
@@ -43,17 +43,6 @@ if TYPE_CHECKING:
     from kbtui.search.scan import DocumentHits, SearchResult
     from kbtui.session.reading_aids import ReadingAids
     from kbtui.session.searching import Searching, SearchPage
-
-
-def open_corpus(root: str | os.PathLike[str]) -> tuple[Corpus, EntitiesFile]:
-    """The corpus at ``root``, told which frontmatter lists hold entity names.
-
-    ``entities.yaml`` may declare lists beyond the standard three; the corpus
-    must know them before it reads any metadata, or their names are lost.
-    Raises :class:`kbtui.documents.corpus.CorpusError` for a missing root.
-    """
-    entities_file = load_entities_file(Path(root).expanduser())
-    return Corpus(root, entity_lists=entities_file.entity_lists), entities_file
 
 
 MAX_PASSAGES = 200
