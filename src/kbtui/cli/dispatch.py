@@ -8,20 +8,18 @@ can cause into one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from kbtui import __version__
-from kbtui.cli.app import cmd_app
 from kbtui.cli.common import SCRIPT_CHOICES, UserError, os_error_line
-from kbtui.cli.doctor import cmd_doctor
-from kbtui.cli.documents import cmd_search, cmd_show
 from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
-from kbtui.cli.exchange import cmd_export, cmd_import
 from kbtui.cli.housekeeping import add_housekeeping_commands, cmd_reattach
-from kbtui.cli.listing import cmd_list
 from kbtui.cli.words import WORD_COMMANDS, add_word_commands
+
+Command = Callable[[argparse.Namespace], None]
 
 
 def _common(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -100,26 +98,38 @@ def _export_arguments(export: argparse.ArgumentParser) -> None:
     export.add_argument("--force", action="store_true", help="overwrite existing files")
 
 
-COMMANDS: dict[str | None, Callable[[argparse.Namespace], None]] = {
-    None: cmd_app,
-    "list": cmd_list,
-    "show": cmd_show,
-    "search": cmd_search,
+COMMANDS: dict[str | None, Command | str] = {
+    None: "app.cmd_app",
+    "list": "listing.cmd_list",
+    "show": "documents.cmd_show",
+    "search": "documents.cmd_search",
     "mentions": cmd_mentions,
     "entities": cmd_entities,
-    "export": cmd_export,
-    "import": cmd_import,
+    "export": "exchange.cmd_export",
+    "import": "exchange.cmd_import",
     "reattach": cmd_reattach,
-    "doctor": cmd_doctor,
+    "doctor": "doctor.cmd_doctor",
     **WORD_COMMANDS,
 }
+"""Each command's function, or where in :mod:`kbtui.cli` it is (``module.function``):
+a module the parser does not need is imported only for its own command, so
+``kbtui list`` loads neither the app's nor the exporter's."""
+
+
+def command(name: str | None) -> Command:
+    """The function of command ``name`` (imported now if :data:`COMMANDS` says where)."""
+    found = COMMANDS[name]
+    if not isinstance(found, str):
+        return found
+    module, function = found.rsplit(".", 1)
+    return cast(Command, getattr(importlib.import_module(f"kbtui.cli.{module}"), function))
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     """Entry point: run a command, turning user errors into one line."""
     args = build_parser().parse_args(argv)
     try:
-        COMMANDS[args.command](args)
+        command(args.command)(args)
     except UserError as exc:
         _fail(str(exc), exc.code)
     except BrokenPipeError:
