@@ -34,7 +34,7 @@ def root(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the files the corpus actually reads."""
     seen: list[str] = []
-    real = corpus_module.read_document
+    real = reading_module.read_document
 
     def counting(
         path: Path, doc_id: str, entity_lists: tuple[str, ...]
@@ -42,7 +42,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(doc_id)
         return real(path, doc_id, entity_lists)
 
-    monkeypatch.setattr(corpus_module, "read_document", counting)
+    monkeypatch.setattr(reading_module, "read_document", counting)
     return seen
 
 

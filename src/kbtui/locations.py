@@ -8,26 +8,45 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-
-from platformdirs import user_cache_path, user_config_path, user_data_path, user_documents_path
 
 APP_NAME = "kbtui"
 
 
-def _override(var: str, default: Path) -> Path:
+def _override(var: str, default: Callable[[], Path]) -> Path:
+    """The path in ``var``, else ``default()``: platformdirs is imported only when a
+    location is not set (~8 ms of imports: tempfile, shutil, random)."""
     value = os.environ.get(var)
-    return Path(value).expanduser() if value else default
+    return Path(value).expanduser() if value else default()
+
+
+def _user_data() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME)
+
+
+def _user_cache() -> Path:
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME)
+
+
+def _user_config() -> Path:
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME)
 
 
 def data_dir() -> Path:
     """User data directory (``KBTUI_DATA_DIR`` overrides)."""
-    return _override("KBTUI_DATA_DIR", user_data_path(APP_NAME))
+    return _override("KBTUI_DATA_DIR", _user_data)
 
 
 def cache_dir() -> Path:
     """Cache directory for rebuildable indexes (``KBTUI_CACHE_DIR`` overrides)."""
-    return _override("KBTUI_CACHE_DIR", user_cache_path(APP_NAME))
+    return _override("KBTUI_CACHE_DIR", _user_cache)
 
 
 def corpus_cache_file(kind: str, corpus_root: Path, suffix: str = ".json") -> Path:
@@ -39,14 +58,14 @@ def corpus_cache_file(kind: str, corpus_root: Path, suffix: str = ".json") -> Pa
 
 def config_dir() -> Path:
     """Config directory holding ``settings.toml`` (``KBTUI_CONFIG_DIR`` overrides)."""
-    return _override("KBTUI_CONFIG_DIR", user_config_path(APP_NAME))
+    return _override("KBTUI_CONFIG_DIR", _user_config)
 
 
 def database_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The annotation database: ``--db``, else ``KBTUI_DB``, else in the data dir."""
     if explicit:
         return Path(explicit).expanduser()
-    return _override("KBTUI_DB", data_dir() / "kbtui.json")
+    return _override("KBTUI_DB", lambda: data_dir() / "kbtui.json")
 
 
 def bundled_corpus() -> Path:
@@ -61,7 +80,7 @@ def corpus_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The corpus root: ``--corpus``, else ``KBTUI_CORPUS``, else the bundled one."""
     if explicit:
         return Path(explicit).expanduser()
-    return _override("KBTUI_CORPUS", bundled_corpus())
+    return _override("KBTUI_CORPUS", bundled_corpus)
 
 
 def documents_dir() -> Path:
@@ -72,5 +91,7 @@ def documents_dir() -> Path:
         home = Path.home()
     except RuntimeError:  # no home directory can be determined
         return Path.cwd()
+    from platformdirs import user_documents_path
+
     documents = user_documents_path()
     return documents if documents.is_dir() else home

@@ -17,7 +17,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-import logging
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -28,8 +27,6 @@ from kbtui.atomic import atomic_write_text
 from kbtui.documents.model import Entry, Row, valid_row
 from kbtui.documents.walk import Found
 from kbtui.locations import cache_dir
-
-logger = logging.getLogger(__name__)
 
 CACHE_VERSION = 5
 """Bump when what an entry holds or how metadata is inferred changes."""
@@ -103,6 +100,14 @@ def _decoded(text: bytes) -> object:
         return json.loads(text)
 
 
+def _warn(message: str, *args: object) -> None:
+    """Log a warning about the cache file; :mod:`logging` is imported here, since a
+    listing from a good cache never warns (its import is ~5 ms of every ``kbtui list``)."""
+    import logging
+
+    logging.getLogger(__name__).warning(message, *args)
+
+
 class EntryCache:
     """The cache file of one corpus root, read with the entity lists it was made with."""
 
@@ -124,7 +129,7 @@ class EntryCache:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, RecursionError) as error:
-            logger.warning("ignoring corpus cache %s: %s", self.path, error)
+            _warn("ignoring corpus cache %s: %s", self.path, error)
             return {}
         if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
             return {}
@@ -158,4 +163,4 @@ class EntryCache:
         try:
             atomic_write_text(self.path, json.dumps(payload, ensure_ascii=False))
         except OSError as error:
-            logger.warning("could not write corpus cache %s: %s", self.path, error)
+            _warn("could not write corpus cache %s: %s", self.path, error)

@@ -10,7 +10,9 @@ says why. Only a missing root is an error (:class:`CorpusError`).
 
 Listing reads every file once; after that the entries come from a cache
 (:mod:`kbtui.documents.cache`), and a file is read again only when its size
-or modification time changed.
+or modification time changed. Reading a file (:mod:`kbtui.documents.reading`,
+and with it the metadata and frontmatter parsers) is imported where a file is
+read: a warm listing reads none.
 """
 
 from __future__ import annotations
@@ -32,10 +34,8 @@ from kbtui.documents.cache import (
     fresh_entry,
     long_lived,
 )
-from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
-from kbtui.documents.model import Document, Entry
+from kbtui.documents.model import STANDARD_ENTITY_LISTS, Document, Entry
 from kbtui.documents.progress import Cancel, Progress, Reporter
-from kbtui.documents.reading import MAX_FILE_BYTES, entry_of, read_document
 from kbtui.documents.walk import (
     EXTENSIONS,
     OUTSIDE,
@@ -220,6 +220,8 @@ class Corpus:
             return Found(doc_id, str(path), None)
 
     def _read_entry(self, item: Found) -> Entry:
+        from kbtui.documents.reading import entry_of, read_document
+
         doc, st = read_document(Path(item.path), item.id, self.entity_lists)
         return entry_of(doc, st)
 
@@ -246,6 +248,8 @@ class Corpus:
             if hit is not None and key is not None and hit[0] == key:
                 self._docs.move_to_end(doc_id)
                 return hit[1]
+        from kbtui.documents.reading import read_document
+
         doc, st = read_document(path, doc_id, self.entity_lists)
         if st is not None:
             self._remember(doc_id, (st.st_size, st.st_mtime_ns), doc)
@@ -260,6 +264,8 @@ class Corpus:
         no longer what the scan saw (another size, not a regular file), or
         that the scan never saw, is loaded the full way.
         """
+        from kbtui.documents.reading import MAX_FILE_BYTES
+
         entry = self.get(doc_id)
         if entry is None:
             return self.load(doc_id)

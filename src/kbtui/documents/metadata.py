@@ -20,14 +20,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kbtui.documents.model import Metadata
+from kbtui.documents.model import STANDARD_ENTITY_LISTS, Metadata
 from kbtui.scripts.hanzi import Script, detect_script
 
 if TYPE_CHECKING:
     from kbtui.view.clipping import Clipping
-
-STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
-"""Frontmatter keys that always hold entity names."""
 
 TITLE_KEYS = ("title",)
 DATE_KEYS = ("date", "published", "pubDate", "created")

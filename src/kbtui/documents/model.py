@@ -19,6 +19,10 @@ from typing import Any, TypeGuard, cast
 
 from kbtui.scripts.hanzi import Script
 
+STANDARD_ENTITY_LISTS = ("people", "companies_orgs", "products_models")
+"""Frontmatter keys that always hold entity names (here, not in :mod:`.metadata`, because
+a corpus needs them before it reads a file, and a warm scan reads none)."""
+
 
 @dataclass(slots=True)
 class Metadata:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kbtui.atomic import atomic_write_bytes
-from kbtui.documents.metadata import STANDARD_ENTITY_LISTS
+from kbtui.documents.model import STANDARD_ENTITY_LISTS
 from kbtui.entities.model import EntityRecord, parse_kind
 from kbtui.entities.names import as_name
 from kbtui.locations import corpus_cache_file

@@ -29,10 +29,12 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 PREFIX_ONLY: Final = "\x00prefix"
 """What :attr:`Table.walk` holds for a proper prefix that is not itself a key
