@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kbtui.documents import decoding
 from kbtui.documents.decoding import BINARY, EMPTY, UNDECODABLE, decode, normalise_newlines
 from kbtui.locations import bundled_corpus
 
@@ -142,6 +143,22 @@ def test_nul_bytes_mean_binary() -> None:
 def test_many_control_characters_mean_binary() -> None:
     result = decode(bytes(range(1, 32)) * 50 + "中文".encode())
     assert result.problem == BINARY
+
+
+_CONTROLS_AND_NEIGHBOURS = st.sampled_from(
+    [chr(c) for c in (*range(0x20), 0x7F, *range(0x80, 0xA0))]
+    + ["a", " ", "\xa0", "¢", "«", "中", "文", "\U0001d400"]
+)
+
+
+@given(st.text(_CONTROLS_AND_NEIGHBOURS, max_size=200), st.integers(1, 200))
+def test_utf8_bytes_never_change_what_looks_binary(text: str, sample_chars: int) -> None:
+    """The byte-level bound settles a UTF-8 text without counting, and must
+    agree with the count on every text (C1 controls share 0xC2 with ¢ and «)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decoding, "SAMPLE_CHARS", sample_chars)
+        counted = decoding._looks_binary(text)
+        assert decoding._looks_binary(text, text.encode("utf-8")) == counted
 
 
 def test_colour_codes_are_not_binary() -> None:
