@@ -140,35 +140,48 @@ def build_against_read(
     read: Callable[[str], str],
     cache_file: Path,
     repeats: int,
+    files: dict[str, tuple[Path, int]],
 ) -> MentionIndex:
-    """Read + decode and the index build without a cache, run in turns
-    ``repeats`` times so both see the same load; prints their medians and
-    ratios, wall and CPU."""
+    """Read + decode and the index build without a cache, on threads and on
+    processes (as the app builds it, ``files`` given), run in turns
+    ``repeats`` times so all see the same load; prints their medians and
+    ratios, wall and CPU (on processes, only this process's CPU: the workers
+    are the fork server's children, not this one's)."""
     reading = Runs("read + decode every file")
-    building = Runs("index build, no cache (read + match)")
+    builds = {
+        "threads": Runs("index build, no cache, threads (read + match)"),
+        "processes": Runs("index build, no cache, processes (as the app)"),
+    }
     reports: list[int] = []
+    index: object = None
     for _ in range(repeats):
         reading.add(lambda: [read(s.id) for s in stamps])
-        cache_file.unlink(missing_ok=True)
-        reports.clear()
-        index = building.add(
-            lambda: MentionIndex.build(
-                registry,
-                stamps,
-                read,
-                cache_file=cache_file,
-                progress=lambda d, t: reports.append(d),
+        for way, runs in builds.items():
+            cache_file.unlink(missing_ok=True)
+            reports.clear()
+            index = runs.add(
+                partial(
+                    MentionIndex.build,
+                    registry,
+                    stamps,
+                    read,
+                    cache_file=cache_file,
+                    progress=lambda d, t: reports.append(d),
+                    files=files if way == "processes" else None,
+                )
             )
-        )
     reading.show()
-    building.show()
-    assert isinstance(index, MentionIndex)
     megabytes = sum(s.size for s in stamps) / 1e6
+    for building in builds.values():
+        building.show()
+        print(
+            f"  = {building.wall / reading.wall:.2f}x read + decode (target <= 2x), "
+            f"cpu {building.cpu / reading.cpu:.2f}x; {megabytes / building.wall:.0f} MB/s"
+        )
+    assert isinstance(index, MentionIndex)
     mentions = sum(len(index.mentions_in(s.id)) for s in stamps[:100]) * len(stamps) // 100
     print(
-        f"  = {building.wall / reading.wall:.2f}x read + decode (target <= 2x), "
-        f"cpu {building.cpu / reading.cpu:.2f}x; {megabytes / building.wall:.0f} MB/s; "
-        f"{len(reports)} progress reports; ~{mentions} mentions; "
+        f"  {len(reports)} progress reports; ~{mentions} mentions; "
         f"cache {cache_file.stat().st_size / 1e6:.1f} MB"
     )
     return index
@@ -280,7 +293,8 @@ def main() -> None:
     matcher = Matcher.from_registry(registry)
     timed("automaton (once per registry)", lambda: matcher.scan("warm up"))
     cache_file = Path(os.environ["KBTUI_CACHE_DIR"]) / "mentions-bench.json"
-    index = build_against_read(registry, stamps, read, cache_file, max(1, args.repeats))
+    files = {doc_id: (path, 0) for doc_id, path in paths.items()}
+    index = build_against_read(registry, stamps, read, cache_file, max(1, args.repeats), files)
     timed(
         "index build, cache warm (second start)",
         lambda: MentionIndex.build(registry, stamps, read, cache_file=cache_file),

@@ -18,7 +18,6 @@ read: a warm listing reads none.
 from __future__ import annotations
 
 import os
-import stat
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
@@ -264,30 +263,18 @@ class Corpus:
         no longer what the scan saw (another size, not a regular file), or
         that the scan never saw, is loaded the full way.
         """
-        from kbtui.documents.reading import MAX_FILE_BYTES
+        from kbtui.documents.reading import read_as_scanned
 
         entry = self.get(doc_id)
         if entry is None:
             return self.load(doc_id)
         if not entry.readable:
             return Document(doc_id, entry.path, "", entry.meta, entry.script)
-        try:
-            st = os.stat(entry.path)
-        except OSError:
+        read = read_as_scanned(entry.path, entry.size, entry.body_start)
+        if read is None:
             return self.load(doc_id)
-        if not stat.S_ISREG(st.st_mode) or st.st_size != entry.size or st.st_size > MAX_FILE_BYTES:
-            return self.load(doc_id)
-        from kbtui.documents.decoding import decode  # not on a warm scan's way
-
-        text = decode(entry.path.read_bytes()).text
-        return Document(
-            id=doc_id,
-            path=entry.path,
-            source=text,
-            meta=entry.meta,
-            script=entry.script,
-            body_start=min(entry.body_start, len(text)),
-        )
+        text, body_start = read
+        return Document(doc_id, entry.path, text, entry.meta, entry.script, body_start)
 
     def _remember(self, doc_id: str, key: tuple[int, int], doc: Document) -> None:
         with self._docs_lock:

@@ -62,6 +62,24 @@ class _Unreadable(Exception):
     """The file exists but is not read: not a regular file, or too large."""
 
 
+def read_as_scanned(path: Path, size: int, body_start: int) -> tuple[str, int] | None:
+    """The source text of a file the scan saw at ``size`` bytes, and where its
+    body starts, read without describing it again (for whole-corpus passes:
+    the description is nine tenths of a read's cost); ``None`` when the file
+    is no longer what the scan saw (gone, another size, not a regular file),
+    so the caller reads it the full way."""
+    from kbtui.documents.decoding import decode
+
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode) or st.st_size != size or size > MAX_FILE_BYTES:
+        return None
+    text = decode(path.read_bytes()).text
+    return text, min(body_start, len(text))
+
+
 def _read_bytes(path: Path, st: os.stat_result) -> bytes:
     """The whole file, refusing special files and files over the limit.
 

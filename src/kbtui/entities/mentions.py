@@ -28,18 +28,20 @@ import hashlib
 from array import array
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, replace
 from itertools import compress, count
 from pathlib import Path
 
 from kbtui.documents.model import Document
 from kbtui.entities.cache import DocHits, read_cache, write_cache
-from kbtui.entities.coreference import Correction, by_document, mention_contexts, resolve
-from kbtui.entities.indexing import WORKERS, Progress, in_batches
+from kbtui.entities.coreference import Correction, by_document, resolve
+from kbtui.entities.document_hits import DocumentMatcher
+from kbtui.entities.indexing import Progress, matched
 from kbtui.entities.matcher import Matcher
 from kbtui.entities.model import Entity
+from kbtui.entities.processes import SourceFile
 from kbtui.entities.registry import EntityRegistry
 
 
@@ -95,17 +97,12 @@ class MentionIndex:
         corrections: Iterable[Correction] = (),
     ) -> None:
         self.registry = registry
-        self.matcher = matcher or Matcher.from_registry(registry)
+        self.documents = DocumentMatcher(registry, matcher)
+        self.matcher = self.documents.matcher
         self.corrections = tuple(corrections)
         """The user's corrections of shared names, oldest first (a later one wins)."""
         self._docs: dict[str, DocHits] = {}
         self._by_entity: dict[str, dict[str, int]] | None = None
-        self._candidates = {e.id: e.candidates for e in registry.entities if e.ambiguous}
-        ids, keys = self.matcher.entity_ids, self.matcher.keys
-        self._shared_keys = frozenset(i for i, e in enumerate(ids) if e in self._candidates)
-        named = {c for candidates in self._candidates.values() for c in candidates}
-        self._coref_keys = [e in self._candidates or e in named for e in ids]
-        self._plural_names = [keys[k] + "s" for k in self._shared_keys if keys[k][-1].isascii()]
         self._by_doc = by_document(self.corrections)
         self._resolved: dict[str, dict[int, Mention]] = {}
 
@@ -121,16 +118,18 @@ class MentionIndex:
         cache_file: Path | None = None,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        files: Mapping[str, tuple[Path, int]] | None = None,
     ) -> MentionIndex:
         """Index the documents ``stamps`` lists, reading only those the cache
         does not already hold for the same size and mtime.
 
-        Meant for a worker thread: documents are matched on a thread pool
-        (:mod:`kbtui.entities.indexing`), ``progress(done, total)`` is called
+        Meant for a worker thread: documents are matched on threads, or on
+        processes when ``files`` says where each one's file is and where its
+        body starts, as the scan saw them, and there is much to read
+        (:mod:`kbtui.entities.indexing`). ``progress(done, total)`` is called
         every :data:`~kbtui.entities.indexing.PROGRESS_EVERY` seconds and at the
         end; when ``cancelled()`` turns true the work done so far is cached and
-        :class:`IndexCancelled` raised. A document that cannot be loaded is
-        indexed as empty.
+        :class:`IndexCancelled` raised. An unreadable document is indexed as empty.
         """
         index = cls(registry)
         key = index._cache_key()
@@ -140,17 +139,20 @@ class MentionIndex:
             index.matcher.prepare()
         changed = False
         reporter = Progress(progress, len(stamps))
-        with ThreadPoolExecutor(WORKERS) as pool:
-            matched = in_batches(pool, stale, lambda s: index._doc_hits(s, safe_load(load, s.id)))
+        sources = None if files is None else [_source_file(s, files.get(s.id)) for s in stale]
+
+        def work(stamp: DocStamp) -> DocHits:
+            return index._doc_hits(stamp, safe_load(load, stamp.id))
+
+        with closing(matched(stale, work, registry, sources)) as results:
             for done, stamp in enumerate(stamps):
                 if cancelled is not None and cancelled():
-                    pool.shutdown(wait=False, cancel_futures=True)
                     if cache_file is not None and changed:
                         write_cache(cache_file, key, {**cached, **index._docs})
                     raise IndexCancelled(f"indexed {done} of {len(stamps)} documents")
                 entry = _fresh(cached, stamp)
                 if entry is None:
-                    entry = next(matched)
+                    entry = next(results)
                     changed = True
                 index._docs[stamp.id] = entry
                 reporter.tick(done + 1)
@@ -178,7 +180,7 @@ class MentionIndex:
         if matcher.fingerprint != self.matcher.fingerprint:
             return None
         index = MentionIndex(registry, matcher, self.corrections)
-        if index._shared_keys != self._shared_keys:
+        if index.documents.shared_keys != self.documents.shared_keys:
             return None  # contexts were found for other shared names
         index._docs = dict(self._docs)
         return index
@@ -203,17 +205,7 @@ class MentionIndex:
 
     def _doc_hits(self, stamp: DocStamp, source: str | Document) -> DocHits:
         text, offset = _body(source)
-        lowered = text.lower()
-        hits = self.matcher.scan(text, lowered)
-        keys, contexts = hits[1::2], array("i")
-        if not self._shared_keys.isdisjoint(keys):
-            lengths, lasts = self.matcher.lengths, hits[0::2]
-            numbers = compress(count(), map(self._coref_keys.__getitem__, keys))
-            relevant = ((n, lasts[n] + 1 - lengths[keys[n]], lasts[n] + 1) for n in numbers)
-            contexts = mention_contexts(text, len(keys), relevant, self._plural_names, lowered)
-        if offset:
-            hits[0::2] = array("i", (last + offset for last in hits[0::2]))
-        return DocHits(stamp.size, stamp.mtime, hits, contexts)
+        return self.documents.hits(stamp.size, stamp.mtime, text, offset)
 
     def _mention(self, hits: array[int], i: int) -> Mention:
         last, index = hits[2 * i], hits[2 * i + 1]
@@ -222,7 +214,7 @@ class MentionIndex:
 
     def _cache_key(self) -> str:
         """The matcher's fingerprint and the shared names contexts were found for."""
-        shared = ",".join(map(str, sorted(self._shared_keys))).encode()
+        shared = ",".join(map(str, sorted(self.documents.shared_keys))).encode()
         return f"{self.matcher.fingerprint}-{hashlib.sha256(shared).hexdigest()[:8]}"
 
     def _save(self, cache_file: Path | None, changed: bool) -> None:
@@ -238,10 +230,10 @@ class MentionIndex:
         if found is not None:
             return found
         found = {}
-        if not self._shared_keys.isdisjoint(entry.hits[1::2]):
+        if not self.documents.shared_keys.isdisjoint(entry.hits[1::2]):
             ids = [self.matcher.entity_ids[k] for k in entry.hits[1::2]]
             if entry.contexts:
-                for i, entity_id in resolve(ids, entry.contexts, self._candidates).items():
+                for i, entity_id in resolve(ids, entry.contexts, self.documents.candidates).items():
                     mention = self._mention(entry.hits, i)
                     found[i] = replace(mention, entity_id=entity_id, inferred=True, shared=ids[i])
             for correction in self._by_doc.get(doc_id, ()):
@@ -356,6 +348,10 @@ def _fresh(cached: dict[str, DocHits], stamp: DocStamp) -> DocHits | None:
     if entry is not None and (entry.size, entry.mtime) == (stamp.size, stamp.mtime):
         return entry
     return None
+
+
+def _source_file(stamp: DocStamp, place: tuple[Path, int] | None) -> SourceFile | None:
+    return None if place is None else SourceFile(place[0], stamp.size, stamp.mtime, place[1])
 
 
 def _body(source: str | Document) -> tuple[str, int]:

@@ -75,4 +75,5 @@ def build_index(
         cache_file=default_cache_file(corpus.root) if cache else None,
         progress=progress,
         cancelled=cancelled,
+        files={e.id: (e.path, e.body_start) for e in corpus.entries() if e.readable},
     )

@@ -1,0 +1,137 @@
+"""The mention index built on worker processes: the index threads give, whatever the files do."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kbtui.entities.indexing as indexing_module
+from kbtui.documents.corpus import Corpus
+from kbtui.entities.entities_file import load_entities_file
+from kbtui.entities.mentions import MentionIndex
+from kbtui.entities.registry import EntityRegistry
+from kbtui.session.knowledge import build_index
+
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Corpus:
+    """The samples, each also under a second name (ten documents, frontmatter and all), scanned."""
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS, root)
+    for path in sorted(root.glob("*.txt")):
+        shutil.copy(path, path.with_name("copy-" + path.name))
+    found = Corpus(root)
+    found.scan()
+    return found
+
+
+@pytest.fixture
+def registry() -> EntityRegistry:
+    return EntityRegistry.for_corpus(load_entities_file(CORPUS))
+
+
+@pytest.fixture
+def pools(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every build here takes processes (the names of the pools it made are kept)."""
+    monkeypatch.setattr(indexing_module, "PROCESS_BYTES", 0)
+    monkeypatch.setattr(indexing_module, "WORKERS", 2)
+    made: list[str] = []
+    real = indexing_module._processes
+
+    def recorded(registry: EntityRegistry) -> Executor | None:
+        pool = real(registry)
+        made.append(type(pool).__name__)
+        return pool
+
+    monkeypatch.setattr(indexing_module, "_processes", recorded)
+    return made
+
+
+def _on_threads(corpus: Corpus, registry: EntityRegistry, monkeypatch: pytest.MonkeyPatch) -> Any:
+    with monkeypatch.context() as patch:
+        patch.setattr(indexing_module, "WORKERS", 1)  # one core: never processes
+        return build_index(corpus, registry, cache=False)._docs
+
+
+def test_processes_give_the_index_threads_give(
+    corpus: Corpus, registry: EntityRegistry, pools: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    built = build_index(corpus, registry, cache=False)
+    assert pools == ["ProcessPoolExecutor"]
+    assert built._docs == _on_threads(corpus, registry, monkeypatch)
+    doc = next(e for e in corpus.entries() if e.body_start > 0)
+    assert min(built._docs[doc.id].hits[0::2]) >= doc.body_start  # offsets in the source
+
+
+def test_files_changed_or_gone_since_the_scan_are_read_here(
+    corpus: Corpus, registry: EntityRegistry, pools: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changed, gone = corpus.entries()[0], corpus.entries()[1]
+    changed.path.write_text("Anthropic 的 Claude。" + changed.path.read_text("utf-8"), "utf-8")
+    gone.path.unlink()
+    built = build_index(corpus, registry, cache=False)
+    assert pools == ["ProcessPoolExecutor"]
+    assert built._docs == _on_threads(corpus, registry, monkeypatch)
+    assert len(built._docs[changed.id].hits) > 0 and len(built._docs[gone.id].hits) == 0
+
+
+class _DyingPool(Executor):
+    """A pool whose workers die after the first batch (killed, out of memory)."""
+
+    def __init__(self) -> None:
+        self.shut = False
+
+    def map(self, fn: Callable[..., Any], *batches: Any, **_: Any) -> Iterator[Any]:
+        for number, batch in enumerate(batches[0]):
+            if number == 1:
+                raise BrokenProcessPool("a worker died")
+            yield fn(batch)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self.shut = True
+
+
+def test_a_dead_worker_leaves_the_rest_to_this_process(
+    corpus: Corpus, registry: EntityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pool = _DyingPool()
+    monkeypatch.setattr(indexing_module, "PROCESS_BYTES", 0)
+    monkeypatch.setattr(indexing_module, "WORKERS", 2)
+    monkeypatch.setattr(indexing_module, "BATCH_DOCS", 2)
+    monkeypatch.setattr(indexing_module, "_processes", lambda registry: pool)
+    monkeypatch.setattr(indexing_module, "match_files", lambda files: [None] * len(files))
+    built = build_index(corpus, registry, cache=False)
+    assert pool.shut
+    assert built._docs == _on_threads(corpus, registry, monkeypatch)
+
+
+def test_no_processes_here_means_threads(
+    corpus: Corpus, registry: EntityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(registry: EntityRegistry, workers: int) -> Executor:
+        raise OSError("no /dev/shm")
+
+    monkeypatch.setattr(indexing_module, "PROCESS_BYTES", 0)
+    monkeypatch.setattr(indexing_module, "WORKERS", 2)
+    monkeypatch.setattr(indexing_module, "worker_pool", refused)
+    built = build_index(corpus, registry, cache=False)
+    assert built._docs == _on_threads(corpus, registry, monkeypatch) != {}
+
+
+def test_a_small_build_stays_on_threads(
+    corpus: Corpus, registry: EntityRegistry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    monkeypatch.setattr(indexing_module, "WORKERS", 2)
+    monkeypatch.setattr(indexing_module, "_processes", made.append)
+    MentionIndex.build(registry, [], corpus.load_text, files={})
+    build_index(corpus, registry, cache=False)
+    assert made == []
