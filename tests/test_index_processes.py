@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
@@ -135,3 +137,32 @@ def test_a_small_build_stays_on_threads(
     MentionIndex.build(registry, [], corpus.load_text, files={})
     build_index(corpus, registry, cache=False)
     assert made == []
+
+
+def test_processes_start_under_a_textual_app_s_stderr(tmp_path: Path) -> None:
+    """Textual replaces sys.stderr with a capture whose fileno is -1, which
+    multiprocessing hands on to its resource tracker (in a fresh process: the
+    tracker starts once per process)."""
+    script = """
+import sys
+from kbtui.entities.entities_file import load_entities_file
+from kbtui.entities.processes import match_files, worker_pool
+from kbtui.entities.registry import EntityRegistry
+from kbtui.locations import bundled_corpus
+
+class Capture:
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+if __name__ == "__main__":
+    sys.stderr = Capture()
+    registry = EntityRegistry.for_corpus(load_entities_file(bundled_corpus()))
+    with worker_pool(registry, 1) as pool:
+        print(pool.submit(match_files, [None]).result())
+"""
+    (tmp_path / "capture.py").write_text(script, "utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "capture.py")], capture_output=True, text=True, timeout=60
+    )
+    assert (done.returncode, done.stdout) == (0, "[None]\n"), done.stderr

@@ -21,6 +21,7 @@ server is a fresh single-threaded process, started once per app.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import select
 import signal
@@ -64,12 +65,25 @@ def worker_pool(registry: EntityRegistry, workers: int) -> Executor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    _start_resource_tracker()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
     if context.get_start_method() == "forkserver":
         context.set_forkserver_preload([__name__])
     starter = (registry, os.getpid())
     return ProcessPoolExecutor(workers, context, initializer=_start, initargs=starter)
+
+
+def _start_resource_tracker() -> None:
+    """Starts multiprocessing's resource tracker (the pool's semaphores need
+    it) with standard error on /dev/null. It hands on ``sys.stderr.fileno()``,
+    which in a Textual app is a capture's ``-1``, and the start fails ("bad
+    value(s) in fds_to_keep"); and what it would say after the app is killed
+    (leaked semaphores, which it removes) is of no use to the user."""
+    from multiprocessing import resource_tracker
+
+    with open(os.devnull, "w") as sink, contextlib.redirect_stderr(sink):
+        resource_tracker.ensure_running()
 
 
 def _start(registry: EntityRegistry, starter: int) -> None:
