@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 import kbtui.entities.indexing as indexing_module
+import kbtui.entities.processes as processes
 from kbtui.documents.corpus import Corpus
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.mentions import MentionIndex
@@ -166,3 +168,8 @@ if __name__ == "__main__":
         [sys.executable, str(tmp_path / "capture.py")], capture_output=True, text=True, timeout=60
     )
     assert (done.returncode, done.stdout) == (0, "[None]\n"), done.stderr
+
+
+def test_workers_yield_the_cores_to_the_app(registry: EntityRegistry) -> None:
+    with processes.worker_pool(registry, 1) as pool:
+        assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + processes.NICENESS)

@@ -41,6 +41,10 @@ PROCESS_BYTES = 32 << 20
 starting the workers would cost more than they save."""
 
 
+NICENESS = 5
+"""How much lower the workers' priority is than the app's (a background job)."""
+
+
 class SourceFile(NamedTuple):
     """Where a worker reads a document: its file as the scan saw it (size,
     mtime, where the body starts)."""
@@ -88,10 +92,13 @@ def _start_resource_tracker() -> None:
 
 def _start(registry: EntityRegistry, starter: int) -> None:
     """A worker's start: it ends with the process ``starter`` that made the
-    pool, and ignores Ctrl+C (that process handles it and stops the pool);
-    its matcher and automata are built before the first batch."""
+    pool, ignores Ctrl+C (that process handles it and stops the pool), and
+    yields the cores to the app's own thread, which the user is waiting on
+    (:data:`NICENESS`); its matcher and automata are built before the first batch."""
     global _matcher
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(NICENESS)
     threading.Thread(target=_end_with, args=(starter,), daemon=True).start()
     _matcher = DocumentMatcher(registry)
     _matcher.matcher.prepare()
