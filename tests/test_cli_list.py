@@ -15,6 +15,7 @@ from test_cli import DOC_000, annotate, run
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.store import Store
 from kbtui.cli import listed, listing
+from kbtui.cli.common import escape_invisible
 from kbtui.cli.listing import fit
 from kbtui.documents.model import ROW_FIELDS
 from kbtui.session.opening import existing_store
@@ -247,3 +248,13 @@ def test_list_refuses_a_database_that_is_a_folder(
     code, out, err = run(capsys, "list", "--db", str(tmp_path / "kb.json"))
     assert (code, out) == (1, "")
     assert "is not a regular file" in err
+
+
+@pytest.mark.parametrize("strange", [None, row("t", [1, None, "\u2066"], [2])])
+def test_list_json_as_shown_escapes_what_the_whole_text_would(strange: list[object] | None) -> None:
+    rows = [*HOSTILE_ROWS, row("\udfff \u061c", ["\x9b"], ["\u2029"], author="\u200f")]
+    rows += [] if strange is None else [strange]
+    columns = listed_columns(rows, [0] * len(rows))
+    shown = listed.columns_json(columns, shown=True)
+    assert shown == escape_invisible(listed.columns_json(columns))
+    assert "\\u202e" in shown and "\\udfff" in shown and "\u202e" not in shown

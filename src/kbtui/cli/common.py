@@ -76,9 +76,10 @@ def print_json(data: object) -> None:
     write_json_text(json_text(data))
 
 
-def write_json_text(text: str) -> None:
-    """JSON ``text`` on standard output, :func:`escape_invisible` and on a line of its own."""
-    sys.stdout.write(escape_invisible(text))
+def write_json_text(text: str, *, shown: bool = False) -> None:
+    """JSON ``text`` on standard output, :func:`escape_invisible` (unless it is ``shown``,
+    escaped already) and on a line of its own."""
+    sys.stdout.write(text if shown else escape_invisible(text))
     sys.stdout.write("\n")
 
 
@@ -165,6 +166,11 @@ def _encode_items(
             _encode(value, inner, parts)
         separator = "," + inner
     parts.append(newline + closing)
+
+
+def has_invisible(text: str) -> bool:
+    """Whether ``text`` holds a code point :func:`escape_invisible` escapes."""
+    return _INVISIBLE.search(text) is not None
 
 
 def escape_invisible(json_text: str) -> str:

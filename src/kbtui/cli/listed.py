@@ -17,7 +17,7 @@ from itertools import chain
 from operator import itemgetter
 from typing import Any
 
-from kbtui.cli.common import json_text, write_json_text
+from kbtui.cli.common import escape_invisible, has_invisible, json_text, write_json_text
 from kbtui.documents.model import ROW_FIELDS, Row
 from kbtui.view.sanitize import UNSAFE_RANGES, one_line
 
@@ -129,8 +129,9 @@ _ITEMS = ("[\n      ", ",\n      ", "\n    ]")
 """How a list of strings inside a document's object opens, separates and closes."""
 
 
-def columns_json(columns: Columns) -> str:
-    """``json_text(records(columns))``, the same text, each field encoded in C.
+def columns_json(columns: Columns, *, shown: bool = False) -> str:
+    """``json_text(records(columns))``, the same text, each field encoded in C
+    (``shown``: as printed, :func:`~kbtui.cli.common.escape_invisible`).
 
     A value of another type than the rows are checked for (an item of a
     list that is no string, which a cache file may hold) makes the string
@@ -143,7 +144,10 @@ def columns_json(columns: Columns) -> str:
             _encoded(key, column) for key, column in zip(KEYS, columns.values(), strict=True)
         ]
     except TypeError:
-        return json_text(records(columns))
+        text = json_text(records(columns))
+        return escape_invisible(text) if shown else text
+    if shown:
+        encoded = list(map(_shown, encoded))
     texts = [[text] * len(columns.ids) for text in _RECORD]
     texts[0][1:] = [",\n" + _RECORD[0]] * (len(columns.ids) - 1)  # with the separator
     # a column of texts, then of values, in turn (one more of texts: the closing)
@@ -163,6 +167,15 @@ def _encoded(key: str, column: Sequence[Any]) -> list[str]:
     return [_STRING(value) if value is not None else "null" for value in column]
 
 
+def _shown(values: list[str]) -> list[str]:
+    """One column's encoded values, :func:`~kbtui.cli.common.escape_invisible`: the same
+    escapes as the whole text's (what lies between the values is ASCII), but only the
+    values are searched: 7 ms against 19 at 10,000 documents."""
+    if not has_invisible("".join(values)):
+        return values
+    return list(map(escape_invisible, values))
+
+
 def print_columns_json(columns: Columns) -> None:
     """The documents as ``kbtui list --json`` prints them."""
-    write_json_text(columns_json(columns))
+    write_json_text(columns_json(columns, shown=True), shown=True)
