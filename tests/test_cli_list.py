@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import gc
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -14,7 +17,7 @@ from test_cli import DOC_000, annotate, run
 
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.store import Store
-from kbtui.cli import listed, listing
+from kbtui.cli import common, listed, listing
 from kbtui.cli.common import escape_invisible
 from kbtui.cli.listing import fit
 from kbtui.documents.model import ROW_FIELDS
@@ -258,3 +261,25 @@ def test_list_json_as_shown_escapes_what_the_whole_text_would(strange: list[obje
     shown = listed.columns_json(columns, shown=True)
     assert shown == escape_invisible(listed.columns_json(columns))
     assert "\\u202e" in shown and "\\udfff" in shown and "\u202e" not in shown
+
+
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_the_kbtui_process_ends_with_its_whole_listing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, json_flag: list[str]
+) -> None:
+    """``kbtui list`` as its own process ends by ``os._exit`` (nothing is freed): its output
+    is still all there, flushed, and its status is 0; called with arguments it returns."""
+    db = tmp_path / "kb.json"
+    store = Store.open(db)  # a database, so the store is opened too
+    store.set_doc_tags(DOC_003, ["mine"])
+    store.close()
+    argv = ["--db", str(db), "list", *json_flag]
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and not common._KEPT
+    env = {**os.environ, "PYTHONPATH": str(Path(listing.__file__).parents[2])}
+    env.pop("PYTHONUNBUFFERED", None)  # buffered, as a user's shell has it
+    done = subprocess.run(
+        [sys.executable, "-m", "kbtui", *argv], env=env, capture_output=True, text=True
+    )
+    assert (done.returncode, done.stdout) == (0, out)
+    assert "mine" in out and DOC_003 in out

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn, cast
 
 from kbtui import __version__
-from kbtui.cli.common import SCRIPT_CHOICES, UserError, os_error_line
+from kbtui.cli.common import SCRIPT_CHOICES, UserError, leave, os_error_line
 from kbtui.cli.entities import add_entities_command, cmd_entities, cmd_mentions
 from kbtui.cli.housekeeping import add_housekeeping_commands, cmd_reattach
 from kbtui.cli.words import WORD_COMMANDS, add_word_commands
@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     args = build_parser().parse_args(argv)
     try:
         command(args.command)(args)
+        leave(whole_process=argv is None)
     except UserError as exc:
         _fail(str(exc), exc.code)
     except BrokenPipeError:

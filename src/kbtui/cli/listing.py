@@ -24,7 +24,7 @@ from itertools import accumulate, repeat
 from operator import sub
 from typing import TYPE_CHECKING
 
-from kbtui.cli.common import corpus_of
+from kbtui.cli.common import corpus_of, keep_until_exit
 from kbtui.cli.listed import HEADINGS, RIGHT, WIDEST, Columns, one_lines, print_columns_json
 from kbtui.documents.cache import long_lived
 from kbtui.locations import database_path
@@ -66,6 +66,7 @@ def cmd_list(args: argparse.Namespace) -> None:
         else:
             lines = table_lines(columns, terminal_width())
             sys.stdout.write("".join(line + "\n" for line in lines))
+    keep_until_exit(corpus, entries, columns)
 
 
 def columns_of(entries: Sequence[Entry], store: Store | None) -> Columns:
