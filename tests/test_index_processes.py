@@ -6,6 +6,8 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
@@ -147,6 +149,8 @@ def test_processes_start_under_a_textual_app_s_stderr(tmp_path: Path) -> None:
     tracker starts once per process)."""
     script = """
 import sys
+import threading
+import time
 from kbtui.entities.entities_file import load_entities_file
 from kbtui.entities.processes import match_files, worker_pool
 from kbtui.entities.registry import EntityRegistry
@@ -173,3 +177,54 @@ if __name__ == "__main__":
 def test_workers_yield_the_cores_to_the_app(registry: EntityRegistry) -> None:
     with processes.worker_pool(registry, 1) as pool:
         assert pool.submit(os.nice, 0).result() == min(19, os.nice(0) + processes.NICENESS)
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended (a zombie nobody reaped yet has)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text("utf-8")
+    except OSError:
+        return True
+    return "\nState:\tZ" in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc")
+def test_workers_end_when_the_app_is_killed(tmp_path: Path) -> None:
+    script = """
+import os, signal
+from kbtui.entities.entities_file import load_entities_file
+from kbtui.entities.processes import match_files, worker_pool
+from kbtui.entities.registry import EntityRegistry
+from kbtui.locations import bundled_corpus
+
+if __name__ == "__main__":
+    registry = EntityRegistry.for_corpus(load_entities_file(bundled_corpus()))
+    pool = worker_pool(registry, 2)
+    list(pool.map(match_files, [[None], [None]]))
+    print(*pool._processes, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+"""
+    (tmp_path / "killed.py").write_text(script, "utf-8")
+    done = subprocess.run(
+        [sys.executable, str(tmp_path / "killed.py")], capture_output=True, text=True, timeout=30
+    )  # the workers hold its stdout: left behind, they would hold it to the timeout
+    workers = [int(pid) for pid in done.stdout.split()]
+    assert len(workers) == 2, done.stderr
+    deadline = time.monotonic() + 5
+    while not all(map(_gone, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(map(_gone, workers))
+
+
+def test_without_a_pidfd_a_worker_checks_the_app_is_there(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(processes, "POLL_SECONDS", 0.01)
+    app = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(0.2)"])
+    waiting = threading.Thread(target=processes._wait_for_end, args=(app.pid,))
+    waiting.start()
+    waiting.join(0.1)
+    assert waiting.is_alive()
+    app.wait()
+    waiting.join(2)
+    assert not waiting.is_alive()

@@ -25,6 +25,7 @@ import contextlib
 import os
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Sequence
@@ -43,6 +44,10 @@ starting the workers would cost more than they save."""
 
 NICENESS = 5
 """How much lower the workers' priority is than the app's (a background job)."""
+
+
+POLL_SECONDS = 1.0
+"""How often a worker without a pidfd checks that the app is still there."""
 
 
 class SourceFile(NamedTuple):
@@ -80,10 +85,10 @@ def worker_pool(registry: EntityRegistry, workers: int) -> Executor:
 
 def _start_resource_tracker() -> None:
     """Starts multiprocessing's resource tracker (the pool's semaphores need
-    it) with standard error on /dev/null. It hands on ``sys.stderr.fileno()``,
-    which in a Textual app is a capture's ``-1``, and the start fails ("bad
-    value(s) in fds_to_keep"); and what it would say after the app is killed
-    (leaked semaphores, which it removes) is of no use to the user."""
+    it) with ``sys.stderr`` on /dev/null. The start hands on
+    ``sys.stderr.fileno()``, which in a Textual app is a capture's ``-1``,
+    and fails ("bad value(s) in fds_to_keep"), so the app would never get
+    processes."""
     from multiprocessing import resource_tracker
 
     with open(os.devnull, "w") as sink, contextlib.redirect_stderr(sink):
@@ -108,25 +113,32 @@ def _end_with(pid: int) -> None:
     """Ends this worker once process ``pid`` has ended. A worker waits on its
     queue for ever, holding the fork server open, so an app killed (``kill
     -9``, a crash) would leave both behind; this thread sees it end (a pidfd
-    on Linux, else a check a second) and leaves."""
+    on Linux, the parent's handle on Windows, else a check a second) and leaves."""
     try:
         handle = os.pidfd_open(pid)
     except (AttributeError, OSError):
-        while _alive(pid):
-            time.sleep(1.0)
+        _wait_for_end(pid)
     else:
         select.select([handle], [], [])
     os._exit(0)
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # there, but not ours to signal
-    return True
+def _wait_for_end(pid: int) -> None:
+    if sys.platform == "win32":  # os.kill(pid, 0) would end it there
+        import multiprocessing
+
+        parent = multiprocessing.parent_process()
+        if parent is not None:
+            parent.join()
+        return
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        except OSError:
+            pass  # there, but not ours to signal
+        time.sleep(POLL_SECONDS)
 
 
 def match_files(files: Sequence[SourceFile | None]) -> list[DocHits | None]:
