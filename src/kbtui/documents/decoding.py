@@ -56,7 +56,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1a\x1c-\x1f\x7f-\x9f]")
 _C0_BYTES = bytes(b for b in range(0x80) if _CONTROL.match(chr(b)))
 _UTF8 = ("utf-8", "utf-8-sig")
 
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_ASCII = re.compile(r"[\x00-\x7f]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,11 +187,10 @@ def _chinese_score(text: str) -> float:
     characters mixed with common ones; GB18030 read as Big5 falls largely in
     Big5's rarer second level. The right decoding scores near 1.
     """
-    non_ascii = _NON_ASCII.findall(text)
+    non_ascii = _ASCII.sub("", text)
     if not non_ascii:
         return 1.0
-    common = _common_chars()
-    return sum(1 for ch in non_ascii if ch in common) / len(non_ascii)
+    return sum(map(_common_chars().__contains__, non_ascii)) / len(non_ascii)
 
 
 @cache
