@@ -194,8 +194,9 @@ def _encode_items(
 
 
 def has_invisible(text: str) -> bool:
-    """Whether ``text`` holds a code point :func:`escape_invisible` escapes."""
-    return _INVISIBLE.search(text) is not None
+    """Whether ``text`` holds a code point :func:`escape_invisible` escapes (none is ASCII,
+    which is found at once: most of a listing's columns are)."""
+    return not text.isascii() and _INVISIBLE.search(text) is not None
 
 
 def escape_invisible(json_text: str) -> str:

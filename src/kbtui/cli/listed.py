@@ -170,7 +170,8 @@ def _encoded(key: str, column: Sequence[Any]) -> list[str]:
 def _shown(values: list[str]) -> list[str]:
     """One column's encoded values, :func:`~kbtui.cli.common.escape_invisible`: the same
     escapes as the whole text's (what lies between the values is ASCII), but only the
-    values are searched: 7 ms against 19 at 10,000 documents."""
+    values are searched, and a column of ASCII not at all: 3 ms against 14 for the
+    whole text at 10,000 documents."""
     if not has_invisible("".join(values)):
         return values
     return list(map(escape_invisible, values))
