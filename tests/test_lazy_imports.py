@@ -106,3 +106,17 @@ def test_a_warm_listing_imports_only_what_it_uses(tmp_path: Path) -> None:
     assert "kbtui.documents.reading" in listed_loading(argv, LISTING_DEFERRED)  # cold: reads
     assert listed_loading([*argv, "--json"], LISTING_DEFERRED) == []
     assert listed_loading(argv, LISTING_DEFERRED) == []
+
+
+FIRST_FRAME_DEFERRED = (
+    "watchfiles",
+    "kbtui.session.live",
+    "kbtui.session.passages",
+    "kbtui.exchange.paths",
+)
+"""What the first frame never draws from: the live corpus's core (its watchers start
+after the list is painted), an entity's passages, export's default folder."""
+
+
+def test_the_app_defers_the_watchers_and_the_passages() -> None:
+    assert loaded_after("kbtui.ui.app", FIRST_FRAME_DEFERRED) == []

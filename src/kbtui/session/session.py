@@ -31,7 +31,6 @@ from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
 from kbtui.session.opening import open_corpus
-from kbtui.session.passages import EntityPassages, mention_groups
 from kbtui.session.rows import DocRow
 from kbtui.settings import Settings, SettingsError, load_settings, save_settings
 
@@ -41,6 +40,7 @@ if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
     from kbtui.exchange.pipeline import ExportRequest, PlannedExport
     from kbtui.search.scan import DocumentHits, SearchResult
+    from kbtui.session.passages import EntityPassages
     from kbtui.session.reading_aids import ReadingAids
     from kbtui.session.searching import Searching, SearchPage
 
@@ -348,6 +348,7 @@ class Session:
         """The passages naming an entity, their context lines in ``variant``
         (``exclude``: the mention the user is on). Reads documents: a worker's job."""
         from kbtui.entities.passages import entity_mentions
+        from kbtui.session.passages import EntityPassages, mention_groups
 
         found = entity_mentions(
             index, entity_id, self.corpus.load_text, exclude=exclude, max_per_document=MAX_PASSAGES

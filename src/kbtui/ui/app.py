@@ -26,7 +26,6 @@ from textual.containers import Horizontal
 from kbtui.annotations.busy import lock_wait
 from kbtui.annotations.errors import DatabaseError
 from kbtui.session import Session
-from kbtui.session.passages import Target
 from kbtui.session.rows import DocRow
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_help import HelpRoutes
@@ -63,6 +62,7 @@ from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.exchange.pipeline import PlannedExport
+    from kbtui.session.passages import Target
 
 
 SHOW_PROGRESS_AFTER = 0.3

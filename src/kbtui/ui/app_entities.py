@@ -24,7 +24,6 @@ from kbtui.entities.model import EntityRecord
 from kbtui.scripts.views import Variant
 from kbtui.session import Session
 from kbtui.session.entities import entity_rows
-from kbtui.session.passages import EntityPassages, Target
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.keybar import KeyBar
 from kbtui.ui.messages import FilterByEntity, OpenDocument, SaveEntity, ShowEntity
@@ -36,6 +35,7 @@ from kbtui.view.sanitize import one_line
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
     from kbtui.session.annotation_entities import Highlights
+    from kbtui.session.passages import EntityPassages, Target
 
 
 class EntityRoutes(App[None]):

@@ -14,7 +14,9 @@ whole folder again, the way to see changes when the folder cannot be watched.
 A second thread watches the database's files (they may live elsewhere): what
 another process writes there (a second kbtui, ``kbtui import``) shows in the
 list's counts, the open document's marks and sidebar, the review count and an
-open notebook; this app's own writes never make it reload.
+open notebook; this app's own writes never make it reload. Both start once the
+list is painted, and :mod:`kbtui.session.live` loads in their threads: nothing
+of them is paid before the first frame.
 :class:`~kbtui.ui.app.KbtuiApp` is built on it.
 """
 
@@ -33,15 +35,6 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from kbtui.annotations.errors import DatabaseError
 from kbtui.documents.watching import WatchUnavailable, batches
-from kbtui.session.live import (
-    LiveUpdate,
-    StoreChange,
-    apply_batch,
-    rescan,
-    store_change,
-    store_filter,
-    watch_filter,
-)
 from kbtui.ui.app_entities import EntityRoutes
 from kbtui.ui.app_review import ReviewRoutes
 from kbtui.ui.text import safe_line
@@ -49,6 +42,7 @@ from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
+    from kbtui.session.live import LiveUpdate, StoreChange
     from kbtui.ui.screens.notebook import NotebookScreen
 
 CHANGED = "changed on disk: ctrl+r reloads"
@@ -105,6 +99,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
     def _watch(self, stop: threading.Event) -> None:
         """Apply each batch of changes off the UI thread, then show it on that thread;
         write the corpus cache when they stop coming for a while."""
+        from kbtui.session.live import apply_batch, watch_filter  # in the watcher's thread
+
         try:
             for batch in batches(watch_filter(self.session), stop):
                 if not batch:  # a quiet spell after changes
@@ -120,6 +116,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
     def _watch_db(self, stop: threading.Event) -> None:
         """Re-read the database when another process writes it (a second kbtui, ``kbtui
         import``), and show it; this app's own writes leave the store up to date."""
+        from kbtui.session.live import store_filter
+
         with contextlib.suppress(WatchUnavailable):  # its own changes still show
             for batch in batches(store_filter(self.session), stop):
                 if batch and (change := self._reloaded_store()) is not None:
@@ -127,6 +125,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
 
     def _reloaded_store(self) -> StoreChange | None:
         """What another process changed, read off the UI thread (None: nothing)."""
+        from kbtui.session.live import store_change
+
         try:
             return store_change(self.session, self.doc_list.row, self.pane.doc)
         except DatabaseError:  # held or unreadable: the next write tries again
@@ -234,6 +234,8 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
 
     @work(thread=True, exclusive=True, group="live-rescan", description="rescan")
     def _rescan(self, base: MentionIndex | None) -> None:
+        from kbtui.session.live import rescan
+
         worker = get_current_worker()
         update = rescan(self.session, base)
         self._from_worker(worker, self._rescanned, update, base)

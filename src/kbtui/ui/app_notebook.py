@@ -8,14 +8,18 @@ choosing an entry posts :class:`~kbtui.ui.messages.OpenDocument`.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import App
 
 from kbtui.annotations.model import Annotation
 from kbtui.session import Session
-from kbtui.session.passages import Target
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.pane_base import line_at
+
+if TYPE_CHECKING:
+    from kbtui.session.passages import Target
 
 
 class NotebookRoutes(App[None]):

@@ -10,19 +10,20 @@ settings over (:class:`~kbtui.ui.messages.SettingToggled`, from the palette).
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App
 from textual.binding import Binding, BindingType
 
-from kbtui.exchange.paths import default_folder
 from kbtui.session import Session
-from kbtui.session.passages import Target
 from kbtui.ui.commands import TOGGLES
 from kbtui.ui.messages import LookupShown, OpenDocument, SettingToggled
 from kbtui.ui.pane import DocumentPane
 from kbtui.view.sanitize import one_line
+
+if TYPE_CHECKING:
+    from kbtui.session.passages import Target
 
 
 class WordRoutes(App[None]):
@@ -38,6 +39,7 @@ class WordRoutes(App[None]):
 
     def action_vocab(self) -> None:
         """The word list: every word added from the look-up panel (``enter`` goes back to it)."""
+        from kbtui.exchange.paths import default_folder
         from kbtui.ui.screens.vocab import VocabScreen  # with its exporters, not at start-up
 
         self.push_screen(VocabScreen(self.session.aids, default_folder()), self._word_chosen)
