@@ -51,6 +51,18 @@ def help_table(rows: Sequence[tuple[str, str, str]]) -> Table:
 class HelpScreen(ModalScreen[None]):
     """A scrollable table of every binding; any of escape, q or ? closes it."""
 
+    DEFAULT_CSS = """
+    #help-body {
+        width: 90%;
+        max-width: 110;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    """
+    """Parsed when help first opens, not at start-up (``app.tcss`` holds the first frame's)."""
+
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
     ]

@@ -81,6 +81,25 @@ class NotebookFilter:
 class NotebookScreen(Screen[tuple[str, int] | None]):
     """All annotations; ``enter`` answers (document id, source offset)."""
 
+    DEFAULT_CSS = """
+    #notebook {
+        height: 1fr;
+        border: round $accent;
+        border-subtitle-color: $text-muted;
+    }
+    #notebook-filter {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $surface;
+    }
+    #notebook-table {
+        height: 1fr;
+        border: none;
+    }
+    """
+    """Parsed when the notebook first opens, not at start-up."""
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="notebook.close"),
         Binding("slash", "filter", "Filter", id="notebook.filter"),

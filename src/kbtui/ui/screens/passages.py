@@ -142,6 +142,27 @@ class PassageList(OptionList):
 class _PassageScreen(Screen[Target | None]):
     """A screen with a :class:`PassageList`; choosing a passage answers its target."""
 
+    DEFAULT_CSS = """
+    #passages {
+        height: 1fr;
+        border: round $accent;
+        border-subtitle-color: $text-muted;
+    }
+    #search-input {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $surface;
+    }
+    #passage-list {
+        height: 1fr;
+        border: none;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    """
+    """Parsed when passages or a search first show, not at start-up."""
+
     BINDINGS = [Binding("escape", "close", "Close", id="passages.close")]
 
     @on(OptionList.OptionSelected)

@@ -37,6 +37,24 @@ EXPORT_CHOICES = [
 class VocabScreen(Screen[tuple[str, int] | None]):
     """The word list; ``enter`` answers (document id, source offset)."""
 
+    DEFAULT_CSS = """
+    #vocab {
+        height: 1fr;
+        border: round $accent;
+    }
+    #vocab-filter {
+        border: none;
+        height: 1;
+        padding: 0 1;
+        background: $surface;
+    }
+    #vocab-table {
+        height: 1fr;
+        border: none;
+    }
+    """
+    """Parsed when the word list first opens, not at start-up."""
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="vocab.close"),
         Binding("slash", "filter", "Filter", key_display="/", id="vocab.filter"),
