@@ -6,8 +6,10 @@ Every figure is a new process, as a user starts it, and is given as the
 median wall time and the median CPU time (user + system, from the child's
 resource usage): the machine is shared, and CPU time says what kbtui itself
 spent where wall time also counts the others. The runs alternate between
-the commands, so a busy moment hurts them alike. The first run of each fills
-the caches (the corpus cache, and with ``--search`` the full-text index);
+the commands, so a busy moment hurts them alike. ``kbtui list --json`` of a
+corpus of one document, beside ``python -c pass``, is the cost every listing
+pays before its first document (the interpreter and the imports). The first
+run of each fills the caches (the corpus cache, and with ``--search`` the full-text index);
 ``--cache`` is the cache folder to use (``KBTUI_CACHE_DIR``), by default a
 fresh one under the temporary folder, removed after. A warm 100,000-document
 cache takes minutes to build, so pass a copy of one that exists.
@@ -92,10 +94,22 @@ def measure(args: argparse.Namespace, scratch: Path) -> dict[str, list[tuple[flo
     env.update(KBTUI_DATA_DIR=str(scratch / "data"), KBTUI_CONFIG_DIR=str(scratch / "config"))
     kbtui = [sys.executable, "-m", "kbtui", "--corpus", str(args.corpus)]
     kbtui += ["--db", str(scratch / "list.json")]
+    one = scratch / "one"  # a corpus of one document: what every listing pays before its first
+    one.mkdir()
+    (one / "a.md").write_text("---\ntitle: one\n---\ntext\n", encoding="utf-8")
     commands = {
         "walk + stat floor": [sys.executable, "-c", WALK, str(args.corpus)],
         "kbtui list --json, warm": [*kbtui, "list", "--json"],
         "kbtui list, warm": [*kbtui, "list"],
+        "python -c pass (peer)": [sys.executable, "-c", "pass"],
+        "kbtui list --json, one document (the fixed cost)": [
+            *kbtui[:3],
+            "--corpus",
+            str(one),
+            *kbtui[5:],
+            "list",
+            "--json",
+        ],
     }
     if args.search:
         commands[f"kbtui search {args.search!r}, warm"] = [*kbtui, "search", args.search]
