@@ -65,7 +65,7 @@ def cmd_list(args: argparse.Namespace) -> None:
             print_columns_json(columns)
         else:
             lines = table_lines(columns, terminal_width())
-            sys.stdout.write("".join(line + "\n" for line in lines))
+            sys.stdout.write("\n".join([*lines, ""]))  # each line ends in one
     keep_until_exit(corpus, entries, columns)
 
 
