@@ -15,7 +15,6 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,26 +82,6 @@ def at_most(
     return Figure(name, value, unit, target, verdict, peer)
 
 
-def wall(ctx: Context, argv: list[str], runs: int) -> float:
-    """Median wall seconds of ``argv`` in new processes, output discarded."""
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(argv, env=ctx.env, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
-WALK = """
-import os, sys
-count = 0
-for folder, _, files in os.walk(sys.argv[1]):
-    for name in files:
-        os.stat(os.path.join(folder, name))
-        count += 1
-"""
-
-
 def startup(ctx: Context) -> list[Figure]:
     """Start-up on the sample corpus beside a bare Textual app; launch to list on the big one."""
     runs = "3" if ctx.quick else "7"
@@ -128,27 +107,30 @@ def startup(ctx: Context) -> list[Figure]:
 
 
 def listing(ctx: Context) -> list[Figure]:
-    """``kbtui list --json`` warm against the floor: a new process that walks and stats."""
+    """``kbtui list --json`` warm against the floor (a new process that walks and
+    stats), runs interleaved by bench/listing.py; and what a listing of one document costs."""
     out = run(ctx, "load", str(ctx.corpus), "--cache-dir", str(ctx.scratch / "load-cache"))
     cold = find(r"cold scan \(no cache\):\s+([\d.]+)", out)
-    argv = [
-        sys.executable,
-        "-m",
-        "kbtui",
-        "--corpus",
-        str(ctx.corpus),
-        "--db",
-        str(ctx.scratch / "list.json"),
-        "list",
-        "--json",
-    ]
-    wall(ctx, argv, 1)  # the first run fills the cache
-    listed = wall(ctx, argv, 3) * 1000
-    floor = wall(ctx, [sys.executable, "-c", WALK, str(ctx.corpus)], 3) * 1000
+    cache = str(ctx.scratch / "listing-cache")
+    out = run(ctx, "listing", str(ctx.corpus), "--cache", cache, "--runs", "5")
+
+    def median_wall(name: str) -> float | None:
+        return find(rf"{re.escape(name)}: wall ([\d.]+) ms", out)
+
+    floor, listed = median_wall("walk + stat floor"), median_wall("kbtui list --json, warm")
+    ratio = listed / floor if listed and floor else None
+    bare = median_wall("python -c pass (peer)")
     return [
         Figure(f"scan, no cache, {ctx.corpus.name}", cold and cold * 1000, "ms"),
         Figure("walk + stat floor, new process (peer)", floor, "ms"),
-        Figure("kbtui list --json, warm", listed, "ms", peer=f"{listed / floor:.1f}x floor"),
+        Figure("kbtui list --json, warm", listed, "ms", peer=f"{ratio:.1f}x" if ratio else ""),
+        at_most("kbtui list --json / walk + stat floor", ratio, "x", 5),
+        Figure(
+            "kbtui list --json, one document (fixed cost)",
+            median_wall("kbtui list --json, one document (the fixed cost)"),
+            "ms",
+            peer=f"python -c pass {bare:.0f} ms" if bare else "",
+        ),
     ]
 
 
