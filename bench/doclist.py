@@ -185,9 +185,12 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
 
 
 async def indexed(pilot: Any, doc_list: DocumentList) -> None:
-    """Wait for the filter's index (made in a worker after the list is painted)."""
+    """Wait for the filter's index (made in a worker after the list is painted) and the
+    workers indexing the rows' text after it, so that the presses timed next share
+    the GIL with no worker."""
     while not doc_list.indexed:
         await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 

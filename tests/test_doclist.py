@@ -33,21 +33,29 @@ def kept(listed: list[DocRow], words: list[str]) -> list[int]:
 
 def test_the_filter_keeps_the_rows_a_test_per_row_keeps_as_the_query_is_typed() -> None:
     listed = rows()
-    search = OrderedRows(RowIndex(listed), "date-desc")  # undated: the order given
-    indexed = OrderedRows(RowIndex(listed), "date-desc")
-    indexed.index_characters()
+    searches = [OrderedRows(RowIndex(listed), "date-desc") for _ in range(3)]  # undated: as given
+    search = searches[0]
+    indexed(searches[1], "characters")
+    indexed(searches[2], "pairs")
     assert search.rows == listed
     typed = ["創", "創立", "創立 模", "创立 模型", "12", "1", "doc1", "doc12", "ai-s", "12 月"]
-    typed += ["安全", "安全 研", "安", "", "0", "01", "01 0", "01 01 1", "1"]
+    typed += ["安全", "安全 研", "安", "", "0", "01", "01 0", "01 01 1", "1", "無題 创立", "xyz"]
     for query in typed:
         words = fold(query).split()
         if words:
-            assert (
-                list(search.matching(words)) == list(indexed.matching(words)) == kept(listed, words)
-            )
+            for each in searches:
+                assert list(each.matching(words)) == kept(listed, words), query
     assert list(search.matching(["12"])) == [
         i for i in range(130) if i % 6 == 4 or "12" in f"{i:03}"
     ]
+
+
+def indexed(search: OrderedRows, how: str) -> None:
+    """Index ``search``'s ``characters``, their ``pairs`` too, or (``none``) nothing."""
+    if how != "none":
+        search.index_characters()
+    if how == "pairs":
+        search.index_pairs()
 
 
 def test_a_tag_filter_keeps_the_rows_carrying_the_whole_tag_in_any_script() -> None:
@@ -127,14 +135,15 @@ def test_filter_and_orders_are_the_old_ones_over_random_rows_and_typing(
     for order in SORT_ORDERS:
         want = old_order(listed, order)
         assert [listed[i] for i in positions_in_order(listed, order)] == want
-        search, indexed = OrderedRows(index, order), OrderedRows(index, order)
-        indexed.index_characters()
-        assert search.rows == want
+        searches = [OrderedRows(index, order) for _ in range(3)]
+        for search, how in zip(searches, ["none", "characters", "pairs"], strict=True):
+            indexed(search, how)
+            assert search.rows == want
         for pieces in queries:
             words = fold("".join(pieces)).split()
             if words:
-                assert list(search.matching(words)) == list(indexed.matching(words))
-                assert list(search.matching(words)) == kept(search.rows, words)
+                for search in searches:
+                    assert list(search.matching(words)) == kept(want, words)
 
 
 MIXED = "創立创立公司安全模型研究無題无题12月aAbB-# "
@@ -146,10 +155,10 @@ MIXED = "創立创立公司安全模型研究無題无题12月aAbB-# "
 @given(
     titles=st.lists(st.text(MIXED, max_size=8), min_size=1, max_size=40),
     queries=st.lists(st.text(MIXED, max_size=6), min_size=1, max_size=12),
-    index_first=st.booleans(),
+    index_first=st.sampled_from(["none", "characters", "pairs"]),
 )
 def test_any_sequence_of_queries_keeps_what_a_test_per_row_keeps(
-    titles: list[str], queries: list[str], index_first: bool
+    titles: list[str], queries: list[str], index_first: str
 ) -> None:
     """Whatever the order of the queries (each narrowing from what the ones before
     kept, from the rows holding a character, or by a set of them), each keeps
@@ -159,8 +168,7 @@ def test_any_sequence_of_queries_keeps_what_a_test_per_row_keeps(
         for i, t in enumerate(titles)
     ]
     search = OrderedRows(RowIndex(listed), "date-asc")  # undated: the order given
-    if index_first:
-        search.index_characters()
+    indexed(search, index_first)
     for query in queries:
         words = fold(query).split()
         if words:

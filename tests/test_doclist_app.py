@@ -10,11 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.scrollbar import ScrollBar
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
 from kbtui.session.rows import DocRow, RowIndex
 from kbtui.ui import doclist
+from kbtui.ui.doclines import LineScrollBar
 from kbtui.ui.doclist import DocumentList
 
 TITLES = ["創立 公司", "创立 模型", "Anthropic 安全", "安全 模型 研究", "12 月", "無題"]
@@ -178,3 +181,45 @@ async def test_a_row_changed_while_a_filter_is_on_is_painted_anew() -> None:
         doc_list.update_row(dataclasses.replace(second, annotations=9))
         await pilot.pause()
         assert "✎9" in app.export_screenshot()
+
+
+async def test_the_list_follows_the_filter_box_before_the_next_frame() -> None:
+    """The rows change in the call that changes the box's value, not at its Changed
+    message: the box and the rows are painted in one frame, not one each."""
+    rows = make_rows(40)
+    app = ListApp()
+    async with app.run_test() as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(rows)
+        await pilot.pause()
+        doc_list.query_one(doclist.FilterInput).value = "安全"
+        assert doc_list.table.option_count == len(kept_ids(rows, "安全")) < len(rows)
+
+
+async def test_the_lists_scrollbar_paints_what_textuals_paints() -> None:
+    """The list's scrollbar paints its lines from the bar's segments: the same strips
+    Textual's renders through the console, wherever the bar is and however long the
+    list, under the mouse too; and repainting only the lines that changed paints
+    what repainting them all does."""
+    app = ListApp()
+    async with app.run_test(size=(60, 20)) as pilot:
+        doc_list = app.query_one(DocumentList)
+        doc_list.set_rows(make_rows(200))
+        await pilot.pause()
+        bar = doc_list.table.vertical_scrollbar
+        assert isinstance(bar, LineScrollBar) and bar.display
+        crop = Region(0, 0, bar.size.width, bar.size.height)
+        for virtual, position, hover in [(400, 0, False), (400, 33, True), (41, 2, False)]:
+            bar.window_virtual_size, bar.position, bar.mouse_over = virtual, position, hover
+            ours = bar.render_lines(crop)
+            bar.refresh()
+            textuals = [ScrollBar.render_line(bar, y) for y in range(bar.size.height)]
+            assert [list(s) for s in ours] == [list(s) for s in textuals]
+            assert len({repr(list(s)) for s in ours}) > 1  # a thumb and a track
+        for virtual in [300, 1000, 30]:  # it repaints only the lines that changed:
+            bar.window_virtual_size = virtual
+            await pilot.pause()
+            painted = app.export_screenshot()
+            bar.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == painted

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import TypeAlias, TypeVar
+from operator import add
+from typing import TypeVar
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
+from kbtui.session.rowsets import Picks, Positions, full_mask, mask_of
 
 
 @dataclass(slots=True)
@@ -152,15 +154,20 @@ def positions_in_order(
 class OrderedRows:
     """Every row of a :class:`RowIndex` in one order, filtered as the query is typed.
 
-    Positions are places in that order, so what the filter keeps is already
-    in order. What the last queries kept is kept: deleting a character goes
-    back to one of them. A query is looked for only among the fewest rows
-    known to hold all it keeps: those a kept query found whose every word is
-    in one of its words (the last query, as one more key narrows it), or those
-    holding one of its characters (:meth:`index_characters`, or those found
-    by a word of one character). Without them, a query's first key tests
-    every row (7 ms at 100,000). A new word of one character is then found by
-    a set of the rows holding it, not by testing each row's text.
+    Positions are places in that order, so what the filter keeps is already in
+    order; it is kept as a mask (:class:`~kbtui.session.rowsets.Picks`), so that
+    combining what each word keeps is one ``&``, not a step per row. Once
+    :meth:`index_characters` and :meth:`index_pairs` have run (in workers), the
+    rows holding each character and each pair of characters are known: a word of
+    one or two characters is then a look-up, not a test of each row's text
+    (200-300 ns a row: 7 ms for the 30,000 rows a common character is in), and a
+    longer word is tested only on the rows holding each of its pairs and every
+    other word of the query.
+
+    What the last queries kept is kept: deleting a character goes back to one of
+    them, and a query keeps only rows that each kept query whose every word is in
+    one of its words kept (the last query, as one more key narrows it), whose
+    words need no test then.
     """
 
     def __init__(self, index: RowIndex, name: str) -> None:
@@ -170,12 +177,12 @@ class OrderedRows:
         self._order, self._places = order, index.places
         self._texts = tuple(map(index.texts.__getitem__, order))
         self._tags = tuple(map(index.tags.__getitem__, order))
-        self._kept: dict[tuple[str, ...], Positions] = {}  # query -> its positions
-        self._chars: dict[str, Positions] = {}  # character -> the positions holding it
-        self._every_char = False  # whether ``_chars`` has every character of every row
-        self._sets: dict[str, frozenset[int]] = {}  # some of ``_chars``, as sets
+        self._every = full_mask(len(self.rows))
+        self._kept: dict[tuple[str, ...], Picks] = {}  # query -> its positions
+        self._grams: dict[str, int | Positions] | None = None  # None: not indexed yet
+        self._has_pairs = False  # whether ``_grams`` has every pair of characters too
 
-    def matching(self, words: Sequence[str]) -> Positions:
+    def matching(self, words: Sequence[str]) -> Picks:
         """The positions, in order, of the rows whose text holds every (folded) word."""
         query = tuple(words)
         found = self._kept.get(query)
@@ -192,100 +199,100 @@ class OrderedRows:
         return None if place is None else self._order.index(place)  # a search in C
 
     def index_characters(self) -> None:
-        """Find the rows holding each character now (in a worker: about 0.6 s at
-        100,000 rows), so that not even a query's first key tests every row."""
-        # arrays from the start: the collector runs many times while this fills
-        # them (on the UI thread too), and would walk lists of every position
-        chars: defaultdict[str, Positions] = defaultdict(partial(array, "i"))
-        for i, text in enumerate(self._texts):
-            for char in set(text):
-                chars[char].append(i)
-        self._chars = dict(chars)
-        self._every_char = True
+        """Find the rows holding each character now (in a worker: about 0.5 s at
+        100,000 rows), so that no keystroke tests every row."""
+        self._grams = _gram_index(self._texts, set)
+
+    def index_pairs(self) -> None:
+        """Find the rows holding each pair of characters too (in a worker, after
+        :meth:`index_characters`: about 1.5 s at 100,000 rows), so that a word of
+        two characters is a look-up, not a test of the rows holding both."""
+        grams = _gram_index(self._texts, _pairs)
+        self._grams = {**(self._grams or {}), **grams}
+        self._has_pairs = True  # after: a query meanwhile tests the rows holding both
+
+    @property
+    def indexed(self) -> bool:
+        """Whether :meth:`index_characters` has run."""
+        return self._grams is not None
+
+    @property
+    def indexed_pairs(self) -> bool:
+        """Whether :meth:`index_pairs` has run."""
+        return self._has_pairs
 
     def tagged(self, tag: str, among: Sequence[int] | None) -> list[int]:
         """The positions in ``among`` (None: every row) of the rows tagged ``tag`` (folded)."""
         tags = self._tags
         return [i for i in (range(len(tags)) if among is None else among) if tag in tags[i]]
 
-    def _matching(self, query: tuple[str, ...]) -> Positions:
-        found, todo = self._cheapest_superset(query)
-        for word in sorted(todo, key=self._by_set, reverse=True):  # the cheap ones first
-            found = self._holding(word, found)
-        return found if isinstance(found, array) else array("i", found or ())
-
-    def _cheapest_superset(self, query: tuple[str, ...]) -> tuple[Sequence[int] | None, list[str]]:
-        """Rows known to hold every row ``query`` keeps (None: every row), and the
-        words they are not known to hold: what a kept query found, if each of its
-        words is in one of ``query``'s (the last query, as one more key narrows
-        it), or the rows holding one of the query's characters; of these, those
-        the words left cost least to look for among (a row and a word, a text to
-        test, or a look-up in a set: :meth:`_holding`)."""
-        options: list[tuple[Sequence[int], list[str]]] = []
+    def _matching(self, query: tuple[str, ...]) -> Picks:
+        mask, narrowest = self._every, None
+        known: set[str] = set()
         for kept_query, kept in self._kept.items():
             if all(any(k in word for word in query) for k in kept_query):
-                options.append((kept, [w for w in query if w not in kept_query]))
-        for char in set("".join(query)):
-            holding = self._chars.get(char)
-            if holding is not None:
-                options.append((holding, [w for w in query if w != char]))
-            elif self._every_char:
-                return (), []  # a character no row holds
-        if not options:
-            return None, list(query)
-
-        def cost(option: tuple[Sequence[int], list[str]]) -> tuple[float, int]:
-            rows, todo = option
-            return len(rows) * sum(SET_COST if self._by_set(w) else 1 for w in todo), len(rows)
-
-        return min(options, key=cost)
-
-    def _by_set(self, word: str) -> bool:
-        """Whether ``word`` is looked for by a set of the rows holding it (see _holding)."""
-        return len(word) == 1 and word in self._chars
-
-    def _holding(self, word: str, among: Sequence[int] | None) -> Sequence[int]:
+                mask &= kept.mask  # every row the query keeps, this one kept
+                known.update(kept_query)
+                if narrowest is None or len(kept) < len(narrowest):
+                    narrowest = kept
+        todo = [word for word in query if word not in known]
+        for word in todo:
+            mask &= self._may_hold(word)
+        found = narrowest if narrowest is not None and narrowest.mask == mask else Picks(mask)
         texts = self._texts
-        if among is None:
-            found = [i for i, text in enumerate(texts) if word in text]
-            if len(word) == 1 and not self._every_char:
-                if len(self._chars) >= KEPT_QUERIES:
-                    self._chars.clear()
-                self._chars[word] = array("i", found)
-            return found
-        holding = self._chars.get(word) if len(word) == 1 else None
-        if holding is not None and len(holding) < SET_FILTER * len(among):
-            # the rows holding the character, as a set: ten times cheaper than
-            # testing each row's text (on the rows every query narrows from)
-            return array("i", filter(self._char_set(word).__contains__, among))
-        return [i for i in among if word in texts[i]]
-
-    def _char_set(self, char: str) -> frozenset[int]:
-        found = self._sets.get(char)
-        if found is None:
-            if len(self._sets) >= KEPT_SETS:
-                self._sets.clear()
-            found = self._sets[char] = frozenset(self._chars[char])
+        for word in todo:
+            if found and not self._exact(word):
+                found = Picks.of(array("i", [i for i in found if word in texts[i]]))
         return found
 
+    def _exact(self, word: str) -> bool:
+        """Whether :meth:`_may_hold` finds exactly the rows holding ``word``."""
+        return self._grams is not None and (len(word) == 1 or (len(word) == 2 and self._has_pairs))
 
-Positions: TypeAlias = "array[int]"
-"""Places in a list of rows, in order: arrays, which the garbage collector's full
-passes need not walk (lists of 100,000 places made them visibly longer)."""
+    def _may_hold(self, word: str) -> int:
+        """The rows that may hold ``word``: those holding each of its characters, or
+        pairs once they are indexed (every row, without :meth:`index_characters`)."""
+        if self._grams is None:
+            return self._every
+        if self._exact(word):
+            return self._holding(word)
+        mask = self._every
+        grams = map(add, word, word[1:]) if self._has_pairs else iter(word)
+        for gram in dict.fromkeys(grams):
+            mask &= self._holding(gram)
+            if not mask:
+                break
+        return mask
+
+    def _holding(self, gram: str) -> int:
+        assert self._grams is not None
+        rows = self._grams.get(gram, 0)
+        return rows if isinstance(rows, int) else mask_of(rows)
+
+
+def _gram_index(
+    texts: Sequence[str], grams_of: Callable[[str], set[str]]
+) -> dict[str, int | Positions]:
+    """The positions of the ``texts`` holding each gram (of ``grams_of`` a text): as a
+    mask for the grams many hold (no more memory than their positions), else as an array."""
+    # arrays from the start: the collector runs many times while this fills
+    # them (on the UI thread too), and would walk lists of every position
+    found: defaultdict[str, Positions] = defaultdict(partial(array, "i"))
+    for i, text in enumerate(texts):
+        for gram in grams_of(text):
+            found[gram].append(i)
+    dense = len(texts) // DENSE
+    return {gram: mask_of(p) if len(p) > dense else p for gram, p in found.items()}
+
+
+def _pairs(text: str) -> set[str]:
+    """The pairs of characters of ``text``."""
+    return set(map(add, text, text[1:]))
+
 
 KEPT_QUERIES = 32
-"""Queries (and characters found one at a time) whose rows :class:`OrderedRows`
-keeps (then it starts again)."""
+"""Queries whose rows :class:`OrderedRows` keeps (then it starts again)."""
 
-KEPT_SETS = 8
-"""Characters whose rows :class:`OrderedRows` keeps as sets too (a megabyte each
-at 30,000 rows)."""
-
-SET_FILTER = 8
-"""A new word of one character is looked for among the rows a query kept by a set
-of the rows holding it, unless they are this many times as many: making the set
-costs about a tenth of testing a row's text, a row."""
-
-SET_COST = 0.3
-"""Looking a row up in such a set, against testing its text (measured: 1.45 ms
-against 6.0 for 30,000 rows)."""
+DENSE = 32
+"""A character or pair held by more than 1/32 of the rows is kept as a mask (of a
+bit a row), not as positions (of 32 bits each)."""

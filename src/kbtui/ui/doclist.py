@@ -8,10 +8,9 @@ only documents carrying that tag.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
 from functools import partial
-from typing import Self, overload
+from typing import Self
 
 from rich.text import Text
 from textual import on
@@ -24,9 +23,10 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from kbtui.scripts.hanzi import fold
-from kbtui.session.rows import DocRow, RowIndex, positions_in_order
+from kbtui.session.rows import DocRow, OrderedRows, RowIndex, positions_in_order
 from kbtui.settings import SORT_ORDERS
 from kbtui.ui.doclines import DocLines
+from kbtui.ui.doclist_places import Picked, place_in, place_of
 from kbtui.ui.docprompt import prompt
 from kbtui.ui.messages import OpenDocument
 from kbtui.ui.text import safe_line
@@ -90,6 +90,14 @@ class FilterInput(Input):
         """Show every document again and return to the list."""
         self.value = ""
         self.query_ancestor(DocumentList).table.focus()
+
+    def watch_value(self) -> None:
+        """The list follows the box in the same call (after Input's own watcher), not at
+        the ``Changed`` message: the box and the rows are then painted in one frame.
+        Through the message, the box was painted in a frame of its own first, so each
+        key cost two frames (twice the compositor's work and the box's lines)."""
+        if isinstance(self.parent, DocumentList):
+            self.parent.refresh_rows()
 
 
 class DocumentList(Vertical):
@@ -187,14 +195,16 @@ class DocumentList(Vertical):
                 self.table.replace(place)  # its painted lines are kept by document
 
     def _forget_index(self) -> None:
-        """The rows changed: index them again, in a worker once the list is painted
-        (a short list is indexed when a filter first needs it)."""
+        """The rows changed: index them again, in a worker once the list is painted (a
+        short list is indexed at once if a filter needs it before the worker is done).
+
+        A short list too: the first index of a session loads the folding tables
+        (about 190 ms), which a short list's first filter key paid on this thread."""
         self._version += 1
         self._index = self._sorted = None
         if self.is_mounted:
             self.table.forget()
-        if len(self._rows) > SHORT_LIST:
-            self.call_after_refresh(self._build_index, self._version)
+        self.call_after_refresh(self._build_index, self._version)
 
     def _build_index(self, version: int) -> None:
         if version == self._version and self._index is None:
@@ -213,6 +223,25 @@ class DocumentList(Vertical):
         if worker.name == str(self._version) and isinstance(worker.result, RowIndex):
             self._index, self._sorted = worker.result, None
             self.refresh_rows()  # the filter may have waited; the rows are the index's now
+            self._index_text()
+
+    def _index_text(self) -> None:
+        """Find the rows holding each character and pair in the list's order, in a
+        worker, unless that is done: the first order's characters come with the index
+        (the filter needs them), their pairs and any other order's after it."""
+        if self._index is None or len(self._rows) <= SHORT_LIST:
+            return
+        ordered = self._index.ordered(SORT_ORDERS[self.sort_index])
+        if ordered.indexed_pairs:
+            return
+        self.run_worker(
+            partial(_index_text, ordered),
+            "",
+            "doc-text",
+            "index the rows' text",
+            thread=True,
+            exclusive=True,
+        )
 
     def _place(self, doc_id: str) -> int | None:
         """Where ``doc_id`` is in the list as shown (None: filtered out)."""
@@ -240,15 +269,12 @@ class DocumentList(Vertical):
     def watch_sort_index(self) -> None:
         self._sorted = None
         self.refresh_rows()
+        self._index_text()
         self.border_subtitle = f"r: {SORTS[self.sort_index]}"
 
     def watch_entity_filter(self) -> None:
         self.refresh_rows()
         self.table.refresh_bindings()
-
-    @on(Input.Changed, "#doc-filter")
-    def _filter_changed(self) -> None:
-        self.refresh_rows()
 
     @on(Input.Submitted, "#doc-filter")
     def _filter_submitted(self) -> None:
@@ -297,13 +323,13 @@ class DocumentList(Vertical):
         rows = self._in_order()
         found, waiting = self._kept(rows)
         if rows is self._shown_from:  # the same order: the cursor's place in it holds
-            place = _place_in(found, self._cursor_place())
+            place = place_in(found, self._cursor_place())
         elif self._index is not None and (doc_id := self.current_id) is not None:
             ordered = self._index.ordered(SORT_ORDERS[self.sort_index])
-            place = _place_in(found, ordered.position(doc_id))
+            place = place_in(found, ordered.position(doc_id))
         else:
-            place = _place_of(rows, found, self.current_id)
-        self._shown = rows if found is None else _Picked(rows, found)
+            place = place_of(rows, found, self.current_id)
+        self._shown = rows if found is None else Picked(rows, found)
         self._shown_from, self._shown_at, self._places = rows, found, None
         self.table.show(self._shown, place)
         self._retitle(waiting)
@@ -349,41 +375,13 @@ def _indexed(rows: list[DocRow], order: str) -> RowIndex:
     return index
 
 
+def _index_text(ordered: OrderedRows) -> None:
+    """Index the characters of ``ordered`` unless they are, then its pairs."""
+    if not ordered.indexed:
+        ordered.index_characters()
+    ordered.index_pairs()
+
+
 SHORT_LIST = 2000
-"""Rows indexed when a filter first needs them, not in a worker (about 10 ms)."""
-
-
-class _Picked(Sequence[DocRow]):
-    """The rows at some places of a list, without copying them: a filter that keeps
-    most of 100,000 rows costs no list of them at each keystroke."""
-
-    def __init__(self, rows: list[DocRow], places: Sequence[int]) -> None:
-        self._rows, self._places = rows, places
-
-    def __len__(self) -> int:
-        return len(self._places)
-
-    @overload
-    def __getitem__(self, index: int) -> DocRow: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[DocRow]: ...
-    def __getitem__(self, index: int | slice) -> DocRow | Sequence[DocRow]:
-        if isinstance(index, slice):
-            return [self._rows[i] for i in self._places[index]]
-        return self._rows[self._places[index]]
-
-
-def _place_in(found: Sequence[int] | None, place: int | None) -> int:
-    """Where the row at ``place`` is among the ``found`` places (0: not there)."""
-    if place is None or found is None:
-        return place or 0
-    index = bisect_left(found, place)
-    return index if index < len(found) and found[index] == place else 0
-
-
-def _place_of(rows: list[DocRow], found: Sequence[int] | None, doc_id: str | None) -> int:
-    """Where ``doc_id`` is among the ``found`` places of ``rows`` (0: not there)."""
-    if doc_id is None:
-        return 0
-    place = next((i for i, row in enumerate(rows) if row.id == doc_id), None)
-    return 0 if place is None else _place_in(found, place)
+"""Rows indexed on this thread if a filter needs them before the worker has (about
+10 ms), and filtered without the characters' and pairs' rows."""
