@@ -4,6 +4,8 @@ the orders must be the list's: by folded title, or by date with the undated last
 
 from __future__ import annotations
 
+import dataclasses
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -79,6 +81,24 @@ def test_an_updated_row_is_found_by_its_new_tags_and_keeps_its_place() -> None:
     index.update(listed[5])
     assert index.order("title") is before  # same title and date: the order holds
     assert list(OrderedRows(index, "date-desc").matching(["新标签"])) == [5]
+
+
+def test_a_row_updated_in_place_keeps_the_orders_index_which_follows_its_text() -> None:
+    listed = rows()
+    index = RowIndex(listed)
+    ordered = index.ordered("title")
+    indexed(ordered, "pairs")
+    assert list(ordered.matching(["新标"])) == []
+    at = ordered.rows.index(listed[5])
+    index.update(dataclasses.replace(listed[5], doc_tags=["新標籤"]))  # a new object
+    assert index.ordered("title") is ordered and ordered.indexed_pairs
+    assert list(ordered.matching(["新标"])) == list(ordered.matching(["新"])) == [at]
+    index.update(dataclasses.replace(listed[5], meta=Metadata(listed[5].meta.title)))
+    assert list(ordered.matching(["新标"])) == [] and ordered.rows[at].id == listed[5].id
+    assert at not in ordered.matching(["ai"])  # the tags go: one row of many (a mask's)
+    assert ordered.matching(["ai-s"]) and list(ordered.matching(["ai-s"])) == kept(
+        ordered.rows, ["ai-s"]
+    )
 
 
 def old_order(listed: list[DocRow], order: str) -> list[DocRow]:
@@ -172,4 +192,40 @@ def test_any_sequence_of_queries_keeps_what_a_test_per_row_keeps(
     for query in queries:
         words = fold(query).split()
         if words:
+            assert list(search.matching(words)) == kept(listed, words), words
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    titles=st.lists(st.text(MIXED, max_size=8), min_size=1, max_size=30),
+    steps=st.lists(
+        st.one_of(
+            st.text(MIXED, max_size=6),  # a query
+            st.tuples(st.integers(0, 3), st.text(MIXED, max_size=5)),  # a new tag (few rows: again)
+        ),
+        min_size=1,
+        max_size=12,
+    ),
+    how=st.sampled_from(["none", "characters", "pairs"]),
+)
+def test_queries_keep_what_a_test_per_row_keeps_as_rows_change_in_place(
+    titles: list[str], steps: list[str | tuple[int, str]], how: str
+) -> None:
+    """Rows whose tags change between queries (the index follows them, the orders
+    and the grams' rows are not made again) are filtered as a test per row does."""
+    listed = [DocRow(f"{i}.md", Metadata(t), Script.MIXED, []) for i, t in enumerate(titles)]
+    index = RowIndex(listed)
+    search = index.ordered("date-asc")  # undated: the order given
+    indexed(search, how)
+    for step in steps:
+        if isinstance(step, tuple):
+            place, tag = step[0] % len(listed), step[1].strip()
+            before = listed[place].doc_tags
+            listed[place] = dataclasses.replace(listed[place], doc_tags=[tag] if tag else [])
+            index.update(listed[place])
+            assert index.ordered("date-asc") is search
+            step = " ".join([*before, tag, *(c for c in tag), *(c for b in before for c in b)])
+        for word in fold(step).split():  # the query, or the tags' words and characters
+            assert list(search.matching([word])) == kept(listed, [word]), word
+        if words := fold(step).split():
             assert list(search.matching(words)) == kept(listed, words), words

@@ -184,6 +184,7 @@ class DocumentList(Vertical):
             self._forget_index()  # a worker may be indexing the row as it was
         elif old is not row or self._index.changed(row):
             self._index.update(row)
+            self._index_text()  # the order's index is made again if its place changed
         filtered = self.entity_filter is not None or self.query_one(Input).value.strip()
         place = self._place(row.id)
         if place is not None and old is row and not filtered:
