@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import kbtui
+from kbtui.annotations.store import Store
 
 DEFERRED = (
     "yaml",
@@ -120,3 +121,16 @@ after the list is painted), an entity's passages, export's default folder."""
 
 def test_the_app_defers_the_watchers_and_the_passages() -> None:
     assert loaded_after("kbtui.ui.app", FIRST_FRAME_DEFERRED) == []
+
+
+def test_a_listing_that_tells_of_missing_documents_loads_no_template_engine(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.md").write_text("正文。\n", encoding="utf-8")
+    store = Store.open(tmp_path / "db.json")
+    store.set_doc_tags("gone.md", ["kept"])  # the records of a document no longer there
+    store.close()
+    argv = ["--corpus", str(corpus), "--db", str(tmp_path / "db.json"), "list"]
+    assert listed_loading(argv, ("jinja2", "kbtui.exchange.pipeline")) == []

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from kbtui.cli.common import UserError, print_json, session_of
+from kbtui.wording import plural
 
 if TYPE_CHECKING:
     from kbtui.annotations.store import Store
@@ -49,7 +50,6 @@ def list_missing(args: argparse.Namespace) -> None:
 
 def missing_line(m: MissingDocument) -> str:
     """``OLD  3 annotations, 1 word, state  → NEW (same content): kbtui reattach OLD NEW``."""
-    from kbtui.exchange.pipeline import plural
     from kbtui.view.sanitize import one_line
 
     kept = m.records
@@ -82,8 +82,6 @@ def missing_notice(corpus: Corpus, store: Store) -> str | None:
     missing = missing_documents(corpus, store, suggest=False)
     if not missing:
         return None
-    from kbtui.exchange.pipeline import plural  # with Jinja2: ~90 ms, for this one case
-
     annotations = sum(m.records.annotations for m in missing)
     documents = plural(len(missing), "document")
     return (

@@ -49,6 +49,7 @@ from kbtui.exchange.wikilinks import LinkStyle
 from kbtui.locations import bundled_corpus
 from kbtui.scripts.chains import Backend, Source
 from kbtui.scripts.views import Variant, text_converter
+from kbtui.wording import plural
 
 if TYPE_CHECKING:
     import jinja2
@@ -212,11 +213,6 @@ class PlannedExport:
             files = plural(len(self.plan.files), "file")
             return f"Exported {count} in {files} to {target}{os.sep}"
         return f"Exported {count} to {target}"
-
-
-def plural(count: int, noun: str) -> str:
-    """``1 annotation``, ``2 annotations``."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def plan_export(

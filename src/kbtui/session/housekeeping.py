@@ -20,6 +20,7 @@ from kbtui.annotations.relocation import DocumentRecords
 from kbtui.annotations.store import Store
 from kbtui.documents.corpus import Corpus
 from kbtui.documents.model import Document
+from kbtui.wording import plural
 
 
 class ReattachError(Exception):
@@ -136,8 +137,6 @@ class Reattached:
 
     def summary(self) -> str:
         """One line: what moved where, and how the annotations were placed."""
-        from kbtui.exchange.pipeline import plural
-
         moved = self.moved
         parts = [plural(moved.annotations, "annotation"), plural(moved.words, "word")]
         what = ", ".join(parts) + (" and the document's state" if moved.state else "")

@@ -29,6 +29,7 @@ from kbtui.ui.messages import LookupShown
 from kbtui.ui.pane_base import PaneBase
 from kbtui.view.sanitize import one_line
 from kbtui.view.textview import TextView
+from kbtui.wording import plural
 
 if TYPE_CHECKING:
     from kbtui.lookup.dictionary import EntityHook
@@ -176,8 +177,6 @@ class LookupActions(PaneBase):
         if kept is not None:
             self.app.notify(f"{word} is already in the word list", markup=False)
         else:
-            from kbtui.exchange.pipeline import plural  # not at start-up: it brings Jinja2
-
             count = plural(len(self.session.aids.words()), "word")
             self.app.notify(f"{word} added to the word list ({count})", markup=False)
 

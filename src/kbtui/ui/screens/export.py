@@ -38,13 +38,14 @@ from kbtui.exchange.paths import (
     path_for,
     split_path,
 )
-from kbtui.exchange.pipeline import ExportRequest, PlannedExport, plural
+from kbtui.exchange.pipeline import ExportRequest, PlannedExport
 from kbtui.exchange.wikilinks import LinkStyle
 from kbtui.scripts.views import ConversionError, Variant
 from kbtui.ui.screens.choices import Choice, ChoiceSet
 from kbtui.ui.screens.dialogs import ConfirmScreen
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
+from kbtui.wording import plural
 
 _HINTS = {
     "file": "A Markdown file (.md)",

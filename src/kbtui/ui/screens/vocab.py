@@ -20,12 +20,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
-from kbtui.exchange.pipeline import plural
 from kbtui.lookup.vocab import VocabEntry, filter_entries
 from kbtui.session.reading_aids import WORD_FILES, ReadingAids, WordFormat
 from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.ui.text import cut
 from kbtui.view.sanitize import one_line
+from kbtui.wording import plural
 
 EXPORT_CHOICES = [
     (WordFormat.ANKI.value, "Anki deck (.apkg)"),
