@@ -9,7 +9,11 @@ mention index starts after the list is painted). ``--phases`` also
 splits kbtui's warm runs into where the time goes, from process start to the
 list painted (medians). The scan runs in a worker beside the first frame, so
 its phase ends when the UI thread takes the rows; the worker's own CPU time is
-printed apart (it is inside the phases' CPU, not added to it).
+printed apart (it is inside the phases' CPU, not added to it). ``--textual``
+instead splits the UI thread's CPU time of both apps, from process start to
+painted, into the imports and Textual's parts (stylesheet parse and apply,
+compose, mount, layout, compositor, the widgets' lines;
+bench/framesplit.py), side by side: where kbtui's start-up costs more.
 
 Every app runs in an 80×24 terminal, given: headless without a terminal,
 Textual sized the screen 80×24 from the console and then 80×25 from the
@@ -17,7 +21,7 @@ driver's default, and the two resizes repainted a whole frame twice (a real
 terminal gives both the same size; kbtui paid ~12 ms CPU for them, the bare
 label next to nothing).
 
-    python bench/startup.py [--corpus DIR] [--runs 5] [--phases]
+    python bench/startup.py [--corpus DIR] [--runs 5] [--phases | --textual]
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from __future__ import annotations
 import argparse
 import ast
 import itertools
+import json
 import os
 import resource
 import statistics
@@ -104,6 +109,81 @@ if len(sys.argv) > 3:
 """
 
 
+SPLIT = """
+import json, sys, time
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from framesplit import Split
+which, out, painted = sys.argv[2], sys.argv[3], []
+if which == "bare":
+    from textual.app import App
+    from textual.widgets import Label
+else:
+    from kbtui.ui.app import make_app
+imported = time.thread_time()
+import textual.app, textual.widget
+from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+PARTS = [
+    (Stylesheet, "parse", "css parse"),
+    (Stylesheet, "_parse_rules", "css parse"),
+    (Stylesheet, "apply", "css apply"),
+    (Stylesheet, "update_nodes", "css apply"),
+    (textual.app, "compose", "compose"),
+    (textual.widget, "compose", "compose"),
+    (textual.app.App, "_register", "mount"),
+    (Screen, "_refresh_layout", "layout"),
+    (Screen, "_compositor_refresh", "compositor"),
+    (textual.widget.Widget, "render_lines", "widget lines"),
+]
+def mark():
+    painted.append(time.thread_time())
+with Split(PARTS) as parts:
+    if which == "bare":
+        class Bare(App):
+            def compose(self):
+                yield Label("kbtui")
+            def on_mount(self):
+                self.call_after_refresh(self.painted)
+            def painted(self):
+                mark()
+                self.exit()
+        app = Bare()
+    else:
+        app, _ = make_app(Path(sys.argv[4]), Path(sys.argv[5]))
+        scanned = app._scanned
+        def timed_scanned(rows):
+            app.call_after_refresh(lambda: (mark(), app.exit()))
+            scanned(rows)
+        app._scanned = timed_scanned
+    app.run(headless=True, size=(80, 24))
+times = {"imports": imported, "run to painted": painted[0] - imported}
+times.update(parts.times)
+times["other"] = times["run to painted"] - sum(parts.times.values())
+Path(out).write_text(json.dumps(times))
+"""
+"""Each app's UI-thread CPU seconds by part, from process start to painted (``--textual``):
+the imports, then Textual's parts of the run (each exclusive of the others) and the rest."""
+
+
+def textual_split(args: argparse.Namespace, tmp: str, env: dict[str, str]) -> None:
+    """Print the median CPU ms of each part for the bare app and kbtui, runs alternating."""
+    bench, out, db = str(Path(__file__).parent), f"{tmp}/split.json", f"{tmp}/db.json"
+    timed(KBTUI, args.corpus, db, env=env)  # the caches filled, as for the warm runs
+    runs: dict[str, list[dict[str, float]]] = {"bare": [], "kbtui": []}
+    for _ in range(args.runs):
+        for which, extra in (("bare", ()), ("kbtui", (args.corpus, db))):
+            timed(SPLIT, bench, which, out, *extra, env=env)
+            runs[which].append(json.loads(Path(out).read_text()))
+    labels = dict.fromkeys(label for run in runs["kbtui"] + runs["bare"] for label in run)
+    print(f"corpus: {args.corpus}")
+    print("UI thread CPU ms, median of each part (the run's parts exclude each other)")
+    print(f"  {'part':16} {'bare':>8} {'kbtui':>8} {'kbtui - bare':>13}")
+    for label in labels:
+        bare, kbtui = (statistics.median(run.get(label, 0.0) for run in runs[w]) for w in runs)
+        print(f"  {label:16} {bare * 1000:8.1f} {kbtui * 1000:8.1f} {(kbtui - bare) * 1000:13.1f}")
+
+
 Phase = tuple[float, float]
 """Wall and CPU seconds."""
 
@@ -170,6 +250,7 @@ def main() -> None:
     parser.add_argument("--corpus", default=str(Path(__file__).resolve().parents[1] / "corpus"))
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--phases", action="store_true", help="split kbtui's warm runs")
+    parser.add_argument("--textual", action="store_true", help="Textual's parts, both apps")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {
@@ -179,6 +260,9 @@ def main() -> None:
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": os.environ.get("PYTHONPATH", ""),
         }
+        if args.textual:
+            textual_split(args, tmp, env)
+            return
         runs = measure(args, tmp, env)
     print(f"corpus: {args.corpus}")
     wall_ms, cpu_ms = (
