@@ -1,13 +1,14 @@
 """Small modal dialogs: pick from a list, confirm, enter a line, edit a note.
 
-Each is a ``ModalScreen[T]`` that answers through ``dismiss()`` (frogmouth's
-pattern): ``enter`` accepts, ``escape`` cancels with ``None``.
+Each is a :class:`Dialog` (a ``ModalScreen[T]``, which holds every dialog's look)
+that answers through ``dismiss()`` (frogmouth's pattern): ``enter`` accepts,
+``escape`` cancels with ``None``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -25,10 +26,52 @@ from kbtui.ui.text import safe_line
 if TYPE_CHECKING:
     from textual.widgets import TextArea
 
+ResultType = TypeVar("ResultType")
 
-class PickerScreen(ModalScreen[str | None]):
+
+class Dialog(ModalScreen[ResultType]):
+    """A modal form in a box (its container has the ``dialog`` class), the base of
+    every kbtui dialog: the pickers, questions, line and note editors, the find
+    box, export and the refused database's choice.
+
+    Their look lives in the dialogs' DEFAULT_CSS, not in ``app.tcss``: Textual
+    parses it when the first dialog opens, not before the first frame. Those
+    rules rank below ``app.tcss``'s, so each is written at least as specific as
+    the widgets' own rules it overrides (an id, or one more class), as it won
+    from ``app.tcss`` before.
+    """
+
+    DEFAULT_CSS = """
+    .dialog {
+        width: 70%;
+        max-width: 100;
+        height: auto;
+        max-height: 80%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    .dialog .detail {
+        color: $text-muted;
+        margin: 1 0;
+    }
+    .dialog .buttons {
+        height: auto;
+        align: right middle;
+    }
+    """
+
+
+class PickerScreen(Dialog[str | None]):
     """Choose one of many items, filtering as you type (script-insensitively)."""
 
+    DEFAULT_CSS = """
+    #picker-options {
+        height: auto;
+        max-height: 20;
+        border: none;
+    }
+    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
@@ -90,7 +133,7 @@ class PickerScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """A yes/no question about untrusted text (shown literally)."""
 
     BINDINGS = [
@@ -145,9 +188,32 @@ class ListItemSuggester(Suggester):
         return None
 
 
-class LineInputScreen(ModalScreen[str | None]):
+class LineInputScreen(Dialog[str | None]):
     """Enter one line of text (tags, names), completing from ``suggestions``."""
 
+    DEFAULT_CSS = """
+    /* the find box (finding.FindBox, a line input): docked at the bottom like a pager's
+       prompt, over the pane's border and the footer, never over the text it searches */
+    LineInputScreen.find-box {
+        background: transparent;
+    }
+    LineInputScreen.find-box .dialog {
+        dock: bottom;
+        width: 100%;
+        max-width: 100%;
+        height: 2;
+        border: none;
+        border-top: solid $accent;
+        border-title-color: $text;
+        padding: 0;
+    }
+    LineInputScreen.find-box #line-input {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        background: $surface;
+    }
+    """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(
@@ -176,9 +242,10 @@ class LineInputScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NoteEditorScreen(ModalScreen[str | None]):
+class NoteEditorScreen(Dialog[str | None]):
     """A multi-line note editor: ``enter`` is a new line, ``ctrl+s`` saves."""
 
+    DEFAULT_CSS = "#note-text { height: 12; }"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Select
 from textual.worker import Worker, WorkerState
 
@@ -42,7 +42,7 @@ from kbtui.exchange.pipeline import ExportRequest, PlannedExport
 from kbtui.exchange.wikilinks import LinkStyle
 from kbtui.scripts.views import ConversionError, Variant
 from kbtui.ui.screens.choices import Choice, ChoiceSet
-from kbtui.ui.screens.dialogs import ConfirmScreen
+from kbtui.ui.screens.dialogs import ConfirmScreen, Dialog
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import one_line
 from kbtui.wording import plural
@@ -76,12 +76,15 @@ def error_line(error: BaseException) -> str:
 # -- the dialog -----------------------------------------------------------------
 
 
-class ExportScreen(ModalScreen[PlannedExport | None]):
+class ExportScreen(Dialog[PlannedExport | None]):
     """The export form; it runs the export and answers with what was written (``None``: nothing).
 
     ``plan`` does the work of :func:`plan_export` for the app's corpus and
     store; the screen never touches them itself.
     """
+
+    DEFAULT_CSS = (Path(__file__).parent / "export.tcss").read_text(encoding="utf-8")
+    """The form's look, kept in ``export.tcss`` next to this module."""
 
     BINDINGS = [
         Binding("enter", "run", "Export", id="export.run"),

@@ -16,16 +16,16 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label
 
+from kbtui.ui.screens.dialogs import Dialog
 from kbtui.view.sanitize import one_line
 
 Choice = Literal["repair", "fresh", "quit"]
 """Salvage into a new file and reopen on it, reopen on an empty one, or quit."""
 
 
-class RefusedScreen(ModalScreen[Choice]):
+class RefusedScreen(Dialog[Choice]):
     """What to do about a database the store refused (``r``, ``n``, or ``q``/escape)."""
 
     DEFAULT_CSS = "RefusedScreen Label { width: 100%; }"  # the reason is long: it wraps
