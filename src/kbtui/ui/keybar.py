@@ -25,6 +25,15 @@ BORDER = "▏"
 """The palette key's left edge, as the Footer draws its ``vkey`` border."""
 
 
+class Looks(NamedTuple):
+    """The bar's styles, looked up once a paint (each look-up walks the widget's ancestors)."""
+
+    item: Style
+    key: Style
+    description: Style
+    hover: Style
+
+
 class Hint(NamedTuple):
     """One key as the bar shows it, and the columns it takes."""
 
@@ -94,7 +103,13 @@ class KeyBar(Widget, can_focus=False):
         """The keys from the left, cut where the palette's key starts on the right."""
         width = self.size.width
         keys, palette = self._keys()
-        right = self._palette_text(palette) if palette is not None else Text()
+        looks = Looks(
+            self.rich_style,
+            self.get_component_rich_style("key-bar--key"),
+            self.get_component_rich_style("key-bar--description"),
+            self.get_component_rich_style("key-bar--hover"),
+        )
+        right = self._palette_text(palette, looks) if palette is not None else Text()
         left_width = max(0, width - right.cell_len)
         line = Text(no_wrap=True, end="")
         self._hints = []
@@ -102,7 +117,8 @@ class KeyBar(Widget, can_focus=False):
             start = line.cell_len
             if start >= left_width:
                 break
-            line.append_text(self._key_text(hint, f" {hint.key} ", f"{hint.binding.description} "))
+            description = f"{hint.binding.description} "
+            line.append_text(self._key_text(hint, f" {hint.key} ", description, looks))
             self._hints.append(hint._replace(start=start, end=line.cell_len))
         line.truncate(left_width, pad=True)
         if palette is not None:
@@ -125,26 +141,23 @@ class KeyBar(Widget, can_focus=False):
         tooltip = binding.tooltip or binding.description
         return list(keys.values()), Hint(binding, app.get_key_display(binding), enabled, tooltip)
 
-    def _key_text(self, hint: Hint, key: str, description: str) -> Text:
+    def _key_text(self, hint: Hint, key: str, description: str, looks: Looks) -> Text:
         """``key`` in the key's style, then ``description``; dim when disabled."""
-        item = self.rich_style
+        item = looks.item
         if hint.binding.action == self._hovered:
-            item += self.get_component_rich_style("key-bar--hover")
+            item += looks.hover
         if not hint.enabled:
             item += Style(dim=True)
-        text = Text.assemble(
-            (key, self.get_component_rich_style("key-bar--key")),
-            (description, self.get_component_rich_style("key-bar--description")),
-        )
+        text = Text.assemble((key, looks.key), (description, looks.description))
         text.stylize_before(item)
         return text
 
-    def _palette_text(self, palette: Hint) -> Text:
+    def _palette_text(self, palette: Hint, looks: Looks) -> Text:
         """The palette's key as the Footer docks it on the right: an edge, then the key
         in the Footer's compact style, and a space."""
         edge = Text(BORDER, self.get_component_rich_style("key-bar--border"))
-        key = self._key_text(palette, palette.key, f" {palette.binding.description}")
-        return Text.assemble(edge, key, (" ", self.rich_style))
+        key = self._key_text(palette, palette.key, f" {palette.binding.description}", looks)
+        return Text.assemble(edge, key, (" ", looks.item))
 
     def _hint_at(self, x: int) -> Hint | None:
         """The key under column ``x``, if any."""
