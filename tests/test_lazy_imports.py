@@ -123,9 +123,9 @@ def test_the_app_defers_the_watchers_and_the_passages() -> None:
     assert loaded_after("kbtui.ui.app", FIRST_FRAME_DEFERRED) == []
 
 
-def test_a_listing_that_tells_of_missing_documents_loads_no_template_engine(
-    tmp_path: Path,
-) -> None:
+def test_a_listing_with_a_database_loads_no_lock_or_template_engine(tmp_path: Path) -> None:
+    """The store is read-only (no lock), and the notice of a missing document's
+    records is worded without the export pipeline (Jinja2)."""
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.md").write_text("正文。\n", encoding="utf-8")
@@ -133,4 +133,4 @@ def test_a_listing_that_tells_of_missing_documents_loads_no_template_engine(
     store.set_doc_tags("gone.md", ["kept"])  # the records of a document no longer there
     store.close()
     argv = ["--corpus", str(corpus), "--db", str(tmp_path / "db.json"), "list"]
-    assert listed_loading(argv, ("jinja2", "kbtui.exchange.pipeline")) == []
+    assert listed_loading(argv, ("jinja2", "kbtui.exchange.pipeline", "filelock")) == []

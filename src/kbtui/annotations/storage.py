@@ -53,18 +53,20 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from filelock import FileLock, Timeout
 from tinydb.storages import Storage
 
-from kbtui.annotations.busy import DatabaseBusy, lock_timeout, lock_wait
+from kbtui.annotations.busy import DatabaseBusy, acquire_file_lock, lock_timeout, lock_wait
 from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
 from kbtui.annotations.journal import Journal, header, scan_journal
 from kbtui.annotations.mainfile import MainFile, check_journal, check_regular, new_main, read_main
 from kbtui.atomic import atomic_write_bytes
+
+if TYPE_CHECKING:
+    from filelock import FileLock
 
 __all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
 
@@ -128,9 +130,7 @@ class JournalStorage(Storage):
         self._journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.compact_bytes = compact_bytes
         """Journal size (bytes) above which the main file is rewritten."""
-        self._lock = FileLock(
-            self.path.with_name(self.path.name + ".lock"), timeout=lock_timeout, thread_local=False
-        )
+        self._lock: FileLock | None = None  # made by the first write (busy.acquire_file_lock)
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
@@ -250,7 +250,7 @@ class JournalStorage(Storage):
                 if self._journal.end > self.compact_bytes and not self.read_only:
                     self._compact()
             finally:
-                if not self.read_only:
+                if self._lock is not None:
                     self._lock.release()
 
     def hold(self) -> AbstractContextManager[Any]:
@@ -265,15 +265,7 @@ class JournalStorage(Storage):
     def _acquire(self) -> None:
         if self.read_only:  # a read-only folder may not even allow a lock file
             return
-        wait = lock_timeout(self._lock_timeout)
-        try:
-            self._lock.acquire(timeout=wait)
-        except Timeout as exc:
-            raise DatabaseBusy(
-                self.path, f"is locked by another kbtui process (waited {wait:g} s)"
-            ) from exc
-        except OSError as exc:  # e.g. a read-only folder: no lock file can be made
-            raise DatabaseError(self.path, f"cannot be locked: {exc.strerror}") from exc
+        self._lock = acquire_file_lock(self._lock, self.path, lock_timeout(self._lock_timeout))
 
     def _commit(self) -> None:
         """Append the open transaction's operations as one fsynced journal line."""
