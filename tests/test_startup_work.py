@@ -3,18 +3,23 @@
 A worker started without a description gets one from ``repr`` of its work: for
 the document list's index that was every row's dataclass repr, 4 MB of text and
 ~100 ms of the UI thread's CPU at 10,000 documents, just after the list was
-painted (ten times that at 100,000).
+painted (ten times that at 100,000). The folder's watchers start after the list
+is painted, and not at all in an app already closing then.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from helpers import build, wait_for
 from textual.app import App, ComposeResult
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script
 from kbtui.session.rows import DocRow
 from kbtui.ui import doclist
+from kbtui.ui.app import KbtuiApp
 from kbtui.ui.doclist import DocumentList
 
 
@@ -44,3 +49,22 @@ async def test_indexing_a_long_list_never_writes_out_its_rows(
         await pilot.pause()
         assert doc_list.indexed
     assert written == []
+
+
+async def test_an_app_closing_as_its_list_is_painted_starts_no_watcher(
+    sample_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    watched: list[str] = []
+    monkeypatch.setattr(KbtuiApp, "_watch", lambda _app, _stop: watched.append("corpus"))
+    monkeypatch.setattr(KbtuiApp, "_watch_db", lambda _app, _stop: watched.append("database"))
+    app = build(sample_corpus, tmp_path)
+    scanned = app._scanned
+
+    def scanned_then_quit(rows: list[DocRow]) -> None:  # quit as the list shows
+        app.call_after_refresh(app.exit)
+        scanned(rows)
+
+    monkeypatch.setattr(app, "_scanned", scanned_then_quit)
+    async with app.run_test() as pilot:
+        await wait_for(pilot, lambda: app.return_code is not None, "the exit")
+    assert watched == []

@@ -87,8 +87,9 @@ class LiveRoutes(EntityRoutes, ReviewRoutes):
             self.call_after_refresh(self._watch_threads, self._watch_stop)
 
     def _watch_threads(self, stop: threading.Event) -> None:
-        """Start the folder's and the database's watchers (unless the app closed meanwhile)."""
-        if not stop.is_set():
+        """Start the folder's and the database's watchers, unless the app is closing (quit
+        as the list showed): their start-up would only delay its exit."""
+        if not stop.is_set() and self.return_code is None:
             for target, name in ((self._watch, "kbtui-watch"), (self._watch_db, "kbtui-watch-db")):
                 threading.Thread(target=target, args=(stop,), name=name, daemon=True).start()
 
