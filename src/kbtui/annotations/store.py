@@ -12,16 +12,17 @@ import os
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import replace
+from functools import cached_property
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 
 from kbtui.annotations.corrections import MentionCorrections
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
-from kbtui.annotations.merging import ImportCounts, merge_into
+from kbtui.annotations.merging import ImportCounts
 from kbtui.annotations.model import Annotation, now_iso
 from kbtui.annotations.placing import Placing
 from kbtui.annotations.reading import DocumentReading
@@ -33,9 +34,11 @@ from kbtui.annotations.storage import DEFAULT_COMPACT_BYTES, JournalStorage
 from kbtui.annotations.tables import KbtuiDB, StoreTables
 from kbtui.annotations.undo import UndoHistory
 from kbtui.annotations.versions import StaleAnnotation, Versions
-from kbtui.annotations.words import WordList
 from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
+
+if TYPE_CHECKING:
+    from kbtui.annotations.words import WordList
 
 __all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
 
@@ -64,8 +67,6 @@ class Store:
         """Whether nothing is written (a migration's backup included)."""
         self._data = StoreTables(db, path or Path(":memory:"))
         self._undo = UndoHistory()
-        self.words = WordList(self._data, storage)
-        """The word list (:mod:`kbtui.annotations.words`), in the same database."""
         self.documents = Relocation(self._data, storage)
         """Which documents have records, and moving them (:mod:`kbtui.annotations.relocation`)."""
         self.coreference = MentionCorrections(self._data, storage)
@@ -75,6 +76,14 @@ class Store:
         self._reading = DocumentReading(
             self._data, self._storage.table_version, self._hold, self._versions
         )
+
+    @cached_property
+    def words(self) -> WordList:
+        """The word list (:mod:`kbtui.annotations.words`), in the same database (its
+        module and the vocabulary model load when first asked for: ~5 ms of start-up)."""
+        from kbtui.annotations.words import WordList
+
+        return WordList(self._data, self._storage)
 
     @classmethod
     def open(
@@ -246,22 +255,7 @@ class Store:
         Returns what was undone (``"add highlight"``, ``"delete bookmark"``…), or
         ``None`` when there is nothing to undo. The history is this process's.
         """
-        change = self._undo.pop()
-        if change is None:
-            return None
-        target = change.after or change.before
-        assert target is not None
-        try:
-            with self.transaction():
-                current = self._data.locate(target.id)
-                if current is not None:
-                    self._data.remove(current[0], target.id)
-                if change.before is not None:
-                    self._data.put_many(change.before.doc_id, [change.before])
-        except BaseException:  # not undone (a full disk): still there to undo
-            self._undo.remember(change.description, change.before, change.after)
-            raise
-        return change.description
+        return self._undo.undo(self._data, self.transaction)
 
     @property
     def can_undo(self) -> bool:
@@ -357,6 +351,8 @@ class Store:
         newer (``updated``), else the stored one is kept (an export of it coming
         back, an older copy). One transaction; not undoable.
         """
+        from kbtui.annotations.merging import merge_into
+
         with self.transaction():
             return merge_into(self._data, annotations)
 

@@ -8,9 +8,15 @@ forgets beyond :data:`UNDO_DEPTH`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kbtui.annotations.model import Annotation
+
+if TYPE_CHECKING:
+    from kbtui.annotations.tables import StoreTables
 
 UNDO_DEPTH = 100
 """How many annotation changes :meth:`kbtui.annotations.store.Store.undo` can take back."""
@@ -41,9 +47,28 @@ class UndoHistory:
         self._changes.append(Change(description, _copy(before), _copy(after)))
         del self._changes[:-UNDO_DEPTH]
 
-    def pop(self) -> Change | None:
-        """The latest change, taken out of the history (``None``: there is none)."""
-        return self._changes.pop() if self._changes else None
+    def undo(
+        self, data: StoreTables, transaction: Callable[[], AbstractContextManager[None]]
+    ) -> str | None:
+        """Take back the latest change in ``data``, in one ``transaction``; what was
+        undone (``"add highlight"``…), or ``None`` when there is nothing to undo. A
+        change that could not be taken back (a full disk) stays to be undone."""
+        if not self._changes:
+            return None
+        change = self._changes.pop()
+        target = change.after or change.before
+        assert target is not None
+        try:
+            with transaction():
+                current = data.locate(target.id)
+                if current is not None:
+                    data.remove(current[0], target.id)
+                if change.before is not None:
+                    data.put_many(change.before.doc_id, [change.before])
+        except BaseException:
+            self._changes.append(change)
+            raise
+        return change.description
 
 
 def _copy(a: Annotation | None) -> Annotation | None:
