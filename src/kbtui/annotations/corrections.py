@@ -17,10 +17,12 @@ here, as the entity records are; the entities package gives them meaning.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbtui.annotations.tables import StoreTables
-from kbtui.annotations.words import Locking
+
+if TYPE_CHECKING:
+    from kbtui.annotations.words import Locking  # its module brings the vocabulary model
 
 COREFERENCE = "coreference"
 """The table's name."""

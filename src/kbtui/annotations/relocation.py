@@ -13,12 +13,14 @@ one document at once, where the store's methods each touch one.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kbtui.annotations.records import DocState, clean_tags
 from kbtui.annotations.schema import DOCS, VOCAB
 from kbtui.annotations.tables import StoreTables
-from kbtui.annotations.words import Locking
+
+if TYPE_CHECKING:
+    from kbtui.annotations.words import Locking  # its module brings the vocabulary model
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,6 @@ from tinydb import TinyDB
 from kbtui.annotations.corrections import MentionCorrections
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.memory import MemoryStorage
-from kbtui.annotations.merging import ImportCounts
 from kbtui.annotations.model import Annotation, now_iso
 from kbtui.annotations.placing import Placing
 from kbtui.annotations.reading import DocumentReading
@@ -38,9 +37,10 @@ from kbtui.documents.model import source_hash
 from kbtui.locations import database_path
 
 if TYPE_CHECKING:
+    from kbtui.annotations.merging import ImportCounts
     from kbtui.annotations.words import WordList
 
-__all__ = ["DatabaseError", "DocState", "ImportCounts", "StaleAnnotation", "Store"]
+__all__ = ["DatabaseError", "DocState", "StaleAnnotation", "Store"]
 
 _position = attrgetter("start", "end")
 CLOSE_LOCK_WAIT = 1.0
