@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from kbtui.annotations.merging import ImportCounts
 from kbtui.annotations.model import AnchorState, Annotation, Colour, Kind
 from kbtui.annotations.schema import SCHEMA_VERSION
-from kbtui.annotations.store import DatabaseError, DocState, ImportCounts, Store
+from kbtui.annotations.store import DatabaseError, DocState, Store
 from kbtui.documents.model import source_hash
 
 _RNG = random.Random(4)
