@@ -101,6 +101,19 @@ def test_a_row_updated_in_place_keeps_the_orders_index_which_follows_its_text() 
     )
 
 
+def test_an_index_cancelled_on_the_way_is_not_taken() -> None:
+    """A worker indexing an order the list left stops: what it made is dropped, and the
+    order filters as an unindexed one does (all it keeps is still right)."""
+    search = OrderedRows(RowIndex(rows()), "date-desc")
+    search.index_characters(cancelled=lambda: True)
+    search.index_pairs(cancelled=lambda: True)
+    assert not search.indexed and not search.indexed_pairs
+    search.index_characters()
+    search.index_pairs(cancelled=lambda: True)
+    assert search.indexed and not search.indexed_pairs
+    assert list(search.matching(["安全"])) == kept(search.rows, ["安全"])
+
+
 def old_order(listed: list[DocRow], order: str) -> list[DocRow]:
     """How the list sorted before it had an index (the oracle)."""
     if order == "title":

@@ -208,25 +208,28 @@ class OrderedRows:
         place = self._places.get(doc_id)
         return None if place is None else self._order.index(place)  # a search in C
 
-    def index_characters(self) -> None:
+    def index_characters(self, cancelled: Callable[[], bool] = bool) -> None:
         """Find the rows holding each character now (in a worker: about 0.5 s at
-        100,000 rows), so that no keystroke tests every row."""
+        100,000 rows), so that no keystroke tests every row; unless ``cancelled()``
+        (by default never) says, on the way, that it is no longer wanted."""
         while True:  # again if a row was replaced meanwhile (on the UI thread)
             version = self._version
-            grams = _gram_index(self._texts, set)
+            grams = _gram_index(self._texts, set, cancelled)
             with self._lock:
-                if version == self._version:
-                    self._grams = grams
+                if grams is None or version == self._version:
+                    self._grams = self._grams if grams is None else grams
                     return
 
-    def index_pairs(self) -> None:
+    def index_pairs(self, cancelled: Callable[[], bool] = bool) -> None:
         """Find the rows holding each pair of characters too (in a worker, after
-        :meth:`index_characters`: about 1.5 s at 100,000 rows), so that a word of
-        two characters is a look-up, not a test of the rows holding both."""
+        :meth:`index_characters`: about 2 s at 100,000 rows), so that a word of two
+        characters is a look-up, not a test of the rows holding both."""
         while True:
             version = self._version
-            grams = _gram_index(self._texts, _pairs)
+            grams = _gram_index(self._texts, _pairs, cancelled)
             with self._lock:
+                if grams is None:
+                    return
                 if version == self._version:
                     self._grams = {**(self._grams or {}), **grams}
                     self._has_pairs = True  # after: a query meanwhile tests both's rows
@@ -316,14 +319,17 @@ class OrderedRows:
 
 
 def _gram_index(
-    texts: Sequence[str], grams_of: Callable[[str], set[str]]
-) -> dict[str, int | Positions]:
+    texts: Sequence[str], grams_of: Callable[[str], set[str]], cancelled: Callable[[], bool]
+) -> dict[str, int | Positions] | None:
     """The positions of the ``texts`` holding each gram (of ``grams_of`` a text): as a
-    mask for the grams many hold (no more memory than their positions), else as an array."""
+    mask for the grams many hold (no more memory than their positions), else as an
+    array. None if ``cancelled()`` (asked every 4,096 texts)."""
     # arrays from the start: the collector runs many times while this fills
     # them (on the UI thread too), and would walk lists of every position
     found: defaultdict[str, Positions] = defaultdict(partial(array, "i"))
     for i, text in enumerate(texts):
+        if not i & 4095 and cancelled():
+            return None
         for gram in grams_of(text):
             found[gram].append(i)
     dense = len(texts) // DENSE

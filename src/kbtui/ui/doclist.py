@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.geometry import Region, Size
 from textual.reactive import Reactive, reactive
 from textual.widgets import Input
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from kbtui.scripts.hanzi import fold
 from kbtui.session.rows import DocRow, OrderedRows, RowIndex, positions_in_order
@@ -205,6 +205,7 @@ class DocumentList(Vertical):
         self._index = self._sorted = None
         if self.is_mounted:
             self.table.forget()
+            self.workers.cancel_group(self, "doc-text")
         self.call_after_refresh(self._build_index, self._version)
 
     def _build_index(self, version: int) -> None:
@@ -230,19 +231,15 @@ class DocumentList(Vertical):
         """Find the rows holding each character and pair in the list's order, in a
         worker, unless that is done: the first order's characters come with the index
         (the filter needs them), their pairs and any other order's after it."""
+        # another order's, the rows' as they were: stopped (three ``r`` kept two
+        # threads indexing orders already left, seconds of the UI thread's GIL)
+        self.workers.cancel_group(self, "doc-text")
         if self._index is None or len(self._rows) <= SHORT_LIST:
             return
         ordered = self._index.ordered(SORT_ORDERS[self.sort_index])
-        if ordered.indexed_pairs:
-            return
-        self.run_worker(
-            partial(_index_text, ordered),
-            "",
-            "doc-text",
-            "index the rows' text",
-            thread=True,
-            exclusive=True,
-        )
+        if not ordered.indexed_pairs:
+            index = partial(_index_text, ordered)
+            self.run_worker(index, "", "doc-text", "index the rows' text", thread=True)
 
     def _place(self, doc_id: str) -> int | None:
         """Where ``doc_id`` is in the list as shown (None: filtered out)."""
@@ -377,10 +374,16 @@ def _indexed(rows: list[DocRow], order: str) -> RowIndex:
 
 
 def _index_text(ordered: OrderedRows) -> None:
-    """Index the characters of ``ordered`` unless they are, then its pairs."""
+    """Index the characters of ``ordered`` unless they are, then its pairs (in a
+    worker, which stops once it is cancelled)."""
+    worker = get_current_worker()
+
+    def cancelled() -> bool:
+        return worker.is_cancelled
+
     if not ordered.indexed:
-        ordered.index_characters()
-    ordered.index_pairs()
+        ordered.index_characters(cancelled)
+    ordered.index_pairs(cancelled)
 
 
 SHORT_LIST = 2000
