@@ -8,6 +8,7 @@ show, filter and sort ten thousand documents without touching a file.
 from __future__ import annotations
 
 from array import array
+from bisect import insort
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -281,7 +282,7 @@ class OrderedRows:
             if all(any(k in word for word in query) for k in kept_query):
                 mask &= kept.mask  # every row the query keeps, this one kept
                 known.update(kept_query)
-                if narrowest is None or len(kept) < len(narrowest):
+                if narrowest is None or _fewer(kept, narrowest):
                     narrowest = kept
         todo = [word for word in query if word not in known]
         for word in todo:
@@ -336,6 +337,11 @@ def _gram_index(
     return {gram: mask_of(p) if len(p) > dense else p for gram, p in found.items()}
 
 
+def _fewer(picks: Picks, other: Picks) -> bool:
+    """Whether ``picks`` are fewer than ``other``, or as many but listed (cheaper to test)."""
+    return (len(picks), picks.positions is None) < (len(other), other.positions is None)
+
+
 def _without(rows: int | Positions, place: int) -> int | Positions:
     if isinstance(rows, int):
         return rows & ~(1 << place)
@@ -348,7 +354,7 @@ def _with(rows: int | Positions | None, place: int) -> int | Positions:
         return array("i", [place])
     if isinstance(rows, int):
         return rows | 1 << place
-    rows.append(place)  # out of order: only made into a mask
+    insort(rows, place)
     return rows
 
 
