@@ -4,7 +4,8 @@ A worker started without a description gets one from ``repr`` of its work: for
 the document list's index that was every row's dataclass repr, 4 MB of text and
 ~100 ms of the UI thread's CPU at 10,000 documents, just after the list was
 painted (ten times that at 100,000). The folder's watchers start after the list
-is painted, and not at all in an app already closing then.
+is painted, and not at all in an app already closing then. The reader, the first
+frame's costliest widget, is mounted with the first document (or the focus).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import build, wait_for
+from helpers import SIZE, build, settle, wait_for
 from textual.app import App, ComposeResult
 
 from kbtui.documents.model import Metadata
@@ -21,6 +22,8 @@ from kbtui.session.rows import DocRow
 from kbtui.ui import doclist
 from kbtui.ui.app import KbtuiApp
 from kbtui.ui.doclist import DocumentList
+from kbtui.ui.reader import Reader
+from kbtui.ui.reader.slot import ReaderSlot
 
 
 class ListApp(App[None]):
@@ -68,3 +71,15 @@ async def test_an_app_closing_as_its_list_is_painted_starts_no_watcher(
     async with app.run_test() as pilot:
         await wait_for(pilot, lambda: app.return_code is not None, "the exit")
     assert watched == []
+
+
+async def test_the_reader_is_mounted_when_the_empty_pane_is_focused(
+    sample_corpus: Path, tmp_path: Path
+) -> None:
+    app = build(sample_corpus, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert not app.query(Reader)  # the first frame has its slot
+        app.action_show_pane("pane")  # as tab from the list does
+        await wait_for(pilot, lambda: isinstance(app.focused, Reader), "the reader's focus")
+        assert not app.query(ReaderSlot)

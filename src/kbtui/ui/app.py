@@ -55,7 +55,6 @@ from kbtui.ui.messages import (
 )
 from kbtui.ui.pane import DocumentPane
 from kbtui.ui.pane_base import UI_LOCK_WAIT
-from kbtui.ui.reader import Reader
 from kbtui.ui.reader.palette import HIGH_CONTRAST
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
@@ -237,7 +236,7 @@ class KbtuiApp(
             pane.open(doc_id, offset)
             self.doc_list.select(doc_id)  # the list's cursor follows the document read
         if focus:
-            self.query_one(Reader).focus()
+            pane.reader.focus()
 
     def _go_to_target(self, target: Target | None) -> None:
         if target is not None:
@@ -246,7 +245,7 @@ class KbtuiApp(
     @on(JumpTo)
     def _jump(self, message: JumpTo) -> None:
         self.pane.jump(message.source_offset, message.source_end)
-        self.query_one(Reader).focus()
+        self.pane.reader.focus()
 
     async def action_back(self) -> None:
         """Back to where the last jump left."""
@@ -269,7 +268,7 @@ class KbtuiApp(
         else:
             self.pane.open(doc_id, offset)
             self.doc_list.select(doc_id)
-        self.query_one(Reader).focus()
+        self.pane.reader.focus()
 
     def action_search(self) -> None:
         """Search every document."""

@@ -40,7 +40,7 @@ class HelpRoutes(App[None]):
             ("Document list: ", self.query_one(DocOptions), DocOptions.BINDINGS),
         ]
         if pane.doc is not None:
-            reader = self.query_one(Reader)
+            reader = pane.reader
             groups.append(("", pane, DocumentPane.BINDINGS))
             groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
         groups.append(("", self, WordRoutes.BINDINGS))

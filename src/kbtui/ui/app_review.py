@@ -133,7 +133,8 @@ class ReviewRoutes(App[None]):
             pane.open(reselect.doc_id, reselect.start)
 
     def _select(self, reselect: Reselect) -> None:
-        reader, doc = self.query_one(Reader), self.query_one(DocumentPane).doc
+        pane = self.query_one(DocumentPane)
+        reader, doc = pane.reader, pane.doc
         size = len(doc.source) if doc is not None else 0  # an orphan's old place may be past it
         start, end = min(reselect.start, size), min(reselect.end, size)
         reader.move_to_source(start, None if reselect.point else end)
@@ -180,6 +181,6 @@ class ReviewRoutes(App[None]):
         """Give up placing; the annotation stays in the queue."""
         self.placing = None
         self._select_when_shown = None
-        self.query_one(Reader).clear_selection()
+        self.query_one(DocumentPane).reader.clear_selection()
         self.refresh_bindings()
         self.notify("Not placed: it is still in the review queue (R)")

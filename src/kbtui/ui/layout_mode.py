@@ -35,8 +35,9 @@ PANES = ("doc-list", "pane", "sidebar")
 OVERLAYS = ("doc-list", "sidebar")
 """The panes that become overlays in a compact layout."""
 
-ENTRY = {"doc-list": "#doc-table", "pane": "#reader", "sidebar": "#annotation-list"}
-"""The widget each pane gives the focus to when it is shown."""
+ENTRY = {"doc-list": "#doc-table", "pane": "#reader, #reader-slot", "sidebar": "#annotation-list"}
+"""The widget each pane gives the focus to when it is shown (the reader's slot until the
+reader is mounted: :mod:`kbtui.ui.reader.slot`)."""
 
 FOOTER_ORDER = (
     "app.help",

@@ -29,6 +29,7 @@ from kbtui.ui.messages import ExportAnnotations
 from kbtui.ui.naming import EntityActions
 from kbtui.ui.pane_base import Highlight, overlays
 from kbtui.ui.reader import Reader
+from kbtui.ui.reader.slot import ReaderSlot
 from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
 from kbtui.view.sanitize import one_line
@@ -55,7 +56,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     ]
 
     def compose(self) -> ComposeResult:
-        yield Reader(id="reader", colours=self.session.settings.chosen_colours())
+        yield ReaderSlot(id="reader-slot")  # the Reader comes with the first document
         yield LookupPanel(id="lookup-panel")
 
     def on_mount(self) -> None:
@@ -233,6 +234,10 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     def action_export(self) -> None:
         """Export annotations (this document's by default) to Markdown or JSON."""
         self.post_message(ExportAnnotations(self.doc.id if self.doc else None))
+
+    @on(ReaderSlot.Wanted)
+    def _reader_wanted(self) -> None:
+        self.reader.focus()
 
     @on(Reader.CursorMoved)
     def _cursor_moved(self) -> None:

@@ -31,6 +31,7 @@ from kbtui.scripts.views import ConversionCache, ConversionError, Variant, text_
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
 from kbtui.ui.reader import Reader
+from kbtui.ui.reader.slot import ReaderSlot
 from kbtui.ui.text import cut, safe_line
 from kbtui.view.textview import TextView
 
@@ -163,8 +164,17 @@ class PaneBase(Vertical):
 
     @property
     def reader(self) -> Reader:
-        """The reader widget."""
-        return self.query_one(Reader)
+        """The reader widget, put in its slot's place when first asked for
+        (:mod:`kbtui.ui.reader.slot`: the first frame is painted without it)."""
+        for reader in self.query_children(Reader):
+            return reader
+        reader = Reader(id="reader", colours=self.session.settings.chosen_colours())
+        slot = self.query_one(ReaderSlot)
+        self.mount(reader, before=slot)
+        if slot.has_focus:
+            reader.focus()
+        slot.remove()
+        return reader
 
     def jump(self, source_offset: int, source_end: int | None = None) -> None:
         """Move the cursor to a source offset, remembering where it was (``alt+left``)."""

@@ -5,7 +5,8 @@ own module: :mod:`.display` lays a view out and paints it a row at a time,
 :mod:`.selection` moves the cursor and the selection (keys, mouse) and posts
 what moved, :mod:`.widget` adds what the App calls (``show``, the overlays).
 :mod:`.painting` paints a row without any widget, and :mod:`.keys` lists the
-bindings.
+bindings. :mod:`.slot` stands in for the Reader until the first document (or the
+focus) comes: the first frame is painted without it.
 
 The view text is untrusted: rows are built from Rich ``Segment`` objects of
 plain text (nothing is parsed as markup), and the layout's text is already
