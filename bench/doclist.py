@@ -10,9 +10,10 @@ the first frame after it; how long after ``set_rows`` the filter's index and the
 rows of each pair of characters are made (in workers, seconds shown as ms); a
 cursor move (``down``, ``pagedown``); typing a query and deleting it, each
 kind of key apart (the first key, the next ones, backspaces, the backspace
-that clears it; ``filter keystroke`` is all of them); ``r`` (sort every row) and the query again in the new order; a
-key typed before the index of new rows is made. As in bench/reader.py, a
-press's time is the handler plus Textual's screen refreshes it causes
+that clears it; ``filter keystroke`` is all of them); ``r`` (sort every row)
+and the query again in the new order; a key typed before the index of new
+rows is made. As in bench/reader.py, a press's time is the handler plus
+Textual's screen refreshes it causes
 (``Screen._on_timer_update``) and list methods it runs, not Pilot's; each
 is shown as wall and CPU time (``thread_time``, which other processes on
 the machine inflate less) and kbtui's own part of the wall time (filtering,

@@ -95,12 +95,19 @@ def startup(ctx: Context) -> list[Figure]:
     # from the process's start to the list painted: its exit waits for the index worker
     painted = find(r"to painted, kbtui:\s+median\s+([\d.]+)", big)
     first = find(r"first run:\s+([\d.]+)", big)
+    split = run(ctx, "startup", "--textual", "--runs", runs)
+
+    def over_bare(part: str) -> float | None:
+        return find(rf"{part}\s+[\d.]+\s+[\d.]+\s+(-?[\d.]+)", split)
+
     return [
         Figure("bare Textual app, one label (peer)", bare, "ms"),
         Figure("start-up, sample corpus", warm, "ms", peer=f"{ratio:.2f}x bare" if ratio else ""),
         at_most("start-up / bare Textual app", ratio, "x", 1.2, 1.5),
         Figure("start-up / bare Textual app, CPU time", cpu_ratio, "x"),
         Figure("start-up / bare Textual app, to the first frame, exit left out", to_frame, "x"),
+        Figure("  UI-thread CPU over bare: imports", over_bare("imports"), "ms"),
+        Figure("  UI-thread CPU over bare: run to painted", over_bare("run to painted"), "ms"),
         Figure(f"first run, {ctx.corpus.name} (no caches)", first, "ms"),
         at_most(f"launch to list painted, {ctx.corpus.name}, warm", painted, "ms", 500, 1000),
     ]

@@ -57,6 +57,8 @@ def doclist(ctx: Context) -> list[Figure]:
             mean_p95("down, index being made")[1],
             "ms",
         ),
+        Figure(f"filter index made after set_rows, {n}", mean_p95("index made")[0], "ms"),
+        Figure(f"pairs indexed after set_rows, {n}", mean_p95("pairs indexed")[0], "ms"),
     ]
 
 
