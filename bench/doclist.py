@@ -148,6 +148,9 @@ class Measure:
 QUERY = "安全 模型"
 """Typed into the filter a character at a time, then deleted."""
 
+FREQUENT = "doc00"
+"""A word whose first three characters every row holds (in its id), typed and deleted."""
+
 QUERIES = [QUERY, "研究 政策", "公司 發展", "Claude 访谈", "计算 人工"]
 """Typed and deleted by ``--split``."""
 
@@ -169,6 +172,8 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
             while not doc_list.indexed:  # the worker shares the GIL with these
                 await measure.press("down, index being made", "down")
             index_made = perf_counter() - started
+            while pilot.app.workers:  # the pairs' worker now
+                await measure.press("down, pairs being made", "down")
             await indexed(pilot, doc_list)
             # from set_rows (wall): the filter works, then every word of two characters
             # is a look-up (the workers run while the presses above wait for frames)
@@ -178,6 +183,7 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
             await measure.press("pagedown", *["pagedown"] * keys)
             await pilot.press("slash")
             await type_and_delete(measure, QUERY)
+            await type_and_delete(measure, FREQUENT, "frequent word ")
             doc_list.table.focus()
             await measure.press("sort (r)", *["r"] * 3)
             await pilot.press("slash")
