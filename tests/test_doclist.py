@@ -12,7 +12,13 @@ from hypothesis import strategies as st
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
-from kbtui.session.rows import DocRow, OrderedRows, RowIndex, positions_in_order
+from kbtui.session.rows import (
+    DocRow,
+    OrderedRows,
+    RowIndex,
+    positions_in_order,
+    sorted_in_slices,
+)
 from kbtui.settings import SORT_ORDERS
 
 
@@ -294,3 +300,19 @@ def test_words_of_three_characters_and_more_keep_what_a_test_per_row_keeps(
         words = fold(query).split()
         for word in words:
             assert list(search.matching([word])) == kept(listed, [word]), word
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    keys=st.lists(st.text("ab創", max_size=2), max_size=40),
+    size=st.integers(1, 8),
+    reverse=st.booleans(),
+)
+def test_sorting_in_slices_is_sorting_at_once_ties_in_their_order(
+    keys: list[str], size: int, reverse: bool
+) -> None:
+    """The orders are sorted in slices merged (no long hold of the GIL): the same
+    order as one ``sorted``, equal keys (few characters: many) in their given order."""
+    places = list(range(len(keys)))
+    want = sorted(places, key=keys.__getitem__, reverse=reverse)
+    assert sorted_in_slices(places, keys.__getitem__, reverse, size) == want

@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from heapq import merge
 from operator import add
 from threading import Lock
 from typing import TypeVar
@@ -151,12 +152,27 @@ def positions_in_order(
     places = range(len(rows))
     if name == "title":
         keys = titles if titles is not None else [fold(r.shown_title) for r in rows]
-        return sorted(places, key=keys.__getitem__)
+        return sorted_in_slices(places, keys.__getitem__)
     dates = [r.meta.date or "" for r in rows]
-    dated = sorted(
-        (i for i in places if dates[i]), key=dates.__getitem__, reverse=name == "date-desc"
+    dated = sorted_in_slices(
+        [i for i in places if dates[i]], dates.__getitem__, reverse=name == "date-desc"
     )
     return dated + [i for i in places if not dates[i]]
+
+
+def sorted_in_slices(
+    items: Sequence[T], key: Callable[[T], str], reverse: bool = False, size: int = 8192
+) -> list[T]:
+    """``sorted(items, key=key, reverse=reverse)``, in slices of ``size`` merged (stable,
+    as ``sorted``). One sort of 100,000 titles is a single C call of about 100 ms
+    that holds the GIL: in a worker, a key press waited for it. A slice is 5 ms; the
+    merge runs Python, which lets the UI thread in (twice the CPU, in the worker)."""
+    if len(items) <= size:
+        return sorted(items, key=key, reverse=reverse)
+    slices = [
+        sorted(items[at : at + size], key=key, reverse=reverse) for at in range(0, len(items), size)
+    ]
+    return list(merge(*slices, key=key, reverse=reverse))
 
 
 class OrderedRows:
