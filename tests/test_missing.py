@@ -297,3 +297,26 @@ def test_markdown_exports_a_missing_documents_annotations_in_a_section_of_its_ow
     assert (
         sum("## Annotations of the missing document" in p.read_text() for p in out.iterdir()) == 2
     )
+
+
+def test_plain_list_names_what_is_kept_of_missing_documents(
+    corpus: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A document kept only for its tags is not "0 annotations of 1 document"."""
+    db = tmp_path / "db.json"
+    with Store.open(db) as store:
+        store.set_doc_tags("tags-only.txt", ["kept"])
+    where = ("--corpus", str(corpus), "--db", str(db))
+    code, _, err = run(capsys, "list", *where)
+    assert code == 0
+    assert err.strip() == (
+        "kbtui: kept for 1 document not in the corpus: 1 state (kbtui list --missing)"
+    )
+    with Store.open(db) as store:
+        annotate(store, corpus)
+    (corpus / DOC).unlink()
+    code, _, err = run(capsys, "list", *where)
+    assert err.strip() == (
+        "kbtui: kept for 2 documents not in the corpus: 2 annotations, 2 states "
+        "(kbtui list --missing)"
+    )

@@ -83,11 +83,15 @@ def missing_notice(corpus: Corpus, store: Store) -> str | None:
     if not missing:
         return None
     annotations = sum(m.records.annotations for m in missing)
+    words = sum(m.records.words for m in missing)
+    states = sum(m.records.state for m in missing)
+    kept = [
+        plural(count, noun)
+        for count, noun in ((annotations, "annotation"), (words, "word"), (states, "state"))
+        if count
+    ]
     documents = plural(len(missing), "document")
-    return (
-        f"{plural(annotations, 'annotation')} of {documents} not in the corpus are kept "
-        "(kbtui list --missing)"
-    )
+    return f"kept for {documents} not in the corpus: {', '.join(kept)} (kbtui list --missing)"
 
 
 def cmd_reattach(args: argparse.Namespace) -> None:
