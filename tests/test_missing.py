@@ -160,7 +160,7 @@ def test_the_cli_lists_reattaches_and_exports_them(
     (corpus / DOC).rename(corpus / "renamed.txt")
     where = ("--corpus", str(corpus), "--db", str(db))
     code, _, err = run(capsys, "list", *where)
-    assert code == 0 and "2 annotations of 1 document not in the corpus" in err
+    assert code == 0 and "kept for 1 document not in the corpus: 2 annotations, 1 state" in err
     code, out, _ = run(capsys, "list", "--missing", *where)
     assert code == 0 and f"kbtui reattach {DOC} renamed.txt" in out and SAME_CONTENT in out
     code, out, _ = run(capsys, "list", "--missing", "--json", *where)
