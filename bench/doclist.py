@@ -2,27 +2,25 @@
 
     python bench/doclist.py [--rows 100000] [--keys 20] [--profile cursor|filter]
 
-Mounts a :class:`~kbtui.ui.doclist.DocumentList` alone in a headless App
-(``run_test``), gives it ``--rows`` synthetic rows (mixed-script titles,
-dates, tags), waits for the filter's index (a worker makes it after the
-first frame), and prints, in milliseconds of the UI thread: ``set_rows`` and
-the first frame after it; how long after ``set_rows`` the filter's index and the
-rows of each pair of characters are made (in workers, seconds shown as ms); a
-cursor move (``down``, ``pagedown``); typing a query and deleting it, each
-kind of key apart (the first key, the next ones, backspaces, the backspace
-that clears it; ``filter keystroke`` is all of them); ``r`` (sort every row)
-and the query again in the new order; a key typed before the index of new
-rows is made. As in bench/reader.py, a press's time is the handler plus
-Textual's screen refreshes it causes
-(``Screen._on_timer_update``) and list methods it runs, not Pilot's; each
-is shown as wall and CPU time (``thread_time``, which other processes on
-the machine inflate less) and kbtui's own part of the wall time (filtering,
-sorting, painting rows): the rest is Textual's. ``--profile`` prints
-pyinstrument's profile of the presses instead; ``--split`` prints the CPU
-time of each kind of key split into Textual's parts (layout, compositor,
-line rendering, output) and kbtui's (matching, row building, painting rows),
-with bench/framesplit.py. The bar (DESIGN.md's for the reader) is 16 ms a
-keystroke.
+Mounts a :class:`~kbtui.ui.doclist.DocumentList` alone in a headless App (``run_test``),
+gives it ``--rows`` synthetic rows (mixed-script titles, dates, tags), waits for the
+filter's index (a worker makes it after the first frame), and prints, in milliseconds of
+the UI thread: ``set_rows`` and the first frame after it; how long after ``set_rows``
+the filter's index and the rows of each pair of characters are made (in workers, seconds
+shown as ms); a cursor move (``down``, ``pagedown``), and ``down`` while the index is
+made (from the key to its frame painted: the workers share the GIL with it); typing a
+query and deleting it, each kind of key apart (the first key, the next ones, backspaces,
+the backspace that clears it; ``filter keystroke`` is all of them); ``r`` (sort every
+row) and the query again in the new order; a key typed before the index of new rows is
+made. As in bench/reader.py, a press's time is the handler plus Textual's screen
+refreshes it causes (``Screen._on_timer_update``) and list methods it runs, not Pilot's;
+each is shown as wall and CPU time (``thread_time``, which other processes on the
+machine inflate less) and kbtui's own part of the wall time (filtering, sorting,
+painting rows): the rest is Textual's. ``--profile`` prints pyinstrument's profile of
+the presses instead; ``--split`` prints the CPU time of each kind of key split into
+Textual's parts (layout, compositor, line rendering, output) and kbtui's (matching, row
+building, painting rows), with bench/framesplit.py. The bar (DESIGN.md's for the reader)
+is 16 ms a keystroke.
 """
 
 from __future__ import annotations
@@ -38,6 +36,7 @@ from time import perf_counter, thread_time
 from typing import Any
 
 from framesplit import Split, table, textual_parts
+from textual import events
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widget import Widget
@@ -82,6 +81,7 @@ class Timer:
 
     def __init__(self) -> None:
         self.wall = self.cpu = 0.0
+        self.ended = 0.0  # when the last wrapped call returned (``perf_counter``)
 
     def reset(self) -> None:
         self.wall = self.cpu = 0.0
@@ -93,7 +93,8 @@ class Timer:
             try:
                 return fn(*args, **kwargs)
             finally:
-                self.wall += perf_counter() - wall
+                self.ended = perf_counter()
+                self.wall += self.ended - wall
                 self.cpu += thread_time() - cpu
 
         return timed
@@ -119,9 +120,10 @@ class Measure:
 
     def __init__(self) -> None:
         self.pilot: Any = None
-        self.frame, self.kbtui = Timer(), Timer()
+        self.frame, self.kbtui, self.paint = Timer(), Timer(), Timer()
         self.figures: dict[str, list[tuple[float, float, float]]] = {}
-        self._wrapped = [(self.frame, FRAME), (self.kbtui, KBTUI)]
+        paint: list[tuple[Any, str]] = [(Screen, "_on_timer_update")]  # a frame's end
+        self._wrapped = [(self.frame, FRAME), (self.kbtui, KBTUI), (self.paint, paint)]
 
     def __enter__(self) -> Measure:
         self._originals = [(o, n, getattr(o, n)) for _, names in self._wrapped for o, n in names]
@@ -161,6 +163,8 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
     with Measure() as measure:  # before the screen's refresh timer takes its method
         async with app.run_test(size=(120, 40)) as pilot:
             measure.pilot, doc_list = pilot, app.query_one(DocumentList)
+            doc_list.table.focus()  # before: a focus waits for the workers to take
+            await pilot.pause()
             started, cpu = perf_counter(), thread_time()
             doc_list.set_rows(rows)
             filled = (perf_counter() - started, thread_time() - cpu, 0.0)
@@ -168,12 +172,10 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
             await pilot.pause()
             frame = measure.frame
             measure.figures = {"set_rows": [filled], "first frame": [(frame.wall, frame.cpu, 0)]}
-            doc_list.table.focus()
-            while not doc_list.indexed:  # the worker shares the GIL with these
-                await measure.press("down, index being made", "down")
-            index_made = perf_counter() - started
-            while pilot.app.workers:  # the pairs' worker now
-                await measure.press("down, pairs being made", "down")
+            building, index_made = await downs_while_indexing(measure, doc_list)
+            if building:  # none if the index was made at once (a short list)
+                measure.figures["down while indexing"] = building
+            index_made -= started
             await indexed(pilot, doc_list)
             # from set_rows (wall): the filter works, then every word of two characters
             # is a look-up (the workers run while the presses above wait for frames)
@@ -195,6 +197,28 @@ async def run(rows: list[DocRow], keys: int) -> dict[str, list[tuple[float, floa
             await indexed(pilot, doc_list)
             assert "filtering" not in str(doc_list.border_title)
     return measure.figures
+
+
+async def downs_while_indexing(
+    measure: Measure, doc_list: DocumentList
+) -> tuple[list[tuple[float, float, float]], float]:
+    """Press ``down`` every 30 ms until the list is indexed and its pairs are: each value
+    is from posting the key to the end of the frame painting it (the wall time a user
+    waits, which Pilot's ``press`` and ``pause``, waiting seconds for the workers,
+    cannot show), and when the index was made (``perf_counter``)."""
+    app, waits, made = doc_list.app, [], 0.0
+    while app.workers or not doc_list.indexed:
+        before, posted = doc_list.table.highlighted, perf_counter()
+        app.post_message(events.Key("down", None))
+        while doc_list.table.highlighted == before or measure.paint.ended < posted:
+            await asyncio.sleep(0)
+            if perf_counter() - posted > 1:  # not taken (the list not focused yet)
+                break
+        else:
+            waits.append((measure.paint.ended - posted, 0.0, 0.0))
+        made = made or (perf_counter() if doc_list.indexed else 0.0)
+        await asyncio.sleep(0.03)
+    return waits, made
 
 
 async def indexed(pilot: Any, doc_list: DocumentList) -> None:
