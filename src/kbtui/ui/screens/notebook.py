@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Footer, Input
 
 from kbtui.annotations.model import AnchorState, Annotation, Kind
 from kbtui.scripts.hanzi import fold
+from kbtui.ui.screens.framed import framed_list_css
 from kbtui.ui.text import cut
 from kbtui.view.sanitize import one_line
 
@@ -81,23 +82,7 @@ class NotebookFilter:
 class NotebookScreen(Screen[tuple[str, int] | None]):
     """All annotations; ``enter`` answers (document id, source offset)."""
 
-    DEFAULT_CSS = """
-    #notebook {
-        height: 1fr;
-        border: round $accent;
-        border-subtitle-color: $text-muted;
-    }
-    #notebook-filter {
-        border: none;
-        height: 1;
-        padding: 0 1;
-        background: $surface;
-    }
-    #notebook-table {
-        height: 1fr;
-        border: none;
-    }
-    """
+    DEFAULT_CSS = framed_list_css("notebook", "notebook-filter", "notebook-table")
     """Parsed when the notebook first opens, not at start-up."""
 
     BINDINGS = [

@@ -26,6 +26,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, get_current_worker
 
 from kbtui.session.passages import Passage, PassageGroup, Target
+from kbtui.ui.screens.framed import framed_list_css
 from kbtui.ui.text import safe_line
 from kbtui.view.sanitize import printable
 
@@ -142,25 +143,15 @@ class PassageList(OptionList):
 class _PassageScreen(Screen[Target | None]):
     """A screen with a :class:`PassageList`; choosing a passage answers its target."""
 
-    DEFAULT_CSS = """
-    #passages {
-        height: 1fr;
-        border: round $accent;
-        border-subtitle-color: $text-muted;
-    }
-    #search-input {
-        border: none;
-        height: 1;
-        padding: 0 1;
-        background: $surface;
-    }
+    DEFAULT_CSS = (
+        framed_list_css("passages", "search-input", "passage-list")
+        + """
     #passage-list {
-        height: 1fr;
-        border: none;
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
     """
+    )
     """Parsed when passages or a search first show, not at start-up."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="passages.close")]

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Footer, Input
 from kbtui.lookup.vocab import VocabEntry, filter_entries
 from kbtui.session.reading_aids import WORD_FILES, ReadingAids, WordFormat
 from kbtui.ui.screens.dialogs import PickerScreen
+from kbtui.ui.screens.framed import framed_list_css
 from kbtui.ui.text import cut
 from kbtui.view.sanitize import one_line
 from kbtui.wording import plural
@@ -37,22 +38,7 @@ EXPORT_CHOICES = [
 class VocabScreen(Screen[tuple[str, int] | None]):
     """The word list; ``enter`` answers (document id, source offset)."""
 
-    DEFAULT_CSS = """
-    #vocab {
-        height: 1fr;
-        border: round $accent;
-    }
-    #vocab-filter {
-        border: none;
-        height: 1;
-        padding: 0 1;
-        background: $surface;
-    }
-    #vocab-table {
-        height: 1fr;
-        border: none;
-    }
-    """
+    DEFAULT_CSS = framed_list_css("vocab", "vocab-filter", "vocab-table")
     """Parsed when the word list first opens, not at start-up."""
 
     BINDINGS = [
