@@ -40,6 +40,7 @@ def doclist(ctx: Context) -> list[Figure]:
     filling, frame = mean_p95("set_rows")[0], mean_p95("first frame")[0]
     first, following = mean_p95("first key"), mean_p95("next keys")
     back, clear, down = mean_p95("backspace"), mean_p95("clearing"), mean_p95("down")
+    frequent = mean_p95("frequent word next keys")
     n = f"{int(rows):,} rows"
     return [
         Figure(
@@ -51,6 +52,7 @@ def doclist(ctx: Context) -> list[Figure]:
         at_most(f"filter, next keys, {n}, p95", following[1], "ms", 16),
         at_most(f"filter, backspace, {n}, p95", back[1], "ms", 16),
         at_most(f"filter, clearing, {n}", clear[0], "ms", 16),
+        at_most(f"filter, a word most rows hold, next keys, {n}, p95", frequent[1], "ms", 16),
         at_most(f"cursor down, {n}, p95 (index made)", down[1], "ms", 16),
         Figure(
             f"cursor down while the index is made, {n}, p95",
