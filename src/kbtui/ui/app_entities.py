@@ -29,7 +29,6 @@ from kbtui.ui.keybar import KeyBar
 from kbtui.ui.messages import FilterByEntity, OpenDocument, SaveEntity, ShowEntity
 from kbtui.ui.naming import mention_index
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.screens.entities import EntityBrowserScreen
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
@@ -125,6 +124,8 @@ class EntityRoutes(App[None]):
             bar.display = False
 
     def _entities_ready(self, index: MentionIndex, problems: list[str], done: str | None) -> None:
+        from kbtui.ui.screens.entities import EntityBrowserScreen
+
         first = self.session.mention_index is None
         self.session.mention_index = index
         self.hide_progress()
@@ -148,6 +149,8 @@ class EntityRoutes(App[None]):
 
     def action_entities(self) -> None:
         """Every entity: filter, list passages, rename, merge, filter the documents."""
+        from kbtui.ui.screens.entities import EntityBrowserScreen
+
         index = mention_index(self.session, self)
         if index is not None:
             self.push_screen(EntityBrowserScreen(self.session, entity_rows(index)))
@@ -200,6 +203,8 @@ class EntityRoutes(App[None]):
         self.post_message(OpenDocument(*target))
 
     def _close_browser(self) -> None:
+        from kbtui.ui.screens.entities import EntityBrowserScreen
+
         while isinstance(self.screen, EntityBrowserScreen):
             self.pop_screen()
 

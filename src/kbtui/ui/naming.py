@@ -7,6 +7,9 @@ the record and indexes again. ``m`` on a shared name (``Amodei``, inferred
 or not) also offers "this is …", for that mention or all of the document's:
 the correction is kept in the store and applied to the index at once
 (:mod:`kbtui.session.coreference`), with nothing matched again.
+
+The corrections' module and the entity screens' are imported by the keys that
+use them: the first frame needs neither (tests/test_lazy_imports.py).
 """
 
 from __future__ import annotations
@@ -22,11 +25,9 @@ from textual.markup import escape
 from kbtui.entities.model import Entity, EntityRecord, alias_record, new_entity_record
 from kbtui.entities.model import Kind as EntityKind
 from kbtui.session import Session
-from kbtui.session.coreference import correction_for, save_correction, with_correction
 from kbtui.ui.messages import SaveEntity, ShowEntity
 from kbtui.ui.pane_base import PaneBase
 from kbtui.ui.screens.dialogs import PickerScreen
-from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, entity_choices, selection_name
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ class EntityActions(PaneBase):
         self, index: MentionIndex, doc_id: str, mention: Mention, entity_id: str, every: bool
     ) -> None:
         """Keep the user's word on a shared name and show it at once."""
+        from kbtui.session.coreference import correction_for, save_correction, with_correction
+
         correction = correction_for(index, doc_id, mention, entity_id, every)
         if correction is None:
             return
@@ -128,6 +131,8 @@ class EntityActions(PaneBase):
 
     def action_make_entity(self) -> None:
         """Make the selection a new entity, or an alias of one."""
+        from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, selection_name
+
         selection = self._selection()
         if self.doc is None or selection is None:
             self.app.notify("Select a name first: v, then move (or shift+arrows)")
@@ -156,6 +161,8 @@ class EntityActions(PaneBase):
 
     def _pick_alias_target(self, name: str, entities: list[Entity], shared: Entity | None) -> None:
         """Choose the entity ``name`` becomes an alias of (a shared name's candidates first)."""
+        from kbtui.ui.screens.entities import entity_choices
+
         by_id = {e.id: e for e in entities}
         first = shared.candidates if shared is not None else ()
 
