@@ -4,12 +4,14 @@ Widgets never call the App: they post one of these and the App, which
 composes them, routes it (to the Session, to another widget, to a screen).
 So a widget can be mounted and tested alone, and no module under ``ui/``
 imports the App.
+
+They are plain classes, not dataclasses: these twelve are imported before
+the first frame, and as dataclasses their definitions cost ~4.8 ms of it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from textual.message import Message
 
@@ -20,7 +22,6 @@ from kbtui.scripts.chains import Backend
 from kbtui.scripts.views import Variant
 
 
-@dataclass
 class OpenDocument(Message):
     """Open ``doc_id`` in the reader, at ``source_offset`` when given.
 
@@ -28,20 +29,24 @@ class OpenDocument(Message):
     a mere highlight in the list does not.
     """
 
-    doc_id: str
-    source_offset: int | None = None
-    focus_reader: bool = True
+    def __init__(
+        self, doc_id: str, source_offset: int | None = None, focus_reader: bool = True
+    ) -> None:
+        self.doc_id = doc_id
+        self.source_offset = source_offset
+        self.focus_reader = focus_reader
+        super().__init__()
 
 
-@dataclass
 class JumpTo(Message):
     """Move the reader's cursor to a source offset of the open document."""
 
-    source_offset: int
-    source_end: int | None = None
+    def __init__(self, source_offset: int, source_end: int | None = None) -> None:
+        self.source_offset = source_offset
+        self.source_end = source_end
+        super().__init__()
 
 
-@dataclass
 class AnnotationsShown(Message):
     """The reader shows ``annotations`` of ``doc``: the sidebar lists them.
 
@@ -50,79 +55,96 @@ class AnnotationsShown(Message):
     older one still waiting.
     """
 
-    doc: Document
-    doc_tags: Sequence[str]
-    annotations: Sequence[Annotation]
-    quotes: Sequence[str]
+    def __init__(
+        self,
+        doc: Document,
+        doc_tags: Sequence[str],
+        annotations: Sequence[Annotation],
+        quotes: Sequence[str],
+    ) -> None:
+        self.doc = doc
+        self.doc_tags = doc_tags
+        self.annotations = annotations
+        self.quotes = quotes
+        super().__init__()
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, AnnotationsShown)
 
 
-@dataclass
 class AnnotationsChanged(Message):
     """The annotations or tags of ``doc_id`` changed in the store: its list row is redrawn."""
 
-    doc_id: str
+    def __init__(self, doc_id: str) -> None:
+        self.doc_id = doc_id
+        super().__init__()
 
 
-@dataclass
 class ShowEntity(Message):
     """List the passages naming ``entity_id`` (``exclude``: the mention the user is on)."""
 
-    entity_id: str
-    exclude: tuple[str, int] | None = None
+    def __init__(self, entity_id: str, exclude: tuple[str, int] | None = None) -> None:
+        self.entity_id = entity_id
+        self.exclude = exclude
+        super().__init__()
 
 
-@dataclass
 class FilterByEntity(Message):
     """Show only the documents naming ``entity_id`` in the list (escape there clears it)."""
 
-    entity_id: str
+    def __init__(self, entity_id: str) -> None:
+        self.entity_id = entity_id
+        super().__init__()
 
 
-@dataclass
 class SaveEntity(Message):
     """Keep an entity edit (a new entity, an alias, a rename, a merge), then index again.
 
     ``done`` says what changed, shown once the new index is ready.
     """
 
-    record: EntityRecord
-    done: str
+    def __init__(self, record: EntityRecord, done: str) -> None:
+        self.record = record
+        self.done = done
+        super().__init__()
 
 
-@dataclass
 class ExportAnnotations(Message):
     """Open the export dialog; ``doc_id`` is the open document, offered as the scope."""
 
-    doc_id: str | None
+    def __init__(self, doc_id: str | None) -> None:
+        self.doc_id = doc_id
+        super().__init__()
 
 
-@dataclass
 class DefaultScriptChosen(Message):
     """Make ``variant`` the script documents open in and the list's titles use."""
 
-    variant: Variant
+    def __init__(self, variant: Variant) -> None:
+        self.variant = variant
+        super().__init__()
 
 
-@dataclass
 class ConversionChosen(Message):
     """Convert with ``backend`` from now on (the ``conversion`` setting): every view,
     title and passage, the open document at once."""
 
-    backend: Backend
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        super().__init__()
 
 
-@dataclass
 class LookupShown(Message):
     """The look-up panel opened (``open``) or closed: it takes the sidebar's room meanwhile."""
 
-    open: bool
+    def __init__(self, open: bool) -> None:
+        self.open = open
+        super().__init__()
 
 
-@dataclass
 class SettingToggled(Message):
     """Turn a true-or-false setting of the reading aids over (``zhuyin``, ``pinyin_search``)."""
 
-    name: str
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__()
