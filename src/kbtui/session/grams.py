@@ -11,7 +11,7 @@ from __future__ import annotations
 from array import array
 from bisect import insort
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from operator import add
 
@@ -47,7 +47,12 @@ def gram_index(
 def pairs_and_triples(text: str) -> set[str]:
     """The pairs and the runs of three characters of ``text``."""
     pairs = list(map(add, text, text[1:]))
-    return {*pairs, *map(add, pairs, text[2:])}
+    return {*pairs, *triples(text, pairs)}
+
+
+def triples(text: str, pairs: Iterable[str] | None = None) -> Iterator[str]:
+    """The runs of three characters of ``text``, in order (``pairs``: its pairs, if made)."""
+    return map(add, map(add, text, text[1:]) if pairs is None else pairs, text[2:])
 
 
 def without(rows: int | Positions, place: int) -> int | Positions:

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from kbtui.documents.model import Metadata
 from kbtui.scripts.hanzi import Script, fold
-from kbtui.session.grams import Grams, gram_index, pairs_and_triples, with_, without
+from kbtui.session.grams import Grams, gram_index, pairs_and_triples, triples, with_, without
 from kbtui.session.rowsets import Picks, Positions, full_mask, mask_of
 
 
@@ -338,7 +338,7 @@ class OrderedRows:
                 return 0
         if self._has_pairs:  # the triples many rows hold: those that narrow it little
             grams = self._grams
-            for triple in map(add, map(add, word, word[1:]), word[2:]):
+            for triple in triples(word):
                 if (rows := grams.get(triple)) is not None:
                     mask &= rows if isinstance(rows, int) else mask_of(rows)
         return mask
