@@ -79,10 +79,11 @@ Bare().run(headless=True, size=(80, 24))
 """The yardstick before 2026-12-02: it exited on mount, before its first frame."""
 
 KBTUI = """
-import sys, time
+import gc, sys, time
 marks = [("python started", time.time(), time.process_time())]
 def mark(name):
     marks.append((name, time.time(), time.process_time()))
+gc.disable()  # as kbtui.cli.app does before it imports the app
 from pathlib import Path
 from kbtui.ui.app import make_app
 mark("imports")
@@ -129,6 +130,8 @@ if which == "bare":
     from textual.app import App
     from textual.widgets import Label
 else:
+    import gc
+    gc.disable()  # as kbtui.cli.app does before it imports the app
     from kbtui.ui.app import make_app
 imported = time.thread_time()
 import textual.app, textual.widget

@@ -11,6 +11,7 @@ on the terminal (without one: the one-line error, with what to do).
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -47,6 +48,7 @@ def cmd_app(args: argparse.Namespace) -> None:
 
 def _app_on(corpus: Path, db_path: Path, open_target: str | None, ask: Ask | None) -> KbtuiApp:
     """The app over ``db_path``, or over the repaired copy the user agreed to open."""
+    gc.disable()  # before the app's imports too: make_app's pause (see there) starts here
     from kbtui.annotations.errors import DatabaseError
     from kbtui.documents.corpus import CorpusError
     from kbtui.ui.app import make_app
