@@ -164,3 +164,22 @@ def test_the_collector_is_paused_while_the_app_loads(sample_corpus: Path, tmp_pa
         [sys.executable, "-c", PAUSED, *argv], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == ["[False]", "False"]
+
+
+def test_a_writable_store_locks_without_filelock(tmp_path: Path) -> None:
+    """The lock is flock (kbtui.annotations.lockfile): filelock was ~10 ms of every
+    launch, since the store takes the lock as it opens."""
+    code = (
+        "import sys; from pathlib import Path; from kbtui.annotations.store import Store; "
+        "Store.open(Path(sys.argv[1])).close(); print('filelock' in sys.modules)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "db.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.split() == ["False"]
+    assert (tmp_path / "db.json.lock").exists()

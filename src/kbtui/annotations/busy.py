@@ -16,12 +16,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from kbtui.annotations.errors import DatabaseError
-
-if TYPE_CHECKING:
-    from filelock import FileLock
+from kbtui.annotations.lockfile import LockFile, LockTimeout
 
 _WAIT: ContextVar[float | None] = ContextVar("kbtui_lock_wait", default=None)
 
@@ -48,17 +45,14 @@ def lock_timeout(default: float) -> float:
     return default if wait is None else wait
 
 
-def acquire_file_lock(lock: FileLock | None, path: Path, wait: float) -> FileLock:
+def acquire_file_lock(lock: LockFile | None, path: Path, wait: float) -> LockFile:
     """The file lock of the database ``path``, acquired within ``wait`` seconds
-    (``lock`` the one acquired before, else a new one). Made on first use:
-    filelock costs ~20 ms to import, and a read-only store never locks."""
-    from filelock import FileLock, Timeout
-
+    (``lock`` the one acquired before, else a new one; a read-only store never locks)."""
     if lock is None:
-        lock = FileLock(path.with_name(path.name + ".lock"), thread_local=False)
+        lock = LockFile(path.with_name(path.name + ".lock"))
     try:
-        lock.acquire(timeout=wait)
-    except Timeout as exc:
+        lock.acquire(wait)
+    except LockTimeout as exc:
         raise DatabaseBusy(path, f"is locked by another kbtui process (waited {wait:g} s)") from exc
     except OSError as exc:  # e.g. a read-only folder: no lock file can be made
         raise DatabaseError(path, f"cannot be locked: {exc.strerror}") from exc

@@ -20,7 +20,7 @@ On disk, for a database ``kbtui.json``:
     What changed since the main file was written, one checksummed, fsynced
     line per committed transaction (:mod:`kbtui.annotations.journal`).
 ``kbtui.json.lock``
-    Held (filelock) around every read-modify-write and every rewrite.
+    Held (flock, :mod:`.lockfile`) around every read-modify-write and every rewrite.
 
 So a write costs one short append and one fsync, whatever the size of the
 database; the journal is folded into the main file (*compaction*: a full
@@ -53,7 +53,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from tinydb.storages import Storage
 
@@ -62,11 +62,9 @@ from kbtui.annotations.changes import ChangeTracker
 from kbtui.annotations.errors import DatabaseError, unreadable
 from kbtui.annotations.files import FileKey, Tables, dumps, file_key, remove_stale_temporaries
 from kbtui.annotations.journal import Journal, header, scan_journal
+from kbtui.annotations.lockfile import LockFile
 from kbtui.annotations.mainfile import MainFile, check_journal, check_regular, new_main, read_main
 from kbtui.atomic import atomic_write_bytes
-
-if TYPE_CHECKING:
-    from filelock import FileLock
 
 __all__ = ["DEFAULT_COMPACT_BYTES", "DatabaseError", "JournalStorage"]
 
@@ -130,7 +128,7 @@ class JournalStorage(Storage):
         self._journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.compact_bytes = compact_bytes
         """Journal size (bytes) above which the main file is rewritten."""
-        self._lock: FileLock | None = None  # made by the first write (busy.acquire_file_lock)
+        self._lock: LockFile | None = None  # made by the first write (busy.acquire_file_lock)
         self._lock_timeout = lock_timeout
         self._thread_lock = threading.RLock()
         self._depth = 0
