@@ -116,10 +116,13 @@ FIRST_FRAME_DEFERRED = (
     "kbtui.exchange.paths",
     "kbtui.ui.screens.entities",
     "kbtui.entities.coreference",
+    "kbtui.annotations.anchoring",
+    "kbtui.annotations.matching",
 )
 """What the first frame never draws from: the live corpus's core (its watchers start
 after the list is painted), an entity's passages, export's default folder, the entity
-browser and the "this is ..." corrections (opened by keys; ~4.5 ms of imports)."""
+browser and the "this is ..." corrections (opened by keys; ~4.5 ms of imports), and
+re-anchoring (a document's annotations placed as it opens; ~3 ms)."""
 
 
 def test_the_app_defers_the_watchers_and_the_passages() -> None:

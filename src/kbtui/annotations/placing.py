@@ -19,7 +19,6 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from kbtui.annotations.anchoring import anchor_all, placed
 from kbtui.annotations.busy import lock_wait
 from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.model import AnchorState, Annotation
@@ -74,6 +73,8 @@ class Placing:
                 settled.append(a)
             else:
                 annotations.append(a)
+        from kbtui.annotations.anchoring import anchor_all, placed  # not before the first frame
+
         results = anchor_all(annotations, source, text_hash=text_hash)
         anchored = [
             placed(a, r, source, text_hash) for a, r in zip(annotations, results, strict=True)
