@@ -116,10 +116,15 @@ FIRST_FRAME_DEFERRED = (
     "kbtui.exchange.paths",
     "kbtui.ui.screens.entities",
     "kbtui.entities.coreference",
+    "kbtui.session.reading_aids",
+    "kbtui.lookup.model",
+    "kbtui.lookup.vocab",
+    "kbtui.ui.screens.dialogs",
 )
 """What the first frame never draws from: the live corpus's core (its watchers start
 after the list is painted), an entity's passages, export's default folder, the entity
-browser and the "this is ..." corrections (opened by keys; ~4.5 ms of imports)."""
+browser and the "this is ..." corrections, the look-up's words and the dialogs (opened
+by keys; ~4.5 ms of imports, and ~10 ms more for the last two)."""
 
 
 def test_the_app_defers_the_watchers_and_the_passages() -> None:

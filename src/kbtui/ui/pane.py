@@ -30,7 +30,6 @@ from kbtui.ui.naming import EntityActions
 from kbtui.ui.pane_base import Highlight, overlays
 from kbtui.ui.reader import Reader
 from kbtui.ui.reader.slot import ReaderSlot
-from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
 from kbtui.view.sanitize import one_line
 from kbtui.view.textview import TextView
@@ -191,6 +190,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
             self.app.notify("This document has no headings")
             return
         view = self.view
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         items = [(str(i), "  " * (h.level - 1) + h.title) for i, h in enumerate(view.headings)]
 
         def chosen(value: str | None) -> None:
@@ -206,6 +207,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         if not url.startswith(("http://", "https://")):
             self.app.notify("This document has no web source URL")
             return
+        from kbtui.ui.screens.dialogs import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:

@@ -28,7 +28,6 @@ from kbtui.scripts.views import (
     cycle_next,
 )
 from kbtui.ui.pane_base import PaneBase
-from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.view.textview import TextView
 
 REGION_LINES = 120
@@ -125,6 +124,8 @@ class ScriptActions(PaneBase):
         """Choose any variant, including Taiwan and Hong Kong phrasing."""
         if not self._views_offered():
             return
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         items = [(str(v), v.display_name) for v in Variant]
 
         def chosen(value: str | None) -> None:
@@ -139,6 +140,8 @@ class ScriptActions(PaneBase):
         if self.doc is None:
             return
         doc = self.doc
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         chosen_now = self.store.doc_state(doc.id).locale
         items = [(AUTO, "As the document says (frontmatter, else detection)")]
         items += [(str(locale), f"{locale} · {locale.display_name}") for locale in Locale]
