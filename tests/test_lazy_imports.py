@@ -120,11 +120,18 @@ FIRST_FRAME_DEFERRED = (
     "kbtui.lookup.model",
     "kbtui.lookup.vocab",
     "kbtui.ui.screens.dialogs",
+    "kbtui.scripts.views",
+    "kbtui.scripts.pipeline",
+    "kbtui.scripts.conversion",
+    "kbtui.scripts.engine",
+    "kbtui.view.rewrite",
+    "opencc",
 )
 """What the first frame never draws from: the live corpus's core (its watchers start
 after the list is painted), an entity's passages, export's default folder, the entity
 browser and the "this is ..." corrections, the look-up's words and the dialogs (opened
-by keys; ~4.5 ms of imports, and ~10 ms more for the last two)."""
+by keys; ~4.5 ms of imports, and ~10 ms more for the last two), and the script
+conversion, which the first document's worker loads (~12 ms)."""
 
 
 def test_the_app_defers_the_watchers_and_the_passages() -> None:

@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
-from kbtui.scripts.views import Variant, prepare
+from kbtui.scripts.chains import Variant
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.finding import FindActions
 from kbtui.ui.looking import LookupActions
@@ -76,6 +76,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         except KeyError as exc:  # DocumentNotFound: deleted since it was listed
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
+        from kbtui.scripts.views import prepare  # loaded here, not on the UI thread
         from kbtui.session.review import review_queue  # with the first document
 
         # Re-anchoring after an edit can take a while on a big document: do it here.
