@@ -28,14 +28,13 @@ from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import ExportAnnotations
 from kbtui.ui.naming import EntityActions
 from kbtui.ui.pane_base import Highlight, overlays
-from kbtui.ui.reader import Reader
 from kbtui.ui.reader.slot import ReaderSlot
 from kbtui.ui.scripting import ScriptActions
 from kbtui.view.sanitize import one_line
-from kbtui.view.textview import TextView
 
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
+    from kbtui.view.textview import TextView
 
 
 class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions, LookupActions):
@@ -242,7 +241,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     def _reader_wanted(self) -> None:
         self.reader.focus()
 
-    @on(Reader.CursorMoved)
-    def _cursor_moved(self) -> None:
+    def on_reader_cursor_moved(self) -> None:
+        """Follow the cursor (the handler is named, as ``@on(Reader.CursorMoved)``
+        would import the reader's modules before the first frame)."""
         self._update_subtitle()
         self.lookup_followed()

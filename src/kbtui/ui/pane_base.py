@@ -30,13 +30,13 @@ from kbtui.scripts.chains import Variant, view_label
 from kbtui.scripts.locales import Locale
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
-from kbtui.ui.reader import Reader
 from kbtui.ui.reader.slot import ReaderSlot
 from kbtui.ui.text import cut, safe_line
-from kbtui.view.textview import TextView
 
 if TYPE_CHECKING:
     from kbtui.scripts.views import ConversionCache
+    from kbtui.ui.reader import Reader
+    from kbtui.view.textview import TextView
 
 UI_LOCK_WAIT = 0.5
 """Seconds a write from the app waits for another process's lock: a key pressed
@@ -175,7 +175,10 @@ class PaneBase(Vertical):
     @property
     def reader(self) -> Reader:
         """The reader widget, put in its slot's place when first asked for
-        (:mod:`kbtui.ui.reader.slot`: the first frame is painted without it)."""
+        (:mod:`kbtui.ui.reader.slot`: the first frame is painted without it, and
+        without the reader's modules)."""
+        from kbtui.ui.reader.widget import Reader
+
         for reader in self.query_children(Reader):
             return reader
         reader = Reader(id="reader", colours=self.session.settings.chosen_colours())
