@@ -11,7 +11,8 @@ methods from worker threads while the UI thread uses the store.
 
 The store, the entity index and the export pipeline are imported by the methods that use them:
 ``kbtui show`` needs none of them, and loading the store's database code, the entity matcher and
-Jinja2 first would add about a third to its start-up.
+Jinja2 first would add about a third to its start-up. So is the script conversion (OpenCC and
+the views' maps), which the app's first frame needs only when the default script converts titles.
 """
 
 from __future__ import annotations
