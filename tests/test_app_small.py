@@ -14,11 +14,10 @@ from rich.console import Console
 from textual.widgets import Input
 
 from kbtui.annotations.model import Annotation
-from kbtui.ui.finding import FindBox
 from kbtui.ui.pane_base import fit_status
 from kbtui.ui.reader import Reader
 from kbtui.ui.screens.choices import Choice
-from kbtui.ui.screens.dialogs import LineInputScreen
+from kbtui.ui.screens.dialogs import FindBox, LineInputScreen
 from kbtui.ui.screens.help import HelpScreen, help_table
 from kbtui.ui.screens.notebook import NotebookScreen
 

@@ -7,10 +7,12 @@ nothing a terminal would obey gets through, and no line holds a line break.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kbtui.lookup.model import DictEntry, LookupResult
 from kbtui.view.sanitize import printable
+
+if TYPE_CHECKING:
+    from kbtui.lookup.model import DictEntry, LookupResult
 
 
 def headword(result: LookupResult) -> str:

@@ -11,7 +11,8 @@ methods from worker threads while the UI thread uses the store.
 
 The store, the entity index and the export pipeline are imported by the methods that use them:
 ``kbtui show`` needs none of them, and loading the store's database code, the entity matcher and
-Jinja2 first would add about a third to its start-up.
+Jinja2 first would add about a third to its start-up. So is the script conversion (OpenCC and
+the views' maps), which the app's first frame needs only when the default script converts titles.
 """
 
 from __future__ import annotations
@@ -25,9 +26,8 @@ from typing import TYPE_CHECKING
 from kbtui.documents.corpus import Corpus, Entry
 from kbtui.entities.entities_file import EntitiesFile, load_entities_file
 from kbtui.entities.model import EntityRecord
-from kbtui.scripts.chains import Backend, offers_chinese_views, parse_backend
+from kbtui.scripts.chains import Backend, Variant, offers_chinese_views, parse_backend
 from kbtui.scripts.locales import Locale, locale_for, parse_locale
-from kbtui.scripts.views import ConversionError, Variant, text_converter
 from kbtui.session.entities import name_of, passages_title
 from kbtui.session.history import History
 from kbtui.session.opening import open_corpus
@@ -241,6 +241,8 @@ class Session:
         variant = Variant(self.settings.default_script)
         if variant is Variant.ORIGINAL or not self.offers_views(entry):
             return entry.meta.title
+        from kbtui.scripts.views import ConversionError, text_converter
+
         try:
             return text_converter(variant, self.locale_of(entry), self.backend)(entry.meta.title)
         except ConversionError:
@@ -362,6 +364,8 @@ class Session:
         so is a Japanese document's)."""
         if variant is Variant.ORIGINAL:
             return None
+        from kbtui.scripts.views import ConversionError, text_converter
+
         converters: dict[Locale | None, Callable[[str], str]] = {}
         backend = self.backend
 

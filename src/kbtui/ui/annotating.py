@@ -13,7 +13,6 @@ from textual.binding import Binding
 
 from kbtui.annotations.model import Annotation, Colour, Kind
 from kbtui.ui.pane_base import PaneBase
-from kbtui.ui.screens.dialogs import LineInputScreen, NoteEditorScreen
 
 COLOURS = list(Colour)
 """Colour 1–5 in key order."""
@@ -156,6 +155,8 @@ class AnnotationActions(PaneBase):
                 return self._changed(annotation)
             return selection is not None and self._create(*selection, note=note) is not None
 
+        from kbtui.ui.screens.dialogs import NoteEditorScreen
+
         editor = NoteEditorScreen("Note", annotation.note if annotation else "", quote, save=save)
         self.app.push_screen(editor)
 
@@ -183,6 +184,8 @@ class AnnotationActions(PaneBase):
                 self._changed(annotation)
             elif self.write(lambda: self.store.set_doc_tags(doc_id, tags), "The tags"):
                 self.refresh_changed()
+
+        from kbtui.ui.screens.dialogs import LineInputScreen
 
         dialog = LineInputScreen(title, ", ".join(current), hint=hint, suggestions=known)
         self.app.push_screen(dialog, entered)

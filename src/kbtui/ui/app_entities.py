@@ -21,7 +21,7 @@ from textual.worker import Worker, get_current_worker
 
 from kbtui.documents.model import Document
 from kbtui.entities.model import EntityRecord
-from kbtui.scripts.views import Variant
+from kbtui.scripts.chains import Variant
 from kbtui.session import Session
 from kbtui.session.entities import entity_rows
 from kbtui.ui.doclist import DocumentList

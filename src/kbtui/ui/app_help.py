@@ -23,7 +23,7 @@ from kbtui.ui.doclist import DocOptions
 from kbtui.ui.layout_mode import PANE_BINDINGS
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.reader import Reader
+from kbtui.ui.reader import keys as reader_keys
 
 
 class HelpRoutes(App[None]):
@@ -42,7 +42,7 @@ class HelpRoutes(App[None]):
         if pane.doc is not None:
             reader = pane.reader
             groups.append(("", pane, DocumentPane.BINDINGS))
-            groups.append(("", reader, [b for b in Reader.BINDINGS if _is_select(b)]))
+            groups.append(("", reader, [b for b in reader_keys.BINDINGS if _is_select(b)]))
         groups.append(("", self, WordRoutes.BINDINGS))
         if pane.lookup_panel.open:
             groups.append(("Look-up: ", pane.lookup_panel, LookupPanel.BINDINGS))
@@ -62,7 +62,7 @@ class HelpRoutes(App[None]):
             ("list", DocOptions.BINDINGS),
             ("entities", EntityList.BINDINGS),
             ("reader", DocumentPane.BINDINGS),
-            ("reader", Reader.BINDINGS),
+            ("reader", reader_keys.BINDINGS),
             ("look-up panel", LookupPanel.BINDINGS),
             ("word list", [*WordRoutes.BINDINGS, *VocabScreen.BINDINGS]),
             ("suggested entities", SuggestionsScreen.BINDINGS),

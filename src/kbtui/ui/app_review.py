@@ -25,7 +25,6 @@ from kbtui.session import Session
 from kbtui.ui.doclist import DocumentList
 from kbtui.ui.messages import AnnotationsShown
 from kbtui.ui.pane import DocumentPane
-from kbtui.ui.reader import Reader
 from kbtui.ui.sidebar import Sidebar
 from kbtui.view.sanitize import one_line
 
@@ -151,7 +150,11 @@ class ReviewRoutes(App[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``enter`` and ``escape`` are the App's only while placing, in the reader."""
         if action in ("place", "stop_placing"):
-            return self.placing is not None and isinstance(self.focused, Reader)
+            if self.placing is None:
+                return False
+            from kbtui.ui.reader.widget import Reader
+
+            return isinstance(self.focused, Reader)
         return super().check_action(action, parameters)
 
     def action_place(self) -> None:

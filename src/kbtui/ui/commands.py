@@ -18,9 +18,8 @@ from textual.dom import DOMNode
 from textual.fuzzy import Matcher
 from textual.markup import escape
 
-from kbtui.scripts.chains import Backend
+from kbtui.scripts.chains import Backend, Variant
 from kbtui.scripts.hanzi import fold
-from kbtui.scripts.views import Variant
 from kbtui.session import Session
 from kbtui.session.entities import describe, entity_rows
 from kbtui.ui.messages import (

@@ -9,19 +9,15 @@ pane's subtitle says ``match 2/7`` while the cursor is on one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.binding import Binding
 
 from kbtui.ui.pane_base import PaneBase
-from kbtui.ui.screens.dialogs import LineInputScreen
-from kbtui.view.textview import TextView
 
-
-class FindBox(LineInputScreen):
-    """The find box: two lines at the bottom of the screen, as a pager's prompt, over
-    the pane's border and the footer; a dialog in the middle covered the text it searches."""
-
-    DEFAULT_CLASSES = "find-box"
+if TYPE_CHECKING:
+    from kbtui.view.textview import TextView
 
 
 class FindActions(PaneBase):
@@ -41,6 +37,8 @@ class FindActions(PaneBase):
         def entered(query: str | None) -> None:
             if query:
                 self._find(query)
+
+        from kbtui.ui.screens.dialogs import FindBox
 
         self._prepare_search()
         self.app.push_screen(FindBox("Find in document", self._find_query), entered)

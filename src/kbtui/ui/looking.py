@@ -22,17 +22,16 @@ from textual import on, work
 from textual.binding import Binding
 
 from kbtui.documents.model import Document
-from kbtui.lookup.model import LookupResult
-from kbtui.session.reading_aids import mention_hook, word_entry
 from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import LookupShown
 from kbtui.ui.pane_base import PaneBase
 from kbtui.view.sanitize import one_line
-from kbtui.view.textview import TextView
 from kbtui.wording import plural
 
 if TYPE_CHECKING:
     from kbtui.lookup.dictionary import EntityHook
+    from kbtui.lookup.model import LookupResult
+    from kbtui.view.textview import TextView
 
 
 class LookupActions(PaneBase):
@@ -120,6 +119,8 @@ class LookupActions(PaneBase):
         index = self.session.mention_index
         if index is None or self.doc is None:
             return None
+        from kbtui.session.reading_aids import mention_hook
+
         return mention_hook(index, self.doc.id, view.map)
 
     def _open_panel(self) -> None:
@@ -171,6 +172,8 @@ class LookupActions(PaneBase):
     def _add_word(self) -> None:
         if self._word is None or self.view is None or self.doc is None:
             return
+        from kbtui.session.reading_aids import word_entry
+
         entry = word_entry(self._word, self.view, self.doc)
         kept = self.session.aids.add_word(entry)
         word = one_line(entry.simplified, 40)

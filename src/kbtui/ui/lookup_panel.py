@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -34,10 +34,12 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from kbtui.lookup.model import DictEntry, LookupResult
 from kbtui.lookup.render import headword
-from kbtui.lookup.syllables import Syllable
 from kbtui.view.sanitize import printable
+
+if TYPE_CHECKING:
+    from kbtui.lookup.model import DictEntry, LookupResult
+    from kbtui.lookup.syllables import Syllable
 
 TONE_CLASSES = tuple(f"lookup-panel--tone{tone}" for tone in range(6))
 """Component classes by tone: 0 (no syllable), 1-4, 5 (neutral)."""

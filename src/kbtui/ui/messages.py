@@ -18,8 +18,7 @@ from textual.message import Message
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
 from kbtui.entities.model import EntityRecord
-from kbtui.scripts.chains import Backend
-from kbtui.scripts.views import Variant
+from kbtui.scripts.chains import Backend, Variant
 
 
 class OpenDocument(Message):

@@ -27,7 +27,6 @@ from kbtui.entities.model import Kind as EntityKind
 from kbtui.session import Session
 from kbtui.ui.messages import SaveEntity, ShowEntity
 from kbtui.ui.pane_base import PaneBase
-from kbtui.ui.screens.dialogs import PickerScreen
 from kbtui.view.sanitize import one_line
 
 if TYPE_CHECKING:
@@ -80,6 +79,8 @@ class EntityActions(PaneBase):
         if not named:
             self.app.notify("This document names no known entity (select a name, then E)")
             return
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         items = [(e.id, f"{e.name}  ×{count}  {e.kind}") for e, count in named]
 
         def chosen(entity_id: str | None) -> None:
@@ -91,6 +92,8 @@ class EntityActions(PaneBase):
     def _who_is_this(self, index: MentionIndex, mention: Mention, shared: Entity) -> None:
         """At a shared name: its other passages, or "this is …" for this mention
         or all of the document's (a correction beats inference)."""
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         doc_id = self.doc.id if self.doc is not None else ""
         spelling = one_line(self.doc.source[mention.start : mention.end], 40) if self.doc else ""
         now = index.registry.get(mention.entity_id)
@@ -131,6 +134,7 @@ class EntityActions(PaneBase):
 
     def action_make_entity(self) -> None:
         """Make the selection a new entity, or an alias of one."""
+        from kbtui.ui.screens.dialogs import PickerScreen
         from kbtui.ui.screens.entities import NEW_ENTITY_CHOICES, selection_name
 
         selection = self._selection()
@@ -161,6 +165,7 @@ class EntityActions(PaneBase):
 
     def _pick_alias_target(self, name: str, entities: list[Entity], shared: Entity | None) -> None:
         """Choose the entity ``name`` becomes an alias of (a shared name's candidates first)."""
+        from kbtui.ui.screens.dialogs import PickerScreen
         from kbtui.ui.screens.entities import entity_choices
 
         by_id = {e.id: e for e in entities}

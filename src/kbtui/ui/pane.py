@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 
 from kbtui.annotations.model import Annotation
 from kbtui.documents.model import Document
-from kbtui.scripts.views import Variant, prepare
+from kbtui.scripts.chains import Variant
 from kbtui.ui.annotating import AnnotationActions
 from kbtui.ui.finding import FindActions
 from kbtui.ui.looking import LookupActions
@@ -28,15 +28,13 @@ from kbtui.ui.lookup_panel import LookupPanel
 from kbtui.ui.messages import ExportAnnotations
 from kbtui.ui.naming import EntityActions
 from kbtui.ui.pane_base import Highlight, overlays
-from kbtui.ui.reader import Reader
 from kbtui.ui.reader.slot import ReaderSlot
-from kbtui.ui.screens.dialogs import ConfirmScreen, PickerScreen
 from kbtui.ui.scripting import ScriptActions
 from kbtui.view.sanitize import one_line
-from kbtui.view.textview import TextView
 
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
+    from kbtui.view.textview import TextView
 
 
 class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions, LookupActions):
@@ -77,6 +75,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         except KeyError as exc:  # DocumentNotFound: deleted since it was listed
             self.app.call_from_thread(self.app.notify, str(exc), severity="error", markup=False)
             return
+        from kbtui.scripts.views import prepare  # loaded here, not on the UI thread
         from kbtui.session.review import review_queue  # with the first document
 
         # Re-anchoring after an edit can take a while on a big document: do it here.
@@ -191,6 +190,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
             self.app.notify("This document has no headings")
             return
         view = self.view
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         items = [(str(i), "  " * (h.level - 1) + h.title) for i, h in enumerate(view.headings)]
 
         def chosen(value: str | None) -> None:
@@ -206,6 +207,7 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
         if not url.startswith(("http://", "https://")):
             self.app.notify("This document has no web source URL")
             return
+        from kbtui.ui.screens.dialogs import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -239,7 +241,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
     def _reader_wanted(self) -> None:
         self.reader.focus()
 
-    @on(Reader.CursorMoved)
-    def _cursor_moved(self) -> None:
+    def on_reader_cursor_moved(self) -> None:
+        """Follow the cursor (the handler is named, as ``@on(Reader.CursorMoved)``
+        would import the reader's modules before the first frame)."""
         self._update_subtitle()
         self.lookup_followed()

@@ -14,7 +14,8 @@ given, and the rest of the screen only by messages.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from typing import overload
+from functools import cached_property
+from typing import TYPE_CHECKING, overload
 
 from rich.cells import cell_len
 from textual.containers import Vertical
@@ -25,15 +26,17 @@ from kbtui.annotations.errors import DatabaseError
 from kbtui.annotations.model import Annotation, Colour, Kind
 from kbtui.annotations.store import Store
 from kbtui.documents.model import Document
-from kbtui.scripts.chains import view_label
+from kbtui.scripts.chains import Variant, view_label
 from kbtui.scripts.locales import Locale
-from kbtui.scripts.views import ConversionCache, ConversionError, Variant, text_converter
 from kbtui.session import Session
 from kbtui.ui.messages import AnnotationsChanged, AnnotationsShown
-from kbtui.ui.reader import Reader
 from kbtui.ui.reader.slot import ReaderSlot
 from kbtui.ui.text import cut, safe_line
-from kbtui.view.textview import TextView
+
+if TYPE_CHECKING:
+    from kbtui.scripts.views import ConversionCache
+    from kbtui.ui.reader import Reader
+    from kbtui.view.textview import TextView
 
 UI_LOCK_WAIT = 0.5
 """Seconds a write from the app waits for another process's lock: a key pressed
@@ -63,13 +66,20 @@ class PaneBase(Vertical):
         self.chinese_views = True
         """Whether the document has script views at all (not for Japanese)."""
         self.annotations: list[Annotation] = []
-        self._cache = ConversionCache()
         self._find_query = ""
         self._matches: list[tuple[int, int]] = []
         self._match_index: int | None = None
         self._waiting: list[tuple[Callable[[], object], str]] = []
         """Changes kept while another process held the lock, in the order made."""
         self._retrying: Timer | None = None
+
+    @cached_property
+    def _cache(self) -> ConversionCache:
+        """The views converted so far, made with the first document (the conversion
+        stack is not loaded before the first frame)."""
+        from kbtui.scripts.views import ConversionCache
+
+        return ConversionCache()
 
     @property
     def store(self) -> Store:
@@ -165,7 +175,10 @@ class PaneBase(Vertical):
     @property
     def reader(self) -> Reader:
         """The reader widget, put in its slot's place when first asked for
-        (:mod:`kbtui.ui.reader.slot`: the first frame is painted without it)."""
+        (:mod:`kbtui.ui.reader.slot`: the first frame is painted without it, and
+        without the reader's modules)."""
+        from kbtui.ui.reader.widget import Reader
+
         for reader in self.query_children(Reader):
             return reader
         reader = Reader(id="reader", colours=self.session.settings.chosen_colours())
@@ -249,6 +262,8 @@ class PaneBase(Vertical):
         """The title in the view's script, as the body is (as written if it cannot be)."""
         if self.variant is Variant.ORIGINAL:
             return title
+        from kbtui.scripts.views import ConversionError, text_converter
+
         try:
             return text_converter(self.variant, self.source, self.session.backend)(title)
         except ConversionError:

@@ -12,24 +12,20 @@ keys say so instead of converting its kanji.
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
 from kbtui.documents.model import Document
+from kbtui.scripts.chains import Variant, cycle_next
 from kbtui.scripts.locales import Locale
-from kbtui.scripts.views import (
-    CacheKey,
-    ConversionCancelled,
-    ConversionError,
-    Variant,
-    convert_view,
-    cycle_next,
-)
 from kbtui.ui.pane_base import PaneBase
-from kbtui.ui.screens.dialogs import PickerScreen
-from kbtui.view.textview import TextView
+
+if TYPE_CHECKING:
+    from kbtui.scripts.views import CacheKey
+    from kbtui.view.textview import TextView
 
 REGION_LINES = 120
 """Lines around the cursor converted at once, before the rest in the background."""
@@ -49,6 +45,8 @@ class ScriptActions(PaneBase):
     def _show_variant(self, cursor_source: int | None) -> None:
         """Show the reading view in ``self.variant``: the visible part now, the rest later."""
         assert self.doc is not None and self.reading is not None
+        from kbtui.scripts.views import CacheKey, ConversionError, convert_view
+
         source, backend = self.source, self.session.backend
         shape = f"{self.doc.text_hash}/{self.reading_shape}"  # folds open or shut, lines joined
         key = CacheKey(self.doc.id, shape, self.variant, source, backend)
@@ -75,6 +73,8 @@ class ScriptActions(PaneBase):
     # ~0.9 s of the UI thread on a 50 MB line before its first frame.
     @work(thread=True, exclusive=True, group="convert", description="converting the view")
     def _convert_rest(self, doc: Document, reading: TextView, key: CacheKey) -> None:
+        from kbtui.scripts.views import ConversionCancelled, ConversionError
+
         worker = get_current_worker()
         try:
             full = self._cache.get_or_convert(
@@ -125,6 +125,8 @@ class ScriptActions(PaneBase):
         """Choose any variant, including Taiwan and Hong Kong phrasing."""
         if not self._views_offered():
             return
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         items = [(str(v), v.display_name) for v in Variant]
 
         def chosen(value: str | None) -> None:
@@ -139,6 +141,8 @@ class ScriptActions(PaneBase):
         if self.doc is None:
             return
         doc = self.doc
+        from kbtui.ui.screens.dialogs import PickerScreen
+
         chosen_now = self.store.doc_state(doc.id).locale
         items = [(AUTO, "As the document says (frontmatter, else detection)")]
         items += [(str(locale), f"{locale} · {locale.display_name}") for locale in Locale]

@@ -14,6 +14,22 @@ sanitised (:func:`kbtui.view.sanitize.sanitize`, called by the wrapping): any
 control character shows as a visible one, measured and painted as such.
 """
 
-from kbtui.ui.reader.widget import Reader
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kbtui.ui.reader.widget import Reader
 
 __all__ = ["Reader"]
+
+
+def __getattr__(name: str) -> object:
+    """``Reader``, imported when first asked for: the app imports :mod:`.palette` and
+    :mod:`.slot` before its first frame, which is painted without the reader's layout
+    and painting modules (~14 ms of imports)."""
+    if name == "Reader":
+        from kbtui.ui.reader.widget import Reader
+
+        return Reader
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

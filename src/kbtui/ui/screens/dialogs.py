@@ -192,7 +192,7 @@ class LineInputScreen(Dialog[str | None]):
     """Enter one line of text (tags, names), completing from ``suggestions``."""
 
     DEFAULT_CSS = """
-    /* the find box (finding.FindBox, a line input): docked at the bottom like a pager's
+    /* the find box (FindBox, a line input): docked at the bottom like a pager's
        prompt, over the pane's border and the footer, never over the text it searches */
     LineInputScreen.find-box {
         background: transparent;
@@ -240,6 +240,14 @@ class LineInputScreen(Dialog[str | None]):
     def action_cancel(self) -> None:
         """Close without an answer."""
         self.dismiss(None)
+
+
+class FindBox(LineInputScreen):
+    """The reader's find box (:mod:`kbtui.ui.finding`): two lines at the bottom of the
+    screen, as a pager's prompt, over the pane's border and the footer; a dialog in the
+    middle covered the text it searches."""
+
+    DEFAULT_CLASSES = "find-box"
 
 
 class NoteEditorScreen(Dialog[str | None]):
