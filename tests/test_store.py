@@ -211,12 +211,12 @@ def test_anchored_annotations_follow_an_edit_and_remember_it(store: Store) -> No
 def test_an_orphan_is_searched_for_once_per_text(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kbtui.annotations.placing
+    import kbtui.annotations.anchoring
 
     searched: list[int] = []
-    real = kbtui.annotations.placing.anchor_all
+    real = kbtui.annotations.anchoring.anchor_all
     monkeypatch.setattr(
-        kbtui.annotations.placing,
+        kbtui.annotations.anchoring,
         "anchor_all",
         lambda a, s, **kw: (searched.append(len(a)), real(a, s, **kw))[1],
     )

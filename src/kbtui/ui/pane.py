@@ -11,6 +11,7 @@ look-up panel (:mod:`.lookup_panel`) sits beside the reader.
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from textual import on, work
@@ -77,6 +78,8 @@ class DocumentPane(AnnotationActions, ScriptActions, FindActions, EntityActions,
             return
         from kbtui.scripts.views import prepare  # loaded here, not on the UI thread
         from kbtui.session.review import review_queue  # with the first document
+
+        import_module("kbtui.ui.reader.widget")  # the widget _loaded mounts, off the UI thread too
 
         # Re-anchoring after an edit can take a while on a big document: do it here.
         annotations = review_queue(self.session).reanchor(doc.id, doc.source)
