@@ -23,6 +23,8 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 from textual.widget import Widget
 
+from kbtui.ui.sidebar import Sidebar
+
 NARROW = 110
 """Terminal width under which the list and the sidebar shrink (see ``app.tcss``)."""
 
@@ -35,9 +37,10 @@ PANES = ("doc-list", "pane", "sidebar")
 OVERLAYS = ("doc-list", "sidebar")
 """The panes that become overlays in a compact layout."""
 
-ENTRY = {"doc-list": "#doc-table", "pane": "#reader, #reader-slot", "sidebar": "#annotation-list"}
+ENTRY = {"doc-list": "#doc-table", "pane": "#reader, #reader-slot"}
 """The widget each pane gives the focus to when it is shown (the reader's slot until the
-reader is mounted: :mod:`kbtui.ui.reader.slot`)."""
+reader is mounted: :mod:`kbtui.ui.reader.slot`); the sidebar's is its annotation list
+(:attr:`~kbtui.ui.sidebar.Sidebar.annotation_list`, mounted when first asked for)."""
 
 FOOTER_ORDER = (
     "app.help",
@@ -180,7 +183,10 @@ class LayoutMode(App[None]):
         pane = self.screen.query_one(f"#{pane_id}")
         if pane_id in OVERLAYS and self.compact:
             pane.add_class("-shown")
-        pane.query_one(ENTRY[pane_id]).focus()
+        if isinstance(pane, Sidebar):  # its list is mounted when first needed
+            pane.annotation_list.focus()
+        else:
+            pane.query_one(ENTRY[pane_id]).focus()
 
     def action_hide_overlay(self) -> None:
         """Back to the reader from an overlay (which hides as the focus leaves it)."""
