@@ -16,6 +16,7 @@ from kbtui.session.rows import (
     DocRow,
     OrderedRows,
     RowIndex,
+    ascii_of,
     positions_in_order,
     sorted_in_slices,
 )
@@ -119,6 +120,30 @@ def test_an_index_cancelled_on_the_way_is_not_taken() -> None:
     search.index_pairs(cancelled=lambda: True)
     assert search.indexed and not search.indexed_pairs
     assert list(search.matching(["安全"])) == kept(search.rows, ["安全"])
+
+
+@given(st.text(max_size=30), st.text(st.characters(max_codepoint=0x7F), min_size=1, max_size=4))
+def test_an_ascii_word_is_in_a_texts_ascii_exactly_where_it_is_in_the_text(
+    text: str, word: str
+) -> None:
+    if "\0" not in word:
+        assert (word in ascii_of(text)) == (word in text)
+        assert (word + word in ascii_of(text + "字" + word + word)) is True
+
+
+def test_a_latin_word_every_row_seems_to_hold_is_tested_in_each_row_as_rows_change() -> None:
+    """Every row holds the word's characters and pairs (``doc0`` of the ids), only
+    some the word: it is tested in every row, in the rows' ASCII, and a row changed
+    after the index is made is tested as it is now."""
+    titles = ["doc c0 安全", "模型 doc0", "創立doc0x", "doc字0 c0", "无题 doc c0"]
+    listed = [DocRow(f"{i}.md", Metadata(t), Script.MIXED, []) for i, t in enumerate(titles)]
+    index = RowIndex(listed)
+    search = index.ordered("date-asc")
+    indexed(search, "pairs")
+    assert list(search.matching(["doc0"])) == kept(listed, ["doc0"]) == [1, 2]
+    listed[4] = dataclasses.replace(listed[4], doc_tags=["研究doc0"])
+    index.update(listed[4])
+    assert list(search.matching(["doc0"])) == kept(listed, ["doc0"]) == [1, 2, 4]
 
 
 def old_order(listed: list[DocRow], order: str) -> list[DocRow]:

@@ -26,6 +26,7 @@ BLOCK = 2048
 """Positions a :class:`Picks` turns into a list at a time (about 50 µs)."""
 
 _FLAGS = bytes.maketrans(b"01", b"\x00\x01")
+_DIGITS = bytes.maketrans(b"\x00\x01", b"01")
 
 
 def mask_of(positions: Sequence[int]) -> int:
@@ -37,6 +38,12 @@ def mask_of(positions: Sequence[int]) -> int:
         digits[place] = 49  # "1"
     digits.reverse()  # int() reads the highest digit first
     return int(digits, 2)
+
+
+def mask_of_flags(flags: bytes) -> int:
+    """The mask whose bit ``i`` is set where byte ``i`` of ``flags`` is 1 (each 0 or 1):
+    one C-level pass, where :func:`mask_of` takes a Python step per position."""
+    return int(flags[::-1].translate(_DIGITS), 2) if flags else 0
 
 
 def full_mask(size: int) -> int:
