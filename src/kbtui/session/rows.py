@@ -188,7 +188,7 @@ class OrderedRows:
     one or two characters is then a look-up, not a test of each row's text
     (200-300 ns a row: 7 ms for the 30,000 rows a common character is in), and a
     longer word is tested only on the rows holding each of its pairs and every
-    other word of the query.
+    other word of the query (an ASCII word in those rows' ASCII, :func:`ascii_of`).
 
     What the last queries kept is kept: deleting a character goes back to one of
     them, and a query keeps only rows that each kept query whose every word is in
@@ -231,8 +231,9 @@ class OrderedRows:
         return None if place is None else self._order.index(place)  # a search in C
 
     def index_characters(self, cancelled: Callable[[], bool] = bool) -> None:
-        """Find the rows holding each character now (in a worker: about 0.5 s at
-        100,000 rows), so that no keystroke tests every row; unless ``cancelled()``
+        """Find the rows holding each character now, and each row's ASCII (in a worker:
+        about 0.5 + 0.3 s at 100,000 rows), so that no keystroke tests every row, and a
+        word no gram narrows is tested fast; unless ``cancelled()``
         (by default never) says, on the way, that it is no longer wanted."""
         while True:  # again if a row was replaced meanwhile (on the UI thread)
             version = self._version
