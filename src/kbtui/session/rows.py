@@ -238,7 +238,8 @@ class OrderedRows:
         while True:  # again if a row was replaced meanwhile (on the UI thread)
             version = self._version
             grams = gram_index(self._texts, set, cancelled)
-            ascii_parts = None if grams is None else tuple([ascii_of(t) for t in self._texts])
+            unwanted = grams is None or cancelled()  # then the texts are tested as they are
+            ascii_parts = None if unwanted else tuple([ascii_of(t) for t in self._texts])
             with self._lock:
                 if grams is None or version == self._version:
                     if grams is not None:
